@@ -1,0 +1,51 @@
+#include "attention_options.hpp"
+
+#include <cmath>
+
+#include "attn/errors.hpp"
+#include "attn/methods.hpp"
+#include "attn/parallel.hpp"
+
+namespace cli {
+
+void AttentionOptions::add_to(CLI::App& sub) {
+  sub.add_option("--input,-i", input, "Vectors X (queries), n x d, .npy or .csv")->required();
+  sub.add_option("--keys,-k", keys, "Keys K, m x d (default: the input, i.e. self-attention)");
+  sub.add_option("--score", score, "dot, scaled-dot, cosine or neg-sqdist")->capture_default_str();
+  sub.add_option("--alpha,-a", alpha, "Inverse temperature: s = alpha * (score + shift)")->capture_default_str();
+  sub.add_option("--mask", mask, "none or causal (key j > query i gets weight 0)")->capture_default_str();
+  sub.add_flag("--double", use_double, "Compute in float64 (default float32)");
+  sub.add_option("--threads", threads, "Worker threads (default: all cores)");
+}
+
+attn::ScoreKind AttentionOptions::score_kind() const {
+  try {
+    return attn::parse_score_kind(score);
+  } catch (const attn::UsageError& e) {
+    throw attn::UsageError(std::string("--score: ") + e.what());
+  }
+}
+
+attn::Mask AttentionOptions::mask_kind() const {
+  try {
+    return attn::parse_mask(mask);
+  } catch (const attn::UsageError& e) {
+    throw attn::UsageError(std::string("--mask: ") + e.what());
+  }
+}
+
+void AttentionOptions::apply_thread_count() const {
+  if (threads < 0) throw attn::UsageError("--threads: must be 0 (all cores) or more");
+  attn::set_thread_count(threads);
+  if (!std::isfinite(alpha)) throw attn::UsageError("--alpha: must be a finite number");
+}
+
+std::vector<attn::Method> parse_methods_option(const std::string& option, const std::string& text) {
+  try {
+    return attn::parse_method_list(text);
+  } catch (const attn::UsageError& e) {
+    throw attn::UsageError(option + ": " + e.what());
+  }
+}
+
+}  // namespace cli

@@ -1,0 +1,32 @@
+// Options shared by the subcommands that compute attention (weights, invariance, noise).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "attn/scores.hpp"
+#include "attn/weights.hpp"
+
+namespace cli {
+
+struct AttentionOptions {
+  std::string input;
+  std::string keys;
+  std::string score = "scaled-dot";
+  double alpha = 1.0;
+  std::string mask = "none";
+  bool use_double = false;
+  int threads = 0;
+
+  void add_to(CLI::App& sub);
+  // Validate the text options; throw attn::UsageError naming the option.
+  attn::ScoreKind score_kind() const;
+  attn::Mask mask_kind() const;
+  void apply_thread_count() const;
+};
+
+// Parses a comma-separated method list given to `option`, prefixing errors with the option.
+std::vector<attn::Method> parse_methods_option(const std::string& option, const std::string& text);
+
+}  // namespace cli

@@ -1,0 +1,106 @@
+// `weights`: the weight matrix (and optionally the outputs y = W V) for one method.
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "attention_options.hpp"
+#include "attn/array_files.hpp"
+#include "attn/attention.hpp"
+#include "attn/errors.hpp"
+#include "attn/methods.hpp"
+#include "commands.hpp"
+#include "input_files.hpp"
+
+namespace cli {
+namespace {
+
+struct WeightsOptions {
+  AttentionOptions attention;
+  double shift = 0.0;
+  std::string method = "exp";
+  std::string out;
+  std::string values;
+  std::string outputs;
+};
+
+void warn_undefined(const std::vector<attn::Index>& rows, const std::vector<attn::RowStatus>& status,
+                    attn::Index total, const std::string& where) {
+  if (rows.empty()) return;
+  std::ostringstream list;
+  constexpr std::size_t kShown = 20;
+  for (std::size_t k = 0; k < rows.size() && k < kShown; ++k) {
+    list << (k ? ", " : "") << rows[k] << " (" << attn::row_status_name(status[static_cast<std::size_t>(rows[k])]) << ")";
+  }
+  if (rows.size() > kShown) list << ", ... " << rows.size() - kShown << " more";
+  std::cerr << "warning: " << where << rows.size() << " of " << total
+            << " rows have undefined weights, written as NaN: rows " << list.str() << "\n";
+}
+
+template <class T>
+void run(const WeightsOptions& o) {
+  o.attention.apply_thread_count();
+  attn::AttentionSpec spec;
+  spec.score = o.attention.score_kind();
+  spec.alpha = o.attention.alpha;
+  spec.mask = o.attention.mask_kind();
+  try {
+    spec.method = attn::parse_method(o.method);
+  } catch (const attn::UsageError& e) {
+    throw attn::UsageError(std::string("--method: ") + e.what());
+  }
+  if (o.outputs.empty() != o.values.empty()) {
+    throw attn::UsageError("--values and --outputs go together: give both or neither");
+  }
+  if (!std::isfinite(o.shift)) throw attn::UsageError("--shift: must be a finite number");
+  attn::Perturbation perturbation;
+  perturbation.shift = o.shift;
+
+  const VectorStack stack = load_vector_stack(o.attention.input, o.attention.keys);
+  std::vector<attn::MatD> values;
+  if (!o.values.empty()) values = attn::read_array_file(o.values).stack();
+
+  const std::size_t heads = stack.queries.size();
+  std::vector<T> weight_data, output_data;
+  attn::Index n = 0, m = 0, e = 0;
+  for (std::size_t h = 0; h < heads; ++h) {
+    const attn::Vectors<T> vectors = head_vectors<T>(stack, h, o.attention.input, o.attention.keys);
+    const attn::Weights<T> w = attn::compute_weights(vectors, spec, perturbation);
+    n = w.matrix.rows();
+    m = w.matrix.cols();
+    weight_data.insert(weight_data.end(), w.matrix.data(), w.matrix.data() + w.matrix.size());
+    warn_undefined(w.undefined_rows(), w.rows, n, heads > 1 ? "head " + std::to_string(h) + ": " : "");
+    if (!values.empty()) {
+      const attn::MatD& v = values[values.size() == 1 ? 0 : h];
+      if (v.rows() != m) {
+        throw attn::InputError(o.values + ": " + std::to_string(v.rows()) + " value rows but there are " +
+                               std::to_string(m) + " keys");
+      }
+      const attn::Mat<T> y = attn::attention_outputs(w, attn::Mat<T>(v.cast<T>()));
+      e = y.cols();
+      output_data.insert(output_data.end(), y.data(), y.data() + y.size());
+    }
+  }
+  auto shape = [&](attn::Index cols) {
+    return heads > 1 ? std::vector<attn::Index>{static_cast<attn::Index>(heads), n, cols}
+                     : std::vector<attn::Index>{n, cols};
+  };
+  attn::write_array_file(o.out, weight_data.data(), shape(m));
+  if (!o.outputs.empty()) attn::write_array_file(o.outputs, output_data.data(), shape(e));
+}
+
+}  // namespace
+
+Action add_weights_command(CLI::App& app) {
+  auto* sub = app.add_subcommand("weights", "Compute the attention weight matrix W (#queries x #keys)");
+  auto o = std::make_shared<WeightsOptions>();
+  o->attention.add_to(*sub);
+  sub->add_option("--shift", o->shift, "Constant M added to every score before alpha")->capture_default_str();
+  sub->add_option("--method,-m", o->method, "Method (see `functions`), e.g. exp, relu, power:2, custom:exp(z)")
+      ->capture_default_str();
+  sub->add_option("--out,-o", o->out, "Output W, .npy or .csv (undefined rows are NaN)")->required();
+  sub->add_option("--values", o->values, "Values V (#keys x e): also compute outputs y_i = sum_j w_ij v_j");
+  sub->add_option("--outputs", o->outputs, "Where to write the outputs Y (#queries x e)");
+  return [o] { o->attention.use_double ? run<double>(*o) : run<float>(*o); };
+}
+
+}  // namespace cli

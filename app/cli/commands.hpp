@@ -1,0 +1,21 @@
+// The subcommands of attention-cli. Each registers its options on the parent app and returns the
+// action to run when it was chosen. Actions throw attn::UsageError (exit 2) or attn::InputError
+// (exit 3); main() turns them into one "error:" line.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace cli {
+
+using Action = std::function<void()>;
+
+Action add_functions_command(CLI::App& app);
+Action add_weights_command(CLI::App& app);
+Action add_invariance_command(CLI::App& app);
+Action add_noise_command(CLI::App& app);
+Action add_generate_command(CLI::App& app);
+Action add_bench_command(CLI::App& app);
+
+}  // namespace cli

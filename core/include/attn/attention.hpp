@@ -1,0 +1,65 @@
+// The attention pipeline: vectors -> scores -> weights, clean or perturbed.
+//
+// Shapes: Q is #queries by d, K is #keys by d, S and W are #queries by #keys, V is #keys by e.
+// Every computation runs on row tiles in parallel, with the matrix product of a tile and its row
+// method back to back while the tile is in cache (no n x m scores are stored before the weights).
+#pragma once
+
+#include <optional>
+
+#include "attn/perturbation.hpp"
+#include "attn/scores.hpp"
+#include "attn/types.hpp"
+#include "attn/weights.hpp"
+
+namespace attn {
+
+template <class T>
+struct Vectors {
+  Mat<T> queries;              // #queries by d
+  std::optional<Mat<T>> keys;  // #keys by d; absent in self-attention (the keys are the queries)
+
+  bool self_attention() const { return !keys.has_value(); }
+  const Mat<T>& key_vectors() const { return keys ? *keys : queries; }
+  Index dimension() const { return queries.cols(); }
+
+  template <class U>
+  Vectors<U> cast() const {
+    Vectors<U> out;
+    out.queries = queries.template cast<U>();
+    if (keys) out.keys = keys->template cast<U>();
+    return out;
+  }
+};
+
+struct AttentionSpec {
+  ScoreKind score = ScoreKind::ScaledDot;
+  double alpha = 1.0;  // inverse temperature
+  Method method;       // default: exp
+  Mask mask = Mask::None;
+};
+
+// Throws InputError when there are no vectors or the key dimension differs from the queries'.
+template <class T>
+void validate_vectors(const Vectors<T>& vectors);
+
+// Largest #queries x #keys matrix the engine allocates (elements); larger requests are refused
+// with an InputError before any allocation.
+constexpr Index kMaxMatrixElements = Index(1) << 28;
+void check_matrix_size(Index rows, Index cols, const char* what);
+
+// The vectors after the perturbation's vector noise (a copy; unchanged when there is none).
+template <class T>
+Vectors<T> apply_vector_noise(const Vectors<T>& vectors, const Perturbation& perturbation);
+
+// S = alpha * (lambda * score + M + r_i + c_j + sigma e_ij), #queries by #keys.
+template <class T>
+Mat<T> compute_scores(const Vectors<T>& vectors, ScoreKind score, double alpha,
+                      const Perturbation& perturbation = {});
+
+// W for `spec`, #queries by #keys. Equal to weights_from_scores(compute_scores(...)) bit for bit.
+template <class T>
+Weights<T> compute_weights(const Vectors<T>& vectors, const AttentionSpec& spec,
+                           const Perturbation& perturbation = {});
+
+}  // namespace attn

@@ -1,0 +1,21 @@
+// NumPy .npy files: float32 or float64, either byte order, C or Fortran order, rank 1 to 3.
+#pragma once
+
+#include <string>
+
+#include "attn/ndarray.hpp"
+
+namespace attn {
+
+// Throws InputError naming the file and the problem: not an NPY file, truncated or malformed
+// header, unsupported dtype (integer, complex, ...), rank outside 1..3, an empty or too large
+// shape, truncated data, or a NaN/Inf value (with its index).
+NdArray read_npy(const std::string& path);
+
+// Writes version 1.0, little-endian, C order, as arr.dtype; atomically.
+void write_npy(const std::string& path, const NdArray& arr);
+// The same for data already in memory: `values` holds prod(shape) elements in C order.
+template <class T>
+void write_npy(const std::string& path, const T* values, const std::vector<Index>& shape);
+
+}  // namespace attn

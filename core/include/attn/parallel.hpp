@@ -1,0 +1,24 @@
+// Data-parallel loops over independent tasks.
+//
+// Results never depend on the thread count because callers split work into tasks whose
+// boundaries do not depend on it (fixed tile sizes, one task per draw) and each task writes only
+// its own output. A parallel_for called from inside a task runs serially, so nested engine calls
+// (an experiment calling the weight kernel) do not oversubscribe the cores.
+#pragma once
+
+#include <functional>
+
+#include "attn/types.hpp"
+
+namespace attn {
+
+// Number of threads parallel loops use (default: the hardware's, at least 1).
+int thread_count();
+// 0 restores the default.
+void set_thread_count(int threads);
+
+// Calls task(i) for i in [0, tasks), on up to thread_count() threads. The first exception thrown
+// by a task is rethrown here after all threads have stopped; tasks not yet started are skipped.
+void parallel_for(Index tasks, const std::function<void(Index)>& task);
+
+}  // namespace attn

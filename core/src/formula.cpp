@@ -1,0 +1,97 @@
+#include "attn/formula.hpp"
+
+#include <muParser.h>
+
+#include <mutex>
+#include <vector>
+
+#include "attn/errors.hpp"
+
+namespace attn {
+
+// One muParser instance per concurrent caller: mu::Parser is not thread-safe, and each instance
+// binds the variable z to its own storage.
+struct Formula::ParserPool {
+  struct Slot {
+    mu::Parser parser;
+    double z = 0.0;
+  };
+
+  std::mutex mutex;
+  std::vector<std::unique_ptr<Slot>> idle;
+  std::string expression;
+
+  std::unique_ptr<Slot> make_slot() const {
+    auto slot = std::make_unique<Slot>();
+    slot->parser.DefineVar("z", &slot->z);
+    slot->parser.SetExpr(expression);
+    return slot;
+  }
+
+  std::unique_ptr<Slot> borrow() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!idle.empty()) {
+        auto slot = std::move(idle.back());
+        idle.pop_back();
+        return slot;
+      }
+    }
+    return make_slot();
+  }
+
+  void give_back(std::unique_ptr<Slot> slot) {
+    std::lock_guard<std::mutex> lock(mutex);
+    idle.push_back(std::move(slot));
+  }
+};
+
+Formula::Formula(std::string expression)
+    : expression_(std::move(expression)), pool_(std::make_unique<ParserPool>()) {
+  pool_->expression = expression_;
+}
+
+Formula::~Formula() = default;
+
+std::shared_ptr<const Formula> Formula::compile(const std::string& expression) {
+  if (expression.find_first_not_of(" \t") == std::string::npos) {
+    throw UsageError("custom formula is empty: write F as a function of z, e.g. custom:exp(z)");
+  }
+  std::shared_ptr<Formula> formula(new Formula(expression));
+  try {
+    // muParser parses lazily: evaluating once surfaces syntax errors and unknown names.
+    auto slot = formula->pool_->make_slot();
+    slot->z = 0.5;
+    (void)slot->parser.Eval();
+    formula->pool_->give_back(std::move(slot));
+  } catch (const mu::Parser::exception_type& e) {
+    std::string message = "custom formula '" + expression + "': " + e.GetMsg();
+    if (e.GetPos() >= 0) {
+      message += " (at character " + std::to_string(e.GetPos() + 1) + ")";
+    }
+    throw UsageError(message);
+  }
+  return formula;
+}
+
+void Formula::evaluate(const double* z, double* out, long count) const {
+  auto slot = pool_->borrow();
+  try {
+    for (long k = 0; k < count; ++k) {
+      slot->z = z[k];
+      out[k] = slot->parser.Eval();
+    }
+  } catch (const mu::Parser::exception_type& e) {
+    pool_->give_back(std::move(slot));
+    throw UsageError("custom formula '" + expression_ + "': " + e.GetMsg());
+  }
+  pool_->give_back(std::move(slot));
+}
+
+double Formula::operator()(double z) const {
+  double out = 0.0;
+  evaluate(&z, &out, 1);
+  return out;
+}
+
+}  // namespace attn

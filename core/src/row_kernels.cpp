@@ -1,0 +1,249 @@
+#include "row_kernels.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+
+#include "attn/formula.hpp"
+
+namespace attn::detail {
+namespace {
+
+template <class T>
+using ArrayMap = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
+
+template <class T>
+constexpr T kInf = std::numeric_limits<T>::infinity();
+
+template <class T>
+bool all_finite(const T* x, Index n) {
+  for (Index k = 0; k < n; ++k) {
+    if (!std::isfinite(x[k])) return false;
+  }
+  return true;
+}
+
+template <class T>
+bool any_nan(const T* x, Index n) {
+  for (Index k = 0; k < n; ++k) {
+    if (std::isnan(x[k])) return true;
+  }
+  return false;
+}
+
+// Turns log F values into weights: exp(L - max L) / sum. -inf entries (F = 0) get weight 0.
+template <class T>
+RowStatus normalize_log_values(T* row, Index valid) {
+  ArrayMap<T> v(row, valid);
+  const T top = v.maxCoeff();
+  if (top == -kInf<T>) return any_nan(row, valid) ? RowStatus::NonFinite : RowStatus::AllZero;
+  if (!(top < kInf<T>)) return RowStatus::NonFinite;  // +inf or NaN
+  v = (v - top).exp();
+  const T sum = v.sum();  // >= 1: the maximum contributes exp(0)
+  if (!std::isfinite(sum)) return RowStatus::NonFinite;
+  v *= T(1) / sum;
+  return RowStatus::Defined;
+}
+
+// Turns non-negative finite F values into weights, dividing by the maximum first so the sum
+// cannot overflow.
+template <class T>
+RowStatus normalize_values(T* row, Index valid) {
+  ArrayMap<T> v(row, valid);
+  const T top = v.maxCoeff();
+  if (top == T(0)) return RowStatus::AllZero;
+  v /= top;
+  v /= v.sum();
+  return RowStatus::Defined;
+}
+
+// log F for the exponential family, stable for every finite s.
+template <class T>
+T log_softplus(T s) {
+  // For s far below zero log(1 + e^s) = e^s (1 - e^s/2 + ...), so log F = s to within e^s/2,
+  // below the precision of T; evaluating it directly would underflow to log(0).
+  constexpr T kTail = std::is_same_v<T, float> ? T(-17) : T(-37);
+  if (s < kTail) return s;
+  const T softplus = s > T(0) ? s + std::log1p(std::exp(-s)) : std::log1p(std::exp(s));
+  return std::log(softplus);
+}
+
+template <class T>
+T log_sigmoid(T s) {
+  // log(1 / (1 + e^-s)) = -softplus(-s)
+  return -(std::max(-s, T(0)) + std::log1p(std::exp(-std::abs(s))));
+}
+
+template <class T>
+T log_exp_plus(T s, T log_c) {
+  // log(C + e^s) = logaddexp(log C, s)
+  if (log_c == -kInf<T>) return s;
+  const T hi = std::max(s, log_c);
+  const T lo = std::min(s, log_c);
+  return hi + std::log1p(std::exp(lo - hi));
+}
+
+template <class T, class LogF>
+RowStatus log_family(T* row, Index valid, LogF log_f) {
+  if (!all_finite(row, valid)) return RowStatus::NonFinite;
+  for (Index k = 0; k < valid; ++k) row[k] = log_f(row[k]);
+  return normalize_log_values(row, valid);
+}
+
+template <class T, class F>
+RowStatus direct_family(T* row, Index valid, F f) {
+  if (!all_finite(row, valid)) return RowStatus::NonFinite;
+  for (Index k = 0; k < valid; ++k) row[k] = f(row[k]);
+  return normalize_values(row, valid);
+}
+
+template <class T>
+RowStatus power_row(T* row, Index valid, double exponent) {
+  if (!all_finite(row, valid)) return RowStatus::NonFinite;
+  T top = T(0);
+  for (Index k = 0; k < valid; ++k) top = std::max(top, row[k]);
+  if (top == T(0)) return RowStatus::AllZero;
+  // (s / s_max)^P <= 1: no overflow whatever P is.
+  const T p = static_cast<T>(exponent);
+  for (Index k = 0; k < valid; ++k) row[k] = row[k] > T(0) ? std::pow(row[k] / top, p) : T(0);
+  return normalize_values(row, valid);
+}
+
+template <class T>
+RowStatus custom_row(T* row, Index valid, const Formula& formula, RowScratch& scratch) {
+  if (!all_finite(row, valid)) return RowStatus::NonFinite;
+  scratch.a.assign(row, row + valid);
+  scratch.b.resize(static_cast<std::size_t>(valid));
+  formula.evaluate(scratch.a.data(), scratch.b.data(), valid);
+  double top = 0.0;
+  for (double f : scratch.b) {
+    if (!std::isfinite(f)) return RowStatus::NonFinite;
+    if (f < 0.0) return RowStatus::Negative;
+    top = std::max(top, f);
+  }
+  if (top == 0.0) return RowStatus::AllZero;
+  double sum = 0.0;
+  for (double& f : scratch.b) {
+    f /= top;
+    sum += f;
+  }
+  for (Index k = 0; k < valid; ++k) row[k] = static_cast<T>(scratch.b[static_cast<std::size_t>(k)] / sum);
+  return RowStatus::Defined;
+}
+
+// Sparsemax (Martins & Astudillo 2016): sort, find the support size k, threshold tau.
+template <class T>
+RowStatus sparsemax_row(T* row, Index valid, RowScratch& scratch) {
+  if (!all_finite(row, valid)) return RowStatus::NonFinite;
+  auto& z = scratch.a;
+  z.assign(row, row + valid);
+  const double top = *std::max_element(z.begin(), z.end());
+  for (double& x : z) x -= top;  // shift first so a common offset cancels before rounding
+  auto& sorted = scratch.b;
+  sorted = z;
+  std::sort(sorted.begin(), sorted.end(), std::greater<>());
+  double cumulative = 0.0, tau_sum = 0.0;
+  Index support = 0;
+  for (Index k = 0; k < valid; ++k) {
+    cumulative += sorted[static_cast<std::size_t>(k)];
+    if (1.0 + static_cast<double>(k + 1) * sorted[static_cast<std::size_t>(k)] > cumulative) {
+      support = k + 1;
+      tau_sum = cumulative;
+    }
+  }
+  const double tau = (tau_sum - 1.0) / static_cast<double>(support);
+  for (Index k = 0; k < valid; ++k) {
+    row[k] = static_cast<T>(std::max(z[static_cast<std::size_t>(k)] - tau, 0.0));
+  }
+  return RowStatus::Defined;
+}
+
+// 1.5-entmax (Peters, Niculae & Martins 2019), exact sort-based algorithm:
+// w_j = [z_j/2 - tau]_+^2 with tau chosen so the weights sum to 1.
+template <class T>
+RowStatus entmax15_row(T* row, Index valid, RowScratch& scratch) {
+  if (!all_finite(row, valid)) return RowStatus::NonFinite;
+  auto& z = scratch.a;
+  z.assign(row, row + valid);
+  const double top = *std::max_element(z.begin(), z.end());
+  for (double& x : z) x = (x - top) / 2.0;
+  auto& sorted = scratch.b;
+  sorted = z;
+  std::sort(sorted.begin(), sorted.end(), std::greater<>());
+  auto& taus = scratch.c;
+  taus.resize(static_cast<std::size_t>(valid));
+  double sum = 0.0, sum_sq = 0.0;
+  Index support = 0;
+  for (Index k = 0; k < valid; ++k) {
+    const double x = sorted[static_cast<std::size_t>(k)];
+    sum += x;
+    sum_sq += x * x;
+    const double rho = static_cast<double>(k + 1);
+    const double mean = sum / rho;
+    const double mean_sq = sum_sq / rho;
+    const double ss = rho * (mean_sq - mean * mean);
+    const double delta = std::max((1.0 - ss) / rho, 0.0);
+    const double tau = mean - std::sqrt(delta);
+    taus[static_cast<std::size_t>(k)] = tau;
+    if (tau <= x) ++support;  // true on a prefix of the sorted scores: its length is the support
+  }
+  const double tau_star = taus[static_cast<std::size_t>(std::max<Index>(support, 1) - 1)];
+  for (Index k = 0; k < valid; ++k) {
+    const double t = std::max(z[static_cast<std::size_t>(k)] - tau_star, 0.0);
+    row[k] = static_cast<T>(t * t);
+  }
+  return RowStatus::Defined;
+}
+
+template <class T>
+RowStatus dispatch(T* row, Index valid, const Method& method, RowScratch& scratch) {
+  switch (method.kind) {
+    case MethodKind::Exp:
+      if (!all_finite(row, valid)) return RowStatus::NonFinite;
+      return normalize_log_values(row, valid);
+    case MethodKind::Relu:
+      return direct_family(row, valid, [](T s) { return std::max(s, T(0)); });
+    case MethodKind::Linear:
+      return direct_family(row, valid, [](T s) { return std::max(T(1) + s, T(0)); });
+    case MethodKind::Power:
+      return power_row(row, valid, method.parameter);
+    case MethodKind::Softplus:
+      return log_family(row, valid, [](T s) { return log_softplus(s); });
+    case MethodKind::Sigmoid:
+      return log_family(row, valid, [](T s) { return log_sigmoid(s); });
+    case MethodKind::ExpPlus: {
+      const T log_c = static_cast<T>(std::log(method.parameter));
+      return log_family(row, valid, [log_c](T s) { return log_exp_plus(s, log_c); });
+    }
+    case MethodKind::Custom:
+      return custom_row(row, valid, *method.formula, scratch);
+    case MethodKind::Sparsemax:
+      return sparsemax_row(row, valid, scratch);
+    case MethodKind::Entmax15:
+      return entmax15_row(row, valid, scratch);
+    case MethodKind::Sinkhorn:
+    case MethodKind::DoublyNormalized:
+      break;  // not row-wise: handled by matrix_normalization
+  }
+  return RowStatus::NonFinite;
+}
+
+}  // namespace
+
+template <class T>
+RowStatus apply_row_method(T* row, Index valid, Index total, const Method& method,
+                           RowScratch& scratch) {
+  RowStatus status = valid > 0 ? dispatch(row, valid, method, scratch) : RowStatus::AllZero;
+  if (status == RowStatus::Defined) {
+    std::fill(row + valid, row + total, T(0));
+  } else {
+    std::fill(row, row + total, std::numeric_limits<T>::quiet_NaN());
+  }
+  return status;
+}
+
+template RowStatus apply_row_method<float>(float*, Index, Index, const Method&, RowScratch&);
+template RowStatus apply_row_method<double>(double*, Index, Index, const Method&, RowScratch&);
+
+}  // namespace attn::detail

@@ -1,0 +1,32 @@
+// Row-wise transforms from scores to weights (internal to core).
+//
+// Each kernel reads the first `valid` entries of a row of scores in place and leaves weights
+// there; entries from `valid` to `total` are masked keys and become exact zeros. Exponentials are
+// always taken after subtracting the row maximum (in the log domain for exp-plus, softplus and
+// sigmoid), so no finite score overflows.
+#pragma once
+
+#include <vector>
+
+#include "attn/methods.hpp"
+#include "attn/types.hpp"
+#include "attn/weights.hpp"
+
+namespace attn::detail {
+
+// Scratch memory reused across rows by one thread.
+struct RowScratch {
+  std::vector<double> a, b, c;
+};
+
+template <class T>
+RowStatus apply_row_method(T* row, Index valid, Index total, const Method& method,
+                           RowScratch& scratch);
+
+// Number of unmasked keys for query i.
+inline Index valid_keys(Mask mask, Index query, Index keys) {
+  if (mask == Mask::Causal) return query + 1 < keys ? query + 1 : keys;
+  return keys;
+}
+
+}  // namespace attn::detail

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test through CTest (the GUI tests under Xvfb
+# included). Usage: scripts/test.sh [--sanitize]   (--sanitize: ASan + UBSan build in build-asan/)
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+cmake_args=()
+if [ "${1:-}" = "--sanitize" ]; then
+  AX_BUILD_DIR=$AX_ROOT/build-asan
+  cmake_args+=(-DAX_SANITIZE=ON -DAX_BUILD_BENCH=OFF)
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+fi
+
+ax_install_packages "${AX_BUILD_PACKAGES[@]}" "${AX_TEST_PACKAGES[@]}"
+ax_build "${cmake_args[@]}"
+echo "== running the tests"
+cd "$AX_BUILD_DIR"
+ctest --output-on-failure -j "$(nproc)"
