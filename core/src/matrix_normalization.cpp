@@ -78,6 +78,10 @@ void sinkhorn_in_place(Mat<T>& L, int rounds, Mask mask, std::vector<RowStatus>&
     auto row = L.row(i).array();
     if (rows[static_cast<std::size_t>(i)] == RowStatus::Defined) {
       row = row.exp();
+      // Eigen's vectorised exp clamps its argument, so exp(-inf) comes out as the smallest
+      // denormal rather than 0: masked keys get their exact zeros back here.
+      const Index valid = valid_keys(mask, i, m);
+      row.tail(m - valid).setZero();
       if (!row.allFinite()) rows[static_cast<std::size_t>(i)] = RowStatus::NonFinite;
     }
     if (rows[static_cast<std::size_t>(i)] != RowStatus::Defined) {

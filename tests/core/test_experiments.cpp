@@ -1,0 +1,113 @@
+// Invariance sweep and Monte Carlo noise study: numbers, determinism, progress, cancellation.
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "attn/errors.hpp"
+#include "attn/experiments.hpp"
+#include "attn/parallel.hpp"
+#include "test_helpers.hpp"
+
+namespace attn {
+namespace {
+
+Vectors<double> data(std::uint64_t seed, Index n = 32, Index d = 16) {
+  Vectors<double> v;
+  v.queries = test::random_matrix<double>(n, d, seed);
+  return v;
+}
+
+TEST(Experiments, InvarianceSweepSeparatesExpFromTheRest) {
+  const auto methods = parse_method_list("exp,relu,softplus,sparsemax");
+  const std::vector<double> shifts = {0.1, 1.0, 10.0};
+  const auto results = invariance_sweep(data(1), ScoreKind::Dot, 0.25, Mask::None, methods, shifts);
+  ASSERT_EQ(results.size(), 12u);
+  EXPECT_EQ(results[0].method, "exp");
+  EXPECT_EQ(results[4].method, "relu");
+  EXPECT_EQ(results[4].shift, 1.0);
+  for (int k = 0; k < 3; ++k) EXPECT_LE(results[k].deviation.max_abs_diff, 1e-12);
+  EXPECT_GT(results[4].deviation.max_abs_diff, 1e-3);   // relu at M = 1
+  EXPECT_GT(results[7].deviation.max_abs_diff, 1e-3);   // softplus at M = 1
+  for (int k = 9; k < 12; ++k) EXPECT_LE(results[k].deviation.max_abs_diff, 1e-12);  // sparsemax
+  // Deviations grow with the shift for a non-invariant method.
+  EXPECT_LT(results[3].deviation.mean_tv, results[5].deviation.mean_tv);
+}
+
+TEST(Experiments, NoiseStudyIsDeterministicAcrossThreadCounts) {
+  const auto methods = parse_method_list("exp,relu,sigmoid");
+  NoiseStudyConfig config;
+  config.global_rms = 0.3;
+  config.local_rms = 0.1;
+  config.draws = 20;
+  config.seed = 17;
+  set_thread_count(1);
+  const auto one = noise_study(data(2), ScoreKind::Dot, 0.25, Mask::None, methods, config);
+  set_thread_count(2);
+  const auto two = noise_study(data(2), ScoreKind::Dot, 0.25, Mask::None, methods, config);
+  set_thread_count(0);
+  ASSERT_EQ(one.rows.size(), 3u);
+  for (std::size_t k = 0; k < 3; ++k) {
+    EXPECT_EQ(one.rows[k].mean_tv.mean, two.rows[k].mean_tv.mean);
+    EXPECT_EQ(one.rows[k].max_abs_diff.stddev, two.rows[k].max_abs_diff.stddev);
+    EXPECT_EQ(one.rows[k].bias_tv, two.rows[k].bias_tv);
+  }
+  config.seed = 18;
+  const auto other = noise_study(data(2), ScoreKind::Dot, 0.25, Mask::None, methods, config);
+  EXPECT_NE(one.rows[0].mean_tv.mean, other.rows[0].mean_tv.mean);
+  EXPECT_DOUBLE_EQ(one.expected_shift.value, 0.09 * 16);
+}
+
+TEST(Experiments, SoftmaxIsLessBiasedThanReluUnderSharedNoise) {
+  // SCIENCE.md: averaged over draws softmax is nearly unbiased where other F are biased.
+  const auto methods = parse_method_list("exp,relu");
+  NoiseStudyConfig config;
+  config.global_rms = 0.3;
+  config.draws = 200;
+  config.seed = 1;
+  const auto result = noise_study(data(3), ScoreKind::Dot, 0.25, Mask::None, methods, config);
+  EXPECT_LT(result.rows[0].bias_tv, result.rows[1].bias_tv);
+  EXPECT_GT(result.rows[0].mean_tv.mean, 0.0);  // but softmax is not immune: each draw moves it
+}
+
+TEST(Experiments, ProgressIsReportedForEveryDrawAndCancellationStops) {
+  const auto methods = parse_method_list("exp");
+  NoiseStudyConfig config;
+  config.global_rms = 0.5;
+  config.draws = 40;
+  std::vector<int> seen;
+  ProgressReporter progress;
+  progress.on_progress = [&](int done, int total) {
+    EXPECT_EQ(total, 40);
+    seen.push_back(done);
+  };
+  noise_study(data(4), ScoreKind::Dot, 0.25, Mask::None, methods, config, progress);
+  ASSERT_EQ(seen.size(), 40u);
+  for (int k = 0; k < 40; ++k) EXPECT_EQ(seen[k], k + 1);
+
+  std::atomic<bool> cancel{false};
+  int calls = 0;
+  progress.cancel = &cancel;
+  progress.on_progress = [&](int done, int) {
+    ++calls;
+    if (done >= 10) cancel = true;
+  };
+  config.draws = 1000;
+  EXPECT_THROW(noise_study(data(4), ScoreKind::Dot, 0.25, Mask::None, methods, config, progress), Cancelled);
+  EXPECT_LT(calls, 1000);
+}
+
+TEST(Experiments, NoiseStudyCountsUndefinedRows) {
+  // relu on scores that are mostly negative: some perturbed rows lose every positive score.
+  Vectors<double> v = data(5, 16, 4);
+  const auto methods = parse_method_list("relu");
+  NoiseStudyConfig config;
+  config.local_rms = 1.0;
+  config.draws = 10;
+  const auto result = noise_study(v, ScoreKind::Dot, 1.0, Mask::None, methods, config);
+  EXPECT_GE(result.rows[0].undefined_rows, 0);
+  EXPECT_THROW(noise_study(v, ScoreKind::Dot, 1.0, Mask::None, methods, NoiseStudyConfig{0, 0, NoiseTarget::Both, 0, 0}),
+               UsageError);
+}
+
+}  // namespace
+}  // namespace attn

@@ -1,0 +1,182 @@
+// What each perturbation does to the scores, and which ones softmax cancels.
+#include <gtest/gtest.h>
+
+#include "attn/attention.hpp"
+#include "attn/errors.hpp"
+#include "test_helpers.hpp"
+
+namespace attn {
+namespace {
+
+using test::max_abs_diff;
+using test::random_matrix;
+
+Vectors<double> cross_attention(std::uint64_t seed, Index n = 14, Index m = 17, Index d = 6) {
+  Vectors<double> v;
+  v.queries = random_matrix<double>(n, d, seed);
+  v.keys = random_matrix<double>(m, d, seed + 1);
+  return v;
+}
+
+AttentionSpec dot_spec(const char* method = "exp", double alpha = 0.5) {
+  AttentionSpec spec;
+  spec.score = ScoreKind::Dot;
+  spec.alpha = alpha;
+  spec.method = parse_method(method);
+  return spec;
+}
+
+TEST(Perturbation, ConstantShiftAddsAlphaTimesMToEveryScore) {
+  const auto v = cross_attention(1);
+  Perturbation p;
+  p.shift = 2.5;
+  const MatD clean = compute_scores(v, ScoreKind::Dot, 0.5);
+  const MatD shifted = compute_scores(v, ScoreKind::Dot, 0.5, p);
+  EXPECT_LT(max_abs_diff<double>(shifted, clean.array() + 1.25), 1e-14);
+}
+
+TEST(Perturbation, ScaleRowAndColumnShiftsFollowTheFormula) {
+  const auto v = cross_attention(2);
+  Perturbation p;
+  p.scale = 1.5;
+  p.shift = 0.25;
+  for (Index i = 0; i < v.queries.rows(); ++i) p.row_shifts.push_back(0.1 * static_cast<double>(i));
+  for (Index j = 0; j < v.keys->rows(); ++j) p.column_shifts.push_back(-0.2 * static_cast<double>(j));
+  const double alpha = 0.7;
+  const MatD raw = compute_scores(v, ScoreKind::Dot, 1.0);
+  const MatD s = compute_scores(v, ScoreKind::Dot, alpha, p);
+  for (Index i = 0; i < s.rows(); ++i) {
+    for (Index j = 0; j < s.cols(); ++j) {
+      const double expected = alpha * (1.5 * raw(i, j) + 0.25 + p.row_shifts[i] + p.column_shifts[j]);
+      EXPECT_NEAR(s(i, j), expected, 1e-13);
+    }
+  }
+}
+
+TEST(Perturbation, ShiftVectorsOfTheWrongLengthAreRefused) {
+  const auto v = cross_attention(3);
+  Perturbation p;
+  p.row_shifts = {1.0, 2.0};
+  EXPECT_THROW(compute_scores(v, ScoreKind::Dot, 1.0, p), InputError);
+  p.row_shifts.clear();
+  p.column_shifts = {1.0};
+  EXPECT_THROW(compute_weights(v, dot_spec(), p), InputError);
+}
+
+TEST(Perturbation, SharedKeyShiftCancelsInSoftmaxButSharedQueryShiftDoesNot) {
+  // q_i . (k_j + g) = q_i . k_j + q_i . g: constant along row i, so softmax removes it.
+  // (q_i + g) . k_j = q_i . k_j + g . k_j: varies with j, so it survives.
+  const auto v = cross_attention(4);
+  Perturbation keys_only;
+  keys_only.global_rms = 1.0;
+  keys_only.noise_target = NoiseTarget::Keys;
+  keys_only.seed = 9;
+  Perturbation queries_only = keys_only;
+  queries_only.noise_target = NoiseTarget::Queries;
+
+  const auto clean = compute_weights(v, dot_spec());
+  EXPECT_LE(max_abs_diff(clean.matrix, compute_weights(v, dot_spec(), keys_only).matrix), 1e-12);
+  EXPECT_GT(max_abs_diff(clean.matrix, compute_weights(v, dot_spec(), queries_only).matrix), 1e-3);
+  // relu is not of exponential form: the key shift moves it.
+  const auto relu_clean = compute_weights(v, dot_spec("relu"));
+  const auto relu_noisy = compute_weights(v, dot_spec("relu"), keys_only);
+  EXPECT_GT(max_abs_diff(relu_clean.matrix, relu_noisy.matrix), 1e-3);
+}
+
+TEST(Perturbation, SelfAttentionKeysOnlyNoiseAlsoCancels) {
+  Vectors<double> v;
+  v.queries = random_matrix<double>(20, 5, 5);
+  Perturbation p;
+  p.global_rms = 0.8;
+  p.noise_target = NoiseTarget::Keys;
+  EXPECT_LE(max_abs_diff(compute_weights(v, dot_spec()).matrix, compute_weights(v, dot_spec(), p).matrix), 1e-12);
+  p.noise_target = NoiseTarget::Both;  // x~ serves as query and key: g . x_j survives
+  EXPECT_GT(max_abs_diff(compute_weights(v, dot_spec()).matrix, compute_weights(v, dot_spec(), p).matrix), 1e-3);
+}
+
+TEST(Perturbation, DistanceKernelIgnoresSharedNoiseOnBothSides) {
+  // (x_i + g) - (x_j + g) = x_i - x_j: the Gaussian kernel never sees g.
+  Vectors<double> v;
+  v.queries = random_matrix<double>(20, 5, 6);
+  Perturbation p;
+  p.global_rms = 2.0;
+  AttentionSpec spec;
+  spec.score = ScoreKind::NegSqDist;
+  EXPECT_LE(max_abs_diff(compute_weights(v, spec).matrix, compute_weights(v, spec, p).matrix), 1e-12);
+}
+
+TEST(Perturbation, SharedNoiseShiftsDotProductsBySgSquaredTimesD) {
+  // E[x~_i . x~_j] - x_i . x_j = s_g^2 d off the diagonal (SCIENCE.md measured 16.006 for 16).
+  Vectors<double> v;
+  v.queries = random_matrix<double>(32, 16, 7);
+  const MatD clean = compute_scores(v, ScoreKind::Dot, 1.0);
+  const int draws = 400;
+  double total = 0.0;
+  Index count = 0;
+  for (int k = 0; k < draws; ++k) {
+    Perturbation p;
+    p.global_rms = 1.0;
+    p.local_rms = 0.5;
+    p.seed = 3;
+    p.draw = static_cast<std::uint64_t>(k);
+    const MatD noisy = compute_scores(v, ScoreKind::Dot, 1.0, p);
+    for (Index i = 0; i < 32; ++i) {
+      for (Index j = 0; j < 32; ++j) {
+        if (i == j) continue;
+        total += noisy(i, j) - clean(i, j);
+        ++count;
+      }
+    }
+  }
+  const double mean_shift = total / static_cast<double>(count);
+  EXPECT_NEAR(mean_shift, expected_score_shift(ScoreKind::Dot, 1.0, 16).value, 1.5);
+  EXPECT_DOUBLE_EQ(expected_score_shift(ScoreKind::Dot, 1.0, 16).value, 16.0);
+}
+
+TEST(Perturbation, ScoreNoiseHasTheRequestedSpread) {
+  const auto v = cross_attention(8, 60, 70, 4);
+  Perturbation p;
+  p.score_noise_rms = 0.3;
+  p.seed = 1;
+  const MatD diff = compute_scores(v, ScoreKind::Dot, 2.0, p) - compute_scores(v, ScoreKind::Dot, 2.0);
+  const double mean = diff.mean();
+  const double sd = std::sqrt((diff.array() - mean).square().sum() / static_cast<double>(diff.size() - 1));
+  EXPECT_NEAR(mean, 0.0, 0.03);
+  EXPECT_NEAR(sd, 0.6, 0.03);  // alpha * sigma
+}
+
+TEST(Perturbation, DrawsAreReproducibleAndDistinct) {
+  const auto v = cross_attention(9);
+  Perturbation p;
+  p.global_rms = 0.5;
+  p.local_rms = 0.5;
+  p.seed = 42;
+  p.draw = 3;
+  const MatD a = compute_scores(v, ScoreKind::Dot, 1.0, p);
+  const MatD b = compute_scores(v, ScoreKind::Dot, 1.0, p);
+  EXPECT_TRUE(test::same_bits(a, b));
+  p.draw = 4;
+  EXPECT_GT(max_abs_diff(a, compute_scores(v, ScoreKind::Dot, 1.0, p)), 1e-3);
+  p.draw = 3;
+  p.seed = 43;
+  EXPECT_GT(max_abs_diff(a, compute_scores(v, ScoreKind::Dot, 1.0, p)), 1e-3);
+}
+
+TEST(Perturbation, IdentityDetection) {
+  Perturbation p;
+  EXPECT_TRUE(p.is_identity());
+  p.row_shifts = {0.0, 0.0};
+  EXPECT_TRUE(p.is_identity());
+  p.shift = 1e-9;
+  EXPECT_FALSE(p.is_identity());
+}
+
+TEST(Perturbation, KeyDimensionMismatchIsAnInputError) {
+  Vectors<double> v;
+  v.queries = random_matrix<double>(4, 3, 1);
+  v.keys = random_matrix<double>(5, 2, 2);
+  EXPECT_THROW(compute_weights(v, dot_spec()), InputError);
+}
+
+}  // namespace
+}  // namespace attn

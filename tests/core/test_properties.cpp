@@ -1,0 +1,213 @@
+// Properties that must hold for every random input, checked over several seeds.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "attn/attention.hpp"
+#include "attn/parallel.hpp"
+#include "test_helpers.hpp"
+
+namespace attn {
+namespace {
+
+using test::max_abs_diff;
+using test::random_matrix;
+
+constexpr std::uint64_t kSeeds[] = {1, 2, 3, 4, 5};
+const char* const kRatioMethodsOtherThanExp[] = {"relu",       "power:2",  "power:0.5", "linear",
+                                                 "softplus",   "sigmoid",  "exp-plus:1",
+                                                 "custom:1+z^2*(z>0)"};
+const char* const kAllMethods[] = {"exp",        "relu",      "power:2",  "linear",     "softplus",
+                                   "sigmoid",    "exp-plus:1", "custom:exp(2*z)", "sparsemax",
+                                   "entmax15",   "sinkhorn:3", "doubly-normalized"};
+
+// Scores centred at 0.5 so that relu-like methods have positive entries in every row.
+template <class T>
+Mat<T> random_scores(std::uint64_t seed, Index n = 20, Index m = 24) {
+  return random_matrix<T>(n, m, seed, 1.0, 0.5);
+}
+
+template <class T>
+void expect_rows_are_distributions(const Weights<T>& w, double tolerance, const char* spec) {
+  for (Index i = 0; i < w.matrix.rows(); ++i) {
+    if (!w.defined(i)) continue;
+    EXPECT_NEAR(static_cast<double>(w.matrix.row(i).sum()), 1.0, tolerance) << spec << " row " << i;
+    EXPECT_GE(static_cast<double>(w.matrix.row(i).minCoeff()), 0.0) << spec << " row " << i;
+  }
+}
+
+TEST(Properties, ExpUnchangedByConstantShiftDouble) {
+  for (auto seed : kSeeds) {
+    const MatD s = random_scores<double>(seed);
+    for (double shift : {0.1, 1.0, 10.0, -37.0}) {
+      const MatD shifted = s.array() + shift;
+      EXPECT_LE(max_abs_diff(test::weights_of(s, "exp").matrix, test::weights_of(shifted, "exp").matrix), 1e-12)
+          << "seed " << seed << " shift " << shift;
+    }
+  }
+}
+
+TEST(Properties, ExpUnchangedByConstantShiftFloat) {
+  for (auto seed : kSeeds) {
+    const MatF s = random_scores<float>(seed);
+    for (float shift : {0.1f, 1.0f, 10.0f}) {
+      const MatF shifted = s.array() + shift;
+      EXPECT_LE(max_abs_diff(test::weights_of(s, "exp").matrix, test::weights_of(shifted, "exp").matrix), 1e-6)
+          << "seed " << seed << " shift " << shift;
+    }
+  }
+}
+
+TEST(Properties, ExpUnchangedByPerRowShifts) {
+  for (auto seed : kSeeds) {
+    const MatD s = random_scores<double>(seed);
+    const MatD r = random_matrix<double>(s.rows(), 1, seed + 100, 3.0);
+    const MatD shifted = s + r.replicate(1, s.cols());
+    EXPECT_LE(max_abs_diff(test::weights_of(s, "exp").matrix, test::weights_of(shifted, "exp").matrix), 1e-12);
+    const MatF sf = s.cast<float>(), shifted_f = shifted.cast<float>();
+    EXPECT_LE(max_abs_diff(test::weights_of(sf, "exp").matrix, test::weights_of(shifted_f, "exp").matrix), 1e-6);
+  }
+}
+
+TEST(Properties, PerColumnShiftsChangeExp) {
+  for (auto seed : kSeeds) {
+    const MatD s = random_scores<double>(seed);
+    const MatD c = random_matrix<double>(1, s.cols(), seed + 200, 1.0);
+    const MatD shifted = s + c.replicate(s.rows(), 1);
+    EXPECT_GT(max_abs_diff(test::weights_of(s, "exp").matrix, test::weights_of(shifted, "exp").matrix), 1e-3);
+  }
+}
+
+TEST(Properties, EveryOtherRatioMethodChangesUnderAConstantShift) {
+  for (auto seed : kSeeds) {
+    const MatD s = random_scores<double>(seed);
+    const MatD shifted = s.array() + 1.0;
+    for (const char* spec : kRatioMethodsOtherThanExp) {
+      const auto a = test::weights_of(s, spec), b = test::weights_of(shifted, spec);
+      ASSERT_EQ(a.undefined_count(), 0) << spec;
+      EXPECT_GT(max_abs_diff(a.matrix, b.matrix), 1e-3) << spec << " seed " << seed;
+    }
+  }
+}
+
+TEST(Properties, SparseMethodsAreShiftInvariantWithExactZeros) {
+  for (auto seed : kSeeds) {
+    const MatD s = random_matrix<double>(20, 24, seed, 2.0);
+    for (const char* spec : {"sparsemax", "entmax15"}) {
+      const auto a = test::weights_of(s, spec);
+      const MatD shifted = s.array() + 5.0;
+      EXPECT_LE(max_abs_diff(a.matrix, test::weights_of(shifted, spec).matrix), 1e-12) << spec;
+      EXPECT_GT((a.matrix.array() == 0.0).count(), 0) << spec << " has no exact zeros";
+      expect_rows_are_distributions(a, 1e-12, spec);
+    }
+  }
+}
+
+TEST(Properties, RowsSumToOne) {
+  for (auto seed : kSeeds) {
+    const MatD s = random_scores<double>(seed);
+    for (const char* spec : kAllMethods) {
+      const auto w = test::weights_of(s, spec);
+      EXPECT_EQ(w.undefined_count(), 0) << spec;
+      expect_rows_are_distributions(w, 1e-12, spec);
+      const auto wf = test::weights_of(MatF(s.cast<float>()), spec);
+      expect_rows_are_distributions(wf, 2e-6, spec);
+      const auto wc = test::weights_of(s, spec, Mask::Causal);
+      expect_rows_are_distributions(wc, 1e-12, spec);
+      for (Index i = 0; i < s.rows(); ++i) {
+        if (!wc.defined(i)) continue;  // e.g. relu when query 0's only visible score is negative
+        for (Index j = i + 1; j < s.cols(); ++j) ASSERT_EQ(wc.matrix(i, j), 0.0) << spec;
+      }
+      EXPECT_LE(wc.undefined_count(), 2) << spec;
+    }
+  }
+}
+
+TEST(Properties, HugeLogitsGiveNoNaN) {
+  for (auto seed : kSeeds) {
+    Rng rng(seed);
+    MatD s(16, 16);
+    for (Index k = 0; k < s.size(); ++k) s.data()[k] = (2.0 * rng.uniform() - 1.0) * 1e4;
+    s.row(3).setConstant(1e4);    // all at the top of the range
+    s.row(4).setConstant(-1e4);   // all at the bottom: naive exp underflows to 0/0
+    for (const char* spec : {"exp", "softplus", "sigmoid", "exp-plus:1", "sparsemax", "entmax15", "sinkhorn:2"}) {
+      const auto w = test::weights_of(s, spec);
+      EXPECT_EQ(w.undefined_count(), 0) << spec;
+      EXPECT_TRUE(w.matrix.allFinite()) << spec;
+      expect_rows_are_distributions(w, 1e-12, spec);
+      const auto wf = test::weights_of(MatF(s.cast<float>()), spec);
+      EXPECT_EQ(wf.undefined_count(), 0) << spec << " (float)";
+      EXPECT_TRUE(wf.matrix.allFinite()) << spec << " (float)";
+    }
+    // A constant row is uniform for every exponential method.
+    EXPECT_NEAR(test::weights_of(s, "exp").matrix(4, 0), 1.0 / 16, 1e-15);
+  }
+}
+
+TEST(Properties, UndefinedRowsAreFlaggedAndNaN) {
+  MatD s = random_scores<double>(9, 6, 5);
+  s.row(2).setConstant(-1.0);  // relu: every F is 0, 0/0
+  const auto w = test::weights_of(s, "relu");
+  ASSERT_EQ(w.undefined_count(), 1);
+  EXPECT_EQ(w.rows[2], RowStatus::AllZero);
+  EXPECT_TRUE(w.matrix.row(2).array().isNaN().all());
+  EXPECT_EQ(w.undefined_rows(), std::vector<Index>{2});
+  for (Index i = 0; i < s.rows(); ++i) {
+    if (i != 2) {
+      EXPECT_TRUE(w.defined(i));
+    }
+  }
+  // A custom F that goes negative is not a probability.
+  const auto neg = test::weights_of(s, "custom:z");
+  EXPECT_GT(neg.undefined_count(), 0);
+  for (Index i : neg.undefined_rows()) EXPECT_EQ(neg.rows[static_cast<std::size_t>(i)], RowStatus::Negative);
+  // A custom F that overflows is flagged, not silently normalised.
+  const auto overflow = test::weights_of(MatD(s.array() * 1000.0), "custom:exp(z)");
+  EXPECT_GT(overflow.undefined_count(), 0);
+}
+
+TEST(Properties, FusedWeightsEqualWeightsOfScoresBitForBit) {
+  Vectors<float> v;
+  v.queries = random_matrix<float>(150, 12, 1);
+  v.keys = random_matrix<float>(97, 12, 2);
+  Perturbation p;
+  p.shift = 0.3;
+  p.score_noise_rms = 0.2;
+  p.seed = 11;
+  for (ScoreKind kind : all_score_kinds()) {
+    for (const char* spec : {"exp", "relu", "entmax15"}) {
+      AttentionSpec a;
+      a.score = kind;
+      a.alpha = 0.8;
+      a.method = parse_method(spec);
+      const auto fused = compute_weights(v, a, p);
+      const auto staged = weights_from_scores(compute_scores(v, kind, a.alpha, p), a.method);
+      EXPECT_TRUE(test::same_bits(fused.matrix, staged.matrix)) << spec << " " << score_kind_name(kind);
+      EXPECT_EQ(fused.rows, staged.rows) << spec << " " << score_kind_name(kind);
+    }
+  }
+}
+
+TEST(Properties, ResultsDoNotDependOnTheThreadCount) {
+  Vectors<float> v;
+  v.queries = random_matrix<float>(300, 16, 3);
+  Perturbation p;
+  p.global_rms = 0.3;
+  p.local_rms = 0.2;
+  p.score_noise_rms = 0.1;
+  p.seed = 5;
+  p.draw = 2;
+  AttentionSpec spec;
+  set_thread_count(1);
+  const auto one = compute_weights(v, spec, p);
+  set_thread_count(2);
+  const auto two = compute_weights(v, spec, p);
+  set_thread_count(7);
+  const auto seven = compute_weights(v, spec, p);
+  set_thread_count(0);
+  EXPECT_TRUE(test::same_bits(one.matrix, two.matrix));
+  EXPECT_TRUE(test::same_bits(one.matrix, seven.matrix));
+}
+
+}  // namespace
+}  // namespace attn
