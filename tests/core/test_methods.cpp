@@ -7,6 +7,7 @@
 #include "attn/errors.hpp"
 #include "attn/experiments.hpp"
 #include "attn/formula.hpp"
+#include "attn/functions.hpp"
 #include "attn/methods.hpp"
 #include "test_helpers.hpp"
 
@@ -123,6 +124,20 @@ TEST(Methods, ShiftResponseIsMeasuredNotDeclared) {
   EXPECT_TRUE(sinkhorn.column_invariant());
   const auto negative = probe_shift_response(parse_method("custom:z-100"));
   EXPECT_FALSE(negative.constant_invariant());  // every row undefined: not "invariant"
+}
+
+TEST(Methods, RatioFunctionsAgreeWithTheWeights) {
+  // F(z) for plots and the weight kernels share one definition: F / sum F must be the weights.
+  const MatD s = test::random_matrix<double>(1, 30, 12, 1.5, 0.5);
+  const std::vector<double> z(s.data(), s.data() + s.size());
+  for (const char* spec : {"exp", "relu", "power:3", "linear", "softplus", "sigmoid", "exp-plus:2", "custom:1/(1+z^2)"}) {
+    const std::vector<double> f = evaluate_ratio_function(parse_method(spec), z);
+    double total = 0.0;
+    for (double v : f) total += v;
+    const auto w = test::weights_of(s, spec);
+    for (std::size_t k = 0; k < z.size(); ++k) EXPECT_NEAR(w.matrix(0, static_cast<Index>(k)), f[k] / total, 1e-14) << spec;
+  }
+  EXPECT_THROW(evaluate_ratio_function(parse_method("sparsemax"), z), UsageError);
 }
 
 TEST(Methods, ScoreKindsParse) {
