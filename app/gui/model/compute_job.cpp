@@ -1,0 +1,269 @@
+#include "model/compute_job.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "attn/errors.hpp"
+#include "attn/experiments.hpp"
+#include "attn/functions.hpp"
+#include "attn/random.hpp"
+
+namespace ax {
+namespace {
+
+constexpr int kCurvePoints = 241;
+constexpr int kHistogramBins = 40;
+
+template <class T>
+attn::Weights<float> to_float(const attn::Weights<T>& w) {
+  if constexpr (std::is_same_v<T, float>) {
+    return w;
+  } else {
+    attn::Weights<float> out;
+    out.matrix = w.matrix.template cast<float>();
+    out.rows = w.rows;
+    return out;
+  }
+}
+
+attn::Vec<float> column_sums(const attn::Weights<float>& w) {
+  attn::Vec<float> sums = attn::Vec<float>::Zero(w.matrix.cols());
+  for (attn::Index i = 0; i < w.matrix.rows(); ++i) {
+    if (w.defined(i)) sums += w.matrix.row(i).transpose();
+  }
+  return sums;
+}
+
+std::pair<double, double> finite_range(const attn::MatF& a, const attn::MatF& b) {
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const attn::MatF* m : {&a, &b}) {
+    for (attn::Index k = 0; k < m->size(); ++k) {
+      const double v = m->data()[k];
+      if (!std::isfinite(v)) continue;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+  }
+  if (!(lo <= hi)) return {-1.0, 1.0};
+  if (hi - lo < 1e-9) return {lo - 1.0, hi + 1.0};
+  return {lo, hi};
+}
+
+Histogram histogram_of(const attn::MatF& scores, double lo, double hi) {
+  Histogram h;
+  h.lo = lo;
+  h.hi = hi;
+  h.counts.assign(kHistogramBins, 0.0);
+  const double width = (hi - lo) / kHistogramBins;
+  for (attn::Index k = 0; k < scores.size(); ++k) {
+    const double v = scores.data()[k];
+    if (!std::isfinite(v)) continue;
+    const int bin = std::clamp(static_cast<int>((v - lo) / width), 0, kHistogramBins - 1);
+    h.counts[static_cast<std::size_t>(bin)] += 1.0;
+  }
+  return h;
+}
+
+FunctionCurve curve_of(const attn::Method& method, double lo, double hi) {
+  FunctionCurve c;
+  for (int k = 0; k < kCurvePoints; ++k) c.z.push_back(lo + (hi - lo) * k / (kCurvePoints - 1));
+  c.f = attn::evaluate_ratio_function(method, c.z);
+  for (double v : c.f) {
+    if (std::isfinite(v)) c.f_max = std::max(c.f_max, std::abs(v));
+  }
+  for (double& v : c.f) v = (std::isfinite(v) && c.f_max > 0.0) ? v / c.f_max : std::numeric_limits<double>::quiet_NaN();
+  return c;
+}
+
+template <class T>
+attn::Vectors<T> engine_vectors(const LoadedData& data) {
+  attn::Vectors<T> v;
+  v.queries = data.queries.cast<T>();
+  if (data.keys) v.keys = data.keys->cast<T>();
+  return v;
+}
+
+std::vector<double> log_spaced(double lo, double hi, int count) {
+  std::vector<double> out;
+  for (int k = 0; k < count; ++k) out.push_back(lo * std::pow(hi / lo, static_cast<double>(k) / (count - 1)));
+  return out;
+}
+
+void results_for_weight_files(const ComputeRequest& request, ComputeResult& result) {
+  const LoadedData& data = *request.data;
+  for (std::size_t h = 0; h < data.weight_stack.size(); ++h) {
+    MethodResult r;
+    r.spec = data.weight_stack.size() > 1 ? "head " + std::to_string(h) : "weights";
+    r.ratio_form = false;
+    r.clean.matrix = data.weight_stack[h].cast<float>();
+    r.clean.rows.assign(static_cast<std::size_t>(r.clean.matrix.rows()), attn::RowStatus::Defined);
+    for (attn::Index i = 0; i < r.clean.matrix.rows(); ++i) {
+      const double total = data.weight_stack[h].row(i).sum();
+      if (std::abs(total - 1.0) > 1e-3 || (data.weight_stack[h].row(i).array() < 0.0).any()) {
+        // Not a distribution: show it as undefined rather than as weights it is not.
+        r.clean.rows[static_cast<std::size_t>(i)] = attn::RowStatus::NonFinite;
+        r.clean.matrix.row(i).setConstant(std::numeric_limits<float>::quiet_NaN());
+      }
+    }
+    r.perturbed = r.clean;
+    r.column_sums_clean = r.column_sums_perturbed = column_sums(r.clean);
+    result.methods.push_back(std::move(r));
+  }
+}
+
+template <class T>
+void compute_vectors(const ComputeRequest& request, ComputeResult& result, const ComputeCallbacks& cb,
+                     std::vector<attn::Method>& parsed) {
+  const auto check = [&] {
+    if (cb.cancelled && cb.cancelled()) throw attn::Cancelled();
+  };
+  const attn::Vectors<T> vectors = engine_vectors<T>(*request.data);
+  const attn::ScoreKind score = attn::parse_score_kind(request.attention.score);
+  const attn::Mask mask = attn::parse_mask(request.attention.mask);
+  const double alpha = request.attention.alpha;
+  const attn::Perturbation perturbation =
+      make_perturbation(request.noise, vectors.queries.rows(), vectors.key_vectors().rows());
+  result.expected_shift = attn::expected_score_shift(score, request.noise.global_rms, vectors.dimension());
+  result.perturbed = !perturbation.is_identity();
+
+  result.scores_clean = attn::compute_scores(vectors, score, alpha).template cast<float>();
+  result.scores_perturbed = attn::compute_scores(vectors, score, alpha, perturbation).template cast<float>();
+  const auto [lo, hi] = finite_range(result.scores_clean, result.scores_perturbed);
+  result.score_histogram = histogram_of(result.scores_clean, lo, hi);
+
+  for (std::size_t k = 0; k < parsed.size(); ++k) {
+    check();
+    MethodResult& r = result.methods[k];
+    if (!r.error.empty()) continue;
+    attn::AttentionSpec spec;
+    spec.score = score;
+    spec.alpha = alpha;
+    spec.mask = mask;
+    spec.method = parsed[k];
+    const attn::Weights<T> clean = attn::compute_weights(vectors, spec);
+    const attn::Weights<T> perturbed = attn::compute_weights(vectors, spec, perturbation);
+    r.deviation = attn::compare_weights(clean, perturbed);
+    r.clean = to_float(clean);
+    r.perturbed = to_float(perturbed);
+    r.column_sums_clean = column_sums(r.clean);
+    r.column_sums_perturbed = column_sums(r.perturbed);
+    r.ratio_form = parsed[k].is_ratio_form();
+    if (r.ratio_form) r.curve = curve_of(parsed[k], lo, hi);
+  }
+}
+
+template <class T>
+std::shared_ptr<InvarianceChart> compute_chart(const ComputeRequest& request, const ComputeResult& result,
+                                               const std::vector<attn::Method>& parsed) {
+  const LoadedData& data = *request.data;
+  auto chart = std::make_shared<InvarianceChart>();
+  chart->generation = result.generation;
+  chart->total_rows = data.queries.rows();
+  chart->rows = std::min<attn::Index>(data.queries.rows(), kChartMaxQueries);
+  attn::Vectors<T> vectors;
+  vectors.queries = data.queries.topRows(chart->rows).template cast<T>();
+  vectors.keys = (data.keys ? *data.keys : data.queries).template cast<T>();
+  chart->shifts = log_spaced(request.chart_shift_min, request.chart_shift_max, kChartShifts);
+  std::vector<attn::Method> usable;
+  for (std::size_t k = 0; k < parsed.size(); ++k) {
+    if (!result.methods[k].error.empty()) continue;
+    usable.push_back(parsed[k]);
+    chart->curves.push_back({result.methods[k].spec, k, {}});
+  }
+  const auto rows = attn::invariance_sweep(vectors, attn::parse_score_kind(request.attention.score),
+                                           request.attention.alpha, attn::parse_mask(request.attention.mask),
+                                           usable, chart->shifts);
+  for (std::size_t u = 0; u < usable.size(); ++u) {
+    for (std::size_t s = 0; s < chart->shifts.size(); ++s) {
+      chart->curves[u].max_abs_diff.push_back(rows[u * chart->shifts.size() + s].deviation.max_abs_diff);
+    }
+  }
+  return chart;
+}
+
+}  // namespace
+
+ComputeRequest make_compute_request(const AppState& state, std::shared_ptr<const LoadedData> data) {
+  ComputeRequest r;
+  r.data = std::move(data);
+  r.attention = state.attention;
+  r.noise = state.noise;
+  r.chart_shift_min = state.view.chart_shift_min;
+  r.chart_shift_max = state.view.chart_shift_max;
+  r.centre = state.data.centre;
+  return r;
+}
+
+attn::Perturbation make_perturbation(const NoiseSettings& noise, attn::Index queries, attn::Index keys) {
+  attn::Perturbation p;
+  p.shift = noise.shift;
+  p.scale = noise.scale;
+  p.score_noise_rms = noise.score_noise_rms;
+  p.global_rms = noise.global_rms;
+  p.local_rms = noise.local_rms;
+  p.noise_target = attn::parse_noise_target(noise.target);
+  p.seed = noise.seed;
+  p.draw = noise.draw;
+  constexpr std::uint64_t kRowShiftStream = 101, kColumnShiftStream = 102;
+  if (noise.row_shift_rms > 0.0) {
+    attn::Rng rng(noise.seed, noise.draw, kRowShiftStream);
+    for (attn::Index i = 0; i < queries; ++i) p.row_shifts.push_back(noise.row_shift_rms * rng.normal());
+  }
+  if (noise.column_shift_rms > 0.0) {
+    attn::Rng rng(noise.seed, noise.draw, kColumnShiftStream);
+    for (attn::Index j = 0; j < keys; ++j) p.column_shifts.push_back(noise.column_shift_rms * rng.normal());
+  }
+  return p;
+}
+
+void run_compute(const ComputeRequest& request, std::uint64_t generation, const ComputeCallbacks& cb) {
+  const auto start = std::chrono::steady_clock::now();
+  auto result = std::make_shared<ComputeResult>();
+  result->generation = generation;
+  result->data = request.data;
+  result->weights_only = request.data->weights_only;
+  result->use_double = request.attention.use_double;
+  result->queries = request.data->query_count();
+  result->keys = request.data->key_count();
+  result->dimension = request.data->dimension();
+  const auto elapsed_ms = [&] {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  };
+
+  if (result->weights_only) {
+    results_for_weight_files(request, *result);
+    result->compute_ms = elapsed_ms();
+    cb.publish(result);
+    return;
+  }
+
+  std::vector<attn::Method> parsed;
+  for (const std::string& spec : request.attention.methods) {
+    MethodResult r;
+    r.spec = spec;
+    try {
+      parsed.push_back(attn::parse_method(spec));
+    } catch (const attn::UsageError& e) {
+      parsed.emplace_back();
+      r.error = e.what();
+    }
+    result->methods.push_back(std::move(r));
+  }
+  if (request.attention.use_double) {
+    compute_vectors<double>(request, *result, cb, parsed);
+  } else {
+    compute_vectors<float>(request, *result, cb, parsed);
+  }
+  result->compute_ms = elapsed_ms();
+  cb.publish(result);
+
+  if (cb.cancelled && cb.cancelled()) throw attn::Cancelled();
+  std::shared_ptr<InvarianceChart> chart = request.attention.use_double
+                                               ? compute_chart<double>(request, *result, parsed)
+                                               : compute_chart<float>(request, *result, parsed);
+  if (cb.publish_chart) cb.publish_chart(chart);
+}
+
+}  // namespace ax

@@ -1,0 +1,26 @@
+// One run of the engine for a ComputeRequest (runs on the compute thread).
+#pragma once
+
+#include <functional>
+
+#include "model/compute_request.hpp"
+#include "model/compute_result.hpp"
+
+namespace ax {
+
+struct ComputeCallbacks {
+  std::function<bool()> cancelled;  // polled between steps; true stops the job (attn::Cancelled)
+  // Receive the main results as soon as they exist, then the slower invariance chart.
+  std::function<void(std::shared_ptr<const ComputeResult>)> publish;
+  std::function<void(std::shared_ptr<const InvarianceChart>)> publish_chart;
+};
+
+// Computes every result: weights first, then the invariance chart.
+void run_compute(const ComputeRequest& request, std::uint64_t generation, const ComputeCallbacks& callbacks);
+
+// Largest number of queries used for the invariance chart (it recomputes every method at every
+// shift); larger inputs use their first queries and the chart says so.
+constexpr attn::Index kChartMaxQueries = 256;
+constexpr int kChartShifts = 13;
+
+}  // namespace ax

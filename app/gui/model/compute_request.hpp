@@ -1,0 +1,27 @@
+// A snapshot of what to compute: the data and the settings that affect the numbers.
+#pragma once
+
+#include <memory>
+
+#include "attn/attention.hpp"
+#include "model/loaded_data.hpp"
+#include "state/app_state.hpp"
+
+namespace ax {
+
+struct ComputeRequest {
+  std::shared_ptr<const LoadedData> data;
+  AttentionSettings attention;
+  NoiseSettings noise;
+  double chart_shift_min = 1e-3;
+  double chart_shift_max = 1e2;
+  bool centre = false;
+};
+
+ComputeRequest make_compute_request(const AppState& state, std::shared_ptr<const LoadedData> data);
+
+// The engine perturbation the noise settings describe for `queries` x `keys` scores: per-row and
+// per-column shifts are drawn from the noise seed and draw, so a scenario reproduces them.
+attn::Perturbation make_perturbation(const NoiseSettings& noise, attn::Index queries, attn::Index keys);
+
+}  // namespace ax

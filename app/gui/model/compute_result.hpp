@@ -1,0 +1,69 @@
+// What the compute service produces for one snapshot of the settings: everything the panels
+// show, computed off the UI thread by the engine. Display matrices are float32 whatever the
+// compute precision; deviations are measured in the compute precision.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "attn/metrics.hpp"
+#include "attn/scores.hpp"
+#include "attn/weights.hpp"
+#include "model/loaded_data.hpp"
+
+namespace ax {
+
+struct FunctionCurve {
+  std::vector<double> z;
+  std::vector<double> f;  // F(z) / max F over the range (shape comparison); NaN where undefined
+  double f_max = 0.0;     // the factor divided out
+};
+
+struct MethodResult {
+  std::string spec;       // as the user typed it
+  std::string error;      // non-empty: the method could not be used (e.g. a formula error)
+  bool ratio_form = true;
+  attn::Weights<float> clean;      // #queries x #keys
+  attn::Weights<float> perturbed;
+  attn::Deviation deviation;       // perturbed against clean
+  attn::Vec<float> column_sums_clean, column_sums_perturbed;  // attention each key receives
+  FunctionCurve curve;             // F over the range of the scores (ratio forms only)
+};
+
+struct Histogram {
+  double lo = 0.0, hi = 1.0;
+  std::vector<double> counts;
+};
+
+struct ComputeResult {
+  std::uint64_t generation = 0;
+  bool weights_only = false;
+  bool use_double = false;
+  std::shared_ptr<const LoadedData> data;
+  attn::Index queries = 0, keys = 0, dimension = 0;
+  attn::MatF scores_clean, scores_perturbed;  // empty when weights_only
+  std::vector<MethodResult> methods;
+  Histogram score_histogram;                  // of the clean scores
+  attn::ExpectedShift expected_shift;         // s_g^2 d (dot) for the current vector noise
+  bool perturbed = false;                     // false: the perturbation is the identity
+  double compute_ms = 0.0;
+};
+
+// Deviation of W(M) from W(0) against the constant shift M, one curve per usable method.
+// Computed after the main results (it recomputes every method at every shift).
+struct InvarianceChart {
+  std::uint64_t generation = 0;
+  std::vector<double> shifts;
+  attn::Index rows = 0;  // queries used: all, or the first kChartMaxQueries
+  attn::Index total_rows = 0;
+  struct Curve {
+    std::string spec;
+    std::size_t method_index = 0;
+    std::vector<double> max_abs_diff;
+  };
+  std::vector<Curve> curves;
+};
+
+}  // namespace ax

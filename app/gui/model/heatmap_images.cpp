@@ -1,0 +1,140 @@
+#include "model/heatmap_images.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace ax {
+namespace {
+
+HeatmapImage describe(std::shared_ptr<const attn::MatF> values, const attn::Weights<float>& rows_from) {
+  HeatmapImage image;
+  image.values = std::move(values);
+  const attn::MatF& m = *image.values;
+  float min_positive = std::numeric_limits<float>::infinity();
+  for (attn::Index i = 0; i < m.rows(); ++i) {
+    if (!rows_from.defined(i)) {
+      ++image.undefined_rows;
+      continue;
+    }
+    for (attn::Index j = 0; j < m.cols(); ++j) {
+      const float v = m(i, j);
+      if (!std::isfinite(v)) continue;
+      image.max_all = std::max(image.max_all, v);
+      if (j > 0) image.max_without_first = std::max(image.max_without_first, v);
+      image.max_abs = std::max(image.max_abs, std::abs(v));
+      if (v > 0.0f) min_positive = std::min(min_positive, v);
+    }
+  }
+  image.min_positive = std::isfinite(min_positive) ? min_positive : 0.0f;
+  if (m.cols() == 1) image.max_without_first = image.max_all;
+  return image;
+}
+
+}  // namespace
+
+const HeatmapImage& HeatmapImages::get(const std::shared_ptr<const ComputeResult>& result, std::size_t method,
+                                       HeatmapMode mode) {
+  if (result.get() != result_ || result->generation != generation_) {
+    cache_.clear();
+    result_ = result.get();
+    generation_ = result->generation;
+  }
+  auto key = std::make_pair(method, mode);
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+
+  const MethodResult& r = result->methods[method];
+  // Clean and perturbed images alias the result's matrices (the result outlives the cache entry
+  // through the shared_ptr's control block); differences are new matrices.
+  std::shared_ptr<const attn::MatF> values;
+  attn::Weights<float> rows;  // which rows are defined: a row is undefined if it is in either input
+  switch (mode) {
+    case HeatmapMode::Clean:
+      values = std::shared_ptr<const attn::MatF>(result, &r.clean.matrix);
+      rows.rows = r.clean.rows;
+      break;
+    case HeatmapMode::Perturbed:
+      values = std::shared_ptr<const attn::MatF>(result, &r.perturbed.matrix);
+      rows.rows = r.perturbed.rows;
+      break;
+    case HeatmapMode::AbsDifference:
+    case HeatmapMode::SignedDifference: {
+      auto diff = std::make_shared<attn::MatF>(r.perturbed.matrix - r.clean.matrix);
+      if (mode == HeatmapMode::AbsDifference) *diff = diff->cwiseAbs();
+      rows.rows = r.clean.rows;
+      for (std::size_t i = 0; i < rows.rows.size(); ++i) {
+        if (!r.perturbed.defined(static_cast<attn::Index>(i))) rows.rows[i] = r.perturbed.rows[i];
+        if (rows.rows[i] != attn::RowStatus::Defined) diff->row(static_cast<attn::Index>(i)).setConstant(std::numeric_limits<float>::quiet_NaN());
+      }
+      values = std::move(diff);
+      break;
+    }
+  }
+  HeatmapImage image = describe(std::move(values), rows);
+  image.version = next_version_++;
+  return cache_.emplace(key, std::move(image)).first->second;
+}
+
+ColourRange colour_range(const ViewSettings& view, HeatmapMode mode, const HeatmapImage& image,
+                         const std::vector<const HeatmapImage*>& others) {
+  ColourRange range;
+  range.log = view.log_scale && mode != HeatmapMode::SignedDifference;
+  std::vector<const HeatmapImage*> pool = view.shared_range ? others : std::vector<const HeatmapImage*>{&image};
+  if (pool.empty()) pool.push_back(&image);
+  float hi = 0.0f, min_positive = std::numeric_limits<float>::infinity();
+  for (const HeatmapImage* im : pool) {
+    hi = std::max(hi, mode == HeatmapMode::SignedDifference ? im->max_abs
+                                                            : (view.exclude_first_key ? im->max_without_first : im->max_all));
+    if (im->min_positive > 0.0f) min_positive = std::min(min_positive, im->min_positive);
+  }
+  try {
+    range.map = mode == HeatmapMode::SignedDifference ? Colormap::Diverging
+                : mode == HeatmapMode::AbsDifference ? parse_colormap(view.difference_colormap)
+                                                     : parse_colormap(view.colormap);
+  } catch (const std::invalid_argument&) {
+    range.map = Colormap::Viridis;
+  }
+  if (!(hi > 0.0f)) {
+    range.all_zero = true;
+    hi = 1.0f;
+  }
+  if (mode == HeatmapMode::SignedDifference) {
+    range.lo = -hi;
+    range.hi = hi;
+    return range;
+  }
+  range.hi = hi;
+  if (range.log) {
+    // Eight decades below the top at most, so float rounding noise (1e-8) stays visible but the
+    // scale is not stretched down to denormals.
+    const float floor = hi * 1e-8f;
+    range.lo = std::isfinite(min_positive) ? std::max(min_positive, floor) : floor;
+    if (range.lo >= range.hi) range.lo = range.hi * 0.1f;
+  } else {
+    range.lo = 0.0f;
+  }
+  return range;
+}
+
+float normalized_value(float value, const ColourRange& range) {
+  if (std::isnan(value)) return std::numeric_limits<float>::quiet_NaN();
+  float t;
+  if (range.log) {
+    const float v = std::max(value, range.lo);
+    t = (std::log10(v) - std::log10(range.lo)) / (std::log10(range.hi) - std::log10(range.lo));
+  } else {
+    t = (value - range.lo) / (range.hi - range.lo);
+  }
+  return std::clamp(t, 0.0f, 1.0f);
+}
+
+InvarianceBadge invariance_badge(const MethodResult& method, bool use_double) {
+  InvarianceBadge badge;
+  badge.max_abs_diff = method.deviation.max_abs_diff;
+  // The property tests' bounds: rounding of the compute precision, not a change of the weights.
+  badge.tolerance = use_double ? 1e-12 : 1e-6;
+  badge.unchanged = method.deviation.compared_rows > 0 && badge.max_abs_diff <= badge.tolerance;
+  return badge;
+}
+
+}  // namespace ax

@@ -1,0 +1,153 @@
+#include "model/loaded_data.hpp"
+
+#include <cmath>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "attn/array_files.hpp"
+#include "attn/errors.hpp"
+#include "attn/generate.hpp"
+#include "state/scenario_file.hpp"
+
+namespace ax {
+namespace {
+
+bool rows_are_distributions(const attn::MatD& m) {
+  if ((m.array() < 0.0).any()) return false;
+  return ((m.rowwise().sum().array() - 1.0).abs() < 1e-3).all();
+}
+
+std::vector<std::string> read_tokens(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw attn::InputError(path + ": cannot open the tokens file");
+  std::vector<std::string> tokens;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    tokens.push_back(line);
+  }
+  while (!tokens.empty() && tokens.back().empty()) tokens.pop_back();
+  return tokens;
+}
+
+void attach_labels(LoadedData& data, const DataSettings& s) {
+  std::vector<std::string> tokens = s.tokens;
+  std::string source = "data.tokens";
+  if (!s.tokens_path.empty()) {
+    tokens = read_tokens(s.tokens_path);
+    source = s.tokens_path;
+  }
+  if (tokens.empty()) return;
+  const auto n = static_cast<std::size_t>(data.query_count());
+  const auto m = static_cast<std::size_t>(data.key_count());
+  if (tokens.size() == n && n == m) {
+    data.query_labels = data.key_labels = tokens;
+  } else if (tokens.size() == n + m && !data.weights_only && data.keys) {
+    data.query_labels.assign(tokens.begin(), tokens.begin() + static_cast<long>(n));
+    data.key_labels.assign(tokens.begin() + static_cast<long>(n), tokens.end());
+  } else {
+    throw attn::InputError(source + ": " + std::to_string(tokens.size()) + " labels for " + std::to_string(n) +
+                           " queries and " + std::to_string(m) + " keys");
+  }
+}
+
+void load_file(LoadedData& data, const DataSettings& s) {
+  if (s.vectors_path.empty()) throw attn::InputError("no file chosen: type a path or drop a file on the window");
+  const attn::NdArray array = attn::read_array_file(s.vectors_path);
+  std::vector<attn::MatD> stack = array.stack();
+  bool weights = s.content == FileContent::Weights;
+  if (s.content == FileContent::Auto) {
+    weights = s.keys_path.empty() && (array.rank() == 3 || rows_are_distributions(stack.front()));
+  }
+  if (weights) {
+    if (!s.keys_path.empty()) {
+      throw attn::InputError(s.vectors_path + ": holds weight matrices; a keys file makes no sense with them");
+    }
+    data.weights_only = true;
+    data.weight_stack = std::move(stack);
+    data.description = s.vectors_path + ": " + std::to_string(data.weight_stack.size()) + " weight matrix(es) " +
+                       array.shape_text();
+    return;
+  }
+  if (s.head < 0 || s.head >= static_cast<int>(stack.size())) {
+    throw attn::InputError(s.vectors_path + ": head " + std::to_string(s.head) + " does not exist (the file has " +
+                           std::to_string(stack.size()) + ")");
+  }
+  data.queries = std::move(stack[static_cast<std::size_t>(s.head)]);
+  data.description = s.vectors_path + " " + array.shape_text();
+  if (!s.keys_path.empty()) {
+    const attn::NdArray keys = attn::read_array_file(s.keys_path);
+    auto key_stack = keys.stack();
+    const std::size_t head = key_stack.size() == 1 ? 0 : static_cast<std::size_t>(s.head);
+    if (head >= key_stack.size()) throw attn::InputError(s.keys_path + ": has no head " + std::to_string(s.head));
+    data.keys = std::move(key_stack[head]);
+    if (data.keys->cols() != data.queries.cols()) {
+      throw attn::InputError(s.keys_path + ": keys have dimension " + std::to_string(data.keys->cols()) +
+                             " but the queries in " + s.vectors_path + " have dimension " +
+                             std::to_string(data.queries.cols()));
+    }
+    data.description += " with keys " + s.keys_path + " " + keys.shape_text();
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const LoadedData> load_data(const DataSettings& s) {
+  auto data = std::make_shared<LoadedData>();
+  switch (s.source) {
+    case DataSource::Generated: {
+      const auto kind = attn::parse_dataset_kind(s.generator);
+      attn::Dataset generated = attn::generate_dataset(kind, s.n, s.d, s.seed, s.clusters);
+      data->queries = std::move(generated.points);
+      if (kind == attn::DatasetKind::Clusters) data->groups = std::move(generated.labels);
+      data->description = s.generator + " n=" + std::to_string(s.n) + " d=" + std::to_string(s.d) +
+                          " seed=" + std::to_string(s.seed);
+      break;
+    }
+    case DataSource::Points2D: {
+      if (s.points.empty()) throw attn::InputError("no points: click on the plane to add some");
+      data->queries.resize(static_cast<attn::Index>(s.points.size()), 2);
+      for (std::size_t i = 0; i < s.points.size(); ++i) {
+        data->queries(static_cast<attn::Index>(i), 0) = s.points[i][0];
+        data->queries(static_cast<attn::Index>(i), 1) = s.points[i][1];
+      }
+      data->description = std::to_string(s.points.size()) + " points in 2-D";
+      break;
+    }
+    case DataSource::File:
+      load_file(*data, s);
+      break;
+  }
+  attach_labels(*data, s);
+  return data;
+}
+
+bool DataController::update(DataSettings& settings, std::string& error) {
+  AppState probe;
+  probe.data = settings;
+  const std::string key = scenario_to_json(probe)["data"].dump();
+  if (data_ && key == loaded_key_) return false;
+  try {
+    data_ = load_data(settings);
+    loaded_key_ = key;
+    last_good_ = settings;
+    return true;
+  } catch (const std::exception& e) {
+    error = e.what();
+    if (data_) {
+      settings = last_good_;
+    } else {
+      // Nothing loaded yet (e.g. a scenario naming a missing file): fall back to generated data.
+      settings = DataSettings{};
+      data_ = load_data(settings);
+      AppState fallback;
+      fallback.data = settings;
+      loaded_key_ = scenario_to_json(fallback)["data"].dump();
+      last_good_ = settings;
+    }
+    return true;
+  }
+}
+
+}  // namespace ax

@@ -1,0 +1,89 @@
+// The two charts: deviation of W(M) from W(0) against the constant shift M (log-log), and each
+// method's F(z) over the range of the current scores with the scores' histogram behind.
+#include <algorithm>
+#include <cmath>
+
+#include "imgui.h"
+#include "panels/panels.hpp"
+#include "widgets/palette.hpp"
+#include "widgets/plot.hpp"
+
+namespace ax {
+
+void draw_invariance_chart(UiContext& ctx) {
+  if (ctx.data && ctx.data->weights_only) {
+    ImGui::TextDisabled("needs vectors: a weight file cannot be shifted");
+    return;
+  }
+  if (!ctx.chart || !ctx.result || ctx.chart->generation != ctx.result->generation) {
+    ImGui::TextUnformatted("computing the invariance chart...");
+    return;
+  }
+  const InvarianceChart& chart = *ctx.chart;
+  std::vector<widgets::PlotSeries> series;
+  for (const auto& curve : chart.curves) {
+    widgets::PlotSeries s;
+    s.label = curve.spec;
+    s.x = chart.shifts;
+    s.y = curve.max_abs_diff;
+    s.colour = widgets::method_colour(curve.method_index);
+    s.markers = true;
+    series.push_back(std::move(s));
+  }
+  widgets::PlotOptions options;
+  options.x_label = "shift M";
+  options.y_label = "max |W(M) - W(0)|";
+  options.log_x = true;
+  options.log_y = true;
+  options.log_floor = ctx.result->use_double ? 1e-17 : 1e-9;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  widgets::Plot("invariance", ImVec2(avail.x, std::max(120.0f, avail.y - ImGui::GetTextLineHeightWithSpacing() * 2.2f)),
+                series, options);
+  ImGui::TextWrapped("%s; values at or below %.0e drawn at the floor. s = alpha * (score + M).",
+                     ctx.result->use_double ? "float64" : "float32", options.log_floor);
+  if (chart.rows < chart.total_rows) {
+    ImGui::TextDisabled("first %ld of %ld queries (the chart recomputes every method at every M)",
+                        static_cast<long>(chart.rows), static_cast<long>(chart.total_rows));
+  }
+}
+
+void draw_function_chart(UiContext& ctx) {
+  if (!ctx.result || ctx.result->weights_only) {
+    ImGui::TextDisabled(ctx.result ? "needs vectors: a weight file has no scores" : "computing...");
+    return;
+  }
+  const ComputeResult& r = *ctx.result;
+  std::vector<widgets::PlotSeries> series;
+  std::string without_f;
+  for (std::size_t k = 0; k < r.methods.size(); ++k) {
+    const auto& m = r.methods[k];
+    if (!m.error.empty()) continue;
+    if (!m.ratio_form || m.curve.z.empty()) {
+      without_f += (without_f.empty() ? "" : ", ") + m.spec;
+      continue;
+    }
+    widgets::PlotSeries s;
+    s.label = m.spec;
+    s.x = m.curve.z;
+    s.y = m.curve.f;
+    s.colour = widgets::method_colour(k);
+    series.push_back(std::move(s));
+  }
+  widgets::PlotBackgroundBars bars;
+  bars.x_lo = r.score_histogram.lo;
+  bars.x_hi = r.score_histogram.hi;
+  bars.heights = r.score_histogram.counts;
+  bars.label = "scores s_ij (clean)";
+  widgets::PlotOptions options;
+  options.x_label = "score s";
+  options.y_label = "F(s) / max F";
+  options.y_range = std::make_pair(-0.05, 1.05);
+  options.background = &bars;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  widgets::Plot("functions", ImVec2(avail.x, std::max(120.0f, avail.y - ImGui::GetTextLineHeightWithSpacing() * 2.2f)),
+                series, options);
+  ImGui::TextWrapped("Each F scaled to its maximum over the range of the current scores.%s%s",
+                     without_f.empty() ? "" : " No F(z) (not of ratio form): ", without_f.c_str());
+}
+
+}  // namespace ax

@@ -1,0 +1,210 @@
+#include "panels/explorer_ui.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "imgui.h"
+#include "panels/panels.hpp"
+#include "state/scenario_file.hpp"
+
+namespace ax {
+namespace {
+
+constexpr ImGuiWindowFlags kPanelFlags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                         ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                                         ImGuiWindowFlags_NoBringToFrontOnFocus;
+
+void place(float x, float y, float w, float h) {
+  ImGui::SetNextWindowPos(ImVec2(x, y));
+  ImGui::SetNextWindowSize(ImVec2(std::max(w, 50.0f), std::max(h, 50.0f)));
+}
+
+// The settings that change the numbers (not the view): a new value means a new computation.
+std::string compute_key(const AppState& state, const LoadedData* data) {
+  nlohmann::json all = scenario_to_json(state);
+  nlohmann::json key = {{"attention", all["attention"]}, {"noise", all["noise"]},
+                        {"chart", {state.view.chart_shift_min, state.view.chart_shift_max}},
+                        {"centre", state.data.centre},
+                        {"data", reinterpret_cast<std::uintptr_t>(data)}};
+  for (const char* view_only : {"animate", "animate_frames", "study_draws"}) key["noise"].erase(view_only);
+  return key.dump();
+}
+
+}  // namespace
+
+void record_layout(UiContext& ctx, const std::string& name) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ctx.scratch.layout[name] = {a.x, a.y, b.x, b.y};
+}
+
+ExplorerUi::ExplorerUi(HeatmapCanvas& canvas, AppState initial) : canvas_(canvas), state_(std::move(initial)) {
+  scratch_.vectors_path = state_.data.vectors_path;
+  scratch_.keys_path = state_.data.keys_path;
+  scratch_.tokens_path = state_.data.tokens_path;
+  sync_data();
+  sync_compute();
+}
+
+void ExplorerUi::load_state(const AppState& state) {
+  state_ = state;
+  scratch_.vectors_path = state_.data.vectors_path;
+  scratch_.keys_path = state_.data.keys_path;
+  scratch_.tokens_path = state_.data.tokens_path;
+  sync_data();
+  sync_compute();
+}
+
+void ExplorerUi::open_dropped_files(const std::vector<std::string>& paths) {
+  if (paths.empty()) return;
+  const std::string& path = paths.front();
+  const std::string ext = std::filesystem::path(path).extension().string();
+  if (ext == ".json") {
+    try {
+      load_state(load_scenario_file(path, AppState{}));
+      messages_.info("opened scenario " + path);
+    } catch (const std::exception& e) {
+      messages_.error(e.what());
+    }
+    return;
+  }
+  state_.data.source = DataSource::File;
+  state_.data.vectors_path = path;
+  state_.data.keys_path = paths.size() > 1 ? paths[1] : "";
+  scratch_.vectors_path = state_.data.vectors_path;
+  scratch_.keys_path = state_.data.keys_path;
+}
+
+void ExplorerUi::sync_data() {
+  std::string error;
+  if (data_.update(state_.data, error)) {
+    const auto& data = *data_.data();
+    state_.view.selected_row = std::clamp(state_.view.selected_row, 0, static_cast<int>(data.query_count()) - 1);
+    scratch_.vectors_path = state_.data.vectors_path;
+    scratch_.keys_path = state_.data.keys_path;
+  }
+  if (!error.empty()) messages_.error(error);
+}
+
+void ExplorerUi::sync_compute() {
+  const std::string key = compute_key(state_, data_.data().get());
+  if (key == submitted_key_) return;
+  submitted_key_ = key;
+  compute_.submit(make_compute_request(state_, data_.data()));
+}
+
+bool ExplorerUi::results_current() const {
+  const auto result = compute_.result();
+  return !compute_.busy() && result && compute_.chart();
+}
+
+void ExplorerUi::wait_for_results() {
+  sync_data();
+  sync_compute();
+  compute_.wait_until_idle();
+}
+
+void ExplorerUi::frame(const FrameStats& stats) {
+  ++frame_index_;
+  if (state_.noise.animate && frame_index_ % std::max(state_.noise.animate_frames, 1) == 0) ++state_.noise.draw;
+  sync_data();
+  sync_compute();
+
+  UiContext ctx{state_,    compute_.result(), compute_.chart(), data_.data(), compute_.busy(), compute_.error(),
+                images_,   canvas_,           study_,          messages_,     shell_,          scratch_,
+                stats};
+  ctx.frame.frame_index = frame_index_;
+
+  // The whole viewport, laid out below the menu bar (WorkPos would only catch up next frame).
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  const ImVec2 origin = viewport->Pos, size = viewport->Size;
+  const float line = ImGui::GetFrameHeightWithSpacing();
+  draw_menu_bar(ctx);
+
+  const float status_height = line + 4.0f;
+  float top = origin.y + ImGui::GetFrameHeight();
+  const float message_height = messages_.entries().empty() ? 0.0f
+                                                           : line * static_cast<float>(messages_.entries().size()) + 8.0f;
+  if (message_height > 0.0f) {
+    place(origin.x, top, size.x, message_height);
+    ImGui::Begin("##messages", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar);
+    draw_message_bar(ctx);
+    ImGui::End();
+    top += message_height;
+  }
+  const float bottom = origin.y + size.y - status_height;
+  const float height = bottom - top;
+  const float left_width = std::clamp(size.x * 0.24f, 280.0f, 400.0f);
+  const float right_width = state_.view.show_charts ? std::clamp(size.x * 0.31f, 300.0f, 560.0f) : 0.0f;
+  const float centre_width = size.x - left_width - right_width;
+
+  place(origin.x, top, left_width, height);
+  ImGui::Begin("Controls", nullptr, kPanelFlags);
+  ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.58f);
+  if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen)) draw_data_panel(ctx);
+  if (ImGui::CollapsingHeader("Attention", ImGuiTreeNodeFlags_DefaultOpen)) draw_attention_panel(ctx);
+  if (ImGui::CollapsingHeader("Noise", ImGuiTreeNodeFlags_DefaultOpen)) draw_noise_panel(ctx);
+  ImGui::PopItemWidth();
+  ImGui::End();
+
+  place(origin.x + left_width, top, centre_width, height);
+  ImGui::Begin("Heatmaps", nullptr, kPanelFlags);
+  draw_heatmap_grid(ctx);
+  ImGui::End();
+
+  if (state_.view.show_charts) {
+    const float chart_height = height * 0.46f;
+    place(origin.x + left_width + centre_width, top, right_width, chart_height);
+    ImGui::Begin("Charts", nullptr, kPanelFlags);
+    if (ImGui::BeginTabBar("charts")) {
+      if (ImGui::BeginTabItem("Invariance")) {
+        draw_invariance_chart(ctx);
+        ImGui::EndTabItem();
+      }
+      if (ImGui::BeginTabItem("F(z)")) {
+        draw_function_chart(ctx);
+        ImGui::EndTabItem();
+      }
+      ImGui::EndTabBar();
+    }
+    ImGui::End();
+    place(origin.x + left_width + centre_width, top + chart_height, right_width, height - chart_height);
+    ImGui::Begin("Row inspector", nullptr, kPanelFlags);
+    draw_row_inspector(ctx);
+    ImGui::End();
+  }
+
+  place(origin.x, bottom, size.x, status_height);
+  ImGui::Begin("##status", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+  draw_status_bar(ctx);
+  ImGui::End();
+
+  // Edits made by this frame's panels start computing now rather than next frame.
+  sync_data();
+  sync_compute();
+}
+
+nlohmann::json ExplorerUi::report() const {
+  nlohmann::json out;
+  out["state"] = scenario_to_json(state_);
+  nlohmann::json layout = nlohmann::json::object();
+  for (const auto& [name, rect] : scratch_.layout) layout[name] = {rect[0], rect[1], rect[2], rect[3]};
+  out["layout"] = layout;
+  if (const auto result = compute_.result()) {
+    nlohmann::json methods = nlohmann::json::array();
+    for (const auto& m : result->methods) {
+      methods.push_back({{"spec", m.spec},
+                         {"error", m.error},
+                         {"max_abs_diff", m.deviation.max_abs_diff},
+                         {"undefined_clean", m.clean.rows.empty() ? 0 : m.clean.undefined_count()},
+                         {"undefined_perturbed", m.perturbed.rows.empty() ? 0 : m.perturbed.undefined_count()}});
+    }
+    out["results"] = {{"queries", result->queries}, {"keys", result->keys}, {"methods", methods},
+                      {"compute_ms", result->compute_ms}};
+  }
+  std::vector<std::string> messages;
+  for (const auto& entry : messages_.entries()) messages.push_back(entry.text);
+  out["messages"] = messages;
+  return out;
+}
+
+}  // namespace ax

@@ -1,0 +1,319 @@
+// Heatmap grid: one heatmap per compared method, each showing clean, perturbed or difference
+// weights, with a shared colour range by default (so "unchanged" looks unchanged), an
+// invariance badge, a colour bar, hover values, zoom and pan, and undefined rows hatched.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "imgui.h"
+#include "panels/panels.hpp"
+#include "widgets/colour_bar.hpp"
+#include "widgets/palette.hpp"
+
+namespace ax {
+namespace {
+
+constexpr const char* kModeNames[] = {"clean", "perturbed", "|difference|", "signed difference"};
+
+
+void view_controls(UiContext& ctx) {
+  ViewSettings& v = ctx.state.view;
+  ImGui::TextUnformatted("show:");
+  for (int m = 0; m < 4; ++m) {
+    ImGui::SameLine();
+    const bool all_this = v.mode == static_cast<HeatmapMode>(m) && v.modes.empty();
+    if (all_this) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    if (ImGui::SmallButton(kModeNames[m])) {
+      v.mode = static_cast<HeatmapMode>(m);
+      v.modes.clear();
+    }
+    if (all_this) ImGui::PopStyleColor();
+  }
+  ImGui::SameLine();
+  ImGui::Checkbox("log", &v.log_scale);
+  ImGui::SameLine();
+  ImGui::Checkbox("shared range", &v.shared_range);
+  ImGui::SameLine();
+  ImGui::Checkbox("skip key 0", &v.exclude_first_key);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("leave key 0 (often an attention sink) out of the colour range");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(90.0f);
+  if (ImGui::BeginCombo("colours", v.colormap.c_str())) {
+    for (Colormap map : all_colormaps()) {
+      if (map == Colormap::Diverging) continue;
+      const std::string name(colormap_name(map));
+      if (ImGui::Selectable(name.c_str(), name == v.colormap)) v.colormap = name;
+    }
+    ImGui::EndCombo();
+  }
+}
+
+// Zoom about the cursor with the wheel, pan by dragging, reset with a double click. Shared by
+// every heatmap so they stay aligned.
+void zoom_and_pan(UiContext& ctx, ImVec2 p0, ImVec2 size) {
+  ViewSettings& v = ctx.state.view;
+  ImGuiIO& io = ImGui::GetIO();
+  const float fx = (io.MousePos.x - p0.x) / size.x, fy = (io.MousePos.y - p0.y) / size.y;
+  if (io.MouseWheel != 0.0f) {
+    const float u = v.pan[0] + fx / v.zoom, w = v.pan[1] + fy / v.zoom;
+    v.zoom = std::clamp(v.zoom * std::pow(1.25f, io.MouseWheel), 1.0f, 256.0f);
+    v.pan = {u - fx / v.zoom, w - fy / v.zoom};
+  }
+  if (ImGui::IsMouseDragging(ImGuiMouseButton_Left, 3.0f) && v.zoom > 1.0f) {
+    v.pan[0] -= io.MouseDelta.x / size.x / v.zoom;
+    v.pan[1] -= io.MouseDelta.y / size.y / v.zoom;
+    ctx.scratch.dragging_heatmap = true;
+  }
+  if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
+    v.zoom = 1.0f;
+    v.pan = {0.0f, 0.0f};
+  }
+  const float limit = 1.0f - 1.0f / v.zoom;
+  v.pan = {std::clamp(v.pan[0], 0.0f, limit), std::clamp(v.pan[1], 0.0f, limit)};
+}
+
+void tooltip(const UiContext& ctx, const MethodResult& r, int i, int j) {
+  const auto& data = *ctx.result->data;
+  ImGui::BeginTooltip();
+  const bool labelled = static_cast<std::size_t>(i) < data.query_labels.size() &&
+                        static_cast<std::size_t>(j) < data.key_labels.size();
+  if (labelled) {
+    ImGui::Text("query %d '%s'  ->  key %d '%s'", i, data.query_labels[static_cast<std::size_t>(i)].c_str(), j,
+                data.key_labels[static_cast<std::size_t>(j)].c_str());
+  } else {
+    ImGui::Text("query i = %d, key j = %d", i, j);
+  }
+  if (!ctx.result->weights_only) {
+    ImGui::Text("s_ij  clean %.5g   perturbed %.5g", ctx.result->scores_clean(i, j), ctx.result->scores_perturbed(i, j));
+  }
+  auto weight = [](const attn::Weights<float>& w, int row, int col, char* out, std::size_t size) {
+    if (!w.defined(row)) {
+      std::snprintf(out, size, "undefined (%s)", std::string(attn::row_status_name(w.rows[static_cast<std::size_t>(row)])).c_str());
+    } else {
+      std::snprintf(out, size, "%.6g", static_cast<double>(w.matrix(row, col)));
+    }
+  };
+  char clean[96], perturbed[96];
+  weight(r.clean, i, j, clean, sizeof clean);
+  weight(r.perturbed, i, j, perturbed, sizeof perturbed);
+  ImGui::Text("w_ij  clean %s", clean);
+  if (!ctx.result->weights_only) {
+    ImGui::Text("      perturbed %s", perturbed);
+    if (r.clean.defined(i) && r.perturbed.defined(i)) {
+      ImGui::Text("      |difference| %.3g", std::abs(static_cast<double>(r.perturbed.matrix(i, j) - r.clean.matrix(i, j))));
+    }
+  }
+  ImGui::TextDisabled("click: inspect this row");
+  ImGui::EndTooltip();
+}
+
+void badge(const UiContext& ctx, const MethodResult& r) {
+  if (ctx.result->weights_only) return;
+  if (!ctx.result->perturbed) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("no perturbation");
+    return;
+  }
+  const InvarianceBadge b = invariance_badge(r, ctx.result->use_double);
+  ImGui::SameLine();
+  if (b.unchanged) {
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kUnchangedColour), "unchanged");
+  } else {
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kChangedColour), "changed");
+  }
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("max |perturbed - clean| = %.3g\n'unchanged' means at most %.0e, the rounding of %s", b.max_abs_diff,
+                      b.tolerance, ctx.result->use_double ? "float64" : "float32");
+  }
+  ImGui::SameLine();
+  ImGui::TextDisabled("max|dW| %.2g", b.max_abs_diff);
+}
+
+void axis_labels(const UiContext& ctx, ImVec2 p0, ImVec2 size) {
+  const auto& data = *ctx.result->data;
+  const ViewSettings& v = ctx.state.view;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const attn::Index n = ctx.result->queries, m = ctx.result->keys;
+  const float cell_w = size.x * v.zoom / static_cast<float>(m), cell_h = size.y * v.zoom / static_cast<float>(n);
+  const float line = ImGui::GetTextLineHeight();
+  const ImU32 colour = IM_COL32(200, 200, 205, 230);
+  draw->PushClipRect(ImVec2(p0.x - 200.0f, p0.y - line - 2.0f), ImVec2(p0.x + size.x, p0.y + size.y), true);
+  // Key labels above the columns, query labels left of the rows, when a label fits its cell.
+  const bool tokens = !data.key_labels.empty();
+  const int stride_k = std::max(1, static_cast<int>(std::ceil((tokens ? 60.0f : 28.0f) / cell_w)));
+  const int stride_q = std::max(1, static_cast<int>(std::ceil(line / cell_h)));
+  for (attn::Index j = 0; j < m; j += stride_k) {
+    const float x = p0.x + (static_cast<float>(j) + 0.5f) * cell_w - v.pan[0] * size.x * v.zoom;
+    if (x < p0.x || x > p0.x + size.x) continue;
+    const std::string text = tokens ? data.key_labels[static_cast<std::size_t>(j)] : std::to_string(j);
+    const float w = ImGui::CalcTextSize(text.c_str()).x;
+    draw->AddText(ImVec2(x - w * 0.5f, p0.y - line - 1.0f), colour, text.c_str());
+  }
+  draw->PopClipRect();
+  draw->PushClipRect(ImVec2(p0.x - 200.0f, p0.y), ImVec2(p0.x, p0.y + size.y), true);
+  for (attn::Index i = 0; i < n; i += stride_q) {
+    const float y = p0.y + (static_cast<float>(i) + 0.5f) * cell_h - v.pan[1] * size.y * v.zoom;
+    if (y < p0.y || y > p0.y + size.y) continue;
+    const std::string text =
+        static_cast<std::size_t>(i) < data.query_labels.size() ? data.query_labels[static_cast<std::size_t>(i)] : std::to_string(i);
+    const float w = ImGui::CalcTextSize(text.c_str()).x;
+    draw->AddText(ImVec2(p0.x - w - 4.0f, y - line * 0.5f), colour, text.c_str());
+  }
+  draw->PopClipRect();
+}
+
+}  // namespace
+
+void draw_heatmap_grid(UiContext& ctx) {
+  view_controls(ctx);
+  if (!ctx.result) {
+    ImGui::TextUnformatted("computing...");
+    return;
+  }
+  const ComputeResult& result = *ctx.result;
+  ViewSettings& v = ctx.state.view;
+  const std::size_t count = result.methods.size();
+  if (count == 0) return;
+
+  // Images of every heatmap first: a shared colour range needs all of them.
+  std::vector<const HeatmapImage*> images(count, nullptr);
+  std::vector<HeatmapMode> modes(count);
+  std::vector<const HeatmapImage*> same_kind[4];
+  for (std::size_t k = 0; k < count; ++k) {
+    if (!result.methods[k].error.empty()) continue;
+    modes[k] = result.weights_only ? HeatmapMode::Clean : heatmap_mode(v, k);
+    images[k] = &ctx.images.get(ctx.result, k, modes[k]);
+    // Clean and perturbed weights share one range; each difference kind has its own.
+    const int group = modes[k] == HeatmapMode::Perturbed ? 0 : static_cast<int>(modes[k]);
+    same_kind[group].push_back(images[k]);
+  }
+
+  const int columns = count <= 1 ? 1 : (count <= 4 ? 2 : 3);
+  const int rows = static_cast<int>((count + static_cast<std::size_t>(columns) - 1) / static_cast<std::size_t>(columns));
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  float label_margin = ImGui::CalcTextSize("000").x + 6.0f;
+  for (const auto& label : result.data->query_labels) {
+    label_margin = std::max(label_margin, std::min(ImGui::CalcTextSize(label.c_str()).x + 8.0f, 120.0f));
+  }
+  const float bar_width = ImGui::CalcTextSize("0.000").x + 24.0f;
+  const float cell_w = avail.x / static_cast<float>(columns);
+  const float cell_h = (avail.y - line * 1.5f) / static_cast<float>(rows);
+  const float aspect = static_cast<float>(result.queries) / static_cast<float>(result.keys);
+  float image_w = cell_w - label_margin - bar_width - 8.0f;
+  float image_h = image_w * aspect;
+  const float max_h = cell_h - line * 2.8f;
+  if (image_h > max_h) {
+    image_h = max_h;
+    image_w = image_h / aspect;
+  }
+  image_w = std::max(image_w, 16.0f);
+  image_h = std::max(image_h, 16.0f);
+
+  bool any_undefined = false;
+  const ImVec2 grid_origin = ImGui::GetCursorScreenPos();
+  for (std::size_t k = 0; k < count; ++k) {
+    const MethodResult& r = result.methods[k];
+    const int col = static_cast<int>(k) % columns, row = static_cast<int>(k) / columns;
+    ImGui::SetCursorScreenPos(ImVec2(grid_origin.x + static_cast<float>(col) * cell_w,
+                                     grid_origin.y + static_cast<float>(row) * cell_h));
+    ImGui::PushID(static_cast<int>(k));
+    ImGui::BeginGroup();
+    ImGui::ColorButton("##c", ImGui::ColorConvertU32ToFloat4(widgets::method_colour(k)), ImGuiColorEditFlags_NoTooltip,
+                       ImVec2(12, 12));
+    ImGui::SameLine();
+    ImGui::TextUnformatted(r.spec.c_str());
+    if (!r.error.empty()) {
+      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + cell_w - 10.0f);
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kErrorColour), "%s", r.error.c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::EndGroup();
+      ImGui::PopID();
+      continue;
+    }
+    badge(ctx, r);
+    const HeatmapImage& image = *images[k];
+    const int group = modes[k] == HeatmapMode::Perturbed ? 0 : static_cast<int>(modes[k]);
+    const ColourRange range = colour_range(v, modes[k], image, same_kind[group]);
+    any_undefined = any_undefined || image.undefined_rows > 0;
+
+    const ImVec2 cursor = ImGui::GetCursorScreenPos();
+    const ImVec2 p0(cursor.x + label_margin, cursor.y + line);
+    ImGui::SetCursorScreenPos(p0);
+    const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+    HeatmapDraw draw;
+    draw.slot = static_cast<int>(k);
+    draw.image = &image;
+    draw.range = range;
+    draw.zoom = v.zoom;
+    draw.pan = v.pan;
+    draw.width_px = static_cast<int>(std::lround(image_w * scale.x));
+    draw.height_px = static_cast<int>(std::lround(image_h * scale.y));
+    const ImTextureID texture = ctx.canvas.request(draw);
+    ImGui::Image(texture, ImVec2(image_w, image_h), ImVec2(0, 1), ImVec2(1, 0));
+    record_layout(ctx, "heatmap:" + std::to_string(k));
+    if (ImGui::IsItemHovered()) {
+      zoom_and_pan(ctx, p0, ImVec2(image_w, image_h));
+      const ImVec2 mouse = ImGui::GetIO().MousePos;
+      const float u = v.pan[0] + (mouse.x - p0.x) / image_w / v.zoom;
+      const float w = v.pan[1] + (mouse.y - p0.y) / image_h / v.zoom;
+      const int j = std::clamp(static_cast<int>(u * static_cast<float>(result.keys)), 0, static_cast<int>(result.keys) - 1);
+      const int i = std::clamp(static_cast<int>(w * static_cast<float>(result.queries)), 0, static_cast<int>(result.queries) - 1);
+      tooltip(ctx, r, i, j);
+      if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && !ctx.scratch.dragging_heatmap) {
+        v.selected_row = i;
+        v.selected_method = static_cast<int>(k);
+      }
+    }
+    if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) ctx.scratch.dragging_heatmap = false;
+    // Marker of the selected row.
+    if (v.selected_method == static_cast<int>(k)) {
+      const float y = p0.y + ((static_cast<float>(v.selected_row) + 0.5f) / static_cast<float>(result.queries) - v.pan[1]) *
+                                 v.zoom * image_h;
+      if (y >= p0.y && y <= p0.y + image_h) {
+        ImGui::GetWindowDrawList()->AddTriangleFilled(ImVec2(p0.x + image_w + 2.0f, y), ImVec2(p0.x + image_w + 9.0f, y - 5.0f),
+                                                      ImVec2(p0.x + image_w + 9.0f, y + 5.0f), IM_COL32(255, 210, 80, 255));
+      }
+    }
+    axis_labels(ctx, p0, ImVec2(image_w, image_h));
+    ImGui::SetCursorScreenPos(ImVec2(p0.x + image_w + 12.0f, p0.y));
+    widgets::ColourBar("bar", ImVec2(bar_width - 12.0f, image_h), range);
+    if (range.all_zero) {
+      ImGui::SetCursorScreenPos(ImVec2(p0.x + image_w + 12.0f, p0.y + image_h * 0.5f));
+      ImGui::TextDisabled("all 0");
+    }
+    ImGui::SetCursorScreenPos(ImVec2(p0.x, p0.y + image_h + 3.0f));
+    if (result.weights_only) {
+      ImGui::TextDisabled("as loaded%s", range.log ? ", log scale" : "");
+    } else {
+      ImGui::SetNextItemWidth(std::min(image_w, ImGui::CalcTextSize("signed difference").x + 30.0f));
+      int mode = static_cast<int>(modes[k]);
+      if (ImGui::Combo("##mode", &mode, kModeNames, 4)) {
+        for (std::size_t q = v.modes.size(); q < count; ++q) v.modes.push_back(v.mode);
+        v.modes[k] = static_cast<HeatmapMode>(mode);
+      }
+      record_layout(ctx, "mode:" + std::to_string(k));
+      if (range.log) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("log");
+      }
+    }
+    ImGui::EndGroup();
+    ImGui::PopID();
+  }
+  ImGui::SetCursorScreenPos(ImVec2(grid_origin.x, grid_origin.y + cell_h * static_cast<float>(rows)));
+  if (any_undefined) {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    for (int s = 0; s < 4; ++s) {
+      draw->AddRectFilled(ImVec2(p.x + static_cast<float>(s) * 4.0f, p.y + 2.0f),
+                          ImVec2(p.x + static_cast<float>(s) * 4.0f + 2.0f, p.y + 14.0f), IM_COL32(128, 128, 128, 255));
+    }
+    ImGui::Dummy(ImVec2(18.0f, 14.0f));
+    ImGui::SameLine();
+    ImGui::TextUnformatted("hatched rows: weights undefined (every F is 0, or F is infinite, NaN or negative)");
+  }
+}
+
+}  // namespace ax

@@ -1,0 +1,169 @@
+// Menu bar: scenario files, exports, view toggles. Paths are typed (bookworm packages no native
+// file dialog); files can also be dropped on the window.
+#include <algorithm>
+
+#include "imgui.h"
+#include "imgui_stdlib.h"
+#include "model/exports.hpp"
+#include "panels/panels.hpp"
+#include "state/scenario_file.hpp"
+
+namespace ax {
+namespace {
+
+void scenario_menu(UiContext& ctx) {
+  ImGui::SetNextItemWidth(260.0f);
+  ImGui::InputText("##scenario path", &ctx.scratch.scenario_path);
+  if (ImGui::MenuItem("Open scenario")) {
+    try {
+      ctx.state = load_scenario_file(ctx.scratch.scenario_path, AppState{});
+      ctx.messages.info("opened " + ctx.scratch.scenario_path);
+    } catch (const std::exception& e) {
+      ctx.messages.error(e.what());  // the current state stays
+    }
+  }
+  if (ImGui::MenuItem("Save scenario")) {
+    try {
+      save_scenario_file(ctx.scratch.scenario_path, ctx.state);
+      ctx.messages.info("saved " + ctx.scratch.scenario_path);
+    } catch (const std::exception& e) {
+      ctx.messages.error(e.what());
+    }
+  }
+}
+
+void export_menu(UiContext& ctx) {
+  if (!ctx.result || ctx.result->methods.empty()) {
+    ImGui::TextDisabled("nothing computed yet");
+    return;
+  }
+  const std::size_t method = static_cast<std::size_t>(
+      std::clamp(ctx.state.view.selected_method, 0, static_cast<int>(ctx.result->methods.size()) - 1));
+  const HeatmapMode mode = ctx.state.view.mode;
+  ImGui::TextDisabled("selected heatmap: %s", ctx.result->methods[method].spec.c_str());
+  if (!ctx.result->methods[method].error.empty()) {
+    ImGui::TextDisabled("(it has an error: nothing to export)");
+    return;
+  }
+  const HeatmapImage& image = ctx.images.get(ctx.result, method, mode);
+  ImGui::SetNextItemWidth(220.0f);
+  ImGui::InputText("##matrix path", &ctx.scratch.export_path);
+  if (ImGui::MenuItem("Export matrix (.npy or .csv)")) {
+    try {
+      export_matrix(ctx.scratch.export_path, image);
+      ctx.messages.info("wrote " + ctx.scratch.export_path);
+    } catch (const std::exception& e) {
+      ctx.messages.error(e.what());
+    }
+  }
+  ImGui::Separator();
+  ImGui::SetNextItemWidth(220.0f);
+  ImGui::InputText("##png path", &ctx.scratch.png_path);
+  ImGui::SetNextItemWidth(120.0f);
+  ImGui::SliderInt("pixels per cell", &ctx.scratch.png_scale, 1, 32);
+  if (ImGui::MenuItem("Export heatmap PNG")) {
+    try {
+      const ColourRange range = colour_range(ctx.state.view, mode, image, {&image});
+      export_heatmap_png(ctx.scratch.png_path, image, range, ctx.scratch.png_scale);
+      ctx.messages.info("wrote " + ctx.scratch.png_path);
+    } catch (const std::exception& e) {
+      ctx.messages.error(e.what());
+    }
+  }
+  ImGui::Separator();
+  ImGui::SetNextItemWidth(220.0f);
+  ImGui::InputText("##window path", &ctx.scratch.window_png_path);
+  if (ImGui::MenuItem("Save window PNG")) ctx.shell.window_png = ctx.scratch.window_png_path;
+}
+
+}  // namespace
+
+void draw_menu_bar(UiContext& ctx) {
+  if (!ImGui::BeginMainMenuBar()) return;
+  if (ImGui::BeginMenu("File")) {
+    scenario_menu(ctx);
+    ImGui::Separator();
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) ctx.shell.quit = true;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Export")) {
+    export_menu(ctx);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    ImGui::MenuItem("Charts and row inspector", nullptr, &ctx.state.view.show_charts);
+    ImGui::MenuItem("Log colour scale", nullptr, &ctx.state.view.log_scale);
+    ImGui::MenuItem("One colour range for all heatmaps", nullptr, &ctx.state.view.shared_range);
+    ImGui::MenuItem("Leave key 0 (attention sink) out of the range", nullptr, &ctx.state.view.exclude_first_key);
+    if (ImGui::MenuItem("Reset zoom")) {
+      ctx.state.view.zoom = 1.0f;
+      ctx.state.view.pan = {0.0f, 0.0f};
+    }
+    if (ImGui::MenuItem("Full screen", "F11")) ctx.shell.toggle_fullscreen = true;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    ImGui::TextUnformatted("Attention replaces each x_i by y_i = sum_j w_ij x_j,");
+    ImGui::TextUnformatted("w_ij = F(s_ij) / sum_l F(s_il).");
+    ImGui::TextUnformatted("Adding one constant to every score leaves the weights of");
+    ImGui::TextUnformatted("F = c exp(alpha z) unchanged; other F change. Shared vector");
+    ImGui::TextUnformatted("noise also adds terms that vary by key: softmax does not");
+    ImGui::TextUnformatted("cancel those. Hover a heatmap for values; click to inspect");
+    ImGui::TextUnformatted("a row; wheel zooms, drag pans, double-click resets.");
+    ImGui::EndMenu();
+  }
+  ImGui::EndMainMenuBar();
+}
+
+void draw_message_bar(UiContext& ctx) {
+  auto& entries = ctx.messages.entries();
+  for (std::size_t k = 0; k < entries.size();) {
+    auto& e = entries[k];
+    ImGui::PushID(static_cast<int>(k));
+    const ImVec4 colour = e.error ? ImVec4(1.0f, 0.45f, 0.4f, 1.0f) : ImVec4(0.6f, 0.85f, 0.6f, 1.0f);
+    bool dismiss = ImGui::SmallButton("x");
+    ImGui::SameLine();
+    ImGui::TextColored(colour, "%s %s", e.error ? "error:" : "", e.text.c_str());
+    ImGui::PopID();
+    if (e.frames_left > 0 && --e.frames_left == 0) dismiss = true;
+    if (dismiss) {
+      entries.erase(entries.begin() + static_cast<long>(k));
+    } else {
+      ++k;
+    }
+  }
+}
+
+void draw_status_bar(UiContext& ctx) {
+  const auto& data = ctx.data;
+  if (data) {
+    ImGui::Text("n=%ld  m=%ld  d=%ld", static_cast<long>(data->query_count()), static_cast<long>(data->key_count()),
+                static_cast<long>(data->dimension()));
+    ImGui::SameLine();
+  }
+  ImGui::TextDisabled("|");
+  ImGui::SameLine();
+  ImGui::Text("%zu methods", ctx.state.attention.methods.size());
+  ImGui::SameLine();
+  ImGui::TextDisabled("|");
+  ImGui::SameLine();
+  if (ctx.result) {
+    ImGui::Text("compute %.1f ms (%s)", ctx.result->compute_ms, ctx.result->use_double ? "float64" : "float32");
+  } else {
+    ImGui::TextUnformatted("computing...");
+  }
+  ImGui::SameLine();
+  if (ctx.computing) {
+    ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), " updating");
+    ImGui::SameLine();
+  }
+  ImGui::TextDisabled("|");
+  ImGui::SameLine();
+  ImGui::Text("frame %.1f ms", ctx.frame.frame_ms);
+  if (data) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("| %s", data->description.c_str());
+  }
+}
+
+}  // namespace ax

@@ -1,0 +1,20 @@
+// The panels of the main window. Each draws inside the current ImGui window or creates its own,
+// reading and editing ctx.state only.
+#pragma once
+
+#include "panels/ui_context.hpp"
+
+namespace ax {
+
+void draw_menu_bar(UiContext& ctx);
+void draw_message_bar(UiContext& ctx);
+void draw_data_panel(UiContext& ctx);
+void draw_attention_panel(UiContext& ctx);
+void draw_noise_panel(UiContext& ctx);
+void draw_heatmap_grid(UiContext& ctx);
+void draw_invariance_chart(UiContext& ctx);
+void draw_function_chart(UiContext& ctx);
+void draw_row_inspector(UiContext& ctx);
+void draw_status_bar(UiContext& ctx);
+
+}  // namespace ax

@@ -1,0 +1,99 @@
+// Row inspector: for the selected query and method, the scores, F(s), the weights clean and
+// perturbed, the row's entropy, effective support and exact zeros, and the column sums of W.
+#include <algorithm>
+#include <cmath>
+
+#include "imgui.h"
+#include "model/row_inspection.hpp"
+#include "panels/panels.hpp"
+#include "widgets/bar_chart.hpp"
+#include "widgets/palette.hpp"
+
+namespace ax {
+namespace {
+
+void summary_line(const char* label, const attn::RowSummary& s, attn::RowStatus status) {
+  if (status != attn::RowStatus::Defined) {
+    ImGui::TextWrapped("%s: undefined (%s)", label, std::string(attn::row_status_name(status)).c_str());
+    return;
+  }
+  ImGui::TextWrapped("%s: entropy %.3f nats, effective support %.2f keys, %ld exact zeros, max weight %.3g", label,
+                     s.entropy, s.effective_support, static_cast<long>(s.exact_zeros), s.max_weight);
+}
+
+}  // namespace
+
+void draw_row_inspector(UiContext& ctx) {
+  if (!ctx.result) {
+    ImGui::TextUnformatted("computing...");
+    return;
+  }
+  const ComputeResult& r = *ctx.result;
+  ViewSettings& v = ctx.state.view;
+  v.selected_method = std::clamp(v.selected_method, 0, static_cast<int>(r.methods.size()) - 1);
+  v.selected_row = std::clamp(v.selected_row, 0, static_cast<int>(r.queries) - 1);
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.42f);
+  if (ImGui::BeginCombo("##method", r.methods[static_cast<std::size_t>(v.selected_method)].spec.c_str())) {
+    for (std::size_t k = 0; k < r.methods.size(); ++k) {
+      if (ImGui::Selectable(r.methods[k].spec.c_str(), static_cast<int>(k) == v.selected_method)) {
+        v.selected_method = static_cast<int>(k);
+      }
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  ImGui::TextUnformatted("query");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+  ImGui::InputInt("##query", &v.selected_row);
+  v.selected_row = std::clamp(v.selected_row, 0, static_cast<int>(r.queries) - 1);
+
+  const RowInspection row = inspect_row(r, static_cast<std::size_t>(v.selected_method), v.selected_row);
+  if (!row.valid) {
+    ImGui::TextDisabled("this method has an error");
+    return;
+  }
+  const auto& labels = r.data->key_labels;
+  std::vector<bool> masked;
+  if (ctx.state.attention.mask == "causal") {
+    for (attn::Index j = 0; j < r.keys; ++j) masked.push_back(j > v.selected_row);
+  }
+  const float width = ImGui::GetContentRegionAvail().x;
+  const int charts = 2 + (row.scores_clean.empty() ? 0 : 1) + (row.f_clean.empty() ? 0 : 1);
+  const float height = std::max(
+      70.0f, (ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 4.4f) / static_cast<float>(charts));
+  widgets::BarOptions options;
+  options.labels = labels;
+  options.highlight = r.queries == r.keys ? v.selected_row : -1;
+  options.masked = masked;
+
+  if (!row.scores_clean.empty()) {
+    std::vector<widgets::BarSeries> scores = {{"s clean", row.scores_clean, widgets::kCleanColour},
+                                              {"s perturbed", row.scores_perturbed, widgets::kPerturbedColour}};
+    options.title = "scores s_ij (clean, perturbed)";
+    widgets::BarChart("scores", ImVec2(width, height), scores, options);
+  }
+  if (!row.f_clean.empty()) {
+    std::vector<widgets::BarSeries> f = {{"F(s) clean", row.f_clean, widgets::method_colour(static_cast<std::size_t>(v.selected_method))}};
+    options.title = "F(s_ij) of the clean scores (w = F / sum F)";
+    widgets::BarChart("f", ImVec2(width, height), f, options);
+  }
+  std::vector<widgets::BarSeries> weights = {{"w clean", row.weights_clean, widgets::kCleanColour},
+                                             {"w perturbed", row.weights_perturbed, widgets::kPerturbedColour}};
+  options.title = "weights w_ij (clean, perturbed)";
+  widgets::BarChart("weights", ImVec2(width, height), weights, options);
+  summary_line("clean", row.summary_clean, row.status_clean);
+  if (!r.weights_only) summary_line("perturbed", row.summary_perturbed, row.status_perturbed);
+  const MethodResult& m = r.methods[static_cast<std::size_t>(v.selected_method)];
+  std::vector<double> clean_sums(m.column_sums_clean.data(), m.column_sums_clean.data() + m.column_sums_clean.size());
+  std::vector<double> perturbed_sums(m.column_sums_perturbed.data(),
+                                     m.column_sums_perturbed.data() + m.column_sums_perturbed.size());
+  std::vector<widgets::BarSeries> sums = {{"clean", clean_sums, widgets::kCleanColour},
+                                          {"perturbed", perturbed_sums, widgets::kPerturbedColour}};
+  widgets::BarOptions sum_options;
+  sum_options.labels = labels;
+  sum_options.title = "column sums of W: attention each key receives";
+  widgets::BarChart("columns", ImVec2(width, height), sums, sum_options);
+}
+
+}  // namespace ax

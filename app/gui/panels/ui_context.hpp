@@ -1,0 +1,91 @@
+// What every panel receives: the one application state to read and edit, the latest results to
+// show, and the services and message channels they may use. Panels compute no attention: they
+// edit `state` and the UI submits work to the compute service when it changes.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "canvas/heatmap_canvas.hpp"
+#include "model/compute_result.hpp"
+#include "model/heatmap_images.hpp"
+#include "model/study_service.hpp"
+#include "state/app_state.hpp"
+
+namespace ax {
+
+// The error bar and short notices ("saved scenario.json").
+class Messages {
+ public:
+  void error(std::string text) { push(std::move(text), true); }
+  void info(std::string text) { push(std::move(text), false); }
+  struct Entry {
+    std::string text;
+    bool error = false;
+    int frames_left = 0;  // notices fade; errors stay until dismissed
+  };
+  std::vector<Entry>& entries() { return entries_; }
+  const std::vector<Entry>& entries() const { return entries_; }
+
+ private:
+  void push(std::string text, bool error) {
+    if (!entries_.empty() && entries_.back().text == text) return;
+    entries_.push_back({std::move(text), error, error ? -1 : 240});
+    if (entries_.size() > 4) entries_.erase(entries_.begin());
+  }
+  std::vector<Entry> entries_;
+};
+
+// Requests for the window shell (things that need the window or GL, which panels never touch).
+struct ShellRequests {
+  std::optional<std::string> window_png;  // capture the whole window after this frame
+  bool quit = false;
+  bool toggle_fullscreen = false;
+};
+
+// UI-only transient state: text being typed, hover state. Not part of the scenario.
+struct UiScratch {
+  std::string scenario_path = "scenario.json";
+  std::string export_path = "weights.npy";
+  std::string png_path = "heatmap.png";
+  std::string window_png_path = "window.png";
+  int png_scale = 8;
+  std::string vectors_path, keys_path, tokens_path;
+  std::string new_method = "custom:exp(2*z)";
+  std::map<std::string, std::string> method_errors;  // spec -> parse error (live)
+  // Screen rectangles of widgets that tests and reports locate: name -> (x0, y0, x1, y1).
+  std::map<std::string, std::array<float, 4>> layout;
+  bool dragging_heatmap = false;
+  int dragging_point = -1;   // index of the 2-D point being dragged
+  int source_choice = -1;    // data source radio (the file choice waits for a path)
+  int hovered_row = -1, hovered_key = -1;
+};
+
+struct FrameStats {
+  double frame_ms = 0.0;
+  int frame_index = 0;
+};
+
+struct UiContext {
+  AppState& state;
+  std::shared_ptr<const ComputeResult> result;  // null until the first results arrive
+  std::shared_ptr<const InvarianceChart> chart; // null while the chart is being computed
+  std::shared_ptr<const LoadedData> data;
+  bool computing = false;
+  std::string compute_error;
+  HeatmapImages& images;
+  HeatmapCanvas& canvas;
+  StudyService& study;
+  Messages& messages;
+  ShellRequests& shell;
+  UiScratch& scratch;
+  FrameStats frame;
+};
+
+// Records a widget's screen rectangle under `name` (call right after the widget).
+void record_layout(UiContext& ctx, const std::string& name);
+
+}  // namespace ax

@@ -1,0 +1,104 @@
+#include "render/gl_heatmap_canvas.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "render/embedded_shaders.hpp"
+
+namespace ax {
+
+GlHeatmapCanvas::GlHeatmapCanvas()
+    : program_("fullscreen.vert", embedded_shader("fullscreen.vert"), "heatmap.frag", embedded_shader("heatmap.frag")) {
+  for (Colormap map : all_colormaps()) {
+    gl::Texture lut;
+    glBindTexture(GL_TEXTURE_2D, lut.id());
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, kColormapSize, 1, 0, GL_RGB, GL_UNSIGNED_BYTE, colormap_table(map));
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    colormaps_.emplace(map, std::move(lut));
+  }
+  glBindTexture(GL_TEXTURE_2D, 0);
+}
+
+ImTextureID GlHeatmapCanvas::request(const HeatmapDraw& draw) {
+  Slot& slot = slots_[draw.slot];
+  queued_.push_back(draw);
+  if (draw.image && draw.image->version != slot.uploaded_version) slot.keep_alive = draw.image->values;
+  return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(slot.colour.id()));
+}
+
+void GlHeatmapCanvas::upload(Slot& slot, const HeatmapImage& image) {
+  const attn::MatF& m = *image.values;
+  glBindTexture(GL_TEXTURE_2D, slot.values.id());
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  // Row-major floats: texel (x = key j, y = query i).
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, static_cast<GLsizei>(m.cols()), static_cast<GLsizei>(m.rows()), 0, GL_RED,
+               GL_FLOAT, m.data());
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  slot.uploaded_version = image.version;
+  slot.keep_alive.reset();
+  ++uploads_;
+}
+
+void GlHeatmapCanvas::resize(Slot& slot, int width, int height) {
+  if (slot.width == width && slot.height == height) return;
+  glBindTexture(GL_TEXTURE_2D, slot.colour.id());
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glBindFramebuffer(GL_FRAMEBUFFER, slot.target.id());
+  glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, slot.colour.id(), 0);
+  slot.width = width;
+  slot.height = height;
+}
+
+void GlHeatmapCanvas::flush() {
+  if (queued_.empty()) return;
+  GLint previous_viewport[4];
+  glGetIntegerv(GL_VIEWPORT, previous_viewport);
+  glDisable(GL_BLEND);
+  glDisable(GL_SCISSOR_TEST);
+  glDisable(GL_DEPTH_TEST);
+  glUseProgram(program_.id());
+  glBindVertexArray(empty_vao_.id());
+  glUniform1i(program_.uniform("u_values"), 0);
+  glUniform1i(program_.uniform("u_colormap"), 1);
+  for (const HeatmapDraw& draw : queued_) {
+    Slot& slot = slots_[draw.slot];
+    if (!draw.image || !draw.image->values || draw.image->values->size() == 0) continue;
+    if (draw.image->version != slot.uploaded_version) upload(slot, *draw.image);
+    const int width = std::clamp(draw.width_px, 1, 8192), height = std::clamp(draw.height_px, 1, 8192);
+    resize(slot, width, height);
+    glBindFramebuffer(GL_FRAMEBUFFER, slot.target.id());
+    glViewport(0, 0, width, height);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, slot.values.id());
+    glActiveTexture(GL_TEXTURE1);
+    glBindTexture(GL_TEXTURE_2D, colormaps_.at(draw.range.map).id());
+    const float extent = 1.0f / std::max(draw.zoom, 1.0f);
+    glUniform2f(program_.uniform("u_view_origin"), draw.pan[0], draw.pan[1]);
+    glUniform1f(program_.uniform("u_view_extent"), extent);
+    glUniform1f(program_.uniform("u_lo"), draw.range.lo);
+    glUniform1f(program_.uniform("u_hi"), draw.range.hi);
+    glUniform1i(program_.uniform("u_log"), draw.range.log ? 1 : 0);
+    const auto& m = *draw.image->values;
+    glUniform2f(program_.uniform("u_cell_pixels"), static_cast<float>(width) / (extent * static_cast<float>(m.cols())),
+                static_cast<float>(height) / (extent * static_cast<float>(m.rows())));
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+  }
+  queued_.clear();
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, 0);
+  glBindVertexArray(0);
+  glUseProgram(0);
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  glViewport(previous_viewport[0], previous_viewport[1], previous_viewport[2], previous_viewport[3]);
+}
+
+}  // namespace ax

@@ -1,0 +1,185 @@
+// attention-explorer: the desktop app.
+//
+//   attention-explorer [--scenario FILE] [--size WxH] [--frames N] [--screenshot out.png]
+//                      [--report out.json] [--no-session]
+//
+// With --frames the app renders N frames (waiting for the engine before the last one), writes
+// the screenshot and report, and exits 0: tests and slide-making use this. Without it, the app
+// runs until closed, restoring the last session at start and saving it at exit.
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <regex>
+
+#include "attn/atomic_file.hpp"
+#include "imgui.h"
+#include "panels/explorer_ui.hpp"
+#include "render/gl_heatmap_canvas.hpp"
+#include "render/window_capture.hpp"
+#include "shell/session.hpp"
+#include "shell/window.hpp"
+#include "state/scenario_file.hpp"
+
+namespace {
+
+struct Options {
+  std::string scenario;
+  std::string size = "1280x800";
+  int frames = 0;
+  std::string screenshot;
+  std::string report;
+  bool no_session = false;
+};
+
+void write_report(const std::string& path, const ax::ExplorerUi& ui) {
+  const std::string text = ui.report().dump(2) + "\n";
+  attn::write_file_atomically(path, [&](std::ostream& out) { out << text; });
+}
+
+int run(const Options& options) {
+  std::smatch match;
+  const std::regex size_pattern("^(\\d{2,5})x(\\d{2,5})$");
+  if (!std::regex_match(options.size, match, size_pattern)) {
+    std::cerr << "error: --size: expected WIDTHxHEIGHT such as 1280x800, got '" << options.size << "'\n";
+    return 2;
+  }
+  const bool automated = options.frames > 0;
+  const bool use_session = !automated && !options.no_session && options.scenario.empty();
+
+  ax::AppState initial;
+  std::string startup_error;
+  if (!options.scenario.empty()) {
+    try {
+      initial = ax::load_scenario_file(options.scenario);
+    } catch (const std::exception& e) {
+      // A bad scenario on the command line is a usage error for scripts.
+      std::cerr << "error: " << e.what() << "\n";
+      return 3;
+    }
+  } else if (use_session) {
+    const std::string path = ax::last_session_path();
+    if (!path.empty() && std::filesystem::exists(path)) {
+      try {
+        initial = ax::load_scenario_file(path);
+      } catch (const std::exception& e) {
+        startup_error = std::string("last session not restored: ") + e.what();
+      }
+    }
+  }
+
+  ax::WindowOptions window_options;
+  window_options.width = std::stoi(match[1]);
+  window_options.height = std::stoi(match[2]);
+  window_options.vsync = !automated;
+  std::unique_ptr<ax::Window> window;
+  try {
+    window = std::make_unique<ax::Window>(window_options);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+
+  std::unique_ptr<ax::GlHeatmapCanvas> canvas;
+  try {
+    canvas = std::make_unique<ax::GlHeatmapCanvas>();
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  ax::ExplorerUi ui(*canvas, initial);
+  if (!startup_error.empty()) ui.messages().error(startup_error);
+
+  int exit_code = 0;
+  ax::FrameStats stats;
+  auto last = std::chrono::steady_clock::now();
+  for (int frame = 0; !window->should_close(); ++frame) {
+    const bool last_frame = automated && frame == options.frames - 1;
+    if (last_frame) ui.wait_for_results();  // the picture shows the final numbers, not "computing"
+    window->begin_frame();
+    ui.open_dropped_files(window->take_dropped_files());
+    const ax::Window::Shortcuts keys = window->shortcuts();
+    if (keys.quit) window->request_close();
+    if (keys.fullscreen) window->toggle_fullscreen();
+    ui.frame(stats);
+    ax::ShellRequests& requests = ui.shell_requests();
+    window->end_frame([&] { canvas->flush(); },
+                      [&](int width, int height) {
+                        try {
+                          if (requests.window_png) {
+                            ax::capture_window_png(*requests.window_png, width, height);
+                            ui.messages().info("wrote " + *requests.window_png);
+                          }
+                          if (last_frame && !options.screenshot.empty()) {
+                            ax::capture_window_png(options.screenshot, width, height);
+                          }
+                        } catch (const std::exception& e) {
+                          ui.messages().error(e.what());
+                          if (last_frame) {
+                            std::cerr << "error: " << e.what() << "\n";
+                            exit_code = 3;
+                          }
+                        }
+                        requests.window_png.reset();
+                      });
+    if (requests.quit) window->request_close();
+    if (requests.toggle_fullscreen) window->toggle_fullscreen();
+    requests.quit = requests.toggle_fullscreen = false;
+    const auto now = std::chrono::steady_clock::now();
+    stats.frame_ms = std::chrono::duration<double, std::milli>(now - last).count();
+    last = now;
+    if (last_frame) break;
+  }
+
+  if (!options.report.empty()) {
+    try {
+      write_report(options.report, ui);
+    } catch (const std::exception& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      exit_code = 3;
+    }
+  }
+  if (use_session) {
+    const std::string path = ax::last_session_path();
+    try {
+      std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+      ax::save_scenario_file(path, ui.state());
+    } catch (const std::exception& e) {
+      std::cerr << "warning: the session was not saved: " << e.what() << "\n";
+    }
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Attention Explorer: see why attention uses softmax, and where other choices differ.",
+               "attention-explorer"};
+  Options options;
+  app.add_option("--scenario", options.scenario, "Start from this scenario file (JSON)");
+  app.add_option("--size", options.size, "Window size WIDTHxHEIGHT")->capture_default_str();
+  app.add_option("--frames", options.frames, "Render N frames, then exit (automation)");
+  app.add_option("--screenshot", options.screenshot, "With --frames: write the last frame as PNG");
+  app.add_option("--report", options.report, "Write layout, state and result summary as JSON at exit");
+  app.add_flag("--no-session", options.no_session, "Neither restore nor save the last session");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::cerr << "error: " << e.what() << " (see attention-explorer --help)\n";
+    return 2;
+  }
+  if (options.frames < 0) {
+    std::cerr << "error: --frames must be >= 0\n";
+    return 2;
+  }
+  if (!options.screenshot.empty() && options.frames == 0) {
+    std::cerr << "error: --screenshot needs --frames N\n";
+    return 2;
+  }
+  return run(options);
+}

@@ -1,0 +1,164 @@
+#include "shell/window.hpp"
+
+// glad's header must come before GLFW's so GLFW does not pull in a system GL header.
+#include <glad/gl.h>
+#include <GLFW/glfw3.h>
+
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+
+#include "backends/imgui_impl_glfw.h"
+#include "backends/imgui_impl_opengl3.h"
+#include "imgui.h"
+
+namespace ax {
+namespace {
+
+std::string g_glfw_error;
+
+void remember_glfw_error(int, const char* description) { g_glfw_error = description ? description : ""; }
+
+void on_drop(GLFWwindow* window, int count, const char** paths) {
+  auto* dropped = static_cast<std::vector<std::string>*>(glfwGetWindowUserPointer(window));
+  for (int k = 0; k < count; ++k) dropped->emplace_back(paths[k]);
+}
+
+void load_fonts(float scale) {
+  ImGuiIO& io = ImGui::GetIO();
+  const char* candidates[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"};
+  for (const char* path : candidates) {
+    if (FILE* f = std::fopen(path, "rb")) {
+      std::fclose(f);
+      if (io.Fonts->AddFontFromFileTTF(path, 15.0f * scale)) return;
+    }
+  }
+  ImFontConfig config;
+  config.SizePixels = 13.0f * scale;
+  io.Fonts->AddFontDefault(&config);  // fonts-dejavu-core missing: ImGui's built-in font
+}
+
+void apply_style(float scale) {
+  ImGui::StyleColorsDark();
+  ImGuiStyle& style = ImGui::GetStyle();
+  style.WindowRounding = 0.0f;
+  style.FrameRounding = 3.0f;
+  style.GrabRounding = 3.0f;
+  style.WindowBorderSize = 1.0f;
+  style.ItemSpacing = ImVec2(7.0f, 5.0f);
+  style.Colors[ImGuiCol_WindowBg] = ImVec4(0.10f, 0.10f, 0.12f, 1.0f);
+  style.ScaleAllSizes(scale);
+}
+
+}  // namespace
+
+Window::Window(const WindowOptions& options) {
+  glfwSetErrorCallback(remember_glfw_error);
+  if (!glfwInit()) {
+    const char* display = std::getenv("DISPLAY");
+    throw std::runtime_error(
+        std::string("cannot open a window") + (display && *display ? " on display " + std::string(display) : ": no display (DISPLAY is not set)") +
+        (g_glfw_error.empty() ? "" : " [" + g_glfw_error + "]") +
+        ". Run the app under a virtual display: xvfb-run -a build/bin/attention-explorer --frames 60 "
+        "--screenshot shot.png, or use build/bin/attention-cli for headless work");
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  window_ = glfwCreateWindow(options.width, options.height, options.title.c_str(), nullptr, nullptr);
+  if (!window_) {
+    glfwTerminate();
+    throw std::runtime_error("cannot create an OpenGL 3.3 core window [" + g_glfw_error +
+                             "]; use build/bin/attention-cli for headless work");
+  }
+  glfwMakeContextCurrent(window_);
+  if (!gladLoadGL(glfwGetProcAddress)) {
+    glfwDestroyWindow(window_);
+    glfwTerminate();
+    throw std::runtime_error("cannot load the OpenGL 3.3 functions");
+  }
+  glfwSwapInterval(options.vsync ? 1 : 0);
+  glfwSetWindowUserPointer(window_, &dropped_);
+  glfwSetDropCallback(window_, on_drop);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // the layout is computed; nothing to remember in imgui.ini
+  float scale_x = 1.0f, scale_y = 1.0f;
+  glfwGetWindowContentScale(window_, &scale_x, &scale_y);
+  load_fonts(scale_x);
+  apply_style(scale_x);
+  ImGui_ImplGlfw_InitForOpenGL(window_, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+}
+
+Window::~Window() {
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window_);
+  glfwTerminate();
+}
+
+bool Window::should_close() const { return glfwWindowShouldClose(window_) != 0; }
+
+void Window::request_close() { glfwSetWindowShouldClose(window_, GLFW_TRUE); }
+
+void Window::begin_frame() {
+  glfwPollEvents();
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+}
+
+void Window::end_frame(const std::function<void()>& before_imgui_render,
+                       const std::function<void(int, int)>& after_render) {
+  if (before_imgui_render) before_imgui_render();
+  ImGui::Render();
+  int width = 0, height = 0;
+  glfwGetFramebufferSize(window_, &width, &height);
+  glViewport(0, 0, width, height);
+  glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  if (after_render) after_render(width, height);
+  glfwSwapBuffers(window_);
+}
+
+void Window::toggle_fullscreen() {
+  GLFWmonitor* monitor = glfwGetWindowMonitor(window_);
+  if (monitor) {
+    glfwSetWindowMonitor(window_, nullptr, windowed_[0], windowed_[1], windowed_[2], windowed_[3], 0);
+    return;
+  }
+  glfwGetWindowPos(window_, &windowed_[0], &windowed_[1]);
+  glfwGetWindowSize(window_, &windowed_[2], &windowed_[3]);
+  GLFWmonitor* primary = glfwGetPrimaryMonitor();
+  if (!primary) return;
+  const GLFWvidmode* mode = glfwGetVideoMode(primary);
+  glfwSetWindowMonitor(window_, primary, 0, 0, mode->width, mode->height, mode->refreshRate);
+}
+
+Window::Shortcuts Window::shortcuts() const {
+  Shortcuts out;
+  const ImGuiIO& io = ImGui::GetIO();
+  out.quit = io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false);
+  out.fullscreen = ImGui::IsKeyPressed(GLFW_KEY_F11, false);
+  return out;
+}
+
+std::vector<std::string> Window::take_dropped_files() {
+  std::vector<std::string> out;
+  out.swap(dropped_);
+  return out;
+}
+
+std::string Window::renderer_description() const {
+  const auto* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+  const auto* version = reinterpret_cast<const char*>(glGetString(GL_VERSION));
+  return std::string(renderer ? renderer : "?") + ", OpenGL " + (version ? version : "?");
+}
+
+}  // namespace ax

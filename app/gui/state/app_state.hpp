@@ -1,0 +1,100 @@
+// Everything the user chose, in one place. Panels edit it; the scenario file saves and restores
+// it whole; the compute service reads snapshots of it. It holds settings only: the vectors and
+// weights they produce live in LoadedData and ComputeResult.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ax {
+
+enum class DataSource {
+  Generated,  // gaussian, clusters or sphere from a seed
+  Points2D,   // points the user places and drags on a plane
+  File,       // vectors (or weight matrices) from .npy / .csv
+};
+
+enum class FileContent {
+  Auto,     // weight matrices if every row is a distribution, vectors otherwise
+  Vectors,  // X, or queries with separate keys
+  Weights,  // weight matrices shown as they are, one heatmap per head
+};
+
+struct DataSettings {
+  DataSource source = DataSource::Generated;
+  std::string generator = "gaussian";  // gaussian, clusters, sphere
+  int n = 24;
+  int d = 16;
+  std::uint64_t seed = 1;
+  int clusters = 3;
+  std::vector<std::array<double, 2>> points;  // Points2D
+  std::string vectors_path;  // X or queries, or weight matrices
+  std::string keys_path;     // optional separate keys
+  std::string tokens_path;   // optional text file, one axis label per line
+  FileContent content = FileContent::Auto;
+  int head = 0;              // which matrix of a rank-3 vectors file
+  std::vector<std::string> tokens;  // axis labels given inline (lessons)
+  bool centre = false;       // subtract the mean vector before computing scores
+};
+
+struct AttentionSettings {
+  std::string score = "scaled-dot";
+  double alpha = 1.0;
+  std::vector<std::string> methods = {"exp", "relu", "softplus", "sigmoid"};
+  std::string mask = "none";
+  bool use_double = false;
+};
+
+struct NoiseSettings {
+  double shift = 0.0;             // M, added to every score
+  double scale = 1.0;             // lambda
+  double row_shift_rms = 0.0;     // per-row shifts r_i ~ N(0, rms^2)
+  double column_shift_rms = 0.0;  // per-column shifts c_j ~ N(0, rms^2)
+  double score_noise_rms = 0.0;   // independent noise on each score
+  double global_rms = 0.0;        // s_g of the shared vector noise g
+  double local_rms = 0.0;         // s_l of the independent vector noise l_i
+  std::string target = "both";    // queries, keys, both
+  std::uint64_t seed = 1;
+  std::uint64_t draw = 0;         // "resample" moves to the next draw
+  bool animate = false;           // a new draw every `animate_frames` frames
+  int animate_frames = 20;
+  int study_draws = 200;          // Monte Carlo study
+};
+
+enum class HeatmapMode { Clean, Perturbed, AbsDifference, SignedDifference };
+
+struct ViewSettings {
+  HeatmapMode mode = HeatmapMode::Perturbed;   // every heatmap without its own mode below
+  std::vector<HeatmapMode> modes;              // per heatmap, in method order (may be shorter)
+  std::string colormap = "viridis";             // weights
+  std::string difference_colormap = "magma";    // |difference|; signed uses "diverging"
+  bool log_scale = false;
+  bool shared_range = true;       // one colour range for every compared heatmap
+  bool exclude_first_key = false; // leave key 0 (an attention sink) out of the range
+  float zoom = 1.0f;              // shared by every heatmap so they stay aligned
+  std::array<float, 2> pan = {0.0f, 0.0f};  // visible window's top-left, in [0, 1] units
+  int selected_row = 0;
+  int selected_method = 0;
+  double chart_shift_min = 1e-3;  // invariance chart range of M
+  double chart_shift_max = 1e2;
+  bool show_charts = true;
+};
+
+// The mode heatmap k shows.
+inline HeatmapMode heatmap_mode(const ViewSettings& view, std::size_t k) {
+  return k < view.modes.size() ? view.modes[k] : view.mode;
+}
+
+struct AppState {
+  DataSettings data;
+  AttentionSettings attention;
+  NoiseSettings noise;
+  ViewSettings view;
+};
+
+// The default editable 2-D point set: two loose groups, so attention visibly pulls them together.
+std::vector<std::array<double, 2>> default_points();
+
+}  // namespace ax

@@ -1,0 +1,327 @@
+#include "state/scenario_file.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "attn/atomic_file.hpp"
+#include "attn/errors.hpp"
+
+namespace ax {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kScenarioVersion = 1;
+
+// ---- Enum names as they appear in files.
+
+template <class E>
+struct EnumNames;
+
+template <>
+struct EnumNames<DataSource> {
+  static constexpr std::pair<DataSource, const char*> table[] = {
+      {DataSource::Generated, "generated"}, {DataSource::Points2D, "points"}, {DataSource::File, "file"}};
+};
+template <>
+struct EnumNames<FileContent> {
+  static constexpr std::pair<FileContent, const char*> table[] = {
+      {FileContent::Auto, "auto"}, {FileContent::Vectors, "vectors"}, {FileContent::Weights, "weights"}};
+};
+template <>
+struct EnumNames<HeatmapMode> {
+  static constexpr std::pair<HeatmapMode, const char*> table[] = {{HeatmapMode::Clean, "clean"},
+                                                                   {HeatmapMode::Perturbed, "perturbed"},
+                                                                   {HeatmapMode::AbsDifference, "abs-difference"},
+                                                                   {HeatmapMode::SignedDifference, "signed-difference"}};
+};
+
+// ---- One description of every field, used to write and to read (no field named twice).
+
+template <class Visitor>
+void visit(DataSettings& s, Visitor& v) {
+  v("source", s.source);
+  v("generator", s.generator);
+  v("n", s.n);
+  v("d", s.d);
+  v("seed", s.seed);
+  v("clusters", s.clusters);
+  v("points", s.points);
+  v("vectors_path", s.vectors_path);
+  v("keys_path", s.keys_path);
+  v("tokens_path", s.tokens_path);
+  v("content", s.content);
+  v("head", s.head);
+  v("tokens", s.tokens);
+  v("centre", s.centre);
+}
+
+template <class Visitor>
+void visit(AttentionSettings& s, Visitor& v) {
+  v("score", s.score);
+  v("alpha", s.alpha);
+  v("methods", s.methods);
+  v("mask", s.mask);
+  v("double", s.use_double);
+}
+
+template <class Visitor>
+void visit(NoiseSettings& s, Visitor& v) {
+  v("shift", s.shift);
+  v("scale", s.scale);
+  v("row_shift_rms", s.row_shift_rms);
+  v("column_shift_rms", s.column_shift_rms);
+  v("score_noise_rms", s.score_noise_rms);
+  v("global_rms", s.global_rms);
+  v("local_rms", s.local_rms);
+  v("target", s.target);
+  v("seed", s.seed);
+  v("draw", s.draw);
+  v("animate", s.animate);
+  v("animate_frames", s.animate_frames);
+  v("study_draws", s.study_draws);
+}
+
+template <class Visitor>
+void visit(ViewSettings& s, Visitor& v) {
+  v("mode", s.mode);
+  v("modes", s.modes);
+  v("colormap", s.colormap);
+  v("difference_colormap", s.difference_colormap);
+  v("log_scale", s.log_scale);
+  v("shared_range", s.shared_range);
+  v("exclude_first_key", s.exclude_first_key);
+  v("zoom", s.zoom);
+  v("pan", s.pan);
+  v("selected_row", s.selected_row);
+  v("selected_method", s.selected_method);
+  v("chart_shift_min", s.chart_shift_min);
+  v("chart_shift_max", s.chart_shift_max);
+  v("show_charts", s.show_charts);
+}
+
+template <class Visitor>
+void visit(AppState& s, Visitor& v) {
+  v.section("data", s.data);
+  v.section("attention", s.attention);
+  v.section("noise", s.noise);
+  v.section("view", s.view);
+}
+
+template <class E>
+const char* enum_name(E value) {
+  for (const auto& [e, name] : EnumNames<E>::table) {
+    if (e == value) return name;
+  }
+  return EnumNames<E>::table[0].second;
+}
+
+// ---- Writing.
+
+struct Writer {
+  json out = json::object();
+
+  template <class T>
+  void operator()(const char* key, const T& value) {
+    if constexpr (std::is_enum_v<T>) {
+      out[key] = enum_name(value);
+    } else if constexpr (std::is_same_v<T, std::vector<HeatmapMode>>) {
+      json list = json::array();
+      for (HeatmapMode m : value) list.push_back(enum_name(m));
+      out[key] = list;
+    } else {
+      out[key] = value;
+    }
+  }
+  template <class Section>
+  void section(const char* key, Section& s) {
+    Writer inner;
+    visit(s, inner);
+    out[key] = std::move(inner.out);
+  }
+};
+
+// ---- Reading with type checks.
+
+struct Reader {
+  const json& in;
+  std::string path;   // key path of `in`, e.g. "noise"
+  std::string where;  // file name for messages
+  std::set<std::string> known;
+
+  [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
+    throw attn::InputError(where + ": " + (path.empty() ? "" : path + ".") + key + ": " + problem);
+  }
+
+  template <class T>
+  void operator()(const char* key, T& value) {
+    known.insert(key);
+    auto it = in.find(key);
+    if (it == in.end()) return;
+    read(key, *it, value);
+  }
+
+  template <class Section>
+  void section(const char* key, Section& s) {
+    known.insert(key);
+    auto it = in.find(key);
+    if (it == in.end()) return;
+    if (!it->is_object()) fail(key, "must be an object");
+    Reader inner{*it, path.empty() ? key : path + "." + key, where, {}};
+    visit(s, inner);
+    inner.reject_unknown();
+  }
+
+  void reject_unknown() const {
+    for (auto it = in.begin(); it != in.end(); ++it) {
+      if (!known.count(it.key())) fail(it.key(), "unknown key");
+    }
+  }
+
+  void read(const char* key, const json& j, std::string& v) {
+    if (!j.is_string()) fail(key, "must be a string");
+    v = j.get<std::string>();
+  }
+  void read(const char* key, const json& j, bool& v) {
+    if (!j.is_boolean()) fail(key, "must be true or false");
+    v = j.get<bool>();
+  }
+  void read(const char* key, const json& j, double& v) {
+    if (!j.is_number()) fail(key, "must be a number");
+    v = j.get<double>();
+    if (!std::isfinite(v)) fail(key, "must be finite");
+  }
+  void read(const char* key, const json& j, float& v) {
+    double d = 0.0;
+    read(key, j, d);
+    v = static_cast<float>(d);
+  }
+  void read(const char* key, const json& j, int& v) {
+    if (!j.is_number_integer()) fail(key, "must be a whole number");
+    const auto wide = j.get<long long>();
+    if (wide < -2147483647LL || wide > 2147483647LL) fail(key, "is out of range");
+    v = static_cast<int>(wide);
+  }
+  void read(const char* key, const json& j, std::uint64_t& v) {
+    if (!j.is_number_unsigned()) fail(key, "must be a non-negative whole number");
+    v = j.get<std::uint64_t>();
+  }
+  void read(const char* key, const json& j, std::vector<std::string>& v) {
+    if (!j.is_array()) fail(key, "must be a list of strings");
+    v.clear();
+    for (const auto& item : j) {
+      if (!item.is_string()) fail(key, "must be a list of strings");
+      v.push_back(item.get<std::string>());
+    }
+  }
+  void read(const char* key, const json& j, std::vector<std::array<double, 2>>& v) {
+    if (!j.is_array()) fail(key, "must be a list of [x, y] pairs");
+    v.clear();
+    for (const auto& item : j) {
+      if (!item.is_array() || item.size() != 2 || !item[0].is_number() || !item[1].is_number()) {
+        fail(key, "must be a list of [x, y] pairs of numbers");
+      }
+      v.push_back({item[0].get<double>(), item[1].get<double>()});
+      if (!std::isfinite(v.back()[0]) || !std::isfinite(v.back()[1])) fail(key, "points must be finite");
+    }
+  }
+  void read(const char* key, const json& j, std::array<float, 2>& v) {
+    if (!j.is_array() || j.size() != 2 || !j[0].is_number() || !j[1].is_number()) {
+      fail(key, "must be a pair [x, y] of numbers");
+    }
+    v = {j[0].get<float>(), j[1].get<float>()};
+  }
+  void read(const char* key, const json& j, std::vector<HeatmapMode>& v) {
+    if (!j.is_array()) fail(key, "must be a list of heatmap modes");
+    v.clear();
+    for (const auto& item : j) {
+      HeatmapMode mode{};
+      read(key, item, mode);
+      v.push_back(mode);
+    }
+  }
+  template <class E, std::enable_if_t<std::is_enum_v<E>, int> = 0>
+  void read(const char* key, const json& j, E& v) {
+    std::string names;
+    for (const auto& [e, name] : EnumNames<E>::table) {
+      if (j.is_string() && j.get<std::string>() == name) {
+        v = e;
+        return;
+      }
+      names += (names.empty() ? "" : ", ") + std::string(name);
+    }
+    fail(key, "must be one of " + names);
+  }
+};
+
+void require(bool ok, const std::string& where, const std::string& key, const std::string& problem) {
+  if (!ok) throw attn::InputError(where + ": " + key + ": " + problem);
+}
+
+}  // namespace
+
+json scenario_to_json(const AppState& state) {
+  Writer writer;
+  visit(const_cast<AppState&>(state), writer);  // the writer only reads
+  writer.out["version"] = kScenarioVersion;
+  return writer.out;
+}
+
+AppState scenario_from_json(const json& j, const AppState& base, const std::string& where) {
+  if (!j.is_object()) throw attn::InputError(where + ": a scenario must be a JSON object");
+  AppState state = base;
+  Reader reader{j, "", where, {"version"}};
+  if (auto v = j.find("version"); v != j.end()) {
+    require(v->is_number_integer() && v->get<int>() == kScenarioVersion, where, "version",
+            "unsupported scenario version (this app reads version " + std::to_string(kScenarioVersion) + ")");
+  }
+  visit(state, reader);
+  reader.reject_unknown();
+  validate_state(state, where);
+  return state;
+}
+
+void validate_state(const AppState& s, const std::string& where) {
+  auto need = [&](bool ok, const char* key, const std::string& problem) { require(ok, where, key, problem); };
+  need(s.data.n >= 1 && s.data.n <= 4096, "data.n", "must be between 1 and 4096");
+  need(s.data.d >= 1 && s.data.d <= 4096, "data.d", "must be between 1 and 4096");
+  need(s.data.clusters >= 1 && s.data.clusters <= 64, "data.clusters", "must be between 1 and 64");
+  need(s.data.head >= 0, "data.head", "must be >= 0");
+  need(s.data.points.size() <= 512, "data.points", "at most 512 points");
+  need(s.attention.alpha >= -1e6 && s.attention.alpha <= 1e6, "attention.alpha", "must be between -1e6 and 1e6");
+  need(s.attention.methods.size() <= 12, "attention.methods", "at most 12 methods at once");
+  need(s.noise.scale >= -1e6 && s.noise.scale <= 1e6, "noise.scale", "must be between -1e6 and 1e6");
+  for (double rms : {s.noise.row_shift_rms, s.noise.column_shift_rms, s.noise.score_noise_rms,
+                     s.noise.global_rms, s.noise.local_rms}) {
+    need(rms >= 0.0 && rms <= 1e6, "noise", "noise levels must be between 0 and 1e6");
+  }
+  need(s.noise.animate_frames >= 1 && s.noise.animate_frames <= 10000, "noise.animate_frames", "must be between 1 and 10000");
+  need(s.noise.study_draws >= 1 && s.noise.study_draws <= 100000, "noise.study_draws", "must be between 1 and 100000");
+  need(s.view.zoom >= 1.0f && s.view.zoom <= 512.0f, "view.zoom", "must be between 1 and 512");
+  need(s.view.chart_shift_min > 0.0 && s.view.chart_shift_max > s.view.chart_shift_min, "view.chart_shift_min",
+       "the chart's shift range must satisfy 0 < min < max");
+}
+
+AppState load_scenario_file(const std::string& path, const AppState& base) {
+  std::ifstream in(path);
+  if (!in) throw attn::InputError(path + ": cannot open the scenario file");
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::parse_error& e) {
+    std::string message = e.what();
+    // nlohmann's text starts with "[json.exception.parse_error.101] "; keep the readable part.
+    if (auto pos = message.find("] "); pos != std::string::npos) message = message.substr(pos + 2);
+    throw attn::InputError(path + ": not valid JSON: " + message);
+  }
+  return scenario_from_json(j, base, path);
+}
+
+void save_scenario_file(const std::string& path, const AppState& state) {
+  const std::string text = scenario_to_json(state).dump(2) + "\n";
+  attn::write_file_atomically(path, [&](std::ostream& out) { out << text; });
+}
+
+}  // namespace ax

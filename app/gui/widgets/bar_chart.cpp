@@ -1,0 +1,116 @@
+#include "widgets/bar_chart.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "widgets/plot.hpp"
+
+namespace ax::widgets {
+
+int BarChart(const char* id, ImVec2 size, std::span<const BarSeries> series, const BarOptions& options) {
+  ImGui::PushID(id);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("##bars", size);
+  const bool hovered = ImGui::IsItemHovered();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float line = ImGui::GetTextLineHeight();
+  constexpr ImU32 text = IM_COL32(220, 220, 225, 255);
+
+  std::size_t count = 0;
+  double lo = 0.0, hi = 0.0;
+  for (const auto& s : series) {
+    count = std::max(count, s.values.size());
+    for (double v : s.values) {
+      if (!std::isfinite(v)) continue;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+  }
+  if (hi == lo) hi = lo + 1.0;
+
+  const float left = ImGui::CalcTextSize("-0.000").x + line * 0.8f;
+  const ImVec2 p0(origin.x + left, origin.y + line * 1.2f);
+  const ImVec2 p1(origin.x + size.x - 4.0f, origin.y + size.y - line * 1.4f);
+  int hovered_index = -1;
+  if (count == 0 || p1.x - p0.x < 10.0f || p1.y - p0.y < 10.0f) {
+    ImGui::PopID();
+    return hovered_index;
+  }
+  draw->AddText(ImVec2(origin.x, origin.y), text, options.title);
+  draw->AddRectFilled(p0, p1, IM_COL32(25, 25, 30, 255));
+  auto y_of = [&](double v) { return static_cast<float>(p1.y - (v - lo) / (hi - lo) * (p1.y - p0.y)); };
+  for (double t : linear_ticks(lo, hi, 4)) {
+    const float y = y_of(t);
+    draw->AddLine(ImVec2(p0.x, y), ImVec2(p1.x, y), IM_COL32(120, 120, 130, 60));
+    const std::string label = tick_label(t, false);
+    draw->AddText(ImVec2(p0.x - ImGui::CalcTextSize(label.c_str()).x - 3.0f, y - line * 0.5f), text, label.c_str());
+  }
+  const float zero = y_of(0.0);
+  const float slot = (p1.x - p0.x) / static_cast<float>(count);
+  const float bar = std::max(1.0f, (slot * 0.8f) / static_cast<float>(std::max<std::size_t>(series.size(), 1)));
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  if (hovered && mouse.x >= p0.x && mouse.x < p1.x) hovered_index = static_cast<int>((mouse.x - p0.x) / slot);
+  if (hovered_index >= static_cast<int>(count)) hovered_index = -1;
+
+  for (std::size_t k = 0; k < count; ++k) {
+    const float x = p0.x + slot * static_cast<float>(k) + slot * 0.1f;
+    const bool masked = k < options.masked.size() && options.masked[k];
+    if (static_cast<int>(k) == hovered_index) {
+      draw->AddRectFilled(ImVec2(p0.x + slot * static_cast<float>(k), p0.y),
+                          ImVec2(p0.x + slot * static_cast<float>(k + 1), p1.y), IM_COL32(255, 255, 255, 25));
+    }
+    for (std::size_t s = 0; s < series.size(); ++s) {
+      if (k >= series[s].values.size()) continue;
+      const double v = series[s].values[k];
+      const float x0 = x + bar * static_cast<float>(s), x1 = x0 + bar - (bar > 3.0f ? 1.0f : 0.0f);
+      if (!std::isfinite(v)) {
+        // Undefined: grey hatch over the full height, never a bar of some height.
+        draw->AddRectFilled(ImVec2(x0, p0.y), ImVec2(x1, p1.y), IM_COL32(110, 110, 110, 70));
+        continue;
+      }
+      ImU32 colour = series[s].colour;
+      if (masked) colour = (colour & 0x00FFFFFF) | 0x50000000;
+      draw->AddRectFilled(ImVec2(x0, std::min(zero, y_of(v))), ImVec2(x1, std::max(zero, y_of(v))), colour);
+    }
+    if (static_cast<int>(k) == options.highlight) {
+      draw->AddTriangleFilled(ImVec2(x + slot * 0.4f, p1.y + 2.0f), ImVec2(x, p1.y + line * 0.6f),
+                              ImVec2(x + slot * 0.8f, p1.y + line * 0.6f), IM_COL32(255, 210, 80, 255));
+    }
+  }
+  draw->AddLine(ImVec2(p0.x, zero), ImVec2(p1.x, zero), IM_COL32(200, 200, 200, 160));
+  // Position labels when there is room for them.
+  const float widest = options.labels.empty() ? ImGui::CalcTextSize("000").x : [&] {
+    float w = 0.0f;
+    for (const auto& l : options.labels) w = std::max(w, ImGui::CalcTextSize(l.c_str()).x);
+    return w;
+  }();
+  const std::size_t stride = static_cast<std::size_t>(std::max(1.0f, std::ceil((widest + 6.0f) / slot)));
+  for (std::size_t k = 0; k < count; k += stride) {
+    char index[24];
+    std::snprintf(index, sizeof index, "%zu", k);
+    const char* label = k < options.labels.size() ? options.labels[k].c_str() : index;
+    const float w = ImGui::CalcTextSize(label).x;
+    draw->AddText(ImVec2(p0.x + slot * (static_cast<float>(k) + 0.5f) - w * 0.5f, p1.y + line * 0.35f), text, label);
+  }
+  if (hovered_index >= 0) {
+    ImGui::BeginTooltip();
+    const auto k = static_cast<std::size_t>(hovered_index);
+    ImGui::Text("key %d%s%s", hovered_index, k < options.labels.size() ? ": " : "",
+                k < options.labels.size() ? options.labels[k].c_str() : "");
+    for (const auto& s : series) {
+      if (k >= s.values.size()) continue;
+      if (std::isfinite(s.values[k])) {
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.colour), "%s: %.6g", s.label.c_str(), s.values[k]);
+      } else {
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.colour), "%s: undefined", s.label.c_str());
+      }
+    }
+    if (k < options.masked.size() && options.masked[k]) ImGui::TextUnformatted("(masked key)");
+    ImGui::EndTooltip();
+  }
+  ImGui::PopID();
+  return hovered_index;
+}
+
+}  // namespace ax::widgets

@@ -1,0 +1,255 @@
+#include "widgets/plot.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <vector>
+
+namespace ax::widgets {
+namespace {
+
+constexpr ImU32 kAxisColour = IM_COL32(180, 180, 190, 255);
+constexpr ImU32 kGridColour = IM_COL32(120, 120, 130, 60);
+constexpr ImU32 kTextColour = IM_COL32(220, 220, 225, 255);
+
+struct Axis {
+  bool log = false;
+  double lo = 0.0, hi = 1.0;  // data units
+  double to_unit(double v) const {
+    if (log) return (std::log10(v) - std::log10(lo)) / (std::log10(hi) - std::log10(lo));
+    return (v - lo) / (hi - lo);
+  }
+  double from_unit(double t) const {
+    if (log) return std::pow(10.0, std::log10(lo) + t * (std::log10(hi) - std::log10(lo)));
+    return lo + t * (hi - lo);
+  }
+};
+
+bool usable(double v, bool log) { return std::isfinite(v) && (!log || v > 0.0); }
+
+Axis fit_axis(bool log, std::optional<std::pair<double, double>> fixed, const std::vector<double>& values,
+              double log_floor) {
+  Axis axis;
+  axis.log = log;
+  if (fixed) {
+    axis.lo = fixed->first;
+    axis.hi = fixed->second;
+  } else {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (double v : values) {
+      if (log && std::isfinite(v)) v = std::max(v, log_floor);
+      if (!usable(v, log)) continue;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    if (!(lo <= hi)) {
+      lo = log ? 1e-3 : 0.0;
+      hi = 1.0;
+    }
+    if (log) {
+      lo = std::pow(10.0, std::floor(std::log10(lo)));
+      hi = std::pow(10.0, std::ceil(std::log10(hi)));
+      if (hi <= lo) hi = lo * 10.0;
+    } else {
+      const double pad = hi > lo ? 0.05 * (hi - lo) : std::max(1.0, std::abs(hi)) * 0.5;
+      lo -= pad;
+      hi += pad;
+    }
+    axis.lo = lo;
+    axis.hi = hi;
+  }
+  if (axis.log) {
+    axis.lo = std::max(axis.lo, std::numeric_limits<double>::min());
+    if (axis.hi <= axis.lo) axis.hi = axis.lo * 10.0;
+  } else if (axis.hi <= axis.lo) {
+    axis.hi = axis.lo + 1.0;
+  }
+  return axis;
+}
+
+}  // namespace
+
+std::vector<double> linear_ticks(double lo, double hi, int target_count) {
+  std::vector<double> ticks;
+  if (!(hi > lo) || target_count < 1) return ticks;
+  const double raw = (hi - lo) / target_count;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = magnitude;
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    step = m * magnitude;
+    if (step >= raw) break;
+  }
+  for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
+    ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
+  }
+  return ticks;
+}
+
+std::vector<double> log_ticks(double lo, double hi, int max_count) {
+  std::vector<double> ticks;
+  if (!(lo > 0.0) || !(hi > lo)) return ticks;
+  const int first = static_cast<int>(std::ceil(std::log10(lo) - 1e-9));
+  const int last = static_cast<int>(std::floor(std::log10(hi) + 1e-9));
+  const int decades = last - first + 1;
+  const int stride = std::max(1, (decades + max_count - 1) / std::max(max_count, 1));
+  for (int e = first; e <= last; ++e) {
+    if ((e - first) % stride == 0) ticks.push_back(std::pow(10.0, e));
+  }
+  return ticks;
+}
+
+std::string tick_label(double value, bool log_axis) {
+  char buffer[32];
+  if (log_axis) {
+    std::snprintf(buffer, sizeof buffer, "1e%d", static_cast<int>(std::lround(std::log10(value))));
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%g", value);
+  }
+  return buffer;
+}
+
+void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const PlotOptions& options) {
+  ImGui::PushID(id);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("##plot", size);
+  const bool hovered = ImGui::IsItemHovered();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float line = ImGui::GetTextLineHeight();
+
+  std::vector<double> xs, ys;
+  for (const auto& s : series) {
+    xs.insert(xs.end(), s.x.begin(), s.x.end());
+    ys.insert(ys.end(), s.y.begin(), s.y.end());
+  }
+  if (options.background) {
+    xs.push_back(options.background->x_lo);
+    xs.push_back(options.background->x_hi);
+  }
+  const Axis ax = fit_axis(options.log_x, options.x_range, xs, options.log_floor);
+  const Axis ay = fit_axis(options.log_y, options.y_range, ys, options.log_floor);
+
+  // Plot rectangle inside the frame: room for y tick labels on the left and x labels below.
+  const float left = ImGui::CalcTextSize("-0.0000").x + line * 1.6f;
+  const ImVec2 p0(origin.x + left, origin.y + line * 1.4f);
+  const ImVec2 p1(origin.x + size.x - line * 0.6f, origin.y + size.y - line * 2.2f);
+  if (p1.x - p0.x < 20.0f || p1.y - p0.y < 20.0f) {
+    ImGui::PopID();
+    return;
+  }
+  auto to_screen = [&](double x, double y) {
+    return ImVec2(static_cast<float>(p0.x + ax.to_unit(x) * (p1.x - p0.x)),
+                  static_cast<float>(p1.y - ay.to_unit(y) * (p1.y - p0.y)));
+  };
+
+  draw->AddRectFilled(p0, p1, IM_COL32(25, 25, 30, 255));
+  // Grid and ticks.
+  const auto x_ticks = ax.log ? log_ticks(ax.lo, ax.hi, 8) : linear_ticks(ax.lo, ax.hi, 6);
+  const auto y_ticks = ay.log ? log_ticks(ay.lo, ay.hi, 7) : linear_ticks(ay.lo, ay.hi, 5);
+  for (double t : x_ticks) {
+    const float x = to_screen(t, ay.lo).x;
+    draw->AddLine(ImVec2(x, p0.y), ImVec2(x, p1.y), kGridColour);
+    const std::string label = tick_label(t, ax.log);
+    const float w = ImGui::CalcTextSize(label.c_str()).x;
+    draw->AddText(ImVec2(x - w * 0.5f, p1.y + 2.0f), kTextColour, label.c_str());
+  }
+  for (double t : y_ticks) {
+    const float y = to_screen(ax.lo, t).y;
+    draw->AddLine(ImVec2(p0.x, y), ImVec2(p1.x, y), kGridColour);
+    const std::string label = tick_label(t, ay.log);
+    const float w = ImGui::CalcTextSize(label.c_str()).x;
+    draw->AddText(ImVec2(p0.x - w - 4.0f, y - line * 0.5f), kTextColour, label.c_str());
+  }
+  draw->AddRect(p0, p1, kAxisColour);
+  if (options.x_label && *options.x_label) {
+    const float w = ImGui::CalcTextSize(options.x_label).x;
+    draw->AddText(ImVec2((p0.x + p1.x - w) * 0.5f, p1.y + line + 4.0f), kTextColour, options.x_label);
+  }
+  if (options.y_label && *options.y_label) {
+    draw->AddText(ImVec2(origin.x + 2.0f, origin.y), kTextColour, options.y_label);
+  }
+
+  draw->PushClipRect(p0, p1, true);
+  if (const PlotBackgroundBars* bars = options.background; bars && !bars->heights.empty()) {
+    const double top = *std::max_element(bars->heights.begin(), bars->heights.end());
+    const double width = (bars->x_hi - bars->x_lo) / static_cast<double>(bars->heights.size());
+    for (std::size_t k = 0; k < bars->heights.size() && top > 0.0; ++k) {
+      const float x0 = to_screen(bars->x_lo + width * static_cast<double>(k), ay.lo).x;
+      const float x1 = to_screen(bars->x_lo + width * static_cast<double>(k + 1), ay.lo).x;
+      const float h = static_cast<float>(bars->heights[k] / top) * (p1.y - p0.y) * 0.9f;
+      draw->AddRectFilled(ImVec2(x0 + 0.5f, p1.y - h), ImVec2(x1 - 0.5f, p1.y), bars->colour);
+    }
+  }
+  for (const auto& s : series) {
+    std::vector<ImVec2> run;
+    auto flush = [&] {
+      if (run.size() >= 2) draw->AddPolyline(run.data(), static_cast<int>(run.size()), s.colour, 0, s.thickness);
+      run.clear();
+    };
+    for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
+      double y = s.y[k];
+      if (ay.log && std::isfinite(y)) y = std::max(y, options.log_floor);
+      if (!usable(s.x[k], ax.log) || !usable(y, ay.log)) {
+        flush();
+        continue;
+      }
+      const ImVec2 p = to_screen(s.x[k], y);
+      run.push_back(p);
+      if (s.markers) draw->AddCircleFilled(p, s.thickness + 1.5f, s.colour);
+    }
+    flush();
+  }
+  draw->PopClipRect();
+
+  if (options.legend && !series.empty()) {
+    float width = 0.0f;
+    for (const auto& s : series) width = std::max(width, ImGui::CalcTextSize(s.label.c_str()).x);
+    if (options.background && !options.background->label.empty()) {
+      width = std::max(width, ImGui::CalcTextSize(options.background->label.c_str()).x);
+    }
+    const int rows = static_cast<int>(series.size()) + (options.background && !options.background->label.empty());
+    const ImVec2 l0(p0.x + 6.0f, p0.y + 6.0f);
+    const ImVec2 l1(l0.x + width + line * 2.2f, l0.y + static_cast<float>(rows) * line + 6.0f);
+    draw->AddRectFilled(l0, l1, IM_COL32(20, 20, 25, 210));
+    float y = l0.y + 3.0f;
+    for (const auto& s : series) {
+      draw->AddLine(ImVec2(l0.x + 4.0f, y + line * 0.5f), ImVec2(l0.x + line * 1.4f, y + line * 0.5f), s.colour, 3.0f);
+      draw->AddText(ImVec2(l0.x + line * 1.8f, y), kTextColour, s.label.c_str());
+      y += line;
+    }
+    if (options.background && !options.background->label.empty()) {
+      draw->AddRectFilled(ImVec2(l0.x + 4.0f, y + 3.0f), ImVec2(l0.x + line * 1.4f, y + line - 3.0f),
+                          options.background->colour);
+      draw->AddText(ImVec2(l0.x + line * 1.8f, y), kTextColour, options.background->label.c_str());
+    }
+  }
+
+  if (hovered) {
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    if (mouse.x >= p0.x && mouse.x <= p1.x && mouse.y >= p0.y && mouse.y <= p1.y) {
+      draw->AddLine(ImVec2(mouse.x, p0.y), ImVec2(mouse.x, p1.y), IM_COL32(255, 255, 255, 80));
+      const double x = ax.from_unit((mouse.x - p0.x) / (p1.x - p0.x));
+      ImGui::BeginTooltip();
+      ImGui::Text("%s = %.4g", options.x_label && *options.x_label ? options.x_label : "x", x);
+      for (const auto& s : series) {
+        // Nearest sample in x.
+        std::size_t best = 0;
+        double best_distance = std::numeric_limits<double>::infinity();
+        for (std::size_t k = 0; k < s.x.size(); ++k) {
+          const double distance = std::abs(ax.to_unit(s.x[k]) - ax.to_unit(x));
+          if (distance < best_distance) {
+            best_distance = distance;
+            best = k;
+          }
+        }
+        if (best < s.y.size()) {
+          ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.colour), "%s: %.3g", s.label.c_str(), s.y[best]);
+        }
+      }
+      ImGui::EndTooltip();
+    }
+  }
+  ImGui::PopID();
+}
+
+}  // namespace ax::widgets

@@ -1,0 +1,51 @@
+// A small line plot drawn with ImDrawList: axes, ticks, optional log scales, a legend, a hover
+// read-out and an optional histogram behind the lines. (ImPlot is not packaged in bookworm.)
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "imgui.h"
+
+namespace ax::widgets {
+
+struct PlotSeries {
+  std::string label;
+  std::span<const double> x, y;  // same length; NaN (or <= 0 on a log axis) breaks the line
+  ImU32 colour = IM_COL32(255, 255, 255, 255);
+  float thickness = 2.0f;
+  bool markers = false;
+};
+
+struct PlotBackgroundBars {
+  double x_lo = 0.0, x_hi = 1.0;       // the bars split [x_lo, x_hi] evenly
+  std::span<const double> heights;     // drawn scaled to the plot height
+  ImU32 colour = IM_COL32(120, 120, 120, 90);
+  std::string label;                   // legend entry
+};
+
+struct PlotOptions {
+  const char* x_label = "";
+  const char* y_label = "";
+  bool log_x = false;
+  bool log_y = false;
+  std::optional<std::pair<double, double>> x_range;  // default: the data's range
+  std::optional<std::pair<double, double>> y_range;
+  double log_floor = 1e-17;            // log axes: smaller values are drawn at the floor
+  const PlotBackgroundBars* background = nullptr;
+  bool legend = true;
+};
+
+// Draws the plot in a `size` box at the cursor and advances the cursor.
+void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const PlotOptions& options);
+
+// "Nice" tick positions covering [lo, hi]: 1, 2 or 5 times a power of ten apart.
+std::vector<double> linear_ticks(double lo, double hi, int target_count);
+// Powers of ten covering [lo, hi] (lo > 0), thinned to at most `max_count`.
+std::vector<double> log_ticks(double lo, double hi, int max_count);
+std::string tick_label(double value, bool log_axis);
+
+}  // namespace ax::widgets
