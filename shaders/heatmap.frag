@@ -18,8 +18,8 @@ uniform int u_log;
 uniform vec2 u_cell_pixels;     // on-screen size of one cell; borders are drawn when large
 
 const vec3 kOutside = vec3(0.09, 0.09, 0.11);
-const vec3 kHatchLight = vec3(0.50, 0.50, 0.50);
-const vec3 kHatchDark = vec3(0.30, 0.30, 0.30);
+const vec3 kHatchLight = vec3(128.0 / 255.0);  // the same greys as the PNG export
+const vec3 kHatchDark = vec3(77.0 / 255.0);
 
 void main() {
   vec2 data_uv = u_view_origin + v_uv * u_view_extent;

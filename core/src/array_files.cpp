@@ -19,10 +19,10 @@ std::string extension_of(const std::string& path) {
 
 }  // namespace
 
-NdArray read_array_file(const std::string& path) {
+NdArray read_array_file(const std::string& path, NonFinite policy) {
   const std::string ext = extension_of(path);
-  if (ext == ".npy") return read_npy(path);
-  if (ext == ".csv") return read_csv(path);
+  if (ext == ".npy") return read_npy(path, policy);
+  if (ext == ".csv") return read_csv(path, policy);
   throw InputError(path + ": unknown file type '" + ext + "' (use .npy or .csv)");
 }
 

@@ -24,7 +24,7 @@ std::string place(const std::string& path, long line, long column) {
   return path + ": line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
-double parse_field(const std::string& field, const std::string& path, long line, long column) {
+double parse_field(const std::string& field, const std::string& path, long line, long column, NonFinite policy) {
   const std::string text = trim(field);
   if (text.empty()) throw InputError(place(path, line, column) + ": empty value");
   errno = 0;
@@ -33,7 +33,10 @@ double parse_field(const std::string& field, const std::string& path, long line,
   if (end != text.c_str() + text.size()) {
     throw InputError(place(path, line, column) + ": '" + text + "' is not a number");
   }
-  if (std::isnan(value)) throw InputError(place(path, line, column) + ": NaN is not allowed");
+  if (std::isnan(value)) {
+    if (policy == NonFinite::AllowNaN) return value;
+    throw InputError(place(path, line, column) + ": NaN is not allowed");
+  }
   if (std::isinf(value) || (errno == ERANGE && std::abs(value) > 1.0)) {
     throw InputError(place(path, line, column) + ": '" + text + "' is infinite or out of range");
   }
@@ -42,7 +45,7 @@ double parse_field(const std::string& field, const std::string& path, long line,
 
 }  // namespace
 
-NdArray read_csv(const std::string& path) {
+NdArray read_csv(const std::string& path, NonFinite policy) {
   std::uintmax_t file_size = 0;
   std::ifstream in = detail::open_for_reading(path, file_size);
   NdArray arr;
@@ -68,7 +71,7 @@ NdArray read_csv(const std::string& path) {
                          std::to_string(columns) + " values (line " + std::to_string(first_data_line) +
                          " has " + std::to_string(columns) + ")");
       }
-      arr.values.push_back(parse_field(field, path, line_number, static_cast<long>(count)));
+      arr.values.push_back(parse_field(field, path, line_number, static_cast<long>(count), policy));
       if (static_cast<Index>(arr.values.size()) > kMaxArrayElements) {
         throw InputError(path + ": too many values (limit: " + std::to_string(kMaxArrayElements) + ")");
       }

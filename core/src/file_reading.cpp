@@ -36,14 +36,18 @@ std::string index_text(const std::vector<Index>& shape, Index flat) {
   return text + "]";
 }
 
-void require_finite(const std::string& path, const NdArray& arr) {
+}  // namespace attn::detail
+
+namespace attn {
+
+void check_finite(const std::string& path, const NdArray& arr, NonFinite policy) {
   for (std::size_t k = 0; k < arr.values.size(); ++k) {
     const double v = arr.values[k];
-    if (std::isfinite(v)) continue;
+    if (std::isfinite(v) || (policy == NonFinite::AllowNaN && std::isnan(v))) continue;
     const char* what = std::isnan(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
-    throw InputError(path + ": element " + index_text(arr.shape, static_cast<Index>(k)) + " is " +
+    throw InputError(path + ": element " + detail::index_text(arr.shape, static_cast<Index>(k)) + " is " +
                      what + " (input data must be finite)");
   }
 }
 
-}  // namespace attn::detail
+}  // namespace attn

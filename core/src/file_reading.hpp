@@ -17,7 +17,5 @@ std::ifstream open_for_reading(const std::string& path, std::uintmax_t& size);
 // "[3, 1]" for flat C-order index `flat` in an array of `shape`.
 std::string index_text(const std::vector<Index>& shape, Index flat);
 
-// Throws InputError naming the first NaN or infinite value and its index.
-void require_finite(const std::string& path, const NdArray& arr);
 
 }  // namespace attn::detail

@@ -186,7 +186,7 @@ std::vector<double> fortran_to_c(const std::vector<double>& f, const std::vector
 
 }  // namespace
 
-NdArray read_npy(const std::string& path) {
+NdArray read_npy(const std::string& path, NonFinite policy) {
   std::uintmax_t file_size = 0;
   std::ifstream in = detail::open_for_reading(path, file_size);
 
@@ -278,7 +278,7 @@ NdArray read_npy(const std::string& path) {
                                                  : load_element<double>(p, swap);
   }
   if (*fortran && arr.shape.size() > 1) arr.values = fortran_to_c(arr.values, arr.shape);
-  detail::require_finite(path, arr);
+  check_finite(path, arr, policy);
   return arr;
 }
 

@@ -100,8 +100,8 @@ void results_for_weight_files(const ComputeRequest& request, ComputeResult& resu
     r.clean.matrix = data.weight_stack[h].cast<float>();
     r.clean.rows.assign(static_cast<std::size_t>(r.clean.matrix.rows()), attn::RowStatus::Defined);
     for (attn::Index i = 0; i < r.clean.matrix.rows(); ++i) {
-      const double total = data.weight_stack[h].row(i).sum();
-      if (std::abs(total - 1.0) > 1e-3 || (data.weight_stack[h].row(i).array() < 0.0).any()) {
+      const double total = data.weight_stack[h].row(i).sum();  // NaN for an undefined row
+      if (!(std::abs(total - 1.0) <= 1e-3) || (data.weight_stack[h].row(i).array() < 0.0).any()) {
         // Not a distribution: show it as undefined rather than as weights it is not.
         r.clean.rows[static_cast<std::size_t>(i)] = attn::RowStatus::NonFinite;
         r.clean.matrix.row(i).setConstant(std::numeric_limits<float>::quiet_NaN());

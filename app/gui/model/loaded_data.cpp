@@ -13,9 +13,16 @@
 namespace ax {
 namespace {
 
+// Every row is non-negative and sums to 1, apart from rows of NaN (the engine's undefined rows);
+// at least one row is defined.
 bool rows_are_distributions(const attn::MatD& m) {
-  if ((m.array() < 0.0).any()) return false;
-  return ((m.rowwise().sum().array() - 1.0).abs() < 1e-3).all();
+  attn::Index defined = 0;
+  for (attn::Index i = 0; i < m.rows(); ++i) {
+    if (m.row(i).array().isNaN().any()) continue;
+    if ((m.row(i).array() < 0.0).any() || std::abs(m.row(i).sum() - 1.0) > 1e-3) return false;
+    ++defined;
+  }
+  return defined > 0;
 }
 
 std::vector<std::string> read_tokens(const std::string& path) {
@@ -54,7 +61,8 @@ void attach_labels(LoadedData& data, const DataSettings& s) {
 
 void load_file(LoadedData& data, const DataSettings& s) {
   if (s.vectors_path.empty()) throw attn::InputError("no file chosen: type a path or drop a file on the window");
-  const attn::NdArray array = attn::read_array_file(s.vectors_path);
+  // NaN marks undefined rows in weight files; vectors are checked strictly below.
+  const attn::NdArray array = attn::read_array_file(s.vectors_path, attn::NonFinite::AllowNaN);
   std::vector<attn::MatD> stack = array.stack();
   bool weights = s.content == FileContent::Weights;
   if (s.content == FileContent::Auto) {
@@ -70,6 +78,7 @@ void load_file(LoadedData& data, const DataSettings& s) {
                        array.shape_text();
     return;
   }
+  attn::check_finite(s.vectors_path, array);
   if (s.head < 0 || s.head >= static_cast<int>(stack.size())) {
     throw attn::InputError(s.vectors_path + ": head " + std::to_string(s.head) + " does not exist (the file has " +
                            std::to_string(stack.size()) + ")");

@@ -29,7 +29,6 @@ void generator_controls(UiContext& ctx) {
 
 void points_controls(UiContext& ctx) {
   DataSettings& d = ctx.state.data;
-  if (d.points.empty()) d.points = default_points();
   ImGui::TextDisabled("click: add   drag: move   right-click: remove");
   const float side = std::min(ImGui::GetContentRegionAvail().x, 300.0f);
   widgets::PointsEditorStyle style;

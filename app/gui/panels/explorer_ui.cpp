@@ -189,6 +189,9 @@ nlohmann::json ExplorerUi::report() const {
   nlohmann::json layout = nlohmann::json::object();
   for (const auto& [name, rect] : scratch_.layout) layout[name] = {rect[0], rect[1], rect[2], rect[3]};
   out["layout"] = layout;
+  nlohmann::json heatmaps = nlohmann::json::object();
+  for (const auto& [name, info] : scratch_.heatmaps) heatmaps[name] = info;
+  out["heatmaps"] = heatmaps;
   if (const auto result = compute_.result()) {
     nlohmann::json methods = nlohmann::json::array();
     for (const auto& m : result->methods) {

@@ -175,18 +175,23 @@ void draw_heatmap_grid(UiContext& ctx) {
   ViewSettings& v = ctx.state.view;
   const std::size_t count = result.methods.size();
   if (count == 0) return;
+  ctx.scratch.heatmaps.clear();
 
   // Images of every heatmap first: a shared colour range needs all of them.
   std::vector<const HeatmapImage*> images(count, nullptr);
   std::vector<HeatmapMode> modes(count);
+  // Weights (clean or perturbed) take their shared range from the clean weights of every method:
+  // it does not move when a perturbation changes another method, so an unchanged heatmap keeps
+  // every pixel. Each kind of difference shares a range among the differences shown.
   std::vector<const HeatmapImage*> same_kind[4];
   for (std::size_t k = 0; k < count; ++k) {
     if (!result.methods[k].error.empty()) continue;
     modes[k] = result.weights_only ? HeatmapMode::Clean : heatmap_mode(v, k);
     images[k] = &ctx.images.get(ctx.result, k, modes[k]);
-    // Clean and perturbed weights share one range; each difference kind has its own.
-    const int group = modes[k] == HeatmapMode::Perturbed ? 0 : static_cast<int>(modes[k]);
-    same_kind[group].push_back(images[k]);
+    same_kind[0].push_back(&ctx.images.get(ctx.result, k, HeatmapMode::Clean));
+    if (modes[k] == HeatmapMode::AbsDifference || modes[k] == HeatmapMode::SignedDifference) {
+      same_kind[static_cast<int>(modes[k])].push_back(images[k]);
+    }
   }
 
   const int columns = count <= 1 ? 1 : (count <= 4 ? 2 : 3);
@@ -253,6 +258,17 @@ void draw_heatmap_grid(UiContext& ctx) {
     const ImTextureID texture = ctx.canvas.request(draw);
     ImGui::Image(texture, ImVec2(image_w, image_h), ImVec2(0, 1), ImVec2(1, 0));
     record_layout(ctx, "heatmap:" + std::to_string(k));
+    ctx.scratch.heatmaps["heatmap:" + std::to_string(k)] = {
+        {"method", r.spec},
+        {"mode", static_cast<int>(modes[k])},
+        {"lo", range.lo},
+        {"hi", range.hi},
+        {"log", range.log},
+        {"colormap", std::string(colormap_name(range.map))},
+        {"rows", image.values->rows()},
+        {"cols", image.values->cols()},
+        {"zoom", v.zoom},
+        {"pan", {v.pan[0], v.pan[1]}}};
     if (ImGui::IsItemHovered()) {
       zoom_and_pan(ctx, p0, ImVec2(image_w, image_h));
       const ImVec2 mouse = ImGui::GetIO().MousePos;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "canvas/heatmap_canvas.hpp"
 #include "model/compute_result.hpp"
 #include "model/heatmap_images.hpp"
@@ -58,6 +60,8 @@ struct UiScratch {
   std::map<std::string, std::string> method_errors;  // spec -> parse error (live)
   // Screen rectangles of widgets that tests and reports locate: name -> (x0, y0, x1, y1).
   std::map<std::string, std::array<float, 4>> layout;
+  // What each heatmap shows this frame (method, mode, colour range), for reports and tests.
+  std::map<std::string, nlohmann::json> heatmaps;
   bool dragging_heatmap = false;
   int dragging_point = -1;   // index of the 2-D point being dragged
   int source_choice = -1;    // data source radio (the file choice waits for a path)

@@ -1,11 +1,12 @@
 // attention-explorer: the desktop app.
 //
 //   attention-explorer [--scenario FILE] [--size WxH] [--frames N] [--screenshot out.png]
-//                      [--report out.json] [--no-session]
+//                      [--report out.json] [--ready-file F] [--no-session]
 //
 // With --frames the app renders N frames (waiting for the engine before the last one), writes
 // the screenshot and report, and exits 0: tests and slide-making use this. Without it, the app
-// runs until closed, restoring the last session at start and saving it at exit.
+// runs until closed (Ctrl+Q), restoring the last session at start and saving it at exit; a
+// screenshot is then taken of the last frame before closing.
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -32,11 +33,15 @@ struct Options {
   int frames = 0;
   std::string screenshot;
   std::string report;
+  std::string ready_file;
   bool no_session = false;
 };
 
-void write_report(const std::string& path, const ax::ExplorerUi& ui) {
-  const std::string text = ui.report().dump(2) + "\n";
+void write_report(const std::string& path, const ax::ExplorerUi& ui, const ax::Window& window) {
+  nlohmann::json report = ui.report();
+  const auto g = window.geometry();
+  report["window"] = {{"x", g[0]}, {"y", g[1]}, {"width", g[2]}, {"height", g[3]}};
+  const std::string text = report.dump(2) + "\n";
   attn::write_file_atomically(path, [&](std::ostream& out) { out << text; });
 }
 
@@ -75,6 +80,7 @@ int run(const Options& options) {
   window_options.width = std::stoi(match[1]);
   window_options.height = std::stoi(match[2]);
   window_options.vsync = !automated;
+  window_options.ignore_pointer = automated;
   std::unique_ptr<ax::Window> window;
   try {
     window = std::make_unique<ax::Window>(window_options);
@@ -96,12 +102,15 @@ int run(const Options& options) {
   int exit_code = 0;
   ax::FrameStats stats;
   auto last = std::chrono::steady_clock::now();
-  for (int frame = 0; !window->should_close(); ++frame) {
-    const bool last_frame = automated && frame == options.frames - 1;
-    if (last_frame) ui.wait_for_results();  // the picture shows the final numbers, not "computing"
+  constexpr int kReadyFrame = 10;  // layout has settled and the first results are shown
+  for (int frame = 0;; ++frame) {
+    const bool closing = window->should_close();
+    const bool last_frame = (automated && frame == options.frames - 1) || closing;
+    // The picture shows the final numbers, not "computing".
+    if (last_frame && (automated || !options.screenshot.empty())) ui.wait_for_results();
     window->begin_frame();
     ui.open_dropped_files(window->take_dropped_files());
-    const ax::Window::Shortcuts keys = window->shortcuts();
+    const ax::Window::Shortcuts keys = window->take_shortcuts();
     if (keys.quit) window->request_close();
     if (keys.fullscreen) window->toggle_fullscreen();
     ui.frame(stats);
@@ -128,6 +137,13 @@ int run(const Options& options) {
     if (requests.quit) window->request_close();
     if (requests.toggle_fullscreen) window->toggle_fullscreen();
     requests.quit = requests.toggle_fullscreen = false;
+    if (frame == kReadyFrame && !options.ready_file.empty()) {
+      try {
+        write_report(options.ready_file, ui, *window);
+      } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+      }
+    }
     const auto now = std::chrono::steady_clock::now();
     stats.frame_ms = std::chrono::duration<double, std::milli>(now - last).count();
     last = now;
@@ -136,7 +152,7 @@ int run(const Options& options) {
 
   if (!options.report.empty()) {
     try {
-      write_report(options.report, ui);
+      write_report(options.report, ui, *window);
     } catch (const std::exception& e) {
       std::cerr << "error: " << e.what() << "\n";
       exit_code = 3;
@@ -163,8 +179,9 @@ int main(int argc, char** argv) {
   app.add_option("--scenario", options.scenario, "Start from this scenario file (JSON)");
   app.add_option("--size", options.size, "Window size WIDTHxHEIGHT")->capture_default_str();
   app.add_option("--frames", options.frames, "Render N frames, then exit (automation)");
-  app.add_option("--screenshot", options.screenshot, "With --frames: write the last frame as PNG");
+  app.add_option("--screenshot", options.screenshot, "Write the last frame as PNG (at exit)");
   app.add_option("--report", options.report, "Write layout, state and result summary as JSON at exit");
+  app.add_option("--ready-file", options.ready_file, "Write the report here once the window is up (scripts)");
   app.add_flag("--no-session", options.no_session, "Neither restore nor save the last session");
   try {
     app.parse(argc, argv);
@@ -175,10 +192,6 @@ int main(int argc, char** argv) {
   }
   if (options.frames < 0) {
     std::cerr << "error: --frames must be >= 0\n";
-    return 2;
-  }
-  if (!options.screenshot.empty() && options.frames == 0) {
-    std::cerr << "error: --screenshot needs --frames N\n";
     return 2;
   }
   return run(options);

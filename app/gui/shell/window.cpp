@@ -4,6 +4,7 @@
 #include <glad/gl.h>
 #include <GLFW/glfw3.h>
 
+#include <cfloat>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -18,11 +19,6 @@ namespace {
 std::string g_glfw_error;
 
 void remember_glfw_error(int, const char* description) { g_glfw_error = description ? description : ""; }
-
-void on_drop(GLFWwindow* window, int count, const char** paths) {
-  auto* dropped = static_cast<std::vector<std::string>*>(glfwGetWindowUserPointer(window));
-  for (int k = 0; k < count; ++k) dropped->emplace_back(paths[k]);
-}
 
 void load_fonts(float scale) {
   ImGuiIO& io = ImGui::GetIO();
@@ -79,8 +75,11 @@ Window::Window(const WindowOptions& options) {
     throw std::runtime_error("cannot load the OpenGL 3.3 functions");
   }
   glfwSwapInterval(options.vsync ? 1 : 0);
-  glfwSetWindowUserPointer(window_, &dropped_);
+  ignore_pointer_ = options.ignore_pointer;
+  glfwSetWindowUserPointer(window_, this);
   glfwSetDropCallback(window_, on_drop);
+  // Installed before ImGui's backend, which chains to it.
+  glfwSetKeyCallback(window_, on_key);
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -110,6 +109,12 @@ void Window::begin_frame() {
   glfwPollEvents();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  if (ignore_pointer_) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    for (bool& down : io.MouseDown) down = false;
+    io.MouseWheel = io.MouseWheelH = 0.0f;
+  }
   ImGui::NewFrame();
 }
 
@@ -141,11 +146,24 @@ void Window::toggle_fullscreen() {
   glfwSetWindowMonitor(window_, primary, 0, 0, mode->width, mode->height, mode->refreshRate);
 }
 
-Window::Shortcuts Window::shortcuts() const {
-  Shortcuts out;
-  const ImGuiIO& io = ImGui::GetIO();
-  out.quit = io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false);
-  out.fullscreen = ImGui::IsKeyPressed(GLFW_KEY_F11, false);
+void Window::on_key(GLFWwindow* glfw_window, int key, int, int action, int mods) {
+  if (action != GLFW_PRESS) return;
+  auto* self = static_cast<Window*>(glfwGetWindowUserPointer(glfw_window));
+  const bool typing = ImGui::GetCurrentContext() && ImGui::GetIO().WantTextInput;
+  if (key == GLFW_KEY_Q && (mods & GLFW_MOD_CONTROL)) self->shortcuts_.quit = true;
+  if (key == GLFW_KEY_F11) self->shortcuts_.fullscreen = true;
+  if (!typing && (key == GLFW_KEY_RIGHT || key == GLFW_KEY_PAGE_DOWN)) self->shortcuts_.next = true;
+  if (!typing && (key == GLFW_KEY_LEFT || key == GLFW_KEY_PAGE_UP)) self->shortcuts_.previous = true;
+}
+
+void Window::on_drop(GLFWwindow* glfw_window, int count, const char** paths) {
+  auto* self = static_cast<Window*>(glfwGetWindowUserPointer(glfw_window));
+  for (int k = 0; k < count; ++k) self->dropped_.emplace_back(paths[k]);
+}
+
+Window::Shortcuts Window::take_shortcuts() {
+  Shortcuts out = shortcuts_;
+  shortcuts_ = Shortcuts{};
   return out;
 }
 
@@ -153,6 +171,13 @@ std::vector<std::string> Window::take_dropped_files() {
   std::vector<std::string> out;
   out.swap(dropped_);
   return out;
+}
+
+std::array<int, 4> Window::geometry() const {
+  std::array<int, 4> g{};
+  glfwGetWindowPos(window_, &g[0], &g[1]);
+  glfwGetWindowSize(window_, &g[2], &g[3]);
+  return g;
 }
 
 std::string Window::renderer_description() const {

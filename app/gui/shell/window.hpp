@@ -2,6 +2,7 @@
 // GLFW and OpenGL 3 backends. Knows nothing about attention.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
@@ -15,6 +16,9 @@ struct WindowOptions {
   int height = 800;
   std::string title = "Attention Explorer";
   bool vsync = true;
+  // Automation: the pointer is ignored, so a screenshot never shows a hover tooltip or depends on
+  // where the (virtual) display left its cursor.
+  bool ignore_pointer = false;
 };
 
 class Window {
@@ -31,19 +35,29 @@ class Window {
   void end_frame(const std::function<void()>& before_imgui_render,
                  const std::function<void(int, int)>& after_render);  // render, swap
   void toggle_fullscreen();
-  // Keyboard shortcuts of this frame (ImGui 1.86 names only a few keys: GLFW codes are used).
+  // Keyboard shortcuts pressed since the last call. Latched in GLFW's key callback: ImGui 1.86
+  // has no input queue, so a press and release within one frame would otherwise be missed.
   struct Shortcuts {
     bool quit = false;        // Ctrl+Q
     bool fullscreen = false;  // F11
+    bool next = false;        // Right arrow or Page Down (when no text field has the keyboard)
+    bool previous = false;    // Left arrow or Page Up
   };
-  Shortcuts shortcuts() const;
+  Shortcuts take_shortcuts();
   std::vector<std::string> take_dropped_files();
   std::string renderer_description() const;
+  // Screen position and size of the window's content area.
+  std::array<int, 4> geometry() const;
 
  private:
+  static void on_key(GLFWwindow* window, int key, int scancode, int action, int mods);
+  static void on_drop(GLFWwindow* window, int count, const char** paths);
+
   GLFWwindow* window_ = nullptr;
   std::vector<std::string> dropped_;
+  Shortcuts shortcuts_;
   int windowed_[4] = {100, 100, 1280, 800};
+  bool ignore_pointer_ = false;
 };
 
 }  // namespace ax

@@ -22,6 +22,9 @@ enum class FileContent {
   Weights,  // weight matrices shown as they are, one heatmap per head
 };
 
+// The default editable 2-D point set: two loose groups, so attention visibly pulls them together.
+std::vector<std::array<double, 2>> default_points();
+
 struct DataSettings {
   DataSource source = DataSource::Generated;
   std::string generator = "gaussian";  // gaussian, clusters, sphere
@@ -29,7 +32,7 @@ struct DataSettings {
   int d = 16;
   std::uint64_t seed = 1;
   int clusters = 3;
-  std::vector<std::array<double, 2>> points;  // Points2D
+  std::vector<std::array<double, 2>> points = default_points();  // Points2D
   std::string vectors_path;  // X or queries, or weight matrices
   std::string keys_path;     // optional separate keys
   std::string tokens_path;   // optional text file, one axis label per line
@@ -93,8 +96,5 @@ struct AppState {
   NoiseSettings noise;
   ViewSettings view;
 };
-
-// The default editable 2-D point set: two loose groups, so attention visibly pulls them together.
-std::vector<std::array<double, 2>> default_points();
 
 }  // namespace ax

@@ -8,7 +8,7 @@
 namespace attn {
 
 // Throws InputError for an unknown extension or any problem of the format's reader.
-NdArray read_array_file(const std::string& path);
+NdArray read_array_file(const std::string& path, NonFinite policy = NonFinite::Reject);
 
 // Rank 1 to 3 for .npy, rank 1 or 2 for .csv (a rank-3 array cannot be written as CSV).
 template <class T>

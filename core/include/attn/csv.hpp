@@ -10,7 +10,7 @@ namespace attn {
 
 // Rank-2 array. Throws InputError with the line and column of a value that is not a number, is
 // NaN or Inf, or of a line with the wrong number of values.
-NdArray read_csv(const std::string& path);
+NdArray read_csv(const std::string& path, NonFinite policy = NonFinite::Reject);
 
 // Rank 1 or 2, atomically; floats with 9 and doubles with 17 significant digits (round trip);
 // NaN is written as "nan".

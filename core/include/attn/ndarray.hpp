@@ -11,6 +11,17 @@ namespace attn {
 
 enum class DType { Float32, Float64 };
 
+// What a reader does with non-finite values. Input vectors must be finite; weight matrices
+// written by the engine mark undefined rows with NaN, so a viewer of weights accepts NaN.
+enum class NonFinite {
+  Reject,    // NaN or Inf is an error naming its index
+  AllowNaN,  // NaN is kept; Inf is still an error
+};
+
+// Throws InputError naming `source` and the index of the first value the policy forbids.
+struct NdArray;
+void check_finite(const std::string& source, const NdArray& arr, NonFinite policy = NonFinite::Reject);
+
 // Largest array the readers accept (elements); larger files are refused before allocation.
 constexpr Index kMaxArrayElements = Index(1) << 28;
 

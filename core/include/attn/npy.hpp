@@ -10,7 +10,7 @@ namespace attn {
 // Throws InputError naming the file and the problem: not an NPY file, truncated or malformed
 // header, unsupported dtype (integer, complex, ...), rank outside 1..3, an empty or too large
 // shape, truncated data, or a NaN/Inf value (with its index).
-NdArray read_npy(const std::string& path);
+NdArray read_npy(const std::string& path, NonFinite policy = NonFinite::Reject);
 
 // Writes version 1.0, little-endian, C order, as arr.dtype; atomically.
 void write_npy(const std::string& path, const NdArray& arr);

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Interaction test: drives the real window with xdotool. Dragging the shift slider must change
+relu's perturbed heatmap while exp's stays pixel for pixel what it was with no shift."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import unittest
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gui_harness as h  # noqa: E402
+
+SCENARIO = {
+    "data": {"source": "generated", "n": 12, "d": 4, "seed": 3},
+    "attention": {"score": "dot", "alpha": 0.5, "methods": ["exp", "relu"]},
+    "noise": {"shift": 0.0},
+    "view": {"mode": "perturbed"},
+}
+
+
+def xdotool(*args):
+    subprocess.run(["xdotool", *[str(a) for a in args]], check=True, timeout=30)
+
+
+def wait_for(path, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if os.path.exists(path):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+class ShiftSliderDrag(unittest.TestCase):
+    def test_dragging_the_shift_slider_moves_relu_but_not_exp(self):
+        self.assertIsNotNone(shutil.which("xdotool"), "xdotool is needed (apt-get install xdotool)")
+        with h.temporary_directory() as tmp:
+            reference, ref_report = h.run_app(SCENARIO, tmp)
+            scenario_path = os.path.join(tmp, "scenario.json")
+            ready = os.path.join(tmp, "ready.json")
+            final_report = os.path.join(tmp, "final.json")
+            final_shot = os.path.join(tmp, "final.png")
+            app = subprocess.Popen([h.APP, "--scenario", scenario_path, "--size", "1280x800", "--no-session",
+                                    "--ready-file", ready, "--report", final_report, "--screenshot", final_shot],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                self.assertTrue(wait_for(ready, 60), "the app never reported ready")
+                time.sleep(0.3)  # let the ready report finish its rename
+                with open(ready) as f:
+                    layout = json.load(f)
+                window = layout["window"]
+                x0, y0, x1, y1 = layout["layout"]["shift_slider"]
+                y = int(window["y"] + (y0 + y1) / 2)
+                start = int(window["x"] + (x0 + x1) / 2)   # shift 0 sits mid-slider
+                end = int(window["x"] + x1 - 8)             # towards +10
+                xdotool("mousemove", start, y)
+                time.sleep(0.2)
+                xdotool("mousedown", 1)
+                for x in np.linspace(start, end, 8):
+                    xdotool("mousemove", int(x), y)
+                    time.sleep(0.05)
+                xdotool("mouseup", 1)
+                time.sleep(1.5)  # the engine recomputes in the background
+                xdotool("key", "ctrl+q")
+                _, stderr = app.communicate(timeout=90)
+            finally:
+                if app.poll() is None:
+                    app.kill()
+            self.assertEqual(app.returncode, 0, stderr)
+            with open(final_report) as f:
+                report = json.load(f)
+            final = h.read_png(final_shot)
+
+        shift = report["state"]["noise"]["shift"]
+        self.assertGreater(shift, 2.0, f"the drag did not move the slider (shift = {shift})")
+        methods = {m["spec"]: m for m in report["results"]["methods"]}
+        self.assertLess(methods["exp"]["max_abs_diff"], 1e-6)
+        self.assertGreater(methods["relu"]["max_abs_diff"], 1e-3)
+        self.assertEqual(report["layout"]["heatmap:0"], ref_report["layout"]["heatmap:0"])
+        exp_before, exp_after = h.region(reference, ref_report, 0), h.region(final, report, 0)
+        relu_before, relu_after = h.region(reference, ref_report, 1), h.region(final, report, 1)
+        self.assertEqual(np.abs(exp_before - exp_after).max(), 0, "exp's perturbed heatmap changed")
+        self.assertGreater(np.abs(relu_before - relu_after).max(), 20, "relu's perturbed heatmap did not change")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

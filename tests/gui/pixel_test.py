@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Real-GL test of the heatmaps: the app renders scenarios with known weights under Xvfb; the test
+reads back the screenshot and compares each cell's pixel with the colormap entry its weight maps
+to (weights computed here with NumPy, independently of the engine)."""
+import os
+import subprocess
+import sys
+import unittest
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gui_harness as h  # noqa: E402
+
+GOLDEN_POINTS = [[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.6, 0.8]]
+TABLES = h.colormap_tables()
+
+
+def base_scenario(points, methods, modes, shift=0.0, colormap="viridis"):
+    return {
+        "data": {"source": "points", "points": points},
+        "attention": {"score": "dot", "alpha": 1.0, "methods": methods},
+        "noise": {"shift": shift},
+        "view": {"modes": modes, "mode": modes[0], "colormap": colormap, "shared_range": True},
+    }
+
+
+def colour_distance_to_entry(pixel, table, t):
+    """Smallest channel-wise distance between `pixel` and the table entries next to t's index
+    (GL and CPU may round t * 255 + 0.5 differently at a boundary)."""
+    index = int(np.floor(t * 255 + 0.5))
+    candidates = table[max(index - 1, 0):min(index + 2, 256)]
+    return int(np.abs(candidates - pixel).max(axis=1).min())
+
+
+class HeatmapPixels(unittest.TestCase):
+    def test_cells_show_the_colormap_colour_of_their_weight(self):
+        x = np.array(GOLDEN_POINTS)
+        weights = h.softmax_rows(x @ x.T)
+        for colormap in ("viridis", "magma", "grey"):
+            with self.subTest(colormap=colormap), h.temporary_directory() as tmp:
+                pixels, report = h.run_app(base_scenario(GOLDEN_POINTS, ["exp"], ["clean"], colormap=colormap), tmp)
+                info = report["heatmaps"]["heatmap:0"]
+                self.assertEqual((info["rows"], info["cols"]), (4, 4))
+                self.assertEqual(info["colormap"], colormap)
+                self.assertAlmostEqual(info["lo"], 0.0)
+                self.assertAlmostEqual(info["hi"], weights.max(), places=5)  # the shared range's top
+                worst = 0
+                for i in range(4):
+                    for j in range(4):
+                        px, py = h.cell_centre(report, 0, i, j)
+                        t = weights[i, j] / weights.max()
+                        worst = max(worst, colour_distance_to_entry(pixels[py, px], TABLES[colormap], t))
+                self.assertLessEqual(worst, 2, f"a cell's colour is {worst} levels away from the colormap")
+
+    def test_a_constant_shift_leaves_exp_pixels_identical_and_moves_relu(self):
+        scenario = base_scenario(GOLDEN_POINTS, ["exp", "exp", "relu", "relu"],
+                                 ["clean", "perturbed", "clean", "perturbed"], shift=1.0)
+        with h.temporary_directory() as tmp:
+            pixels, report = h.run_app(scenario, tmp)
+        exp_clean, exp_shifted = h.region(pixels, report, 0), h.region(pixels, report, 1)
+        relu_clean, relu_shifted = h.region(pixels, report, 2), h.region(pixels, report, 3)
+        self.assertEqual(exp_clean.shape, exp_shifted.shape)
+        self.assertEqual(np.abs(exp_clean - exp_shifted).max(), 0, "exp's picture changed under a constant shift")
+        self.assertGreater(np.abs(relu_clean - relu_shifted).max(), 20, "relu's picture did not change")
+        # And the heatmaps are not blank: several distinct colours inside each.
+        self.assertGreater(len(np.unique(exp_clean.reshape(-1, 3), axis=0)), 3)
+        methods = {m["spec"]: m for m in report["results"]["methods"]}
+        self.assertLess(methods["exp"]["max_abs_diff"], 1e-6)
+        self.assertGreater(methods["relu"]["max_abs_diff"], 1e-3)
+
+    def test_undefined_rows_are_hatched_not_coloured(self):
+        # Query 3 is short: its best score is 0.1, so with M = -0.5 every relu F is zero (0/0).
+        points = [[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.1, 0.05]]
+        scenario = base_scenario(points, ["relu"], ["perturbed"], shift=-0.5)
+        x = np.array(points)
+        expected = h.ratio_rows(np.maximum(x @ x.T - 0.5, 0.0))
+        self.assertTrue(np.isnan(expected[3]).all() and not np.isnan(expected[:3]).any())
+        with h.temporary_directory() as tmp:
+            pixels, report = h.run_app(scenario, tmp)
+        hatch = {(128, 128, 128), (77, 77, 77)}
+        x0, y0, x1, y1 = report["layout"]["heatmap:0"]
+        row_height = (y1 - y0) / 4
+        for i in range(4):
+            top, bottom = int(y0 + i * row_height + 3), int(y0 + (i + 1) * row_height - 3)
+            colours = {tuple(c) for c in pixels[top:bottom, int(x0) + 3:int(x1) - 3].reshape(-1, 3)}
+            if i == 3:
+                self.assertEqual(colours, hatch, "the undefined row is not drawn as the hatch")
+            else:
+                self.assertFalse(colours & hatch, f"defined row {i} shows hatch colours")
+        self.assertEqual(report["results"]["methods"][0]["undefined_perturbed"], 1)
+
+
+class AppCommandLine(unittest.TestCase):
+    def test_no_display_says_how_to_run_headless(self):
+        env = dict(os.environ)
+        env.pop("DISPLAY", None)
+        result = subprocess.run([h.APP, "--frames", "2"], capture_output=True, text=True, env=env, timeout=60)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("xvfb-run", result.stderr)
+        self.assertIn("attention-cli", result.stderr)
+
+    def test_bad_scenario_is_an_error_naming_the_file_and_key(self):
+        with h.temporary_directory() as tmp:
+            path = os.path.join(tmp, "bad.json")
+            with open(path, "w") as f:
+                f.write('{"noise": {"shfit": 1}}')
+            result = subprocess.run([h.APP, "--scenario", path, "--frames", "2"], capture_output=True, text=True,
+                                    timeout=60)
+        self.assertEqual(result.returncode, 3)
+        self.assertIn("bad.json", result.stderr)
+        self.assertIn("noise.shfit", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,119 @@
+// Colour ranges, the value-to-colour rule shared with the shader, badges and exports.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "attn/errors.hpp"
+#include "attn/npy.hpp"
+#include "model/exports.hpp"
+#include "model/heatmap_images.hpp"
+
+namespace ax {
+namespace {
+
+HeatmapImage image_of(attn::MatF m) {
+  HeatmapImage image;
+  image.values = std::make_shared<attn::MatF>(std::move(m));
+  const auto& v = *image.values;
+  for (attn::Index i = 0; i < v.rows(); ++i) {
+    if (std::isnan(v(i, 0))) {
+      ++image.undefined_rows;
+      continue;
+    }
+    for (attn::Index j = 0; j < v.cols(); ++j) {
+      image.max_all = std::max(image.max_all, v(i, j));
+      if (j > 0) image.max_without_first = std::max(image.max_without_first, v(i, j));
+      image.max_abs = std::max(image.max_abs, std::abs(v(i, j)));
+      if (v(i, j) > 0 && (image.min_positive == 0 || v(i, j) < image.min_positive)) image.min_positive = v(i, j);
+    }
+  }
+  return image;
+}
+
+TEST(ColourRange, SharedPerMapLogAndSigned) {
+  attn::MatF a(2, 2), b(2, 2);
+  a << 0.9f, 0.1f, 0.5f, 0.5f;
+  b << 0.2f, 0.05f, 0.3f, 0.4f;
+  const HeatmapImage ia = image_of(a), ib = image_of(b);
+  ViewSettings view;
+  EXPECT_FLOAT_EQ(colour_range(view, HeatmapMode::Clean, ib, {&ia, &ib}).hi, 0.9f);  // shared: the larger top
+  view.shared_range = false;
+  EXPECT_FLOAT_EQ(colour_range(view, HeatmapMode::Clean, ib, {&ia, &ib}).hi, 0.4f);
+  view.exclude_first_key = true;
+  EXPECT_FLOAT_EQ(colour_range(view, HeatmapMode::Clean, ia, {&ia}).hi, 0.5f);  // key 0 left out
+  view = ViewSettings{};
+  view.log_scale = true;
+  const ColourRange log = colour_range(view, HeatmapMode::Clean, ib, {&ib});
+  EXPECT_TRUE(log.log);
+  EXPECT_FLOAT_EQ(log.lo, 0.05f);
+  attn::MatF d(1, 2);
+  d << -0.3f, 0.1f;
+  const HeatmapImage id = image_of(d);
+  const ColourRange signed_range = colour_range(view, HeatmapMode::SignedDifference, id, {&id});
+  EXPECT_FLOAT_EQ(signed_range.lo, -0.3f);
+  EXPECT_FLOAT_EQ(signed_range.hi, 0.3f);
+  EXPECT_EQ(signed_range.map, Colormap::Diverging);
+  EXPECT_FALSE(signed_range.log);
+  attn::MatF zero = attn::MatF::Zero(2, 2);
+  const HeatmapImage iz = image_of(zero);
+  EXPECT_TRUE(colour_range(ViewSettings{}, HeatmapMode::AbsDifference, iz, {&iz}).all_zero);
+}
+
+TEST(ColourRange, NormalisationMatchesTheShaderRule) {
+  ColourRange r;
+  r.lo = 0.0f;
+  r.hi = 2.0f;
+  EXPECT_FLOAT_EQ(normalized_value(0.5f, r), 0.25f);
+  EXPECT_FLOAT_EQ(normalized_value(3.0f, r), 1.0f);
+  EXPECT_TRUE(std::isnan(normalized_value(NAN, r)));
+  r.log = true;
+  r.lo = 1e-4f;
+  r.hi = 1.0f;
+  EXPECT_NEAR(normalized_value(1e-2f, r), 0.5f, 1e-6);
+  EXPECT_FLOAT_EQ(normalized_value(1e-9f, r), 0.0f);
+  // The CPU lookup picks table entry floor(t * 255 + 0.5), as the shader's texelFetch does.
+  const auto& table = colormap_table(Colormap::Viridis);
+  const Rgb c = colormap_colour(Colormap::Viridis, 0.5);
+  EXPECT_EQ(c.r, table[128][0]);
+  EXPECT_EQ(colormap_colour(Colormap::Grey, 1.0).r, 255);
+  EXPECT_EQ(colormap_colour(Colormap::Grey, 0.0).r, 0);
+}
+
+TEST(Badge, ToleranceFollowsThePrecision) {
+  MethodResult r;
+  r.deviation.compared_rows = 3;
+  r.deviation.max_abs_diff = 5e-8;
+  EXPECT_TRUE(invariance_badge(r, false).unchanged);
+  EXPECT_FALSE(invariance_badge(r, true).unchanged);
+  r.deviation.compared_rows = 0;  // nothing comparable: never "unchanged"
+  EXPECT_FALSE(invariance_badge(r, false).unchanged);
+}
+
+TEST(Exports, MatrixAndPng) {
+  attn::MatF m(2, 3);
+  m << 0.1f, 0.2f, 0.7f, NAN, NAN, NAN;
+  const HeatmapImage image = image_of(m);
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string npy = (dir / "ax_export_test.npy").string();
+  export_matrix(npy, image);
+  const attn::NdArray back = attn::read_npy(npy, attn::NonFinite::AllowNaN);
+  EXPECT_EQ(back.shape, (std::vector<attn::Index>{2, 3}));
+  EXPECT_FLOAT_EQ(static_cast<float>(back.values[2]), 0.7f);
+  EXPECT_TRUE(std::isnan(back.values[4]));
+  const std::string png = (dir / "ax_export_test.png").string();
+  ColourRange range;
+  range.hi = 0.7f;
+  export_heatmap_png(png, image, range, 4);
+  std::ifstream in(png, std::ios::binary);
+  std::string header(8, '\0');
+  in.read(header.data(), 8);
+  EXPECT_EQ(header, std::string("\x89PNG\r\n\x1a\n", 8));
+  EXPECT_THROW(export_heatmap_png((dir / "no/such/dir/x.png").string(), image, range, 4), attn::InputError);
+  std::filesystem::remove(npy);
+  std::filesystem::remove(png);
+}
+
+}  // namespace
+}  // namespace ax

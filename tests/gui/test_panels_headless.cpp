@@ -1,0 +1,177 @@
+// The ImGui frame loop with every panel, for hundreds of frames, with no renderer and no GL: the
+// test binary does not link OpenGL, so a GL call in a panel would not even link. State edits,
+// mouse input over the heatmaps, files good and bad, and scenario drops are exercised.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "attn/npy.hpp"
+#include "imgui.h"
+#include "panels/explorer_ui.hpp"
+#include "state/scenario_file.hpp"
+
+namespace ax {
+namespace {
+
+namespace fs = std::filesystem;
+
+class HeadlessImGui {
+ public:
+  HeadlessImGui() {
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(1280, 800);
+    io.IniFilename = nullptr;
+    io.DeltaTime = 1.0f / 60.0f;
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);  // builds the atlas, as a backend would
+  }
+  ~HeadlessImGui() { ImGui::DestroyContext(); }
+  HeadlessImGui(const HeadlessImGui&) = delete;
+  HeadlessImGui& operator=(const HeadlessImGui&) = delete;
+};
+
+void run_frame(ExplorerUi& ui, int index) {
+  ImGui::NewFrame();
+  FrameStats stats;
+  stats.frame_index = index;
+  stats.frame_ms = 16.0;
+  ui.frame(stats);
+  ImGui::Render();
+  ImDrawData* draw = ImGui::GetDrawData();
+  ASSERT_NE(draw, nullptr);
+  ASSERT_GT(draw->TotalVtxCount, 0);
+}
+
+std::array<float, 4> rect(const nlohmann::json& report, const std::string& name) {
+  const auto& r = report.at("layout").at(name);
+  return {r[0].get<float>(), r[1].get<float>(), r[2].get<float>(), r[3].get<float>()};
+}
+
+TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
+  HeadlessImGui imgui;
+  NullHeatmapCanvas canvas;
+  ExplorerUi ui(canvas, AppState{});
+  const fs::path dir = fs::temp_directory_path() / "ax_headless_panels";
+  fs::create_directories(dir);
+  int frame = 0;
+  auto frames = [&](int count) {
+    for (int k = 0; k < count; ++k) run_frame(ui, frame++);
+  };
+
+  ui.wait_for_results();
+  frames(30);
+  nlohmann::json report = ui.report();
+  ASSERT_EQ(report["heatmaps"].size(), 4u);  // the default four methods
+  EXPECT_GT(canvas.requests(), 0);
+
+  // Hover the first heatmap, zoom with the wheel, click a row.
+  const auto r = rect(report, "heatmap:0");
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2((r[0] + r[2]) / 2, r[1] + (r[3] - r[1]) * 0.8f);
+  frames(2);
+  io.MouseWheel = 2.0f;
+  frames(1);
+  io.MouseWheel = 0.0f;
+  EXPECT_GT(ui.state().view.zoom, 1.0f);
+  io.MouseDown[0] = true;
+  frames(1);
+  io.MouseDown[0] = false;
+  frames(2);
+  EXPECT_GT(ui.state().view.selected_row, 0);
+  io.MousePos = ImVec2(-100, -100);
+
+  // Every display mode, colormap, log scale, per-map range, precision and mask.
+  AppState& s = ui.state();
+  s.attention.methods = {"exp", "relu", "power:2", "linear", "softplus", "sigmoid", "exp-plus:1",
+                         "custom:max(z,0)^3", "sparsemax", "entmax15", "sinkhorn:3", "doubly-normalized"};
+  for (HeatmapMode mode : {HeatmapMode::Clean, HeatmapMode::AbsDifference, HeatmapMode::SignedDifference}) {
+    s.view.mode = mode;
+    s.view.log_scale = mode == HeatmapMode::AbsDifference;
+    s.noise.shift = 1.5;
+    ui.wait_for_results();
+    frames(20);
+  }
+  s.view.shared_range = false;
+  s.view.colormap = "magma";
+  s.attention.use_double = true;
+  s.attention.mask = "causal";
+  s.attention.score = "neg-sqdist";
+  s.noise.global_rms = 0.4;
+  s.noise.local_rms = 0.2;
+  s.noise.row_shift_rms = 1.0;
+  s.noise.column_shift_rms = 0.5;
+  s.noise.animate = true;
+  s.noise.animate_frames = 5;
+  ui.wait_for_results();
+  frames(60);
+  EXPECT_GT(ui.state().noise.draw, 5u);
+  s.noise.animate = false;
+
+  // A formula with an error shows the error in place of that heatmap; the others still compute.
+  s.attention.methods = {"exp", "custom:exp(z"};
+  ui.wait_for_results();
+  frames(10);
+  report = ui.report();
+  EXPECT_NE(report["results"]["methods"][1]["error"].get<std::string>().find("custom formula"), std::string::npos);
+
+  // 2-D points, then a relu shift that makes rows undefined.
+  s.data.source = DataSource::Points2D;
+  s.attention = AttentionSettings{};
+  s.attention.methods = {"relu"};
+  s.attention.score = "dot";
+  s.noise = NoiseSettings{};
+  s.noise.shift = -5.0;
+  ui.wait_for_results();
+  frames(20);
+  report = ui.report();
+  EXPECT_EQ(report["results"]["methods"][0]["undefined_perturbed"].get<int>(), static_cast<int>(default_points().size()));
+
+  // A weight file is shown as it is; a missing file keeps the data and reports the error.
+  const std::vector<double> w = {0.25, 0.75, 1.0, 0.0, std::nan(""), std::nan("")};
+  const std::string weights = (dir / "w.npy").string();
+  attn::write_npy(weights, w.data(), {3, 2});
+  s.data.source = DataSource::File;
+  s.data.vectors_path = weights;
+  ui.wait_for_results();
+  frames(20);
+  report = ui.report();
+  EXPECT_EQ(report["results"]["queries"].get<int>(), 3);
+  EXPECT_EQ(report["results"]["methods"][0]["undefined_clean"].get<int>(), 1);
+  s.data.vectors_path = (dir / "missing.npy").string();
+  frames(5);
+  EXPECT_EQ(ui.state().data.vectors_path, weights);  // back to the file that worked
+  report = ui.report();
+  bool reported = false;
+  for (const auto& m : report["messages"]) reported |= m.get<std::string>().find("missing.npy") != std::string::npos;
+  EXPECT_TRUE(reported);
+
+  // Dropping a bad scenario keeps the state; dropping a good one applies it.
+  const nlohmann::json before = scenario_to_json(ui.state());
+  std::ofstream(dir / "bad.json") << R"({"attention": {"alpha": "warm"}})";
+  ui.open_dropped_files({(dir / "bad.json").string()});
+  frames(3);
+  EXPECT_EQ(scenario_to_json(ui.state()), before);
+  std::ofstream(dir / "good.json") << R"({"attention": {"methods": ["exp", "sigmoid"]}, "view": {"show_charts": false}})";
+  ui.open_dropped_files({(dir / "good.json").string()});
+  ui.wait_for_results();
+  frames(20);
+  EXPECT_EQ(ui.state().attention.methods.size(), 2u);
+  EXPECT_EQ(ui.report()["heatmaps"].size(), 2u);
+
+  // Large input: the UI keeps building frames while the engine works.
+  s.data = DataSettings{};
+  s.data.n = 1024;
+  s.data.d = 32;
+  s.view.show_charts = true;
+  frames(200);
+  ui.wait_for_results();
+  frames(5);
+  EXPECT_EQ(ui.report()["results"]["queries"].get<int>(), 1024);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ax
