@@ -36,8 +36,10 @@ attn::Mat<T> random_matrix(long rows, long cols, std::uint64_t seed) {
 
 template <class T>
 void run(const BenchOptions& o) {
-  if (o.n < 1 || o.d < 1 || o.m < 0) throw attn::UsageError("--n and --d must be at least 1");
+  if (o.n < 1 || o.d < 1) throw attn::UsageError("--n and --d must be at least 1");
+  if (o.m < 0) throw attn::UsageError("--m must be at least 1 (or 0 for m = n)");
   if (o.repeat < 1) throw attn::UsageError("--repeat: must be at least 1");
+  if (o.threads < 0) throw attn::UsageError("--threads: must be 0 (all cores) or more");
   attn::set_thread_count(o.threads);
   attn::AttentionSpec spec;
   try {

@@ -105,7 +105,7 @@ Action add_noise_command(CLI::App& app) {
   sub->add_option("--local-rms", o->local_rms, "s_l: rms of the independent noise l_i")->capture_default_str();
   sub->add_option("--target", o->target, "queries, keys or both")->capture_default_str();
   sub->add_option("--draws", o->draws, "Number of noise draws K")->capture_default_str();
-  sub->add_option("--seed", o->seed, "Random seed")->capture_default_str();
+  sub->add_option("--seed", o->seed, "Random seed (a whole number >= 0)")->check(CLI::NonNegativeNumber)->capture_default_str();
   sub->add_option("--json", o->json, "Also write the results to this JSON file");
   return [o] { o->attention.use_double ? run<double>(*o) : run<float>(*o); };
 }

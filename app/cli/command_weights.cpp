@@ -56,10 +56,17 @@ void run(const WeightsOptions& o) {
   perturbation.shift = o.shift;
 
   const VectorStack stack = load_vector_stack(o.attention.input, o.attention.keys);
-  std::vector<attn::MatD> values;
-  if (!o.values.empty()) values = attn::read_array_file(o.values).stack();
-
   const std::size_t heads = stack.queries.size();
+  std::vector<attn::MatD> values;
+  if (!o.values.empty()) {
+    const attn::NdArray array = attn::read_array_file(o.values);
+    values = array.stack();
+    // One value matrix serves every head; a stack must have one matrix per head.
+    if (array.rank() == 3 && values.size() != heads) {
+      throw attn::InputError(o.values + ": " + std::to_string(values.size()) + " value matrices but " +
+                             o.attention.input + " has " + std::to_string(heads) + " heads");
+    }
+  }
   std::vector<T> weight_data, output_data;
   attn::Index n = 0, m = 0, e = 0;
   for (std::size_t h = 0; h < heads; ++h) {
@@ -68,7 +75,7 @@ void run(const WeightsOptions& o) {
     n = w.matrix.rows();
     m = w.matrix.cols();
     weight_data.insert(weight_data.end(), w.matrix.data(), w.matrix.data() + w.matrix.size());
-    warn_undefined(w.undefined_rows(), w.rows, n, heads > 1 ? "head " + std::to_string(h) + ": " : "");
+    warn_undefined(w.undefined_rows(), w.rows, n, stack.stacked ? "head " + std::to_string(h) + ": " : "");
     if (!values.empty()) {
       const attn::MatD& v = values[values.size() == 1 ? 0 : h];
       if (v.rows() != m) {
@@ -80,9 +87,10 @@ void run(const WeightsOptions& o) {
       output_data.insert(output_data.end(), y.data(), y.data() + y.size());
     }
   }
+  // A stack in gives a stack out, even of one head, so scripts can index heads uniformly.
   auto shape = [&](attn::Index cols) {
-    return heads > 1 ? std::vector<attn::Index>{static_cast<attn::Index>(heads), n, cols}
-                     : std::vector<attn::Index>{n, cols};
+    return stack.stacked ? std::vector<attn::Index>{static_cast<attn::Index>(heads), n, cols}
+                         : std::vector<attn::Index>{n, cols};
   };
   attn::write_array_file(o.out, weight_data.data(), shape(m));
   if (!o.outputs.empty()) attn::write_array_file(o.outputs, output_data.data(), shape(e));

@@ -31,6 +31,7 @@ VectorStack load_vector_stack(const std::string& input_path, const std::string& 
   VectorStack stack;
   const attn::NdArray input = attn::read_array_file(input_path);
   stack.queries = input.stack();
+  stack.stacked = input.rank() == 3;
   if (!keys_path.empty()) {
     const attn::NdArray keys = attn::read_array_file(keys_path);
     stack.keys = keys.stack();

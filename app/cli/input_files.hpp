@@ -12,6 +12,7 @@ namespace cli {
 struct VectorStack {
   std::vector<attn::MatD> queries;  // one n x d matrix per head
   std::vector<attn::MatD> keys;     // empty: self-attention; else one m x d per head
+  bool stacked = false;             // the input file is rank 3 (even with one head)
 };
 
 // Rank 1 to 3 files; a rank-3 keys file must have as many heads as the queries. Throws

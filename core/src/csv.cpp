@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 
 #include "attn/atomic_file.hpp"
 #include "attn/errors.hpp"
@@ -31,14 +32,14 @@ double parse_field(const std::string& field, const std::string& path, long line,
   char* end = nullptr;
   const double value = std::strtod(text.c_str(), &end);
   if (end != text.c_str() + text.size()) {
-    throw InputError(place(path, line, column) + ": '" + text + "' is not a number");
+    throw InputError(place(path, line, column) + ": '" + detail::printable(text) + "' is not a number");
   }
   if (std::isnan(value)) {
     if (policy == NonFinite::AllowNaN) return value;
     throw InputError(place(path, line, column) + ": NaN is not allowed");
   }
   if (std::isinf(value) || (errno == ERANGE && std::abs(value) > 1.0)) {
-    throw InputError(place(path, line, column) + ": '" + text + "' is infinite or out of range");
+    throw InputError(place(path, line, column) + ": '" + detail::printable(text) + "' is infinite or out of range");
   }
   return value;
 }
@@ -53,9 +54,15 @@ NdArray read_csv(const std::string& path, NonFinite policy) {
   Index columns = -1;
   long first_data_line = 0;
   Index rows = 0;
-  std::string line;
+  // Lines end with \n, \r\n or a lone \r (old Mac files): read the whole text, then split.
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw InputError(path + ": read error");
+  std::size_t cursor = 0;
   long line_number = 0;
-  while (std::getline(in, line)) {
+  while (cursor < text.size()) {
+    const std::size_t end = text.find_first_of("\r\n", cursor);
+    std::string line = text.substr(cursor, end == std::string::npos ? std::string::npos : end - cursor);
+    cursor = end == std::string::npos ? text.size() : end + ((text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n') ? 2 : 1);
     ++line_number;
     if (line_number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 BOM
     const std::string content = trim(line);
@@ -88,7 +95,6 @@ NdArray read_csv(const std::string& path, NonFinite policy) {
     }
     ++rows;
   }
-  if (in.bad()) throw InputError(path + ": read error");
   if (rows == 0) throw InputError(path + ": no data (the file has no lines of numbers)");
   arr.shape = {rows, columns};
   return arr;

@@ -55,7 +55,7 @@ class HeaderParser {
   }
   [[noreturn]] void fail(const std::string& what) const {
     throw InputError(path_ + ": malformed NPY header at character " + std::to_string(pos_ + 1) +
-                     ": " + what);
+                     ": " + detail::printable(what));
   }
   void expect(char c) {
     skip_space();
@@ -68,7 +68,7 @@ class HeaderParser {
     if (quote != '\'' && quote != '"') fail("expected a quoted string");
     const std::size_t end = text_.find(quote, pos_ + 1);
     if (end == std::string::npos) fail("unterminated string");
-    std::string value = text_.substr(pos_ + 1, end - pos_ - 1);
+    std::string value = text_.substr(pos_ + 1, end - pos_ - 1);  // quoted in errors via printable()
     pos_ = end + 1;
     return value;
   }
@@ -124,7 +124,7 @@ struct ElementType {
 
 ElementType parse_descr(const std::string& descr, const std::string& path) {
   const auto unsupported = [&](const std::string& why) {
-    return InputError(path + ": unsupported dtype '" + descr + "' (" + why +
+    return InputError(path + ": unsupported dtype '" + detail::printable(descr) + "' (" + why +
                       "; need float32 '<f4' or float64 '<f8', either byte order)");
   };
   if (descr.size() < 2) throw unsupported("not a simple type");

@@ -15,21 +15,23 @@ namespace {
 
 HeatmapImage image_of(attn::MatF m) {
   HeatmapImage image;
-  image.values = std::make_shared<attn::MatF>(std::move(m));
-  const auto& v = *image.values;
-  for (attn::Index i = 0; i < v.rows(); ++i) {
-    if (std::isnan(v(i, 0))) {
-      ++image.undefined_rows;
-      continue;
-    }
-    for (attn::Index j = 0; j < v.cols(); ++j) {
-      image.max_all = std::max(image.max_all, v(i, j));
-      if (j > 0) image.max_without_first = std::max(image.max_without_first, v(i, j));
-      image.max_abs = std::max(image.max_abs, std::abs(v(i, j)));
-      if (v(i, j) > 0 && (image.min_positive == 0 || v(i, j) < image.min_positive)) image.min_positive = v(i, j);
-    }
+  std::vector<attn::RowStatus> rows(static_cast<std::size_t>(m.rows()), attn::RowStatus::Defined);
+  for (attn::Index i = 0; i < m.rows(); ++i) {
+    if (std::isnan(m(i, 0))) rows[static_cast<std::size_t>(i)] = attn::RowStatus::NonFinite;
   }
+  image.stats = image_stats(m, rows);
+  image.values = std::make_shared<attn::MatF>(std::move(m));
   return image;
+}
+
+TEST(ImageStats, SkipUndefinedRowsAndKeyZeroWhenAsked) {
+  attn::MatF m(3, 3);
+  m << 0.9f, 0.05f, 0.05f, NAN, NAN, NAN, 0.0f, 0.25f, 0.75f;
+  const HeatmapImage image = image_of(m);
+  EXPECT_EQ(image.stats.undefined_rows, 1);
+  EXPECT_FLOAT_EQ(image.stats.max_all, 0.9f);
+  EXPECT_FLOAT_EQ(image.stats.max_without_first, 0.75f);
+  EXPECT_FLOAT_EQ(image.stats.min_positive, 0.05f);
 }
 
 TEST(ColourRange, SharedPerMapLogAndSigned) {

@@ -108,6 +108,7 @@ void results_for_weight_files(const ComputeRequest& request, ComputeResult& resu
       }
     }
     r.perturbed = r.clean;
+    r.clean_stats = r.perturbed_stats = image_stats(r.clean.matrix, r.clean.rows);
     r.column_sums_clean = r.column_sums_perturbed = column_sums(r.clean);
     result.methods.push_back(std::move(r));
   }
@@ -147,6 +148,8 @@ void compute_vectors(const ComputeRequest& request, ComputeResult& result, const
     r.deviation = attn::compare_weights(clean, perturbed);
     r.clean = to_float(clean);
     r.perturbed = to_float(perturbed);
+    r.clean_stats = image_stats(r.clean.matrix, r.clean.rows);
+    r.perturbed_stats = image_stats(r.perturbed.matrix, r.perturbed.rows);
     r.column_sums_clean = column_sums(r.clean);
     r.column_sums_perturbed = column_sums(r.perturbed);
     r.ratio_form = parsed[k].is_ratio_form();

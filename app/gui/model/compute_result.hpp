@@ -11,6 +11,7 @@
 #include "attn/metrics.hpp"
 #include "attn/scores.hpp"
 #include "attn/weights.hpp"
+#include "model/image_stats.hpp"
 #include "model/loaded_data.hpp"
 
 namespace ax {
@@ -27,6 +28,7 @@ struct MethodResult {
   bool ratio_form = true;
   attn::Weights<float> clean;      // #queries x #keys
   attn::Weights<float> perturbed;
+  ImageStats clean_stats, perturbed_stats;
   attn::Deviation deviation;       // perturbed against clean
   attn::Vec<float> column_sums_clean, column_sums_perturbed;  // attention each key receives
   FunctionCurve curve;             // F over the range of the scores (ratio forms only)

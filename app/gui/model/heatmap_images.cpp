@@ -7,30 +7,6 @@
 namespace ax {
 namespace {
 
-HeatmapImage describe(std::shared_ptr<const attn::MatF> values, const attn::Weights<float>& rows_from) {
-  HeatmapImage image;
-  image.values = std::move(values);
-  const attn::MatF& m = *image.values;
-  float min_positive = std::numeric_limits<float>::infinity();
-  for (attn::Index i = 0; i < m.rows(); ++i) {
-    if (!rows_from.defined(i)) {
-      ++image.undefined_rows;
-      continue;
-    }
-    for (attn::Index j = 0; j < m.cols(); ++j) {
-      const float v = m(i, j);
-      if (!std::isfinite(v)) continue;
-      image.max_all = std::max(image.max_all, v);
-      if (j > 0) image.max_without_first = std::max(image.max_without_first, v);
-      image.max_abs = std::max(image.max_abs, std::abs(v));
-      if (v > 0.0f) min_positive = std::min(min_positive, v);
-    }
-  }
-  image.min_positive = std::isfinite(min_positive) ? min_positive : 0.0f;
-  if (m.cols() == 1) image.max_without_first = image.max_all;
-  return image;
-}
-
 }  // namespace
 
 const HeatmapImage& HeatmapImages::get(const std::shared_ptr<const ComputeResult>& result, std::size_t method,
@@ -44,33 +20,34 @@ const HeatmapImage& HeatmapImages::get(const std::shared_ptr<const ComputeResult
   if (auto it = cache_.find(key); it != cache_.end()) return it->second;
 
   const MethodResult& r = result->methods[method];
-  // Clean and perturbed images alias the result's matrices (the result outlives the cache entry
-  // through the shared_ptr's control block); differences are new matrices.
-  std::shared_ptr<const attn::MatF> values;
-  attn::Weights<float> rows;  // which rows are defined: a row is undefined if it is in either input
+  // Clean and perturbed images alias the result's matrices and use the statistics the compute
+  // job already took; differences are new matrices, made here when first shown.
+  HeatmapImage image;
   switch (mode) {
     case HeatmapMode::Clean:
-      values = std::shared_ptr<const attn::MatF>(result, &r.clean.matrix);
-      rows.rows = r.clean.rows;
+      image.values = std::shared_ptr<const attn::MatF>(result, &r.clean.matrix);
+      image.stats = r.clean_stats;
       break;
     case HeatmapMode::Perturbed:
-      values = std::shared_ptr<const attn::MatF>(result, &r.perturbed.matrix);
-      rows.rows = r.perturbed.rows;
+      image.values = std::shared_ptr<const attn::MatF>(result, &r.perturbed.matrix);
+      image.stats = r.perturbed_stats;
       break;
     case HeatmapMode::AbsDifference:
     case HeatmapMode::SignedDifference: {
       auto diff = std::make_shared<attn::MatF>(r.perturbed.matrix - r.clean.matrix);
       if (mode == HeatmapMode::AbsDifference) *diff = diff->cwiseAbs();
-      rows.rows = r.clean.rows;
-      for (std::size_t i = 0; i < rows.rows.size(); ++i) {
-        if (!r.perturbed.defined(static_cast<attn::Index>(i))) rows.rows[i] = r.perturbed.rows[i];
-        if (rows.rows[i] != attn::RowStatus::Defined) diff->row(static_cast<attn::Index>(i)).setConstant(std::numeric_limits<float>::quiet_NaN());
+      std::vector<attn::RowStatus> rows = r.clean.rows;  // undefined in either input: undefined
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (!r.perturbed.defined(static_cast<attn::Index>(i))) rows[i] = r.perturbed.rows[i];
+        if (rows[i] != attn::RowStatus::Defined) {
+          diff->row(static_cast<attn::Index>(i)).setConstant(std::numeric_limits<float>::quiet_NaN());
+        }
       }
-      values = std::move(diff);
+      image.stats = image_stats(*diff, rows);
+      image.values = std::move(diff);
       break;
     }
   }
-  HeatmapImage image = describe(std::move(values), rows);
   image.version = next_version_++;
   return cache_.emplace(key, std::move(image)).first->second;
 }
@@ -83,9 +60,10 @@ ColourRange colour_range(const ViewSettings& view, HeatmapMode mode, const Heatm
   if (pool.empty()) pool.push_back(&image);
   float hi = 0.0f, min_positive = std::numeric_limits<float>::infinity();
   for (const HeatmapImage* im : pool) {
-    hi = std::max(hi, mode == HeatmapMode::SignedDifference ? im->max_abs
-                                                            : (view.exclude_first_key ? im->max_without_first : im->max_all));
-    if (im->min_positive > 0.0f) min_positive = std::min(min_positive, im->min_positive);
+    const ImageStats& st = im->stats;
+    hi = std::max(hi, mode == HeatmapMode::SignedDifference ? st.max_abs
+                                                            : (view.exclude_first_key ? st.max_without_first : st.max_all));
+    if (st.min_positive > 0.0f) min_positive = std::min(min_positive, st.min_positive);
   }
   try {
     range.map = mode == HeatmapMode::SignedDifference ? Colormap::Diverging

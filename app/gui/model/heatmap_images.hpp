@@ -16,11 +16,7 @@ namespace ax {
 struct HeatmapImage {
   std::shared_ptr<const attn::MatF> values;  // #queries x #keys; undefined rows are NaN
   std::uint64_t version = 0;                 // new number whenever `values` is a new matrix
-  // Over defined rows (all keys, and without key 0 for the attention-sink option):
-  float max_all = 0.0f, max_without_first = 0.0f;
-  float min_positive = 0.0f;                 // smallest value > 0 (log scale), 0 when none
-  float max_abs = 0.0f;                      // for signed differences
-  int undefined_rows = 0;
+  ImageStats stats;
 };
 
 struct ColourRange {

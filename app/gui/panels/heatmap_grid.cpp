@@ -241,7 +241,7 @@ void draw_heatmap_grid(UiContext& ctx) {
     const HeatmapImage& image = *images[k];
     const int group = modes[k] == HeatmapMode::Perturbed ? 0 : static_cast<int>(modes[k]);
     const ColourRange range = colour_range(v, modes[k], image, same_kind[group]);
-    any_undefined = any_undefined || image.undefined_rows > 0;
+    any_undefined = any_undefined || image.stats.undefined_rows > 0;
 
     const ImVec2 cursor = ImGui::GetCursorScreenPos();
     const ImVec2 p0(cursor.x + label_margin, cursor.y + line);

@@ -9,6 +9,7 @@
 // screenshot is then taken of the last frame before closing.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -37,8 +38,20 @@ struct Options {
   bool no_session = false;
 };
 
-void write_report(const std::string& path, const ax::ExplorerUi& ui, const ax::Window& window) {
+// Frame times of the run, without the first frames (start-up, font atlas, first upload).
+nlohmann::json frame_summary(std::vector<double> ms) {
+  constexpr std::size_t kSkip = 5;
+  if (ms.size() <= kSkip) return nullptr;
+  ms.erase(ms.begin(), ms.begin() + kSkip);
+  std::sort(ms.begin(), ms.end());
+  return {{"count", ms.size()}, {"median_ms", ms[ms.size() / 2]}, {"p95_ms", ms[ms.size() * 95 / 100]},
+          {"max_ms", ms.back()}};
+}
+
+void write_report(const std::string& path, const ax::ExplorerUi& ui, const ax::Window& window,
+                  const std::vector<double>& frame_ms) {
   nlohmann::json report = ui.report();
+  report["frames"] = frame_summary(frame_ms);
   const auto g = window.geometry();
   report["window"] = {{"x", g[0]}, {"y", g[1]}, {"width", g[2]}, {"height", g[3]}};
   const std::string text = report.dump(2) + "\n";
@@ -101,6 +114,7 @@ int run(const Options& options) {
 
   int exit_code = 0;
   ax::FrameStats stats;
+  std::vector<double> frame_ms;
   auto last = std::chrono::steady_clock::now();
   constexpr int kReadyFrame = 10;  // layout has settled and the first results are shown
   for (int frame = 0;; ++frame) {
@@ -139,20 +153,21 @@ int run(const Options& options) {
     requests.quit = requests.toggle_fullscreen = false;
     if (frame == kReadyFrame && !options.ready_file.empty()) {
       try {
-        write_report(options.ready_file, ui, *window);
+        write_report(options.ready_file, ui, *window, frame_ms);
       } catch (const std::exception& e) {
         std::cerr << "error: " << e.what() << "\n";
       }
     }
     const auto now = std::chrono::steady_clock::now();
     stats.frame_ms = std::chrono::duration<double, std::milli>(now - last).count();
+    if (!last_frame) frame_ms.push_back(stats.frame_ms);  // the last frame waited for the engine
     last = now;
     if (last_frame) break;
   }
 
   if (!options.report.empty()) {
     try {
-      write_report(options.report, ui, *window);
+      write_report(options.report, ui, *window, frame_ms);
     } catch (const std::exception& e) {
       std::cerr << "error: " << e.what() << "\n";
       exit_code = 3;
