@@ -3,7 +3,7 @@ add_library(ax_warnings INTERFACE)
 target_compile_options(ax_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
                        -Wno-sign-conversion
                        # GCC 12 reports false positives inside its own AVX-512 intrinsics (inlined from Eigen).
-                       -Wno-maybe-uninitialized)
+                       -Wno-maybe-uninitialized -Wno-uninitialized)
 
 if(CMAKE_BUILD_TYPE STREQUAL "Release")
   add_compile_options(-O3)

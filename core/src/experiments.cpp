@@ -17,11 +17,15 @@ namespace {
 constexpr double kBatchBytesBudget = 256.0 * 1024 * 1024;
 constexpr Index kDrawsPerBatch = 8;
 
-AttentionSpec spec_for(ScoreKind score, double alpha, Mask mask, const Method& method) {
+AttentionSpec base_spec(ScoreKind score, double alpha, Mask mask) {
   AttentionSpec spec;
   spec.score = score;
   spec.alpha = alpha;
   spec.mask = mask;
+  return spec;
+}
+
+AttentionSpec with_method(AttentionSpec spec, const Method& method) {
   spec.method = method;
   return spec;
 }
@@ -66,24 +70,38 @@ std::vector<InvarianceResult> invariance_sweep(const Vectors<T>& vectors, ScoreK
                                                double alpha, Mask mask,
                                                std::span<const Method> methods,
                                                std::span<const double> shifts) {
+  return invariance_sweep(vectors, base_spec(score, alpha, mask), methods, shifts);
+}
+
+template <class T>
+std::vector<InvarianceResult> invariance_sweep(const Vectors<T>& vectors, const AttentionSpec& base,
+                                               std::span<const Method> methods, std::span<const double> shifts,
+                                               const ProgressReporter& progress) {
   validate_vectors(vectors);
   const Index n = vectors.queries.rows(), m = vectors.key_vectors().rows();
   check_matrix_size(n, m, "weight matrix");
   std::vector<Weights<T>> clean(methods.size());
   for (std::size_t k = 0; k < methods.size(); ++k) {
-    clean[k] = compute_weights(vectors, spec_for(score, alpha, mask, methods[k]));
+    if (progress.cancel && progress.cancel->load()) throw Cancelled();
+    clean[k] = compute_weights(vectors, with_method(base, methods[k]));
   }
   const Index count = static_cast<Index>(methods.size() * shifts.size());
+  std::mutex progress_mutex;
+  int done = 0;
   std::vector<InvarianceResult> results(static_cast<std::size_t>(count));
   const bool large = static_cast<double>(n) * static_cast<double>(m) * sizeof(T) *
                          thread_count() > kBatchBytesBudget;
   run_tasks(count, large || n >= 256, [&](Index t) {
     const std::size_t k = static_cast<std::size_t>(t) / shifts.size();
     const std::size_t s = static_cast<std::size_t>(t) % shifts.size();
+    if (progress.cancel && progress.cancel->load()) throw Cancelled();
     Perturbation p;
     p.shift = shifts[s];
-    const Weights<T> shifted = compute_weights(vectors, spec_for(score, alpha, mask, methods[k]), p);
+    const Weights<T> shifted = compute_weights(vectors, with_method(base, methods[k]), p);
     results[static_cast<std::size_t>(t)] = {methods[k].spec(), shifts[s], compare_weights(clean[k], shifted)};
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    ++done;
+    if (progress.on_progress) progress.on_progress(done, static_cast<int>(count));
   });
   return results;
 }
@@ -111,6 +129,12 @@ template <class T>
 NoiseStudyResult noise_study(const Vectors<T>& vectors, ScoreKind score, double alpha, Mask mask,
                              std::span<const Method> methods, const NoiseStudyConfig& config,
                              const ProgressReporter& progress) {
+  return noise_study(vectors, base_spec(score, alpha, mask), methods, config, progress);
+}
+
+template <class T>
+NoiseStudyResult noise_study(const Vectors<T>& vectors, const AttentionSpec& base, std::span<const Method> methods,
+                             const NoiseStudyConfig& config, const ProgressReporter& progress) {
   validate_vectors(vectors);
   if (config.draws < 1) throw UsageError("the noise study needs at least one draw");
   const Index n = vectors.queries.rows(), m = vectors.key_vectors().rows();
@@ -119,7 +143,7 @@ NoiseStudyResult noise_study(const Vectors<T>& vectors, ScoreKind score, double 
 
   std::vector<Weights<T>> clean(method_count);
   for (std::size_t k = 0; k < method_count; ++k) {
-    clean[k] = compute_weights(vectors, spec_for(score, alpha, mask, methods[k]));
+    clean[k] = compute_weights(vectors, with_method(base, methods[k]));
   }
 
   // Per method: every draw's deviation, and the running sum of the perturbed weights over the
@@ -154,7 +178,7 @@ NoiseStudyResult noise_study(const Vectors<T>& vectors, ScoreKind score, double 
       auto& mine = perturbed[static_cast<std::size_t>(b)];
       mine.resize(method_count);
       for (std::size_t k = 0; k < method_count; ++k) {
-        mine[k] = compute_weights(noisy, spec_for(score, alpha, mask, methods[k]));
+        mine[k] = compute_weights(noisy, with_method(base, methods[k]));
         deviations[k][draw] = compare_weights(clean[k], mine[k]);
       }
       std::lock_guard<std::mutex> lock(progress_mutex);
@@ -176,7 +200,7 @@ NoiseStudyResult noise_study(const Vectors<T>& vectors, ScoreKind score, double 
 
   NoiseStudyResult result;
   result.draws = config.draws;
-  result.expected_shift = expected_score_shift(score, config.global_rms, vectors.dimension());
+  result.expected_shift = expected_score_shift(base.score, config.global_rms, vectors.dimension());
   for (std::size_t k = 0; k < method_count; ++k) {
     NoiseStudyRow row;
     row.method = methods[k].spec();
@@ -207,6 +231,16 @@ NoiseStudyResult noise_study(const Vectors<T>& vectors, ScoreKind score, double 
   return result;
 }
 
+template std::vector<InvarianceResult> invariance_sweep(const Vectors<float>&, const AttentionSpec&,
+                                                        std::span<const Method>, std::span<const double>,
+                                                        const ProgressReporter&);
+template std::vector<InvarianceResult> invariance_sweep(const Vectors<double>&, const AttentionSpec&,
+                                                        std::span<const Method>, std::span<const double>,
+                                                        const ProgressReporter&);
+template NoiseStudyResult noise_study(const Vectors<float>&, const AttentionSpec&, std::span<const Method>,
+                                      const NoiseStudyConfig&, const ProgressReporter&);
+template NoiseStudyResult noise_study(const Vectors<double>&, const AttentionSpec&, std::span<const Method>,
+                                      const NoiseStudyConfig&, const ProgressReporter&);
 template std::vector<InvarianceResult> invariance_sweep(const Vectors<float>&, ScoreKind, double, Mask,
                                                         std::span<const Method>, std::span<const double>);
 template std::vector<InvarianceResult> invariance_sweep(const Vectors<double>&, ScoreKind, double, Mask,

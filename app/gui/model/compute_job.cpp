@@ -118,11 +118,10 @@ template <class T>
 void compute_vectors(const ComputeRequest& request, ComputeResult& result, const ComputeCallbacks& cb,
                      std::vector<attn::Method>& parsed) {
   const auto check = [&] {
-    if (cb.cancelled && cb.cancelled()) throw attn::Cancelled();
+    if (cb.cancel && cb.cancel->load()) throw attn::Cancelled();
   };
   const attn::Vectors<T> vectors = engine_vectors<T>(*request.data);
   const attn::ScoreKind score = attn::parse_score_kind(request.attention.score);
-  const attn::Mask mask = attn::parse_mask(request.attention.mask);
   const double alpha = request.attention.alpha;
   const attn::Perturbation perturbation =
       make_perturbation(request.noise, vectors.queries.rows(), vectors.key_vectors().rows());
@@ -138,11 +137,7 @@ void compute_vectors(const ComputeRequest& request, ComputeResult& result, const
     check();
     MethodResult& r = result.methods[k];
     if (!r.error.empty()) continue;
-    attn::AttentionSpec spec;
-    spec.score = score;
-    spec.alpha = alpha;
-    spec.mask = mask;
-    spec.method = parsed[k];
+    const attn::AttentionSpec spec = make_attention_spec(request.attention, request.centre, parsed[k]);
     const attn::Weights<T> clean = attn::compute_weights(vectors, spec);
     const attn::Weights<T> perturbed = attn::compute_weights(vectors, spec, perturbation);
     r.deviation = attn::compare_weights(clean, perturbed);
@@ -159,7 +154,7 @@ void compute_vectors(const ComputeRequest& request, ComputeResult& result, const
 
 template <class T>
 std::shared_ptr<InvarianceChart> compute_chart(const ComputeRequest& request, const ComputeResult& result,
-                                               const std::vector<attn::Method>& parsed) {
+                                               const std::vector<attn::Method>& parsed, const std::atomic<bool>* cancel) {
   const LoadedData& data = *request.data;
   auto chart = std::make_shared<InvarianceChart>();
   chart->generation = result.generation;
@@ -175,9 +170,10 @@ std::shared_ptr<InvarianceChart> compute_chart(const ComputeRequest& request, co
     usable.push_back(parsed[k]);
     chart->curves.push_back({result.methods[k].spec, k, {}});
   }
-  const auto rows = attn::invariance_sweep(vectors, attn::parse_score_kind(request.attention.score),
-                                           request.attention.alpha, attn::parse_mask(request.attention.mask),
-                                           usable, chart->shifts);
+  attn::ProgressReporter progress;
+  progress.cancel = cancel;
+  const auto rows = attn::invariance_sweep(vectors, make_attention_spec(request.attention, request.centre, {}), usable,
+                                           chart->shifts, progress);
   for (std::size_t u = 0; u < usable.size(); ++u) {
     for (std::size_t s = 0; s < chart->shifts.size(); ++s) {
       chart->curves[u].max_abs_diff.push_back(rows[u * chart->shifts.size() + s].deviation.max_abs_diff);
@@ -197,6 +193,17 @@ ComputeRequest make_compute_request(const AppState& state, std::shared_ptr<const
   r.chart_shift_max = state.view.chart_shift_max;
   r.centre = state.data.centre;
   return r;
+}
+
+attn::AttentionSpec make_attention_spec(const AttentionSettings& attention, bool centre, const attn::Method& method) {
+  attn::AttentionSpec spec;
+  spec.score = attn::parse_score_kind(attention.score);
+  spec.alpha = attention.alpha;
+  spec.mask = attn::parse_mask(attention.mask);
+  spec.method = method;
+  spec.centre = centre;
+  spec.subtract_max = attention.subtract_max;
+  return spec;
 }
 
 attn::Perturbation make_perturbation(const NoiseSettings& noise, attn::Index queries, attn::Index keys) {
@@ -262,10 +269,10 @@ void run_compute(const ComputeRequest& request, std::uint64_t generation, const 
   result->compute_ms = elapsed_ms();
   cb.publish(result);
 
-  if (cb.cancelled && cb.cancelled()) throw attn::Cancelled();
+  if (cb.cancel && cb.cancel->load()) throw attn::Cancelled();
   std::shared_ptr<InvarianceChart> chart = request.attention.use_double
-                                               ? compute_chart<double>(request, *result, parsed)
-                                               : compute_chart<float>(request, *result, parsed);
+                                               ? compute_chart<double>(request, *result, parsed, cb.cancel)
+                                               : compute_chart<float>(request, *result, parsed, cb.cancel);
   if (cb.publish_chart) cb.publish_chart(chart);
 }
 

@@ -1,6 +1,7 @@
 // One run of the engine for a ComputeRequest (runs on the compute thread).
 #pragma once
 
+#include <atomic>
 #include <functional>
 
 #include "model/compute_request.hpp"
@@ -9,7 +10,9 @@
 namespace ax {
 
 struct ComputeCallbacks {
-  std::function<bool()> cancelled;  // polled between steps; true stops the job (attn::Cancelled)
+  // Set when a newer request supersedes this one: the job stops at its next checkpoint by
+  // throwing attn::Cancelled. May be null.
+  const std::atomic<bool>* cancel = nullptr;
   // Receive the main results as soon as they exist, then the slower invariance chart.
   std::function<void(std::shared_ptr<const ComputeResult>)> publish;
   std::function<void(std::shared_ptr<const InvarianceChart>)> publish_chart;

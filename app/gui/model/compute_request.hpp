@@ -20,6 +20,9 @@ struct ComputeRequest {
 
 ComputeRequest make_compute_request(const AppState& state, std::shared_ptr<const LoadedData> data);
 
+// The engine spec the settings describe for `method` (centring comes from the data settings).
+attn::AttentionSpec make_attention_spec(const AttentionSettings& attention, bool centre, const attn::Method& method);
+
 // The engine perturbation the noise settings describe for `queries` x `keys` scores: per-row and
 // per-column shifts are drawn from the noise seed and draw, so a scenario reproduces them.
 attn::Perturbation make_perturbation(const NoiseSettings& noise, attn::Index queries, attn::Index keys);

@@ -66,9 +66,8 @@ void StudyService::start(const ComputeRequest& request) {
       result->noise = request.noise;
       result->score = request.attention.score;
       result->alpha = request.attention.alpha;
-      result->study = attn::noise_study(vectors, attn::parse_score_kind(request.attention.score),
-                                        request.attention.alpha, attn::parse_mask(request.attention.mask),
-                                        methods, config, progress);
+      result->study = attn::noise_study(vectors, make_attention_spec(request.attention, request.centre, {}), methods,
+                                        config, progress);
       std::lock_guard<std::mutex> lock(mutex_);
       result_ = std::move(result);
     } catch (const attn::Cancelled&) {

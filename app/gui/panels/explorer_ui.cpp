@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <utility>
 
 #include "imgui.h"
 #include "panels/panels.hpp"
+#include "lessons/lesson_file.hpp"
 #include "state/scenario_file.hpp"
 
 namespace ax {
@@ -41,8 +43,68 @@ ExplorerUi::ExplorerUi(HeatmapCanvas& canvas, AppState initial) : canvas_(canvas
   scratch_.vectors_path = state_.data.vectors_path;
   scratch_.keys_path = state_.data.keys_path;
   scratch_.tokens_path = state_.data.tokens_path;
+  if (!state_.lesson.path.empty()) {
+    // A saved session or scenario inside a lesson: reopen it at the same step and settings.
+    try {
+      lesson_.open(state_.lesson.path);
+    } catch (const std::exception& e) {
+      messages_.error(e.what());
+      state_.lesson = LessonSettings{};
+    }
+  }
   sync_data();
   sync_compute();
+}
+
+void ExplorerUi::open_lesson(const std::string& path) {
+  lesson_commands_.open = path;
+  apply_lesson_commands();
+}
+
+void ExplorerUi::lesson_go_to(int step, bool revealed) {
+  if (!lesson_.active()) return;
+  go_to_step(step);
+  state_.lesson.revealed = revealed;
+}
+
+bool ExplorerUi::lesson_step_has_question() const {
+  if (!lesson_.active()) return false;
+  const int step = std::clamp(state_.lesson.step, 0, lesson_.step_count() - 1);
+  return !lesson_.lesson().steps[static_cast<std::size_t>(step)].question.empty();
+}
+
+void ExplorerUi::go_to_step(int step) {
+  load_state(step_state(lesson_.lesson(), step, state_));
+}
+
+void ExplorerUi::apply_lesson_commands() {
+  LessonCommands commands = std::exchange(lesson_commands_, LessonCommands{});
+  if (commands.open) {
+    try {
+      lesson_.open(*commands.open);
+      go_to_step(0);
+    } catch (const std::exception& e) {
+      messages_.error(e.what());
+    }
+  }
+  if (commands.close) {
+    lesson_.close();
+    state_.lesson = LessonSettings{};
+  }
+  if (!lesson_.active()) return;
+  const int step = std::clamp(state_.lesson.step, 0, lesson_.step_count() - 1);
+  const LessonStep& current = lesson_.lesson().steps[static_cast<std::size_t>(step)];
+  if (commands.next) {
+    if (!current.question.empty() && !state_.lesson.revealed) {
+      state_.lesson.revealed = true;
+    } else if (step + 1 < lesson_.step_count()) {
+      go_to_step(step + 1);
+    }
+  } else if (commands.previous && step > 0) {
+    go_to_step(step - 1);
+  } else if (commands.restart) {
+    go_to_step(0);
+  }
 }
 
 void ExplorerUi::load_state(const AppState& state) {
@@ -98,21 +160,35 @@ bool ExplorerUi::results_current() const {
 }
 
 void ExplorerUi::wait_for_results() {
+  apply_lesson_commands();
   sync_data();
   sync_compute();
+  lesson_.sync(state_, data_.data());
   compute_.wait_until_idle();
+  lesson_.wait();
 }
 
 void ExplorerUi::frame(const FrameStats& stats) {
   ++frame_index_;
   if (state_.noise.animate && frame_index_ % std::max(state_.noise.animate_frames, 1) == 0) ++state_.noise.draw;
+  apply_lesson_commands();
   sync_data();
   sync_compute();
+  lesson_.sync(state_, data_.data());
 
   UiContext ctx{state_,    compute_.result(), compute_.chart(), data_.data(), compute_.busy(), compute_.error(),
                 images_,   canvas_,           study_,          messages_,     shell_,          scratch_,
-                stats};
+                stats,     lesson_,           lesson_.evaluation(), lesson_commands_};
   ctx.frame.frame_index = frame_index_;
+
+  // Presentation mode: the large font (loaded by the shell as the second font) and high contrast.
+  ImFont* large = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr;
+  const bool presenting = state_.view.presentation;
+  if (presenting && large) ImGui::PushFont(large);
+  if (presenting) {
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.0f, 0.0f, 0.0f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 1.0f, 1.0f, 1.0f));
+  }
 
   // The whole viewport, laid out below the menu bar (WorkPos would only catch up next frame).
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
@@ -132,19 +208,45 @@ void ExplorerUi::frame(const FrameStats& stats) {
     top += message_height;
   }
   const float bottom = origin.y + size.y - status_height;
-  const float height = bottom - top;
-  const float left_width = std::clamp(size.x * 0.24f, 280.0f, 400.0f);
+  if (lesson_.active()) {
+    draw_lesson_layout(ctx, top, bottom - top);
+  } else {
+    draw_explorer_layout(ctx, top, bottom - top);
+  }
+
+  place(origin.x, bottom, size.x, status_height);
+  ImGui::Begin("##status", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+  draw_status_bar(ctx);
+  ImGui::End();
+
+  if (presenting) ImGui::PopStyleColor(2);
+  if (presenting && large) ImGui::PopFont();
+
+  // Edits made by this frame's panels start computing now rather than next frame.
+  apply_lesson_commands();
+  sync_data();
+  sync_compute();
+  lesson_.sync(state_, data_.data());
+}
+
+void ExplorerUi::draw_explorer_layout(UiContext& ctx, float top, float height) {
+  const ImVec2 origin = ImGui::GetMainViewport()->Pos, size = ImGui::GetMainViewport()->Size;
+  // Presentation mode hides the controls: the audience sees the pictures.
+  const bool presenting = state_.view.presentation;
+  const float left_width = presenting ? 0.0f : std::clamp(size.x * 0.24f, 280.0f, 400.0f);
   const float right_width = state_.view.show_charts ? std::clamp(size.x * 0.31f, 300.0f, 560.0f) : 0.0f;
   const float centre_width = size.x - left_width - right_width;
 
-  place(origin.x, top, left_width, height);
-  ImGui::Begin("Controls", nullptr, kPanelFlags);
-  ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.58f);
-  if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen)) draw_data_panel(ctx);
-  if (ImGui::CollapsingHeader("Attention", ImGuiTreeNodeFlags_DefaultOpen)) draw_attention_panel(ctx);
-  if (ImGui::CollapsingHeader("Noise", ImGuiTreeNodeFlags_DefaultOpen)) draw_noise_panel(ctx);
-  ImGui::PopItemWidth();
-  ImGui::End();
+  if (!presenting) {
+    place(origin.x, top, left_width, height);
+    ImGui::Begin("Controls", nullptr, kPanelFlags);
+    ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.58f);
+    if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen)) draw_data_panel(ctx);
+    if (ImGui::CollapsingHeader("Attention", ImGuiTreeNodeFlags_DefaultOpen)) draw_attention_panel(ctx);
+    if (ImGui::CollapsingHeader("Noise", ImGuiTreeNodeFlags_DefaultOpen)) draw_noise_panel(ctx);
+    ImGui::PopItemWidth();
+    ImGui::End();
+  }
 
   place(origin.x + left_width, top, centre_width, height);
   ImGui::Begin("Heatmaps", nullptr, kPanelFlags);
@@ -152,7 +254,7 @@ void ExplorerUi::frame(const FrameStats& stats) {
   ImGui::End();
 
   if (state_.view.show_charts) {
-    const float chart_height = height * 0.46f;
+    const float chart_height = presenting ? height : height * 0.46f;
     place(origin.x + left_width + centre_width, top, right_width, chart_height);
     ImGui::Begin("Charts", nullptr, kPanelFlags);
     if (ImGui::BeginTabBar("charts")) {
@@ -167,20 +269,28 @@ void ExplorerUi::frame(const FrameStats& stats) {
       ImGui::EndTabBar();
     }
     ImGui::End();
-    place(origin.x + left_width + centre_width, top + chart_height, right_width, height - chart_height);
-    ImGui::Begin("Row inspector", nullptr, kPanelFlags);
-    draw_row_inspector(ctx);
-    ImGui::End();
+    if (!presenting) {
+      place(origin.x + left_width + centre_width, top + chart_height, right_width, height - chart_height);
+      ImGui::Begin("Row inspector", nullptr, kPanelFlags);
+      draw_row_inspector(ctx);
+      ImGui::End();
+    }
   }
+}
 
-  place(origin.x, bottom, size.x, status_height);
-  ImGui::Begin("##status", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
-  draw_status_bar(ctx);
+void ExplorerUi::draw_lesson_layout(UiContext& ctx, float top, float height) {
+  const ImVec2 origin = ImGui::GetMainViewport()->Pos, size = ImGui::GetMainViewport()->Size;
+  const float left_width = std::clamp(size.x * (state_.view.presentation ? 0.36f : 0.32f), 300.0f, 900.0f);
+  place(origin.x, top, left_width, height);
+  ImGui::Begin("Lesson", nullptr, kPanelFlags);
+  draw_lesson_panel(ctx);
   ImGui::End();
-
-  // Edits made by this frame's panels start computing now rather than next frame.
-  sync_data();
-  sync_compute();
+  place(origin.x + left_width, top, size.x - left_width, height);
+  const LessonStep& step = lesson_.lesson().steps[static_cast<std::size_t>(
+      std::clamp(state_.lesson.step, 0, lesson_.step_count() - 1))];
+  ImGui::Begin(step.title.c_str(), nullptr, kPanelFlags);
+  draw_lesson_view(ctx);
+  ImGui::End();
 }
 
 nlohmann::json ExplorerUi::report() const {

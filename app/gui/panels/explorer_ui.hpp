@@ -29,7 +29,18 @@ class ExplorerUi {
   // Replaces the state (a scenario); a data error keeps the current data and is reported.
   void load_state(const AppState& state);
 
-  // Automation: wait until the newest state has been computed, chart included.
+  // Lessons: open a file at its first step; step forward (revealing an answer first) and back.
+  void open_lesson(const std::string& path);
+  void lesson_next() { lesson_commands_.next = true; }
+  // Jumps to step `step` (0-based) of the open lesson; `revealed` shows its answer at once.
+  void lesson_go_to(int step, bool revealed);
+  bool lesson_step_has_question() const;
+  void lesson_previous() { lesson_commands_.previous = true; }
+  void toggle_presentation() { state_.view.presentation = !state_.view.presentation; }
+  bool lesson_active() const { return lesson_.active(); }
+  int lesson_step_count() const { return lesson_.step_count(); }
+
+  // Automation: wait until the newest state has been computed, chart and lesson claims included.
   void wait_for_results();
   bool results_current() const;
 
@@ -39,6 +50,10 @@ class ExplorerUi {
  private:
   void sync_data();
   void sync_compute();
+  void apply_lesson_commands();
+  void go_to_step(int step);
+  void draw_explorer_layout(UiContext& ctx, float top, float height);
+  void draw_lesson_layout(UiContext& ctx, float top, float height);
 
   HeatmapCanvas& canvas_;
   AppState state_;
@@ -49,6 +64,8 @@ class ExplorerUi {
   Messages messages_;
   ShellRequests shell_;
   UiScratch scratch_;
+  LessonSession lesson_;
+  LessonCommands lesson_commands_;
   std::string submitted_key_;
   int frame_index_ = 0;
 };

@@ -15,6 +15,7 @@ namespace ax {
 namespace {
 
 constexpr const char* kModeNames[] = {"clean", "perturbed", "|difference|", "signed difference"};
+constexpr const char* kShortModeNames[] = {"clean", "perturbed", "|diff|", "signed diff"};
 
 
 void view_controls(UiContext& ctx) {
@@ -194,8 +195,6 @@ void draw_heatmap_grid(UiContext& ctx) {
     }
   }
 
-  const int columns = count <= 1 ? 1 : (count <= 4 ? 2 : 3);
-  const int rows = static_cast<int>((count + static_cast<std::size_t>(columns) - 1) / static_cast<std::size_t>(columns));
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float line = ImGui::GetTextLineHeightWithSpacing();
   float label_margin = ImGui::CalcTextSize("000").x + 6.0f;
@@ -203,15 +202,29 @@ void draw_heatmap_grid(UiContext& ctx) {
     label_margin = std::max(label_margin, std::min(ImGui::CalcTextSize(label.c_str()).x + 8.0f, 120.0f));
   }
   const float bar_width = ImGui::CalcTextSize("0.000").x + 24.0f;
-  const float cell_w = avail.x / static_cast<float>(columns);
-  const float cell_h = (avail.y - line * 1.5f) / static_cast<float>(rows);
   const float aspect = static_cast<float>(result.queries) / static_cast<float>(result.keys);
-  float image_w = cell_w - label_margin - bar_width - 8.0f;
-  float image_h = image_w * aspect;
-  const float max_h = cell_h - line * 2.8f;
-  if (image_h > max_h) {
-    image_h = max_h;
-    image_w = image_h / aspect;
+  // The number of columns that gives the largest heatmaps in the space there is.
+  int columns = 1, rows = 1;
+  float image_w = 16.0f, image_h = 16.0f, cell_w = avail.x, cell_h = avail.y;
+  for (int c = 1; c <= static_cast<int>(count); ++c) {
+    const int r = static_cast<int>((count + static_cast<std::size_t>(c) - 1) / static_cast<std::size_t>(c));
+    const float cw = avail.x / static_cast<float>(c);
+    const float ch = (avail.y - line * 1.5f) / static_cast<float>(r);
+    float w = cw - label_margin - bar_width - 8.0f;
+    float h = w * aspect;
+    const float max_h = ch - line * 2.8f;
+    if (h > max_h) {
+      h = max_h;
+      w = h / aspect;
+    }
+    if (w * h > image_w * image_h) {
+      columns = c;
+      rows = r;
+      image_w = w;
+      image_h = h;
+      cell_w = cw;
+      cell_h = ch;
+    }
   }
   image_w = std::max(image_w, 16.0f);
   image_h = std::max(image_h, 16.0f);
@@ -303,9 +316,9 @@ void draw_heatmap_grid(UiContext& ctx) {
     if (result.weights_only) {
       ImGui::TextDisabled("as loaded%s", range.log ? ", log scale" : "");
     } else {
-      ImGui::SetNextItemWidth(std::min(image_w, ImGui::CalcTextSize("signed difference").x + 30.0f));
+      ImGui::SetNextItemWidth(std::min(image_w, ImGui::CalcTextSize("signed diff").x + 30.0f));
       int mode = static_cast<int>(modes[k]);
-      if (ImGui::Combo("##mode", &mode, kModeNames, 4)) {
+      if (ImGui::Combo("##mode", &mode, kShortModeNames, 4)) {
         for (std::size_t q = v.modes.size(); q < count; ++q) v.modes.push_back(v.mode);
         v.modes[k] = static_cast<HeatmapMode>(mode);
       }

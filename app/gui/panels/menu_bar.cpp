@@ -86,6 +86,7 @@ void draw_menu_bar(UiContext& ctx) {
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) ctx.shell.quit = true;
     ImGui::EndMenu();
   }
+  draw_lessons_menu(ctx);
   if (ImGui::BeginMenu("Export")) {
     export_menu(ctx);
     ImGui::EndMenu();

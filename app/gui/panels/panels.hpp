@@ -17,4 +17,9 @@ void draw_function_chart(UiContext& ctx);
 void draw_row_inspector(UiContext& ctx);
 void draw_status_bar(UiContext& ctx);
 
+// Lessons.
+void draw_lesson_panel(UiContext& ctx);
+void draw_lesson_view(UiContext& ctx);  // the current step's view
+void draw_lessons_menu(UiContext& ctx);
+
 }  // namespace ax

@@ -14,6 +14,7 @@
 #include "canvas/heatmap_canvas.hpp"
 #include "model/compute_result.hpp"
 #include "model/heatmap_images.hpp"
+#include "lessons/lesson_session.hpp"
 #include "model/study_service.hpp"
 #include "state/app_state.hpp"
 
@@ -46,6 +47,15 @@ struct ShellRequests {
   std::optional<std::string> window_png;  // capture the whole window after this frame
   bool quit = false;
   bool toggle_fullscreen = false;
+};
+
+// Lesson navigation requested by panels (buttons) or the shell (keys).
+struct LessonCommands {
+  bool next = false;      // reveal the answer, or go to the next step
+  bool previous = false;
+  bool restart = false;
+  std::optional<std::string> open;  // a lesson file
+  bool close = false;
 };
 
 // UI-only transient state: text being typed, hover state. Not part of the scenario.
@@ -87,6 +97,9 @@ struct UiContext {
   ShellRequests& shell;
   UiScratch& scratch;
   FrameStats frame;
+  LessonSession& lesson;
+  std::shared_ptr<const StepEvaluation> evaluation;  // of the current lesson step, may be null
+  LessonCommands& lesson_commands;
 };
 
 // Records a widget's screen rectangle under `name` (call right after the widget).

@@ -36,6 +36,10 @@ struct Options {
   std::string report;
   std::string ready_file;
   bool no_session = false;
+  std::string lesson;       // open this lesson file
+  int step = 1;             // at this step (1-based)
+  std::string walk;         // render every step of the lesson into this directory, then exit
+  bool presentation = false;
 };
 
 // Frame times of the run, without the first frames (start-up, font atlas, first upload).
@@ -58,6 +62,37 @@ void write_report(const std::string& path, const ax::ExplorerUi& ui, const ax::W
   attn::write_file_atomically(path, [&](std::ostream& out) { out << text; });
 }
 
+// Renders every step of the open lesson (before and after its answer is shown) into `directory`
+// as step01.png, step01-answer.png, ...: slides for a teacher, pictures for the lesson smoke test.
+int walk_lesson(ax::ExplorerUi& ui, ax::Window& window, ax::GlHeatmapCanvas& canvas, const std::string& directory) {
+  std::filesystem::create_directories(directory);
+  const int steps = ui.lesson_step_count();
+  for (int step = 0; step < steps; ++step) {
+    for (int revealed = 0; revealed < 2; ++revealed) {
+      ui.lesson_go_to(step, revealed == 1);
+      if (revealed == 1 && !ui.lesson_step_has_question()) break;
+      char name[64];
+      std::snprintf(name, sizeof name, "step%02d%s.png", step + 1, revealed ? "-answer" : "");
+      const std::string path = (std::filesystem::path(directory) / name).string();
+      ax::FrameStats stats;
+      for (int frame = 0; frame < 4; ++frame) {
+        if (frame == 3) ui.wait_for_results();
+        window.begin_frame();
+        ui.frame(stats);
+        window.end_frame([&] { canvas.flush(); },
+                         [&](int width, int height) {
+                           if (frame == 3) ax::capture_window_png(path, width, height);
+                         });
+      }
+      for (const auto& entry : ui.messages().entries()) {
+        if (entry.error) std::cerr << "warning: step " << step + 1 << ": " << entry.text << "\n";
+      }
+      std::cout << path << "\n";
+    }
+  }
+  return 0;
+}
+
 int run(const Options& options) {
   std::smatch match;
   const std::regex size_pattern("^(\\d{2,5})x(\\d{2,5})$");
@@ -65,7 +100,7 @@ int run(const Options& options) {
     std::cerr << "error: --size: expected WIDTHxHEIGHT such as 1280x800, got '" << options.size << "'\n";
     return 2;
   }
-  const bool automated = options.frames > 0;
+  const bool automated = options.frames > 0 || !options.walk.empty();
   const bool use_session = !automated && !options.no_session && options.scenario.empty();
 
   ax::AppState initial;
@@ -109,8 +144,19 @@ int run(const Options& options) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   }
+  if (options.presentation) initial.view.presentation = true;
   ax::ExplorerUi ui(*canvas, initial);
   if (!startup_error.empty()) ui.messages().error(startup_error);
+  if (!options.lesson.empty()) {
+    ui.open_lesson(options.lesson);
+    if (!ui.lesson_active()) {
+      std::cerr << "error: " << options.lesson << ": the lesson could not be opened (see the app's error bar)\n";
+      for (const auto& entry : ui.messages().entries()) std::cerr << "error: " << entry.text << "\n";
+      return 3;
+    }
+    ui.lesson_go_to(options.step - 1, false);
+  }
+  if (!options.walk.empty()) return walk_lesson(ui, *window, *canvas, options.walk);
 
   int exit_code = 0;
   ax::FrameStats stats;
@@ -127,6 +173,9 @@ int run(const Options& options) {
     const ax::Window::Shortcuts keys = window->take_shortcuts();
     if (keys.quit) window->request_close();
     if (keys.fullscreen) window->toggle_fullscreen();
+    if (keys.presentation) ui.toggle_presentation();
+    if (keys.next) ui.lesson_next();
+    if (keys.previous) ui.lesson_previous();
     ui.frame(stats);
     ax::ShellRequests& requests = ui.shell_requests();
     window->end_frame([&] { canvas->flush(); },
@@ -198,11 +247,19 @@ int main(int argc, char** argv) {
   app.add_option("--report", options.report, "Write layout, state and result summary as JSON at exit");
   app.add_option("--ready-file", options.ready_file, "Write the report here once the window is up (scripts)");
   app.add_flag("--no-session", options.no_session, "Neither restore nor save the last session");
+  app.add_option("--lesson", options.lesson, "Open this lesson file (assets/lessons/*.json)");
+  app.add_option("--step", options.step, "With --lesson: start at this step (1-based)")->check(CLI::PositiveNumber);
+  app.add_option("--walk", options.walk, "With --lesson: save a screenshot of every step into this directory, then exit");
+  app.add_flag("--presentation", options.presentation, "Presentation mode: large type, advanced panels hidden");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
     std::cerr << "error: " << e.what() << " (see attention-explorer --help)\n";
+    return 2;
+  }
+  if (!options.walk.empty() && options.lesson.empty()) {
+    std::cerr << "error: --walk needs --lesson FILE\n";
     return 2;
   }
   if (options.frames < 0) {

@@ -20,18 +20,23 @@ std::string g_glfw_error;
 
 void remember_glfw_error(int, const char* description) { g_glfw_error = description ? description : ""; }
 
+// Two sizes of DejaVu Sans (fonts-dejavu-core), scaled by the monitor's content scale: the regular
+// one, and a large one for presentation mode (the UI uses Fonts[1] when it exists). Without the
+// font file, ImGui's built-in font in both sizes.
 void load_fonts(float scale) {
   ImGuiIO& io = ImGui::GetIO();
-  const char* candidates[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"};
-  for (const char* path : candidates) {
-    if (FILE* f = std::fopen(path, "rb")) {
-      std::fclose(f);
-      if (io.Fonts->AddFontFromFileTTF(path, 15.0f * scale)) return;
-    }
+  const char* path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  bool have_file = false;
+  if (FILE* f = std::fopen(path, "rb")) {
+    std::fclose(f);
+    have_file = true;
   }
-  ImFontConfig config;
-  config.SizePixels = 13.0f * scale;
-  io.Fonts->AddFontDefault(&config);  // fonts-dejavu-core missing: ImGui's built-in font
+  for (float size : {15.0f, 26.0f}) {
+    if (have_file && io.Fonts->AddFontFromFileTTF(path, size * scale)) continue;
+    ImFontConfig config;
+    config.SizePixels = size * scale;
+    io.Fonts->AddFontDefault(&config);
+  }
 }
 
 void apply_style(float scale) {
@@ -151,7 +156,8 @@ void Window::on_key(GLFWwindow* glfw_window, int key, int, int action, int mods)
   auto* self = static_cast<Window*>(glfwGetWindowUserPointer(glfw_window));
   const bool typing = ImGui::GetCurrentContext() && ImGui::GetIO().WantTextInput;
   if (key == GLFW_KEY_Q && (mods & GLFW_MOD_CONTROL)) self->shortcuts_.quit = true;
-  if (key == GLFW_KEY_F11) self->shortcuts_.fullscreen = true;
+  if (key == GLFW_KEY_F11 || (!typing && key == GLFW_KEY_F && mods == 0)) self->shortcuts_.fullscreen = true;
+  if (!typing && key == GLFW_KEY_P && mods == 0) self->shortcuts_.presentation = true;
   if (!typing && (key == GLFW_KEY_RIGHT || key == GLFW_KEY_PAGE_DOWN)) self->shortcuts_.next = true;
   if (!typing && (key == GLFW_KEY_LEFT || key == GLFW_KEY_PAGE_UP)) self->shortcuts_.previous = true;
 }

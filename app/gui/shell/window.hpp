@@ -39,7 +39,8 @@ class Window {
   // has no input queue, so a press and release within one frame would otherwise be missed.
   struct Shortcuts {
     bool quit = false;        // Ctrl+Q
-    bool fullscreen = false;  // F11
+    bool fullscreen = false;  // F11, or F when no text field has the keyboard
+    bool presentation = false;  // P when no text field has the keyboard
     bool next = false;        // Right arrow or Page Down (when no text field has the keyboard)
     bool previous = false;    // Left arrow or Page Up
   };

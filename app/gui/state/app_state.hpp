@@ -48,6 +48,9 @@ struct AttentionSettings {
   std::vector<std::string> methods = {"exp", "relu", "softplus", "sigmoid"};
   std::string mask = "none";
   bool use_double = false;
+  // Teaching switch, set only by a lesson scenario (no panel shows it): false computes e^s / sum e^s
+  // without subtracting the row maximum, to show how large scores overflow.
+  bool subtract_max = true;
 };
 
 struct NoiseSettings {
@@ -83,6 +86,19 @@ struct ViewSettings {
   double chart_shift_min = 1e-3;  // invariance chart range of M
   double chart_shift_max = 1e2;
   bool show_charts = true;
+  bool presentation = false;      // large type, high contrast, advanced panels hidden
+};
+
+// Where the user is in a lesson, and the interactive parameters of the lesson views.
+struct LessonSettings {
+  std::string path;                 // lesson file; empty when no lesson is open
+  int step = 0;
+  bool revealed = false;            // the answer to the step's question is shown
+  std::array<double, 2> theta = {-1.0, 2.0};   // fixed-attention parameter (words view)
+  std::array<double, 2> theta2 = {1.0, 0.0};   // a second head
+  int propagation_steps = 0;        // update steps applied in the propagation view
+  bool playing = false;             // apply a step every few frames
+  bool shuffled = false;            // the words of the sentence in another order
 };
 
 // The mode heatmap k shows.
@@ -95,6 +111,7 @@ struct AppState {
   AttentionSettings attention;
   NoiseSettings noise;
   ViewSettings view;
+  LessonSettings lesson;
 };
 
 }  // namespace ax

@@ -65,6 +65,7 @@ void visit(AttentionSettings& s, Visitor& v) {
   v("methods", s.methods);
   v("mask", s.mask);
   v("double", s.use_double);
+  v("subtract_max", s.subtract_max);
 }
 
 template <class Visitor>
@@ -100,6 +101,19 @@ void visit(ViewSettings& s, Visitor& v) {
   v("chart_shift_min", s.chart_shift_min);
   v("chart_shift_max", s.chart_shift_max);
   v("show_charts", s.show_charts);
+  v("presentation", s.presentation);
+}
+
+template <class Visitor>
+void visit(LessonSettings& s, Visitor& v) {
+  v("path", s.path);
+  v("step", s.step);
+  v("revealed", s.revealed);
+  v("theta", s.theta);
+  v("theta2", s.theta2);
+  v("propagation_steps", s.propagation_steps);
+  v("playing", s.playing);
+  v("shuffled", s.shuffled);
 }
 
 template <class Visitor>
@@ -108,6 +122,7 @@ void visit(AppState& s, Visitor& v) {
   v.section("attention", s.attention);
   v.section("noise", s.noise);
   v.section("view", s.view);
+  v.section("lesson", s.lesson);
 }
 
 template <class E>
@@ -227,6 +242,13 @@ struct Reader {
       if (!std::isfinite(v.back()[0]) || !std::isfinite(v.back()[1])) fail(key, "points must be finite");
     }
   }
+  void read(const char* key, const json& j, std::array<double, 2>& v) {
+    if (!j.is_array() || j.size() != 2 || !j[0].is_number() || !j[1].is_number()) {
+      fail(key, "must be a pair [x, y] of numbers");
+    }
+    v = {j[0].get<double>(), j[1].get<double>()};
+    if (!std::isfinite(v[0]) || !std::isfinite(v[1])) fail(key, "must be finite");
+  }
   void read(const char* key, const json& j, std::array<float, 2>& v) {
     if (!j.is_array() || j.size() != 2 || !j[0].is_number() || !j[1].is_number()) {
       fail(key, "must be a pair [x, y] of numbers");
@@ -300,6 +322,9 @@ void validate_state(const AppState& s, const std::string& where) {
   need(s.noise.animate_frames >= 1 && s.noise.animate_frames <= 10000, "noise.animate_frames", "must be between 1 and 10000");
   need(s.noise.study_draws >= 1 && s.noise.study_draws <= 100000, "noise.study_draws", "must be between 1 and 100000");
   need(s.view.zoom >= 1.0f && s.view.zoom <= 512.0f, "view.zoom", "must be between 1 and 512");
+  need(s.lesson.step >= 0, "lesson.step", "must be >= 0");
+  need(s.lesson.propagation_steps >= 0 && s.lesson.propagation_steps <= 10000, "lesson.propagation_steps",
+       "must be between 0 and 10000");
   need(s.view.chart_shift_min > 0.0 && s.view.chart_shift_max > s.view.chart_shift_min, "view.chart_shift_min",
        "the chart's shift range must satisfy 0 < min < max");
 }

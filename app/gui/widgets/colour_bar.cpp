@@ -1,5 +1,6 @@
 #include "widgets/colour_bar.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "colour/colormap.hpp"
@@ -32,10 +33,24 @@ void ColourBar(const char* id, ImVec2 size, const ColourRange& range) {
     labelled.push_back(range.lo);
     labelled.push_back(range.hi);
   }
+  std::sort(labelled.begin(), labelled.end());
+  labelled.erase(std::unique(labelled.begin(), labelled.end()), labelled.end());
+
+  // From the top down: the range's ends first, then ticks that do not touch a label already drawn.
+  std::stable_sort(labelled.begin(), labelled.end(), [&](double a, double b) {
+    const bool end_a = a == range.lo || a == range.hi, end_b = b == range.lo || b == range.hi;
+    return end_a && !end_b;
+  });
+  std::vector<float> taken;
   for (double t : labelled) {
     const float u = normalized_value(static_cast<float>(t), range);
     if (!(u >= 0.0f && u <= 1.0f)) continue;
     const float y = p1.y - u * (p1.y - p0.y);
+    bool crowded = false;
+    for (float other : taken) crowded = crowded || std::abs(other - y) < line * 0.95f;
+    if (crowded) continue;
+    taken.push_back(y);
+
     draw->AddLine(ImVec2(p1.x, y), ImVec2(p1.x + 4.0f, y), IM_COL32(220, 220, 225, 255));
     char label[32];
     std::snprintf(label, sizeof label, "%.3g", t);

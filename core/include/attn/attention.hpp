@@ -37,6 +37,12 @@ struct AttentionSpec {
   double alpha = 1.0;  // inverse temperature
   Method method;       // default: exp
   Mask mask = Mask::None;
+  // Subtract the mean vector before scoring (the queries' mean from the queries, the keys' from
+  // the keys; one mean in self-attention). Applied after vector noise, so it removes a shared g.
+  bool centre = false;
+  // false computes exp's weights as e^s / sum e^s without subtracting the row maximum: a teaching
+  // switch that shows large scores overflowing to NaN. Every other method ignores it.
+  bool subtract_max = true;
 };
 
 // Throws InputError when there are no vectors or the key dimension differs from the queries'.

@@ -14,6 +14,15 @@
 
 namespace attn {
 
+// Progress and cancellation of a long experiment.
+struct ProgressReporter {
+  // Called after each completed unit (a draw; a method and shift) with (done, total), from any
+  // thread, never concurrently.
+  std::function<void(int, int)> on_progress;
+  // When set to true, the experiment stops at the next unit and throws attn::Cancelled.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
 // ---- Invariance sweep: W(M) against W(0) for every method and constant shift M. ----
 
 struct InvarianceResult {
@@ -22,7 +31,12 @@ struct InvarianceResult {
   Deviation deviation;
 };
 
-// Results are ordered method by method, shifts in the given order.
+// Results are ordered method by method, shifts in the given order. `base` gives the score, alpha,
+// mask, centring and max subtraction; its method is replaced by each of `methods`.
+template <class T>
+std::vector<InvarianceResult> invariance_sweep(const Vectors<T>& vectors, const AttentionSpec& base,
+                                               std::span<const Method> methods, std::span<const double> shifts,
+                                               const ProgressReporter& progress = {});
 template <class T>
 std::vector<InvarianceResult> invariance_sweep(const Vectors<T>& vectors, ScoreKind score,
                                                double alpha, Mask mask,
@@ -77,13 +91,10 @@ struct NoiseStudyResult {
   ExpectedShift expected_shift;     // s_g^2 d for dot scores, before alpha
 };
 
-struct ProgressReporter {
-  // Called after each completed draw with (done, total), from any thread, never concurrently.
-  std::function<void(int, int)> on_progress;
-  // When set to true, the study stops at the next draw and throws attn::Cancelled.
-  const std::atomic<bool>* cancel = nullptr;
-};
 
+template <class T>
+NoiseStudyResult noise_study(const Vectors<T>& vectors, const AttentionSpec& base, std::span<const Method> methods,
+                             const NoiseStudyConfig& config, const ProgressReporter& progress = {});
 template <class T>
 NoiseStudyResult noise_study(const Vectors<T>& vectors, ScoreKind score, double alpha, Mask mask,
                              std::span<const Method> methods, const NoiseStudyConfig& config,

@@ -1,0 +1,161 @@
+#include "lessons/lesson_file.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "attn/errors.hpp"
+#include "lessons/claims.hpp"
+#include "state/scenario_file.hpp"
+
+#ifndef AX_SOURCE_ASSETS_DIR
+#define AX_SOURCE_ASSETS_DIR "assets"
+#endif
+
+namespace ax {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::pair<StepView, const char*> kViews[] = {{StepView::Explorer, "explorer"},
+                                                        {StepView::Figure, "figure"},
+                                                        {StepView::Propagation, "propagation"},
+                                                        {StepView::Words, "words"},
+                                                        {StepView::Classification, "classification"}};
+
+std::string text_of(const json& j, const char* key, const std::string& where, bool required) {
+  auto it = j.find(key);
+  if (it == j.end()) {
+    if (required) throw attn::InputError(where + ": missing '" + key + "'");
+    return {};
+  }
+  if (it->is_string()) return it->get<std::string>();
+  // Long texts may be written as a list of paragraphs.
+  if (it->is_array()) {
+    std::string text;
+    for (const auto& line : *it) {
+      if (!line.is_string()) throw attn::InputError(where + ": '" + key + "' must be text or a list of lines");
+      if (!text.empty()) text += "\n\n";
+      text += line.get<std::string>();
+    }
+    return text;
+  }
+  throw attn::InputError(where + ": '" + key + "' must be text or a list of lines");
+}
+
+void reject_unknown(const json& j, std::initializer_list<const char*> known, const std::string& where) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (std::find_if(known.begin(), known.end(), [&](const char* k) { return it.key() == k; }) == known.end()) {
+      throw attn::InputError(where + ": unknown key '" + it.key() + "'");
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view step_view_name(StepView view) {
+  for (const auto& [v, name] : kViews) {
+    if (v == view) return name;
+  }
+  return "explorer";
+}
+
+Lesson load_lesson(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw attn::InputError(path + ": cannot open the lesson file");
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::parse_error& e) {
+    std::string message = e.what();
+    if (auto pos = message.find("] "); pos != std::string::npos) message = message.substr(pos + 2);
+    throw attn::InputError(path + ": not valid JSON: " + message);
+  }
+  if (!j.is_object()) throw attn::InputError(path + ": a lesson must be a JSON object");
+  reject_unknown(j, {"title", "source", "steps"}, path);
+  Lesson lesson;
+  lesson.path = path;
+  lesson.title = text_of(j, "title", path, true);
+  lesson.source = text_of(j, "source", path, false);
+  const auto steps = j.find("steps");
+  if (steps == j.end() || !steps->is_array() || steps->empty()) {
+    throw attn::InputError(path + ": 'steps' must be a non-empty list");
+  }
+  for (std::size_t k = 0; k < steps->size(); ++k) {
+    const json& s = (*steps)[k];
+    const std::string where = path + ": step " + std::to_string(k + 1);
+    if (!s.is_object()) throw attn::InputError(where + ": must be an object");
+    reject_unknown(s, {"title", "text", "question", "answer", "view", "view_options", "scenario", "claims"}, where);
+    LessonStep step;
+    step.title = text_of(s, "title", where, true);
+    step.text = text_of(s, "text", where, true);
+    step.question = text_of(s, "question", where, false);
+    step.answer = text_of(s, "answer", where, false);
+    if (step.question.empty() != step.answer.empty()) {
+      throw attn::InputError(where + ": a question needs an answer (and an answer a question)");
+    }
+    const std::string view = s.value("view", std::string("explorer"));
+    bool known_view = false;
+    for (const auto& [v, name] : kViews) {
+      if (view == name) {
+        step.view = v;
+        known_view = true;
+      }
+    }
+    if (!known_view) throw attn::InputError(where + ": unknown view '" + view + "'");
+    if (auto it = s.find("view_options"); it != s.end()) {
+      if (!it->is_object()) throw attn::InputError(where + ": 'view_options' must be an object");
+      step.view_options = *it;
+    }
+    if (auto it = s.find("scenario"); it != s.end()) step.scenario = *it;
+    // The scenario must be a valid partial state.
+    (void)scenario_from_json(step.scenario, AppState{}, where + ": scenario");
+    if (auto it = s.find("claims"); it != s.end()) {
+      if (!it->is_array()) throw attn::InputError(where + ": 'claims' must be a list");
+      for (std::size_t c = 0; c < it->size(); ++c) {
+        const json& cj = (*it)[c];
+        const std::string cw = where + ": claim " + std::to_string(c + 1);
+        if (!cj.is_object()) throw attn::InputError(cw + ": must be an object");
+        reject_unknown(cj, {"kind", "params", "statement"}, cw);
+        Claim claim;
+        claim.kind = text_of(cj, "kind", cw, true);
+        claim.statement = text_of(cj, "statement", cw, true);
+        claim.params = cj.value("params", json::object());
+        if (!is_known_claim_kind(claim.kind)) throw attn::InputError(cw + ": unknown kind '" + claim.kind + "'");
+        step.claims.push_back(std::move(claim));
+      }
+    }
+    lesson.steps.push_back(std::move(step));
+  }
+  return lesson;
+}
+
+std::vector<std::string> list_lessons(const std::string& directory) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json") out.push_back(entry.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+AppState step_state(const Lesson& lesson, int index, const AppState& current) {
+  const int last = static_cast<int>(lesson.steps.size()) - 1;
+  const int step = std::clamp(index, 0, last);
+  AppState state = scenario_from_json(lesson.steps[static_cast<std::size_t>(step)].scenario, AppState{},
+                                      lesson.path + ": step " + std::to_string(step + 1));
+  state.lesson.path = lesson.path;
+  state.lesson.step = step;
+  state.lesson.revealed = false;
+  state.view.presentation = current.view.presentation;
+  return state;
+}
+
+std::string assets_directory() {
+  if (const char* env = std::getenv("AX_ASSETS_DIR"); env && *env) return env;
+  return AX_SOURCE_ASSETS_DIR;
+}
+
+}  // namespace ax

@@ -1,0 +1,36 @@
+// What the words view shows and the word claims measure: each sentence pooled into one vector by
+// a plain sum or mean, by fixed attention (dot-product or MLP form, one or two heads), or run
+// through self-attention with query, key and value projections. Computed by the engine.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "attn/weights.hpp"
+#include "lessons/word_set.hpp"
+#include "state/app_state.hpp"
+
+namespace ax {
+
+enum class PoolingForm { Sum, Mean, Dot, Mlp, Heads, Qkv };
+
+// Throws attn::InputError for an unknown name.
+PoolingForm parse_pooling_form(const std::string& name);
+
+struct SentencePooling {
+  std::string name;
+  std::vector<std::string> tokens;   // in the order used (shuffled when asked)
+  std::vector<int> order;            // position in the original sentence of each word shown
+  attn::MatD vectors;                // one row per word
+  attn::VecD weights, weights2;      // fixed attention: one weight per word (second head: weights2)
+  attn::MatD self_weights;           // Qkv: words x words
+  attn::MatD outputs;                // Qkv: y_i = sum_j w_ij v_j
+  attn::VecD pooled;                 // the sentence vector (two heads: both, concatenated)
+  double sentiment = 0.0;            // sigma(readout . pooled + bias) for 2-D pooled vectors, else NaN
+  bool defined = true;
+};
+
+std::vector<SentencePooling> pool_sentences(const WordSet& words, PoolingForm form, const LessonSettings& lesson,
+                                            const attn::Method& method);
+
+}  // namespace ax

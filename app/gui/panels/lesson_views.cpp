@@ -1,0 +1,301 @@
+// The views of lesson steps: the explorer's heatmaps and charts, figures of sweeps, points moved
+// by attention, a sentence pooled by fixed attention, and two classes smoothed once. Everything
+// drawn comes from the step's evaluation (computed by the engine in the background).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "imgui.h"
+#include "panels/panels.hpp"
+#include "widgets/bar_chart.hpp"
+#include "widgets/palette.hpp"
+#include "widgets/plane.hpp"
+#include "widgets/plot.hpp"
+
+namespace ax {
+namespace {
+
+void waiting(const UiContext& ctx) {
+  ImGui::TextUnformatted(ctx.lesson.evaluating() ? "computing..." : "nothing to show");
+}
+
+void explorer_view(UiContext& ctx) {
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float grid_height = ctx.state.view.show_charts ? avail.y * 0.62f : avail.y;
+  ImGui::BeginChild("heatmaps", ImVec2(avail.x, grid_height));
+  draw_heatmap_grid(ctx);
+  ImGui::EndChild();
+  if (!ctx.state.view.show_charts) return;
+  const float half = (avail.x - ImGui::GetStyle().ItemSpacing.x) / 2;
+  ImGui::BeginChild("invariance", ImVec2(half, 0));
+  draw_invariance_chart(ctx);
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("functions", ImVec2(0, 0));
+  draw_function_chart(ctx);
+  ImGui::EndChild();
+}
+
+void figure_view(UiContext& ctx) {
+  if (!ctx.evaluation || ctx.evaluation->figures.empty()) {
+    waiting(ctx);
+    return;
+  }
+  const auto& figures = ctx.evaluation->figures;
+  const float height = (ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(figures.size())) /
+                       static_cast<float>(figures.size());
+  for (std::size_t f = 0; f < figures.size(); ++f) {
+    const Figure& figure = figures[f];
+    ImGui::TextUnformatted(figure.title.c_str());
+    std::vector<widgets::PlotSeries> series;
+    for (std::size_t k = 0; k < figure.series.size(); ++k) {
+      series.push_back({figure.series[k].label, figure.series[k].x, figure.series[k].y, widgets::method_colour(k), 2.0f, true});
+    }
+    widgets::PlotOptions options;
+    options.x_label = figure.x_label.c_str();
+    options.y_label = figure.y_label.c_str();
+    options.log_x = figure.log_x;
+    options.log_y = figure.log_y;
+    widgets::Plot(("figure" + std::to_string(f)).c_str(), ImVec2(ImGui::GetContentRegionAvail().x, std::max(height, 120.0f)),
+                  series, options);
+  }
+}
+
+// Bounds of a set of 2-D point sets, padded.
+void bounds_of(const std::vector<const attn::MatD*>& sets, double& x0, double& x1, double& y0, double& y1) {
+  x0 = y0 = std::numeric_limits<double>::infinity();
+  x1 = y1 = -x0;
+  for (const auto* m : sets) {
+    for (attn::Index i = 0; i < m->rows(); ++i) {
+      if (!std::isfinite((*m)(i, 0)) || !std::isfinite((*m)(i, 1))) continue;
+      x0 = std::min(x0, (*m)(i, 0));
+      x1 = std::max(x1, (*m)(i, 0));
+      y0 = std::min(y0, (*m)(i, 1));
+      y1 = std::max(y1, (*m)(i, 1));
+    }
+  }
+  if (!(x0 <= x1)) x0 = y0 = -1, x1 = y1 = 1;
+  const double pad = 0.08 * std::max({x1 - x0, y1 - y0, 1.0});
+  x0 -= pad, x1 += pad, y0 -= pad, y1 += pad;
+}
+
+void propagation_view(UiContext& ctx) {
+  LessonSettings& lesson = ctx.state.lesson;
+  if (ImGui::Button("step")) ++lesson.propagation_steps;
+  ImGui::SameLine();
+  if (ImGui::Button(lesson.playing ? "pause" : "play")) lesson.playing = !lesson.playing;
+  ImGui::SameLine();
+  if (ImGui::Button("reset")) {
+    lesson.propagation_steps = 0;
+    lesson.playing = false;
+  }
+  ImGui::SameLine();
+  float alpha = static_cast<float>(ctx.state.attention.alpha);
+  ImGui::SetNextItemWidth(180.0f);
+  if (ImGui::SliderFloat("alpha", &alpha, 0.05f, 50.0f, "%.3g", ImGuiSliderFlags_Logarithmic)) ctx.state.attention.alpha = alpha;
+  // Playing: one more step every 12 frames, up to a limit.
+  if (lesson.playing && ctx.frame.frame_index % 12 == 0 && lesson.propagation_steps < 200) ++lesson.propagation_steps;
+  if (!ctx.evaluation || ctx.evaluation->propagation.path.empty()) {
+    waiting(ctx);
+    return;
+  }
+  const PropagationData& p = ctx.evaluation->propagation;
+  const attn::MatD& start = p.path.front();
+  const attn::MatD& now = p.path.back();
+  const int steps = static_cast<int>(p.path.size()) - 1;
+  ImGui::Text("after %d step%s: %ld clusters (points closer than %.3g joined); score %s", steps, steps == 1 ? "" : "s",
+              static_cast<long>(p.clusters), p.radius, ctx.state.attention.score.c_str());
+  double x0, x1, y0, y1;
+  bounds_of({&start}, x0, x1, y0, y1);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float side = std::min(avail.x, avail.y);
+  widgets::Plane plane("propagation", ImVec2(side, side), x0, x1, y0, y1);
+  for (attn::Index i = 0; i < now.rows(); ++i) {
+    const int group = p.groups.empty() ? 0 : p.groups[static_cast<std::size_t>(i)];
+    const ImU32 colour = widgets::method_colour(static_cast<std::size_t>(group));
+    // Faint trail of every step, and the last step as an arrow.
+    for (std::size_t k = 1; k < p.path.size(); ++k) {
+      const auto& a = p.path[k - 1];
+      const auto& b = p.path[k];
+      if (k + 1 == p.path.size()) {
+        plane.arrow(a(i, 0), a(i, 1), b(i, 0), b(i, 1), colour, 1.5f);
+      } else {
+        plane.draw()->AddLine(plane.to_screen(a(i, 0), a(i, 1)), plane.to_screen(b(i, 0), b(i, 1)), (colour & 0x00FFFFFF) | 0x50000000);
+      }
+    }
+    plane.draw()->AddCircle(plane.to_screen(start(i, 0), start(i, 1)), 3.0f, (colour & 0x00FFFFFF) | 0x90000000);
+    plane.draw()->AddCircleFilled(plane.to_screen(now(i, 0), now(i, 1)), 4.0f, colour);
+  }
+}
+
+void words_plane(UiContext& ctx, const std::vector<SentencePooling>& sentences, bool draggable_theta, bool two_heads) {
+  LessonSettings& lesson = ctx.state.lesson;
+  std::vector<const attn::MatD*> sets;
+  for (const auto& s : sentences) sets.push_back(&s.vectors);
+  double x0, x1, y0, y1;
+  bounds_of(sets, x0, x1, y0, y1);
+  const double reach = std::max({std::abs(x0), std::abs(x1), std::abs(y0), std::abs(y1), 2.5});
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float side = std::min(avail.x * 0.5f, avail.y);
+  widgets::Plane plane("words", ImVec2(side, side), -reach, reach, -reach, reach);
+  // Every word once (the sentences share words), labelled.
+  std::vector<std::string> drawn;
+  for (const auto& s : sentences) {
+    for (std::size_t k = 0; k < s.tokens.size(); ++k) {
+      if (std::find(drawn.begin(), drawn.end(), s.tokens[k]) != drawn.end()) continue;
+      drawn.push_back(s.tokens[k]);
+      const double x = s.vectors(static_cast<attn::Index>(k), 0), y = s.vectors(static_cast<attn::Index>(k), 1);
+      plane.arrow(0, 0, x, y, IM_COL32(150, 150, 160, 200), 1.2f);
+      plane.label(x, y, s.tokens[k].c_str(), IM_COL32(230, 230, 235, 255));
+    }
+  }
+  // Pooled vectors (2-D forms) as coloured markers.
+  for (std::size_t k = 0; k < sentences.size(); ++k) {
+    const auto& s = sentences[k];
+    if (s.pooled.size() != 2 || !s.defined) continue;
+    const ImU32 colour = k == 0 ? widgets::kCleanColour : widgets::kPerturbedColour;
+    plane.arrow(0, 0, s.pooled(0), s.pooled(1), colour, 3.0f);
+    plane.label(s.pooled(0), s.pooled(1), (s.name + " pooled").c_str(), colour);
+  }
+  if (!draggable_theta) return;
+  plane.arrow(0, 0, lesson.theta[0], lesson.theta[1], IM_COL32(255, 210, 80, 255), 2.5f);
+  plane.label(lesson.theta[0], lesson.theta[1], "theta (drag)", IM_COL32(255, 210, 80, 255));
+  if (two_heads) {
+    plane.arrow(0, 0, lesson.theta2[0], lesson.theta2[1], IM_COL32(200, 120, 255, 255), 2.5f);
+    plane.label(lesson.theta2[0], lesson.theta2[1], "theta 2 (drag)", IM_COL32(200, 120, 255, 255));
+  }
+  if (plane.active() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+    double x = 0, y = 0;
+    plane.to_plane(ImGui::GetIO().MousePos, x, y);
+    // Drag the nearer of the two arrow tips.
+    auto& target = (two_heads && std::hypot(x - lesson.theta2[0], y - lesson.theta2[1]) <
+                                     std::hypot(x - lesson.theta[0], y - lesson.theta[1]))
+                       ? lesson.theta2
+                       : lesson.theta;
+    target = {std::clamp(x, -reach, reach), std::clamp(y, -reach, reach)};
+  }
+}
+
+void words_view(UiContext& ctx) {
+  if (!ctx.evaluation || ctx.evaluation->sentences.empty()) {
+    waiting(ctx);
+    return;
+  }
+  const LessonStep& step = ctx.lesson.lesson().steps[static_cast<std::size_t>(ctx.state.lesson.step)];
+  const std::string form = step.view_options.value("form", std::string("dot"));
+  const auto& sentences = ctx.evaluation->sentences;
+  const bool attention = form == "dot" || form == "mlp" || form == "heads";
+  ImGui::Checkbox("shuffle the words", &ctx.state.lesson.shuffled);
+  ImGui::BeginGroup();
+  words_plane(ctx, sentences, form == "dot" || form == "heads", form == "heads");
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  const float width = ImGui::GetContentRegionAvail().x;
+  for (std::size_t k = 0; k < sentences.size(); ++k) {
+    const auto& s = sentences[k];
+    std::string sentence;
+    for (const auto& t : s.tokens) sentence += t + " ";
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(k == 0 ? widgets::kCleanColour : widgets::kPerturbedColour), "%s",
+                       sentence.c_str());
+    if (std::isfinite(s.sentiment)) {
+      ImGui::Text("sentiment sigma(u . f) = %.3f  (%s)", s.sentiment, s.sentiment > 0.5 ? "positive" : "negative");
+    }
+    if (attention && s.weights.size() > 0) {
+      std::vector<double> w(s.weights.data(), s.weights.data() + s.weights.size());
+      std::vector<double> w2(s.weights2.data(), s.weights2.data() + s.weights2.size());
+      std::vector<widgets::BarSeries> bars = {{"head 1", w, IM_COL32(255, 210, 80, 255)}};
+      if (!w2.empty()) bars.push_back({"head 2", w2, IM_COL32(200, 120, 255, 255)});
+      widgets::BarOptions options;
+      options.labels = s.tokens;
+      options.title = "attention weights a_i";
+      widgets::BarChart(("weights" + std::to_string(k)).c_str(), ImVec2(width, 130.0f), bars, options);
+    }
+    if (form == "qkv" && s.self_weights.size() > 0) {
+      ImGui::TextUnformatted("self-attention weights (rows: queries, columns: keys)");
+      if (ImGui::BeginTable(("qkv" + std::to_string(k)).c_str(), static_cast<int>(s.tokens.size()) + 1,
+                            ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        for (const auto& t : s.tokens) {
+          ImGui::TableNextColumn();
+          ImGui::TextUnformatted(t.c_str());
+        }
+        for (attn::Index i = 0; i < s.self_weights.rows(); ++i) {
+          ImGui::TableNextRow();
+          ImGui::TableNextColumn();
+          ImGui::TextUnformatted(s.tokens[static_cast<std::size_t>(i)].c_str());
+          for (attn::Index j = 0; j < s.self_weights.cols(); ++j) {
+            ImGui::TableNextColumn();
+            const double w = s.self_weights(i, j);
+            ImGui::TextColored(ImVec4(1.0f, 1.0f, 1.0f, static_cast<float>(0.35 + 0.65 * w)), "%.2f", w);
+          }
+        }
+        ImGui::EndTable();
+      }
+    }
+    if (s.pooled.size() > 0) {
+      std::string pooled;
+      char buffer[32];
+      for (attn::Index d = 0; d < s.pooled.size(); ++d) {
+        std::snprintf(buffer, sizeof buffer, "%s%.3f", d ? ", " : "", s.pooled(d));
+        pooled += buffer;
+      }
+      ImGui::TextDisabled("pooled f = (%s)", pooled.c_str());
+    }
+    ImGui::Spacing();
+  }
+  ImGui::EndGroup();
+}
+
+void scatter(const char* id, const attn::MatD& points, const std::vector<int>& labels, float side, double x0, double x1,
+             double y0, double y1) {
+  widgets::Plane plane(id, ImVec2(side, side), x0, x1, y0, y1);
+  for (attn::Index i = 0; i < points.rows(); ++i) {
+    const int label = static_cast<std::size_t>(i) < labels.size() ? labels[static_cast<std::size_t>(i)] : 0;
+    const double y = points.cols() > 1 ? points(i, 1) : 0.0;
+    plane.draw()->AddCircleFilled(plane.to_screen(points(i, 0), y), 3.0f,
+                                  label == 0 ? widgets::kCleanColour : widgets::kPerturbedColour);
+  }
+}
+
+void classification_view(UiContext& ctx) {
+  if (!ctx.evaluation || ctx.evaluation->classification.before.size() == 0) {
+    waiting(ctx);
+    return;
+  }
+  const ClassificationData& c = ctx.evaluation->classification;
+  double x0, x1, y0, y1;
+  bounds_of({&c.before}, x0, x1, y0, y1);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float side = std::min((avail.x - 12.0f) / 2.0f, avail.y - ImGui::GetTextLineHeightWithSpacing() * 3.0f);
+  ImGui::TextWrapped("The two classes (blue, orange) in their first two coordinates: as generated (left) and after one "
+                     "smoothing step y_i = sum_j w_ij x_j (right, same scale). Accuracies are in the claims, averaged over "
+                     "many random choices of the labelled points.");
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("before");
+  scatter("before", c.before, c.labels, side, x0, x1, y0, y1);
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("after one step");
+  scatter("after", c.after, c.labels, side, x0, x1, y0, y1);
+  ImGui::EndGroup();
+}
+
+}  // namespace
+
+void draw_lesson_view(UiContext& ctx) {
+  const LessonStep& step = ctx.lesson.lesson().steps[static_cast<std::size_t>(
+      std::clamp(ctx.state.lesson.step, 0, ctx.lesson.step_count() - 1))];
+  switch (step.view) {
+    case StepView::Explorer: explorer_view(ctx); break;
+    case StepView::Figure: figure_view(ctx); break;
+    case StepView::Propagation: propagation_view(ctx); break;
+    case StepView::Words: words_view(ctx); break;
+    case StepView::Classification: classification_view(ctx); break;
+  }
+}
+
+}  // namespace ax
