@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
 ax_install_packages "${AX_BUILD_PACKAGES[@]}"
-ax_build -DAX_BUILD_TESTS=OFF -DAX_BUILD_BENCH=OFF
+ax_build -DAX_BUILD_TESTS=OFF -DAX_BUILD_BENCH=OFF -DAX_BUILD_GUI=ON
 
 app=$AX_BUILD_DIR/bin/attention-explorer
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
@@ -14,8 +14,11 @@ if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
 fi
 
 shot=$AX_BUILD_DIR/attention-explorer.png
+args=("$@")
+# With nothing asked for, show the scene a first start shows: every score shifted by M = 1.
+[ ${#args[@]} -eq 0 ] && args=(--scenario "$AX_ROOT/assets/scenarios/welcome.json")
 echo "== no display: rendering the app under a virtual X display (xvfb-run)"
-xvfb-run -a -s "-screen 0 1280x800x24" "$app" --frames 60 --screenshot "$shot" "$@"
+xvfb-run -a -s "-screen 0 1280x800x24" "$app" --frames 60 --screenshot "$shot" "${args[@]}"
 echo "== screenshot of the app: $shot"
 echo "To use it interactively, run on a machine with a display:   $app"
 echo "Headless alternatives:"

@@ -4,10 +4,10 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-cmake_args=()
+cmake_args=(-DAX_BUILD_TESTS=ON -DAX_BUILD_BENCH=ON -DAX_BUILD_GUI=ON)
 if [ "${1:-}" = "--sanitize" ]; then
   AX_BUILD_DIR=$AX_ROOT/build-asan
-  cmake_args+=(-DAX_SANITIZE=ON -DAX_BUILD_BENCH=OFF)
+  cmake_args=(-DAX_BUILD_TESTS=ON -DAX_BUILD_GUI=ON -DAX_SANITIZE=ON -DAX_BUILD_BENCH=OFF)
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 fi

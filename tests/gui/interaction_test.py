@@ -87,5 +87,56 @@ class ShiftSliderDrag(unittest.TestCase):
         self.assertGreater(np.abs(relu_before - relu_after).max(), 20, "relu's perturbed heatmap did not change")
 
 
+class LastSession(unittest.TestCase):
+    """The last session is restored at start and saved at exit (in $XDG_CONFIG_HOME)."""
+
+    def run_interactive(self, config_home, tmp):
+        ready = os.path.join(tmp, "ready.json")
+        report_path = os.path.join(tmp, "final.json")
+        for path in (ready, report_path):
+            if os.path.exists(path):
+                os.remove(path)
+        env = dict(os.environ, XDG_CONFIG_HOME=config_home)
+        app = subprocess.Popen([h.APP, "--size", "1280x800", "--ready-file", ready, "--report", report_path],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        try:
+            self.assertTrue(wait_for(ready, 60), "the app never reported ready")
+            time.sleep(0.3)
+            with open(ready) as f:
+                window = json.load(f)["window"]
+            xdotool("mousemove", window["x"] + 600, window["y"] + 400)
+            xdotool("key", "ctrl+q")
+            _, stderr = app.communicate(timeout=90)
+        finally:
+            if app.poll() is None:
+                app.kill()
+        self.assertEqual(app.returncode, 0, stderr)
+        with open(report_path) as f:
+            return json.load(f)
+
+    def test_restored_at_start_and_saved_at_exit(self):
+        with h.temporary_directory() as tmp:
+            config = os.path.join(tmp, "config")
+            session = os.path.join(config, "attention-explorer", "last-session.json")
+            os.makedirs(os.path.dirname(session))
+            with open(session, "w") as f:
+                json.dump({"attention": {"methods": ["exp", "sigmoid"]}, "noise": {"shift": 2.5}}, f)
+            report = self.run_interactive(config, tmp)
+            self.assertEqual(report["state"]["noise"]["shift"], 2.5)
+            self.assertEqual(report["state"]["attention"]["methods"], ["exp", "sigmoid"])
+            with open(session) as f:
+                saved = json.load(f)
+            self.assertEqual(saved["noise"]["shift"], 2.5)
+            self.assertIn("version", saved)
+
+            # A damaged session file is reported, the app starts from the defaults and saves a good one.
+            with open(session, "w") as f:
+                f.write('{"noise": {"shift": ')
+            report = self.run_interactive(config, tmp)
+            self.assertTrue(any("last session not restored" in m for m in report["messages"]), report["messages"])
+            with open(session) as f:
+                self.assertEqual(json.load(f)["noise"]["shift"], 0.0)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

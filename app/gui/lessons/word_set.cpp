@@ -10,7 +10,8 @@
 namespace ax {
 namespace {
 
-using nlohmann::json;
+// ordered_json keeps the file's order of words and sentences (the view lists them in that order).
+using json = nlohmann::ordered_json;
 
 attn::MatD matrix_of(const json& j, const std::string& where, attn::Index rows, attn::Index cols) {
   if (!j.is_array() || static_cast<attn::Index>(j.size()) != rows) {

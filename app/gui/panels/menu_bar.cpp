@@ -136,6 +136,12 @@ void draw_message_bar(UiContext& ctx) {
 }
 
 void draw_status_bar(UiContext& ctx) {
+  if (ctx.lesson.active()) {
+    ImGui::Text("%s  |  step %d of %d", ctx.lesson.lesson().title.c_str(), ctx.state.lesson.step + 1, ctx.lesson.step_count());
+    ImGui::SameLine();
+    ImGui::TextDisabled("| frame %.1f ms", ctx.frame.frame_ms);
+    return;
+  }
   const auto& data = ctx.data;
   if (data) {
     ImGui::Text("n=%ld  m=%ld  d=%ld", static_cast<long>(data->query_count()), static_cast<long>(data->key_count()),

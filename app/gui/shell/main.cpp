@@ -19,6 +19,7 @@
 
 #include "attn/atomic_file.hpp"
 #include "imgui.h"
+#include "lessons/lesson_file.hpp"
 #include "panels/explorer_ui.hpp"
 #include "render/gl_heatmap_canvas.hpp"
 #include "render/window_capture.hpp"
@@ -120,6 +121,14 @@ int run(const Options& options) {
         initial = ax::load_scenario_file(path);
       } catch (const std::exception& e) {
         startup_error = std::string("last session not restored: ") + e.what();
+      }
+    } else {
+      // First start: a scene that shows the point of the app at once (a shift every method feels).
+      const auto welcome = std::filesystem::path(ax::assets_directory()) / "scenarios" / "welcome.json";
+      try {
+        initial = ax::load_scenario_file(welcome.string());
+      } catch (const std::exception&) {
+        initial = ax::AppState{};  // assets not installed: the defaults
       }
     }
   }
