@@ -280,7 +280,7 @@ void ExplorerUi::draw_explorer_layout(UiContext& ctx, float top, float height) {
 
 void ExplorerUi::draw_lesson_layout(UiContext& ctx, float top, float height) {
   const ImVec2 origin = ImGui::GetMainViewport()->Pos, size = ImGui::GetMainViewport()->Size;
-  const float left_width = std::clamp(size.x * (state_.view.presentation ? 0.36f : 0.32f), 300.0f, 900.0f);
+  const float left_width = std::clamp(size.x * 0.32f, 300.0f, 900.0f);
   place(origin.x, top, left_width, height);
   ImGui::Begin("Lesson", nullptr, kPanelFlags);
   draw_lesson_panel(ctx);

@@ -109,15 +109,17 @@ void tooltip(const UiContext& ctx, const MethodResult& r, int i, int j) {
   ImGui::EndTooltip();
 }
 
-void badge(const UiContext& ctx, const MethodResult& r) {
+// The verdict on this method's perturbation: on the title's line, or on its own line below when
+// the cell is narrow.
+void badge(const UiContext& ctx, const MethodResult& r, bool same_line) {
   if (ctx.result->weights_only) return;
   if (!ctx.result->perturbed) {
-    ImGui::SameLine();
+    if (same_line) ImGui::SameLine();
     ImGui::TextDisabled("no perturbation");
     return;
   }
   const InvarianceBadge b = invariance_badge(r, ctx.result->use_double);
-  ImGui::SameLine();
+  if (same_line) ImGui::SameLine();
   if (b.unchanged) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kUnchangedColour), "unchanged");
   } else {
@@ -142,7 +144,8 @@ void axis_labels(const UiContext& ctx, ImVec2 p0, ImVec2 size) {
   draw->PushClipRect(ImVec2(p0.x - 200.0f, p0.y - line - 2.0f), ImVec2(p0.x + size.x, p0.y + size.y), true);
   // Key labels above the columns, query labels left of the rows, when a label fits its cell.
   const bool tokens = !data.key_labels.empty();
-  const int stride_k = std::max(1, static_cast<int>(std::ceil((tokens ? 60.0f : 28.0f) / cell_w)));
+  const float label_space = tokens ? 60.0f : ImGui::CalcTextSize("000").x + 8.0f;
+  const int stride_k = std::max(1, static_cast<int>(std::ceil(label_space / cell_w)));
   const int stride_q = std::max(1, static_cast<int>(std::ceil(line / cell_h)));
   for (attn::Index j = 0; j < m; j += stride_k) {
     const float x = p0.x + (static_cast<float>(j) + 0.5f) * cell_w - v.pan[0] * size.x * v.zoom;
@@ -195,24 +198,49 @@ void draw_heatmap_grid(UiContext& ctx) {
     }
   }
 
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  // Colour ranges: when every heatmap has the same one, a single colour bar serves them all.
+  std::vector<ColourRange> ranges(count);
+  bool one_range = true;
+  int first = -1;
+  for (std::size_t k = 0; k < count; ++k) {
+    if (!images[k]) continue;
+    const int group = modes[k] == HeatmapMode::Perturbed ? 0 : static_cast<int>(modes[k]);
+    ranges[k] = colour_range(v, modes[k], *images[k], same_kind[group]);
+    if (first < 0) {
+      first = static_cast<int>(k);
+    } else {
+      const ColourRange& a = ranges[static_cast<std::size_t>(first)];
+      one_range = one_range && a.lo == ranges[k].lo && a.hi == ranges[k].hi && a.log == ranges[k].log && a.map == ranges[k].map;
+    }
+  }
+  const bool shared_bar = one_range && first >= 0 && count > 1;
+
+  ImVec2 avail = ImGui::GetContentRegionAvail();
   const float line = ImGui::GetTextLineHeightWithSpacing();
+  const float shared_bar_width = ImGui::CalcTextSize("0.000e-00").x + 30.0f;
+  if (shared_bar) avail.x -= shared_bar_width;
   float label_margin = ImGui::CalcTextSize("000").x + 6.0f;
   for (const auto& label : result.data->query_labels) {
     label_margin = std::max(label_margin, std::min(ImGui::CalcTextSize(label.c_str()).x + 8.0f, 120.0f));
   }
-  const float bar_width = ImGui::CalcTextSize("0.000").x + 24.0f;
+  const float bar_width = shared_bar ? 0.0f : ImGui::CalcTextSize("0.000").x + 24.0f;
   const float aspect = static_cast<float>(result.queries) / static_cast<float>(result.keys);
   // The number of columns that gives the largest heatmaps in the space there is.
+  float header_width = 0.0f;  // title and verdict on one line
+  for (const auto& m : result.methods) {
+    header_width = std::max(header_width, ImGui::CalcTextSize(m.spec.c_str()).x + ImGui::CalcTextSize("  unchanged  max|dW| 0.00e-00").x + 20.0f);
+  }
   int columns = 1, rows = 1;
+  bool two_line_header = false;
   float image_w = 16.0f, image_h = 16.0f, cell_w = avail.x, cell_h = avail.y;
   for (int c = 1; c <= static_cast<int>(count); ++c) {
     const int r = static_cast<int>((count + static_cast<std::size_t>(c) - 1) / static_cast<std::size_t>(c));
     const float cw = avail.x / static_cast<float>(c);
     const float ch = (avail.y - line * 1.5f) / static_cast<float>(r);
+    const bool two_lines = header_width > cw;
     float w = cw - label_margin - bar_width - 8.0f;
     float h = w * aspect;
-    const float max_h = ch - line * 2.8f;
+    const float max_h = ch - line * (two_lines ? 3.8f : 2.8f);
     if (h > max_h) {
       h = max_h;
       w = h / aspect;
@@ -220,6 +248,7 @@ void draw_heatmap_grid(UiContext& ctx) {
     if (w * h > image_w * image_h) {
       columns = c;
       rows = r;
+      two_line_header = two_lines;
       image_w = w;
       image_h = h;
       cell_w = cw;
@@ -238,6 +267,9 @@ void draw_heatmap_grid(UiContext& ctx) {
                                      grid_origin.y + static_cast<float>(row) * cell_h));
     ImGui::PushID(static_cast<int>(k));
     ImGui::BeginGroup();
+    // The title never runs into the next cell.
+    const ImVec2 cell_origin = ImGui::GetCursorScreenPos();
+    ImGui::PushClipRect(cell_origin, ImVec2(cell_origin.x + cell_w - 6.0f, cell_origin.y + cell_h), true);
     ImGui::ColorButton("##c", ImGui::ColorConvertU32ToFloat4(widgets::method_colour(k)), ImGuiColorEditFlags_NoTooltip,
                        ImVec2(12, 12));
     ImGui::SameLine();
@@ -246,14 +278,15 @@ void draw_heatmap_grid(UiContext& ctx) {
       ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + cell_w - 10.0f);
       ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kErrorColour), "%s", r.error.c_str());
       ImGui::PopTextWrapPos();
+      ImGui::PopClipRect();
       ImGui::EndGroup();
       ImGui::PopID();
       continue;
     }
-    badge(ctx, r);
+    badge(ctx, r, !two_line_header);
+    ImGui::PopClipRect();
     const HeatmapImage& image = *images[k];
-    const int group = modes[k] == HeatmapMode::Perturbed ? 0 : static_cast<int>(modes[k]);
-    const ColourRange range = colour_range(v, modes[k], image, same_kind[group]);
+    const ColourRange& range = ranges[k];
     any_undefined = any_undefined || image.stats.undefined_rows > 0;
 
     const ImVec2 cursor = ImGui::GetCursorScreenPos();
@@ -306,15 +339,19 @@ void draw_heatmap_grid(UiContext& ctx) {
       }
     }
     axis_labels(ctx, p0, ImVec2(image_w, image_h));
-    ImGui::SetCursorScreenPos(ImVec2(p0.x + image_w + 12.0f, p0.y));
-    widgets::ColourBar("bar", ImVec2(bar_width - 12.0f, image_h), range);
-    if (range.all_zero) {
+    if (!shared_bar) {
+      ImGui::SetCursorScreenPos(ImVec2(p0.x + image_w + 12.0f, p0.y));
+      widgets::ColourBar("bar", ImVec2(bar_width - 12.0f, image_h), range);
+    }
+    if (range.all_zero && !shared_bar) {
       ImGui::SetCursorScreenPos(ImVec2(p0.x + image_w + 12.0f, p0.y + image_h * 0.5f));
       ImGui::TextDisabled("all 0");
     }
     ImGui::SetCursorScreenPos(ImVec2(p0.x, p0.y + image_h + 3.0f));
     if (result.weights_only) {
       ImGui::TextDisabled("as loaded%s", range.log ? ", log scale" : "");
+    } else if (image_w < ImGui::CalcTextSize("perturbed").x + 40.0f) {
+      ImGui::TextDisabled("%s", kShortModeNames[static_cast<int>(modes[k])]);  // too narrow for a menu
     } else {
       ImGui::SetNextItemWidth(std::min(image_w, ImGui::CalcTextSize("signed diff").x + 30.0f));
       int mode = static_cast<int>(modes[k]);
@@ -330,6 +367,11 @@ void draw_heatmap_grid(UiContext& ctx) {
     }
     ImGui::EndGroup();
     ImGui::PopID();
+  }
+  if (shared_bar) {
+    ImGui::SetCursorScreenPos(ImVec2(grid_origin.x + avail.x + 8.0f, grid_origin.y + line * 2.0f));
+    widgets::ColourBar("shared bar", ImVec2(shared_bar_width - 8.0f, std::min(cell_h * static_cast<float>(rows) - line * 3.0f, 420.0f)),
+                       ranges[static_cast<std::size_t>(first)]);
   }
   ImGui::SetCursorScreenPos(ImVec2(grid_origin.x, grid_origin.y + cell_h * static_cast<float>(rows)));
   if (any_undefined) {

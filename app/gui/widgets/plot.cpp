@@ -131,8 +131,40 @@ void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const
 
   // Plot rectangle inside the frame: room for y tick labels on the left and x labels below.
   const float left = ImGui::CalcTextSize("-0.0000").x + line * 1.6f;
-  const ImVec2 p0(origin.x + left, origin.y + line * 1.4f);
+  ImVec2 p0(origin.x + left, origin.y + line * 1.4f);
   const ImVec2 p1(origin.x + size.x - line * 0.6f, origin.y + size.y - line * 2.2f);
+
+  // Legend entries; inside the plot when they fit in a corner, else in a band above it.
+  struct Entry {
+    std::string label;
+    ImU32 colour;
+    bool bar;
+  };
+  std::vector<Entry> entries;
+  if (options.legend) {
+    for (const auto& sr : series) entries.push_back({sr.label, sr.colour, false});
+    if (options.background && !options.background->label.empty()) {
+      entries.push_back({options.background->label, options.background->colour, true});
+    }
+  }
+  float legend_width = 0.0f;
+  for (const auto& e : entries) legend_width = std::max(legend_width, ImGui::CalcTextSize(e.label.c_str()).x);
+  const float box_w = legend_width + line * 2.2f, box_h = static_cast<float>(entries.size()) * line + 6.0f;
+  const bool legend_inside = box_h < (p1.y - p0.y) * 0.5f && box_w < (p1.x - p0.x) * 0.55f;
+  std::vector<std::pair<ImVec2, std::size_t>> band;  // positions of the entries in the band
+  if (!entries.empty() && !legend_inside) {
+    float x = origin.x + 4.0f, y = p0.y;
+    for (std::size_t k = 0; k < entries.size(); ++k) {
+      const float w = ImGui::CalcTextSize(entries[k].label.c_str()).x + line * 1.9f;
+      if (x + w > origin.x + size.x && x > origin.x + 4.0f) {
+        x = origin.x + 4.0f;
+        y += line;
+      }
+      band.emplace_back(ImVec2(x, y), k);
+      x += w;
+    }
+    p0.y = y + line + 4.0f;
+  }
   if (p1.x - p0.x < 20.0f || p1.y - p0.y < 20.0f) {
     ImGui::PopID();
     return;
@@ -201,28 +233,24 @@ void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const
   }
   draw->PopClipRect();
 
-  if (options.legend && !series.empty()) {
-    float width = 0.0f;
-    for (const auto& s : series) width = std::max(width, ImGui::CalcTextSize(s.label.c_str()).x);
-    if (options.background && !options.background->label.empty()) {
-      width = std::max(width, ImGui::CalcTextSize(options.background->label.c_str()).x);
+  auto swatch = [&](const Entry& e, float x, float y) {
+    if (e.bar) {
+      draw->AddRectFilled(ImVec2(x, y + 3.0f), ImVec2(x + line * 1.0f, y + line - 3.0f), e.colour);
+    } else {
+      draw->AddLine(ImVec2(x, y + line * 0.5f), ImVec2(x + line * 1.0f, y + line * 0.5f), e.colour, 3.0f);
     }
-    const int rows = static_cast<int>(series.size()) + (options.background && !options.background->label.empty());
+    draw->AddText(ImVec2(x + line * 1.4f, y), kTextColour, e.label.c_str());
+  };
+  if (!entries.empty() && legend_inside) {
     const ImVec2 l0(p0.x + 6.0f, p0.y + 6.0f);
-    const ImVec2 l1(l0.x + width + line * 2.2f, l0.y + static_cast<float>(rows) * line + 6.0f);
-    draw->AddRectFilled(l0, l1, IM_COL32(20, 20, 25, 210));
+    draw->AddRectFilled(l0, ImVec2(l0.x + box_w, l0.y + box_h), IM_COL32(20, 20, 25, 210));
     float y = l0.y + 3.0f;
-    for (const auto& s : series) {
-      draw->AddLine(ImVec2(l0.x + 4.0f, y + line * 0.5f), ImVec2(l0.x + line * 1.4f, y + line * 0.5f), s.colour, 3.0f);
-      draw->AddText(ImVec2(l0.x + line * 1.8f, y), kTextColour, s.label.c_str());
+    for (const auto& e : entries) {
+      swatch(e, l0.x + 4.0f, y);
       y += line;
     }
-    if (options.background && !options.background->label.empty()) {
-      draw->AddRectFilled(ImVec2(l0.x + 4.0f, y + 3.0f), ImVec2(l0.x + line * 1.4f, y + line - 3.0f),
-                          options.background->colour);
-      draw->AddText(ImVec2(l0.x + line * 1.8f, y), kTextColour, options.background->label.c_str());
-    }
   }
+  for (const auto& [pos, k] : band) swatch(entries[k], pos.x, pos.y);
 
   if (hovered) {
     const ImVec2 mouse = ImGui::GetIO().MousePos;
