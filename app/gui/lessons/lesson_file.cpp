@@ -7,6 +7,7 @@
 
 #include "attn/errors.hpp"
 #include "lessons/claims.hpp"
+#include "state/json_file.hpp"
 #include "state/scenario_file.hpp"
 
 #ifndef AX_SOURCE_ASSETS_DIR
@@ -62,16 +63,7 @@ std::string_view step_view_name(StepView view) {
 }
 
 Lesson load_lesson(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw attn::InputError(path + ": cannot open the lesson file");
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::parse_error& e) {
-    std::string message = e.what();
-    if (auto pos = message.find("] "); pos != std::string::npos) message = message.substr(pos + 2);
-    throw attn::InputError(path + ": not valid JSON: " + message);
-  }
+  const json j = read_json_file(path, "lesson file");
   if (!j.is_object()) throw attn::InputError(path + ": a lesson must be a JSON object");
   reject_unknown(j, {"title", "source", "steps"}, path);
   Lesson lesson;

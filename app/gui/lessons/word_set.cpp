@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "attn/errors.hpp"
+#include "state/json_file.hpp"
 
 namespace ax {
 namespace {
@@ -48,20 +49,11 @@ std::vector<std::string> WordSet::sentence_tokens(const Sentence& s) const {
 }
 
 WordSet load_word_set(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw attn::InputError(path + ": cannot open the word set");
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw attn::InputError(path + ": not valid JSON");
-  }
+  const json j = read_json_file<json>(path, "word set");
   try {
     return parse_word_set(j, path);
-  } catch (const json::exception& e) {
-    std::string message = e.what();
-    if (auto pos = message.find("] "); pos != std::string::npos) message = message.substr(pos + 2);
-    throw attn::InputError(path + ": " + message);
+  } catch (const nlohmann::json::exception& e) {
+    throw attn::InputError(path + ": " + json_error_text(e));
   }
 }
 

@@ -86,4 +86,21 @@ void draw_function_chart(UiContext& ctx) {
                      without_f.empty() ? "" : " No F(z) (not of ratio form): ", without_f.c_str());
 }
 
+void draw_chart_tabs(UiContext& ctx, const char* id, bool with_heatmaps) {
+  if (!ImGui::BeginTabBar(id)) return;
+  if (with_heatmaps && ImGui::BeginTabItem("Heatmaps")) {
+    draw_heatmap_grid(ctx);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Invariance")) {
+    draw_invariance_chart(ctx);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("F(z)")) {
+    draw_function_chart(ctx);
+    ImGui::EndTabItem();
+  }
+  ImGui::EndTabBar();
+}
+
 }  // namespace ax

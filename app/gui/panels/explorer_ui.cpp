@@ -257,17 +257,7 @@ void ExplorerUi::draw_explorer_layout(UiContext& ctx, float top, float height) {
     const float chart_height = presenting ? height : height * 0.46f;
     place(origin.x + left_width + centre_width, top, right_width, chart_height);
     ImGui::Begin("Charts", nullptr, kPanelFlags);
-    if (ImGui::BeginTabBar("charts")) {
-      if (ImGui::BeginTabItem("Invariance")) {
-        draw_invariance_chart(ctx);
-        ImGui::EndTabItem();
-      }
-      if (ImGui::BeginTabItem("F(z)")) {
-        draw_function_chart(ctx);
-        ImGui::EndTabItem();
-      }
-      ImGui::EndTabBar();
-    }
+    draw_chart_tabs(ctx, "charts");
     ImGui::End();
     if (!presenting) {
       place(origin.x + left_width + centre_width, top + chart_height, right_width, height - chart_height);

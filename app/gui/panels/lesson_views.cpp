@@ -24,21 +24,7 @@ void explorer_view(UiContext& ctx) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   // Little room for everything (large type on a small screen): one thing at a time, in tabs.
   if (ctx.state.view.show_charts && avail.y < 40.0f * ImGui::GetTextLineHeight()) {
-    if (ImGui::BeginTabBar("explorer")) {
-      if (ImGui::BeginTabItem("Heatmaps")) {
-        draw_heatmap_grid(ctx);
-        ImGui::EndTabItem();
-      }
-      if (ImGui::BeginTabItem("Invariance chart")) {
-        draw_invariance_chart(ctx);
-        ImGui::EndTabItem();
-      }
-      if (ImGui::BeginTabItem("F(z)")) {
-        draw_function_chart(ctx);
-        ImGui::EndTabItem();
-      }
-      ImGui::EndTabBar();
-    }
+    draw_chart_tabs(ctx, "lesson charts", true);
     return;
   }
   const float grid_height = ctx.state.view.show_charts ? avail.y * 0.62f : avail.y;

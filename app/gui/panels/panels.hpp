@@ -15,6 +15,8 @@ void draw_heatmap_grid(UiContext& ctx);
 void draw_invariance_chart(UiContext& ctx);
 void draw_function_chart(UiContext& ctx);
 void draw_row_inspector(UiContext& ctx);
+// The invariance and F(z) charts as tabs, after a heatmaps tab when `with_heatmaps`.
+void draw_chart_tabs(UiContext& ctx, const char* id, bool with_heatmaps = false);
 void draw_status_bar(UiContext& ctx);
 
 // Lessons.

@@ -7,6 +7,7 @@
 
 #include "attn/atomic_file.hpp"
 #include "attn/errors.hpp"
+#include "state/json_file.hpp"
 
 namespace ax {
 namespace {
@@ -330,18 +331,7 @@ void validate_state(const AppState& s, const std::string& where) {
 }
 
 AppState load_scenario_file(const std::string& path, const AppState& base) {
-  std::ifstream in(path);
-  if (!in) throw attn::InputError(path + ": cannot open the scenario file");
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::parse_error& e) {
-    std::string message = e.what();
-    // nlohmann's text starts with "[json.exception.parse_error.101] "; keep the readable part.
-    if (auto pos = message.find("] "); pos != std::string::npos) message = message.substr(pos + 2);
-    throw attn::InputError(path + ": not valid JSON: " + message);
-  }
-  return scenario_from_json(j, base, path);
+  return scenario_from_json(read_json_file(path, "scenario file"), base, path);
 }
 
 void save_scenario_file(const std::string& path, const AppState& state) {
