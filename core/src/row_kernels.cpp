@@ -17,12 +17,77 @@ using ArrayMap = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
 template <class T>
 constexpr T kInf = std::numeric_limits<T>::infinity();
 
+// Eigen's packets (AVX-512, AVX, SSE, NEON, or plain scalars when Eigen does not vectorise) for the
+// passes over a row that must not be split into several array expressions.
+template <class T>
+using Packet = typename Eigen::internal::packet_traits<T>::type;
+template <class T>
+constexpr Index kLanes = Eigen::internal::unpacket_traits<Packet<T>>::size;
+
+template <class T>
+struct RowMax {
+  bool finite;  // every entry is finite
+  T top;        // the largest entry (meaningful when finite)
+};
+
+// The largest entry and whether every entry is finite, in one vectorised pass: x - x is 0 for a
+// finite x and NaN for an infinity or NaN, so the sum of x - x is 0 exactly when all are finite
+// (IEEE arithmetic; the project never builds with -ffinite-math-only or -ffast-math). A scalar
+// loop with an early exit here cost as much as the exponentials of the row.
+template <class T>
+RowMax<T> max_and_finite(const T* x, Index n) {
+  namespace ei = Eigen::internal;
+  using P = Packet<T>;
+  constexpr Index L = kLanes<T>;
+  P top0 = ei::pset1<P>(-kInf<T>), top1 = top0;
+  P zero0 = ei::pset1<P>(T(0)), zero1 = zero0;
+  Index j = 0;
+  for (; j + 2 * L <= n; j += 2 * L) {
+    const P a = ei::ploadu<P>(x + j), b = ei::ploadu<P>(x + j + L);
+    top0 = ei::pmax(top0, a);
+    top1 = ei::pmax(top1, b);
+    zero0 = ei::padd(zero0, ei::psub(a, a));
+    zero1 = ei::padd(zero1, ei::psub(b, b));
+  }
+  T top = ei::predux_max(ei::pmax(top0, top1));
+  T zero = ei::predux(ei::padd(zero0, zero1));
+  for (; j < n; ++j) {
+    top = std::max(top, x[j]);
+    zero += x[j] - x[j];
+  }
+  return {zero == T(0), top};
+}
+
 template <class T>
 bool all_finite(const T* x, Index n) {
-  for (Index k = 0; k < n; ++k) {
-    if (!std::isfinite(x[k])) return false;
+  return max_and_finite(x, n).finite;
+}
+
+// x_j <- exp(x_j - top) in place, returning the sum, in one pass while the row is in L1. The
+// same exponentials as the array expression (x - top).exp(): Eigen's vectorised exp on whole
+// packets, std::exp on the remainder.
+template <class T>
+T exp_shifted_sum(T* x, Index n, T top) {
+  namespace ei = Eigen::internal;
+  using P = Packet<T>;
+  constexpr Index L = kLanes<T>;
+  const P shift = ei::pset1<P>(top);
+  P sum0 = ei::pset1<P>(T(0)), sum1 = sum0;
+  Index j = 0;
+  for (; j + 2 * L <= n; j += 2 * L) {
+    const P a = ei::pexp(ei::psub(ei::ploadu<P>(x + j), shift));
+    const P b = ei::pexp(ei::psub(ei::ploadu<P>(x + j + L), shift));
+    ei::pstoreu(x + j, a);
+    ei::pstoreu(x + j + L, b);
+    sum0 = ei::padd(sum0, a);
+    sum1 = ei::padd(sum1, b);
   }
-  return true;
+  T sum = ei::predux(ei::padd(sum0, sum1));
+  for (; j < n; ++j) {
+    x[j] = std::exp(x[j] - top);
+    sum += x[j];
+  }
+  return sum;
 }
 
 template <class T>
@@ -40,10 +105,21 @@ RowStatus normalize_log_values(T* row, Index valid) {
   const T top = v.maxCoeff();
   if (top == -kInf<T>) return any_nan(row, valid) ? RowStatus::NonFinite : RowStatus::AllZero;
   if (!(top < kInf<T>)) return RowStatus::NonFinite;  // +inf or NaN
-  v = (v - top).exp();
-  const T sum = v.sum();  // >= 1: the maximum contributes exp(0)
+  const T sum = exp_shifted_sum(row, valid, top);  // >= 1: the maximum contributes exp(0)
   if (!std::isfinite(sum)) return RowStatus::NonFinite;
   v *= T(1) / sum;
+  return RowStatus::Defined;
+}
+
+// Softmax of finite scores: three passes over the row while it is in L1 (maximum and finiteness;
+// exponentials and their sum; scaling).
+template <class T>
+RowStatus exp_row(T* row, Index valid) {
+  const RowMax<T> m = max_and_finite(row, valid);
+  if (!m.finite) return RowStatus::NonFinite;
+  const T sum = exp_shifted_sum(row, valid, m.top);  // in [1, valid]
+  if (!std::isfinite(sum)) return RowStatus::NonFinite;
+  ArrayMap<T>(row, valid) *= T(1) / sum;
   return RowStatus::Defined;
 }
 
@@ -175,8 +251,7 @@ template <class T>
 RowStatus dispatch(T* row, Index valid, const Method& method, RowScratch& scratch) {
   switch (method.kind) {
     case MethodKind::Exp:
-      if (!all_finite(row, valid)) return RowStatus::NonFinite;
-      return normalize_log_values(row, valid);
+      return exp_row(row, valid);
     case MethodKind::Relu:
       return direct_family(row, valid, [](T s) { return std::max(s, T(0)); });
     case MethodKind::Linear:

@@ -1,0 +1,240 @@
+#!/usr/bin/python3
+"""Times the engine against PyTorch on the same sizes, in the same run, and prints the ratios.
+
+Peer: torch.softmax(q @ k.T * a, -1) with a = 1/sqrt(d), float32, on Debian's python3-torch
+(matrix product by OpenBLAS, libopenblas0-pthread). Engine: `attention-cli bench --score
+scaled-dot` (method exp, float32, the full n x n weight matrix), which prints the median of its
+timed runs. Both use the same number of threads (2 by default) and each of their calls allocates
+its result. The issue's goal: the engine at least 1.5x, 2x and 3x faster at n = 1024, 2048, 4096
+(d = 64).
+
+Torch and the engine are timed alternately, in several rounds (torch first in odd rounds, the
+engine first in even ones), so drift in the machine's load hits both; each reported time is the
+median over rounds of per-round medians.
+
+Run with Debian's interpreter (the first python3 on PATH may be a pyenv one without torch):
+    /usr/bin/python3 bench/compare_torch.py [--cli build-bench/bin/attention-cli]
+
+Before timing, both compute the weights of one small input and must agree (max |diff| < 1e-5).
+
+Exit status: 0 when the comparison ran (targets met or not, unless --strict), 1 when --strict and
+a target was missed, 2 when torch, OpenBLAS or attention-cli is missing, attention-cli fails, or
+the two results disagree.
+"""
+import argparse
+import math
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TARGETS = {1024: 1.5, 2048: 2.0, 4096: 3.0}
+INSTALL_HINT = "install with: apt-get install python3-torch libopenblas0-pthread (and run /usr/bin/python3)"
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def fail(message):
+    print(f"compare_torch: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--cli", help="attention-cli to time (default: build-bench/bin or build/bin under the repository)")
+    p.add_argument("--sizes", default="1024,2048,4096", help="comma-separated n (default: %(default)s)")
+    p.add_argument("--d", type=int, default=64, help="dimension (default: %(default)s)")
+    p.add_argument("--threads", type=int, default=2, help="threads for both torch and the engine (default: %(default)s)")
+    p.add_argument("--repeat", type=int, default=0, help="timed runs per round (default: 20, 15, 9 by size)")
+    p.add_argument("--rounds", type=int, default=5, help="rounds, each timing torch and the engine (default: %(default)s)")
+    p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    return p.parse_args()
+
+
+def find_cli(given):
+    if given:
+        path = pathlib.Path(given)
+        if not path.is_file():
+            fail(f"no attention-cli at {path}")
+        return path
+    for build in ("build-bench", "build"):
+        path = ROOT / build / "bin" / "attention-cli"
+        if path.is_file():
+            return path
+    fail("no attention-cli found under build-bench/bin or build/bin; build it or pass --cli")
+
+
+def import_torch(threads):
+    # Before the import: OpenBLAS and OpenMP read these when they load.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads))
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    try:
+        import torch  # noqa: PLC0415
+    except ImportError as e:
+        fail(f"PyTorch is not importable by {sys.executable} ({e}); {INSTALL_HINT}")
+    torch.set_num_threads(threads)
+    return torch
+
+
+def sgemm_library():
+    """The file providing sgemm_ to torch: Debian's libtorch_cpu calls libblas.so.3, which the
+    alternatives system (or LD_LIBRARY_PATH) points at OpenBLAS or at the slow reference BLAS."""
+    import ctypes  # noqa: PLC0415
+
+    class DlInfo(ctypes.Structure):
+        _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p),
+                    ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]
+
+    try:
+        blas = ctypes.CDLL("libblas.so.3", mode=os.RTLD_NOLOAD | os.RTLD_LAZY)  # torch's, already loaded
+        address = ctypes.cast(blas.sgemm_, ctypes.c_void_p)
+        info = DlInfo()
+        if ctypes.CDLL(None).dladdr(address, ctypes.byref(info)) and info.dli_fname:
+            return os.path.realpath(info.dli_fname.decode())
+    except (OSError, AttributeError):
+        pass
+    return None
+
+
+def blas_report(torch):
+    """Torch's BLAS config entries, the BLAS libraries mapped, and the one sgemm_ comes from."""
+    config = torch.__config__.show()
+    line = next((l.strip() for l in config.splitlines() if "BLAS_INFO" in l), "BLAS_INFO: (not reported)")
+    # Shorten the long build-settings line to the BLAS/LAPACK entries.
+    entries = [e.strip(" -") for e in line.replace("Build settings:", "").split(",")]
+    blas_config = ", ".join(e for e in entries if e.startswith(("BLAS_INFO", "LAPACK_INFO"))) or line
+    a = torch.ones(256, 256)
+    (a @ a).sum().item()  # make sure the BLAS library is loaded
+    libraries = set()
+    try:
+        with open("/proc/self/maps") as maps:
+            for entry in maps:
+                path = entry.split()[-1] if entry.split() else ""
+                name = os.path.basename(path).lower()
+                if "blas" in name or "mkl" in name:
+                    libraries.add(os.path.realpath(path))
+    except OSError:
+        pass
+    return blas_config, sorted(libraries), sgemm_library()
+
+
+def time_torch(torch, n, d, repeat):
+    gen = torch.Generator().manual_seed(n)
+    q = torch.randn(n, d, generator=gen, dtype=torch.float32)
+    k = torch.randn(n, d, generator=gen, dtype=torch.float32)
+    a = 1.0 / math.sqrt(d)
+    with torch.inference_mode():
+        for _ in range(3):  # warm-up
+            w = torch.softmax(q @ k.T * a, -1)
+            del w
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            w = torch.softmax(q @ k.T * a, -1)
+            stop = time.perf_counter()
+            del w  # freed outside the timed part, as the engine's result is
+            times.append((stop - start) * 1e3)
+    return statistics.median(times)
+
+
+def time_engine(cli, n, d, repeat, threads):
+    cmd = [str(cli), "bench", "--n", str(n), "--d", str(d), "--repeat", str(repeat),
+           "--score", "scaled-dot", "--method", "exp", "--threads", str(threads)]
+    run = subprocess.run(cmd, capture_output=True, text=True)
+    if run.returncode != 0:
+        fail(f"{' '.join(cmd)} failed ({run.returncode}): {run.stderr.strip()}")
+    for line in run.stdout.splitlines():
+        if line.startswith("median_ms:"):
+            return float(line.split(":", 1)[1])
+    fail(f"no 'median_ms:' in the output of {' '.join(cmd)}:\n{run.stdout}")
+
+
+def check_same_result(torch, cli, n=300, m=257, d=64):
+    """Both sides must compute the same weights for the timings to be comparable."""
+    try:
+        import numpy as np  # noqa: PLC0415
+    except ImportError:
+        print("same result: not checked (NumPy missing)")
+        return
+    gen = torch.Generator().manual_seed(0)
+    q = torch.randn(n, d, generator=gen, dtype=torch.float32)
+    k = torch.randn(m, d, generator=gen, dtype=torch.float32)
+    expected = torch.softmax(q @ k.T * (1.0 / math.sqrt(d)), -1).numpy()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        np.save(tmp / "q.npy", q.numpy())
+        np.save(tmp / "k.npy", k.numpy())
+        cmd = [str(cli), "weights", "-i", str(tmp / "q.npy"), "-k", str(tmp / "k.npy"),
+               "--score", "scaled-dot", "--method", "exp", "-o", str(tmp / "w.npy")]
+        run = subprocess.run(cmd, capture_output=True, text=True)
+        if run.returncode != 0:
+            fail(f"{' '.join(cmd)} failed ({run.returncode}): {run.stderr.strip()}")
+        got = np.load(tmp / "w.npy")
+    diff = float(np.abs(got.astype(np.float64) - expected).max())
+    print(f"same result: max |engine - torch| = {diff:.1e} on {n} x {m} weights")
+    if not diff < 1e-5:
+        fail("the engine and torch disagree: the timings would not compare the same computation")
+
+
+def main():
+    args = parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    cli = find_cli(args.cli)
+    torch = import_torch(args.threads)
+    blas_config, libraries, sgemm = blas_report(torch)
+
+    print(f"python: {sys.executable}; torch {torch.__version__}, {torch.get_num_threads()} threads")
+    print(f"torch build: {blas_config}")
+    print(f"BLAS mapped: {', '.join(libraries) if libraries else '(none found)'}")
+    print(f"torch's sgemm_ from: {sgemm or '(not found)'}")
+    uses_openblas = "openblas" in sgemm.lower() if sgemm else any("openblas" in l.lower() for l in libraries)
+    if not uses_openblas:
+        fail(f"torch's matrix product does not come from OpenBLAS ({sgemm or libraries or 'nothing mapped'}); "
+             f"{INSTALL_HINT}")
+    print(f"engine: {cli} --threads {args.threads}")
+    check_same_result(torch, cli)
+    print(f"float32, d={args.d}, a=1/sqrt(d), {args.rounds} rounds alternating which side goes first; medians in ms")
+    print()
+
+    rows = []
+    for n in sizes:
+        repeat = args.repeat or (20 if n <= 1024 else 15 if n <= 2048 else 9)
+        torch_rounds, engine_rounds = [], []
+        for r in range(args.rounds):
+            # Alternate which side goes first: whatever the first leaves behind (spinning worker
+            # threads, memory just returned to the system) then slows each side equally often.
+            sides = [lambda: torch_rounds.append(time_torch(torch, n, args.d, repeat)),
+                     lambda: engine_rounds.append(time_engine(cli, n, args.d, repeat, args.threads))]
+            for side in sides if r % 2 == 0 else reversed(sides):
+                side()
+                time.sleep(0.5)
+        rows.append((n, statistics.median(torch_rounds), statistics.median(engine_rounds),
+                     torch_rounds, engine_rounds))
+
+    print(f"{'n':>6} {'torch_ms':>10} {'engine_ms':>10} {'ratio':>7} {'target':>7}  result   rounds torch | engine")
+    missed = 0
+    for n, t, e, tr, er in rows:
+        ratio = t / e
+        target = TARGETS.get(n)
+        if target is None:
+            verdict, target_text = "-", "-"
+        else:
+            ok = ratio >= target
+            missed += not ok
+            verdict, target_text = ("PASS" if ok else "FAIL"), f"{target:.1f}x"
+        detail = " ".join(f"{x:.1f}" for x in tr) + " | " + " ".join(f"{x:.1f}" for x in er)
+        print(f"{n:>6} {t:>10.2f} {e:>10.2f} {ratio:>6.2f}x {target_text:>7}  {verdict:<7}  {detail}")
+    print()
+    print("ratio = torch median / engine median (higher is better for the engine)")
+    if missed:
+        print(f"{missed} target(s) missed")
+        if args.strict:
+            sys.exit(1)
+    else:
+        print("all targets met")
+
+
+if __name__ == "__main__":
+    main()
