@@ -188,7 +188,7 @@ void normalize_rows_l2(Mat<T>& x) {
 }
 
 template <class T>
-ScorePlan<T> make_plan(const Vectors<T>& clean, ScoreKind kind, double alpha, const Perturbation& p) {
+ScorePlan<T> make_plan(const Vectors<T>& clean, ScoreKind kind, double alpha, bool centre, const Perturbation& p) {
   validate_vectors(clean);
   const Index n = clean.queries.rows();
   const Index m = clean.key_vectors().rows();
@@ -209,6 +209,11 @@ ScorePlan<T> make_plan(const Vectors<T>& clean, ScoreKind kind, double alpha, co
   ScorePlan<T> plan;
   plan.left = v.queries;
   Mat<T> right = v.key_vectors();
+  if (centre) {
+    // After the noise, so a shared g (in every vector, hence in their mean) is removed.
+    plan.left.rowwise() -= plan.left.colwise().mean();
+    right.rowwise() -= right.colwise().mean();
+  }
   const double scaled_alpha = alpha * p.scale;
   double product_scale = scaled_alpha;
   switch (kind) {
@@ -344,7 +349,15 @@ Vectors<T> apply_vector_noise(const Vectors<T>& clean, const Perturbation& p) {
 template <class T>
 Mat<T> compute_scores(const Vectors<T>& vectors, ScoreKind score, double alpha,
                       const Perturbation& perturbation) {
-  const ScorePlan<T> plan = make_plan(vectors, score, alpha, perturbation);
+  AttentionSpec spec;
+  spec.score = score;
+  spec.alpha = alpha;
+  return compute_scores(vectors, spec, perturbation);
+}
+
+template <class T>
+Mat<T> compute_scores(const Vectors<T>& vectors, const AttentionSpec& spec, const Perturbation& perturbation) {
+  const ScorePlan<T> plan = make_plan(vectors, spec.score, spec.alpha, spec.centre, perturbation);
   const Index n = plan.left.rows(), m = plan.right.keys;
   Mat<T> out;
   allocate_result(out, n, m);
@@ -359,10 +372,9 @@ template <class T>
 Weights<T> compute_weights(const Vectors<T>& vectors, const AttentionSpec& spec,
                            const Perturbation& perturbation) {
   if (!spec.method.is_row_wise()) {
-    return weights_from_scores(compute_scores(vectors, spec.score, spec.alpha, perturbation),
-                               spec.method, spec.mask);
+    return weights_from_scores(compute_scores(vectors, spec, perturbation), spec.method, spec.mask);
   }
-  const ScorePlan<T> plan = make_plan(vectors, spec.score, spec.alpha, perturbation);
+  const ScorePlan<T> plan = make_plan(vectors, spec.score, spec.alpha, spec.centre, perturbation);
   const Index n = plan.left.rows(), m = plan.right.keys;
   Weights<T> result;
   allocate_result(result.matrix, n, m);
@@ -374,7 +386,7 @@ Weights<T> compute_weights(const Vectors<T>& vectors, const AttentionSpec& spec,
     for (Index i = begin; i < end; ++i) {
       result.rows[static_cast<std::size_t>(i)] =
           detail::apply_row_method(result.matrix.row(i).data(), detail::valid_keys(spec.mask, i, m),
-                                   m, spec.method, scratch);
+                                   m, spec.method, scratch, spec.subtract_max);
     }
   });
   return result;
@@ -411,6 +423,7 @@ std::string_view noise_target_name(NoiseTarget target) {
   template void validate_vectors(const Vectors<T>&);                                             \
   template Vectors<T> apply_vector_noise(const Vectors<T>&, const Perturbation&);                \
   template Mat<T> compute_scores(const Vectors<T>&, ScoreKind, double, const Perturbation&);     \
+  template Mat<T> compute_scores(const Vectors<T>&, const AttentionSpec&, const Perturbation&);  \
   template Weights<T> compute_weights(const Vectors<T>&, const AttentionSpec&, const Perturbation&);
 ATTN_INSTANTIATE(float)
 ATTN_INSTANTIATE(double)

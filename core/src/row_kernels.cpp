@@ -247,11 +247,28 @@ RowStatus entmax15_row(T* row, Index valid, RowScratch& scratch) {
   return RowStatus::Defined;
 }
 
+// e^s / sum e^s as written, without subtracting the row maximum: what the stability lesson shows
+// failing. Scalar std::exp on purpose: it overflows to inf past ~88.7 (float), where Eigen's
+// vectorised exp would clamp; inf / inf is then NaN and the row is flagged, not shown.
 template <class T>
-RowStatus dispatch(T* row, Index valid, const Method& method, RowScratch& scratch) {
+RowStatus naive_exp_row(T* row, Index valid) {
+  T sum = T(0);
+  for (Index k = 0; k < valid; ++k) {
+    if (std::isnan(row[k])) return RowStatus::NonFinite;
+    row[k] = std::exp(row[k]);
+    sum += row[k];
+  }
+  if (!std::isfinite(sum)) return RowStatus::NonFinite;
+  if (!(sum > T(0))) return RowStatus::AllZero;  // every e^s underflowed: 0 / 0
+  for (Index k = 0; k < valid; ++k) row[k] /= sum;
+  return RowStatus::Defined;
+}
+
+template <class T>
+RowStatus dispatch(T* row, Index valid, const Method& method, RowScratch& scratch, bool subtract_max) {
   switch (method.kind) {
     case MethodKind::Exp:
-      return exp_row(row, valid);
+      return subtract_max ? exp_row(row, valid) : naive_exp_row(row, valid);
     case MethodKind::Relu:
       return direct_family(row, valid, [](T s) { return std::max(s, T(0)); });
     case MethodKind::Linear:
@@ -283,8 +300,8 @@ RowStatus dispatch(T* row, Index valid, const Method& method, RowScratch& scratc
 
 template <class T>
 RowStatus apply_row_method(T* row, Index valid, Index total, const Method& method,
-                           RowScratch& scratch) {
-  RowStatus status = valid > 0 ? dispatch(row, valid, method, scratch) : RowStatus::AllZero;
+                           RowScratch& scratch, bool subtract_max) {
+  RowStatus status = valid > 0 ? dispatch(row, valid, method, scratch, subtract_max) : RowStatus::AllZero;
   if (status == RowStatus::Defined) {
     std::fill(row + valid, row + total, T(0));
   } else {
@@ -293,7 +310,7 @@ RowStatus apply_row_method(T* row, Index valid, Index total, const Method& metho
   return status;
 }
 
-template RowStatus apply_row_method<float>(float*, Index, Index, const Method&, RowScratch&);
-template RowStatus apply_row_method<double>(double*, Index, Index, const Method&, RowScratch&);
+template RowStatus apply_row_method<float>(float*, Index, Index, const Method&, RowScratch&, bool);
+template RowStatus apply_row_method<double>(double*, Index, Index, const Method&, RowScratch&, bool);
 
 }  // namespace attn::detail

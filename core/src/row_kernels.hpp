@@ -19,9 +19,11 @@ struct RowScratch {
   std::vector<double> a, b, c;
 };
 
+// `subtract_max` false computes exp as e^s / sum e^s literally (the stability lesson's switch);
+// every other method ignores it.
 template <class T>
 RowStatus apply_row_method(T* row, Index valid, Index total, const Method& method,
-                           RowScratch& scratch);
+                           RowScratch& scratch, bool subtract_max = true);
 
 // Number of unmasked keys for query i.
 inline Index valid_keys(Mask mask, Index query, Index keys) {

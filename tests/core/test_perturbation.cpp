@@ -105,6 +105,53 @@ TEST(Perturbation, DistanceKernelIgnoresSharedNoiseOnBothSides) {
   EXPECT_LE(max_abs_diff(compute_weights(v, spec).matrix, compute_weights(v, spec, p).matrix), 1e-12);
 }
 
+TEST(Perturbation, CentringAfterTheNoiseRemovesSharedNoiseForAnyMethod) {
+  Vectors<double> v;
+  v.queries = random_matrix<double>(20, 5, 12);
+  Perturbation p;
+  p.global_rms = 1.5;
+  p.seed = 4;
+  for (const char* method : {"exp", "relu", "sparsemax"}) {
+    AttentionSpec spec = dot_spec(method, 0.5);
+    spec.centre = true;
+    const auto clean = compute_weights(v, spec);
+    EXPECT_LE(max_abs_diff(clean.matrix, compute_weights(v, spec, p).matrix), 1e-12) << method;
+    spec.centre = false;  // and without centring the shared noise does move them
+    EXPECT_GT(max_abs_diff(compute_weights(v, spec).matrix, compute_weights(v, spec, p).matrix), 1e-3) << method;
+  }
+  // Local noise is not shared: centring cannot remove it.
+  AttentionSpec spec = dot_spec("exp", 0.5);
+  spec.centre = true;
+  p.local_rms = 0.5;
+  EXPECT_GT(max_abs_diff(compute_weights(v, spec).matrix, compute_weights(v, spec, p).matrix), 1e-3);
+  // Centred scores are the scores of the centred vectors.
+  Vectors<double> centred;
+  centred.queries = v.queries.rowwise() - v.queries.colwise().mean();
+  EXPECT_LT(max_abs_diff(compute_scores(v, spec), compute_scores(centred, ScoreKind::Dot, 0.5)), 1e-13);
+}
+
+TEST(Perturbation, WithoutMaxSubtractionLargeScoresOverflowToUndefinedRows) {
+  Vectors<float> v;
+  v.queries = random_matrix<float>(16, 8, 13);
+  AttentionSpec spec = dot_spec("exp", 50.0);  // scores of several hundred: e^s overflows float
+  spec.subtract_max = false;
+  const auto naive = compute_weights(v, spec);
+  EXPECT_GT(naive.undefined_count(), 0);
+  for (Index i : naive.undefined_rows()) EXPECT_TRUE(naive.matrix.row(i).array().isNaN().all());
+  spec.subtract_max = true;
+  const auto stable = compute_weights(v, spec);
+  EXPECT_EQ(stable.undefined_count(), 0);
+  // With small scores both ways agree to float rounding.
+  spec.alpha = 0.1;
+  const auto small_stable = compute_weights(v, spec);
+  spec.subtract_max = false;
+  EXPECT_LT(max_abs_diff(small_stable.matrix, compute_weights(v, spec).matrix), 1e-6);
+  // The switch is about exp only.
+  spec = dot_spec("softplus", 50.0);
+  spec.subtract_max = false;
+  EXPECT_EQ(compute_weights(v, spec).undefined_count(), 0);
+}
+
 TEST(Perturbation, SharedNoiseShiftsDotProductsBySgSquaredTimesD) {
   // E[x~_i . x~_j] - x_i . x_j = s_g^2 d off the diagonal (SCIENCE.md measured 16.006 for 16).
   Vectors<double> v;

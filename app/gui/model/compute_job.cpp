@@ -122,14 +122,14 @@ void compute_vectors(const ComputeRequest& request, ComputeResult& result, const
   };
   const attn::Vectors<T> vectors = engine_vectors<T>(*request.data);
   const attn::ScoreKind score = attn::parse_score_kind(request.attention.score);
-  const double alpha = request.attention.alpha;
   const attn::Perturbation perturbation =
       make_perturbation(request.noise, vectors.queries.rows(), vectors.key_vectors().rows());
   result.expected_shift = attn::expected_score_shift(score, request.noise.global_rms, vectors.dimension());
   result.perturbed = !perturbation.is_identity();
 
-  result.scores_clean = attn::compute_scores(vectors, score, alpha).template cast<float>();
-  result.scores_perturbed = attn::compute_scores(vectors, score, alpha, perturbation).template cast<float>();
+  const attn::AttentionSpec base = make_attention_spec(request.attention, request.centre, {});
+  result.scores_clean = attn::compute_scores(vectors, base).template cast<float>();
+  result.scores_perturbed = attn::compute_scores(vectors, base, perturbation).template cast<float>();
   const auto [lo, hi] = finite_range(result.scores_clean, result.scores_perturbed);
   result.score_histogram = histogram_of(result.scores_clean, lo, hi);
 

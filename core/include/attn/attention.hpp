@@ -62,6 +62,9 @@ Vectors<T> apply_vector_noise(const Vectors<T>& vectors, const Perturbation& per
 template <class T>
 Mat<T> compute_scores(const Vectors<T>& vectors, ScoreKind score, double alpha,
                       const Perturbation& perturbation = {});
+// The same with the spec's score, alpha and centring (its method is not used).
+template <class T>
+Mat<T> compute_scores(const Vectors<T>& vectors, const AttentionSpec& spec, const Perturbation& perturbation = {});
 
 // W for `spec`, #queries by #keys. Equal to weights_from_scores(compute_scores(...)) bit for bit.
 template <class T>
