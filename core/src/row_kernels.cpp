@@ -135,10 +135,13 @@ RowStatus normalize_values(T* row, Index valid) {
   return RowStatus::Defined;
 }
 
+// log F of a whole row at once (`log_f` maps an array expression to an array expression), then
+// the max-subtracted normalisation.
 template <class T, class LogF>
 RowStatus log_family(T* row, Index valid, LogF log_f) {
   if (!all_finite(row, valid)) return RowStatus::NonFinite;
-  for (Index k = 0; k < valid; ++k) row[k] = log_f(row[k]);
+  ArrayMap<T> v(row, valid);
+  v = log_f(v);  // coefficient-wise: reading and writing the same row is safe
   return normalize_log_values(row, valid);
 }
 
@@ -276,12 +279,19 @@ RowStatus dispatch(T* row, Index valid, const Method& method, RowScratch& scratc
     case MethodKind::Power:
       return power_row(row, valid, method.parameter);
     case MethodKind::Softplus:
-      return log_family(row, valid, [](T s) { return log_softplus(s); });
+      // Rows with scores far below zero take the scalar path, whose tail formula avoids log(0).
+      if (ArrayMap<T>(row, valid).minCoeff() < softplus_tail<T>()) {
+        if (!all_finite(row, valid)) return RowStatus::NonFinite;
+        for (Index k = 0; k < valid; ++k) row[k] = log_softplus(row[k]);
+        return normalize_log_values(row, valid);
+      }
+      return log_family(row, valid, [](const auto& s) { return log_softplus_array(s); });
     case MethodKind::Sigmoid:
-      return log_family(row, valid, [](T s) { return log_sigmoid(s); });
+      return log_family(row, valid, [](const auto& s) { return log_sigmoid_array(s); });
     case MethodKind::ExpPlus: {
+      if (method.parameter == 0.0) return exp_row(row, valid);  // 0 + e^s
       const T log_c = static_cast<T>(std::log(method.parameter));
-      return log_family(row, valid, [log_c](T s) { return log_exp_plus(s, log_c); });
+      return log_family(row, valid, [log_c](const auto& s) { return log_exp_plus_array(s, log_c); });
     }
     case MethodKind::Custom:
       return custom_row(row, valid, *method.formula, scratch);
