@@ -186,17 +186,26 @@ RowStatus custom_row(T* row, Index valid, const Formula& formula, RowScratch& sc
   return RowStatus::Defined;
 }
 
+// z = (s - max s) / scale into scratch.a, and z sorted in decreasing order into scratch.b: the
+// start of both sort-based projections. Subtracting the maximum first lets a common offset
+// cancel before any rounding.
+template <class T>
+void shifted_and_sorted(const T* row, Index valid, double scale, RowScratch& scratch) {
+  auto& z = scratch.a;
+  z.assign(row, row + valid);
+  const double top = *std::max_element(z.begin(), z.end());
+  for (double& x : z) x = (x - top) / scale;
+  scratch.b = z;
+  std::sort(scratch.b.begin(), scratch.b.end(), std::greater<>());
+}
+
 // Sparsemax (Martins & Astudillo 2016): sort, find the support size k, threshold tau.
 template <class T>
 RowStatus sparsemax_row(T* row, Index valid, RowScratch& scratch) {
   if (!all_finite(row, valid)) return RowStatus::NonFinite;
-  auto& z = scratch.a;
-  z.assign(row, row + valid);
-  const double top = *std::max_element(z.begin(), z.end());
-  for (double& x : z) x -= top;  // shift first so a common offset cancels before rounding
-  auto& sorted = scratch.b;
-  sorted = z;
-  std::sort(sorted.begin(), sorted.end(), std::greater<>());
+  shifted_and_sorted(row, valid, 1.0, scratch);
+  const auto& z = scratch.a;
+  const auto& sorted = scratch.b;
   double cumulative = 0.0, tau_sum = 0.0;
   Index support = 0;
   for (Index k = 0; k < valid; ++k) {
@@ -218,13 +227,9 @@ RowStatus sparsemax_row(T* row, Index valid, RowScratch& scratch) {
 template <class T>
 RowStatus entmax15_row(T* row, Index valid, RowScratch& scratch) {
   if (!all_finite(row, valid)) return RowStatus::NonFinite;
-  auto& z = scratch.a;
-  z.assign(row, row + valid);
-  const double top = *std::max_element(z.begin(), z.end());
-  for (double& x : z) x = (x - top) / 2.0;
-  auto& sorted = scratch.b;
-  sorted = z;
-  std::sort(sorted.begin(), sorted.end(), std::greater<>());
+  shifted_and_sorted(row, valid, 2.0, scratch);
+  const auto& z = scratch.a;
+  const auto& sorted = scratch.b;
   auto& taus = scratch.c;
   taus.resize(static_cast<std::size_t>(valid));
   double sum = 0.0, sum_sq = 0.0;

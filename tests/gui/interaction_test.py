@@ -35,6 +35,25 @@ def wait_for(path, seconds):
     return False
 
 
+def run_interactively(test, args, ready, act, env=None):
+    """Starts the app with `args` and --ready-file `ready`, waits until it is up, calls
+    act(ready_report), and waits for the app to close (act ends with ctrl+q)."""
+    if os.path.exists(ready):
+        os.remove(ready)
+    app = subprocess.Popen([h.APP, "--size", "1280x800", "--ready-file", ready, *args],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        test.assertTrue(wait_for(ready, 60), "the app never reported ready")
+        time.sleep(0.3)  # let the ready report finish its rename
+        with open(ready) as f:
+            act(json.load(f))
+        _, stderr = app.communicate(timeout=90)
+    finally:
+        if app.poll() is None:
+            app.kill()
+    test.assertEqual(app.returncode, 0, stderr)
+
+
 class ShiftSliderDrag(unittest.TestCase):
     def test_dragging_the_shift_slider_moves_relu_but_not_exp(self):
         self.assertIsNotNone(shutil.which("xdotool"), "xdotool is needed (apt-get install xdotool)")
@@ -44,14 +63,8 @@ class ShiftSliderDrag(unittest.TestCase):
             ready = os.path.join(tmp, "ready.json")
             final_report = os.path.join(tmp, "final.json")
             final_shot = os.path.join(tmp, "final.png")
-            app = subprocess.Popen([h.APP, "--scenario", scenario_path, "--size", "1280x800", "--no-session",
-                                    "--ready-file", ready, "--report", final_report, "--screenshot", final_shot],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            try:
-                self.assertTrue(wait_for(ready, 60), "the app never reported ready")
-                time.sleep(0.3)  # let the ready report finish its rename
-                with open(ready) as f:
-                    layout = json.load(f)
+
+            def drag_the_shift_slider(layout):
                 window = layout["window"]
                 x0, y0, x1, y1 = layout["layout"]["shift_slider"]
                 y = int(window["y"] + (y0 + y1) / 2)
@@ -66,11 +79,9 @@ class ShiftSliderDrag(unittest.TestCase):
                 xdotool("mouseup", 1)
                 time.sleep(1.5)  # the engine recomputes in the background
                 xdotool("key", "ctrl+q")
-                _, stderr = app.communicate(timeout=90)
-            finally:
-                if app.poll() is None:
-                    app.kill()
-            self.assertEqual(app.returncode, 0, stderr)
+
+            run_interactively(self, ["--scenario", scenario_path, "--no-session", "--report", final_report,
+                                     "--screenshot", final_shot], ready, drag_the_shift_slider)
             with open(final_report) as f:
                 report = json.load(f)
             final = h.read_png(final_shot)
@@ -91,26 +102,17 @@ class LastSession(unittest.TestCase):
     """The last session is restored at start and saved at exit (in $XDG_CONFIG_HOME)."""
 
     def run_interactive(self, config_home, tmp):
-        ready = os.path.join(tmp, "ready.json")
         report_path = os.path.join(tmp, "final.json")
-        for path in (ready, report_path):
-            if os.path.exists(path):
-                os.remove(path)
-        env = dict(os.environ, XDG_CONFIG_HOME=config_home)
-        app = subprocess.Popen([h.APP, "--size", "1280x800", "--ready-file", ready, "--report", report_path],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        try:
-            self.assertTrue(wait_for(ready, 60), "the app never reported ready")
-            time.sleep(0.3)
-            with open(ready) as f:
-                window = json.load(f)["window"]
+        if os.path.exists(report_path):
+            os.remove(report_path)
+
+        def quit_at_once(layout):
+            window = layout["window"]
             xdotool("mousemove", window["x"] + 600, window["y"] + 400)
             xdotool("key", "ctrl+q")
-            _, stderr = app.communicate(timeout=90)
-        finally:
-            if app.poll() is None:
-                app.kill()
-        self.assertEqual(app.returncode, 0, stderr)
+
+        run_interactively(self, ["--report", report_path], os.path.join(tmp, "ready.json"), quit_at_once,
+                          env=dict(os.environ, XDG_CONFIG_HOME=config_home))
         with open(report_path) as f:
             return json.load(f)
 
