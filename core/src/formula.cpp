@@ -66,8 +66,15 @@ std::shared_ptr<const Formula> Formula::compile(const std::string& expression) {
     formula->pool_->give_back(std::move(slot));
   } catch (const mu::Parser::exception_type& e) {
     std::string message = "custom formula '" + expression + "': " + e.GetMsg();
+    // muParser counts positions from 0; people count characters from 1.
     if (e.GetPos() >= 0) {
-      message += " (at character " + std::to_string(e.GetPos() + 1) + ")";
+      const std::string zero_based = "position " + std::to_string(e.GetPos());
+      const std::string one_based = "character " + std::to_string(e.GetPos() + 1);
+      if (const auto at = message.find(zero_based); at != std::string::npos) {
+        message.replace(at, zero_based.size(), one_based);
+      } else {
+        message += " (at " + one_based + ")";
+      }
     }
     throw UsageError(message);
   }

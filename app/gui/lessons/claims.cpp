@@ -257,7 +257,7 @@ ClaimResult temperature_entropy(const Context& c, const json& p) {
   std::vector<double> alphas;
   for (const auto& a : p.at("alphas")) alphas.push_back(a.get<double>());
   const auto points = attn::temperature_sweep(c.data.queries, alphas, c.state.attention.score == "scaled-dot");
-  Figure f{"row entropy against inverse temperature", "alpha", "mean row entropy (nats)", true, false, {}};
+  Figure f{"row entropy against inverse temperature", "alpha", "mean row entropy (nats)", false, false, {}};
   FigureSeries s{"softmax", {}, {}};
   for (const auto& pt : points) {
     s.x.push_back(pt.alpha);
@@ -274,9 +274,11 @@ ClaimResult max_entropy(const Context& c, const json& p) {
                                                  c.state.attention.alpha);
   const std::vector<double> row(scores.row(0).data(), scores.row(0).data() + scores.cols());
   const attn::MaxEntropyCheck check = attn::max_entropy_check(row, p.value("trials", 200), p.value("seed", 1ull));
-  return {check.softmax_entropy >= check.best_other_entropy,
-          "softmax " + number(check.softmax_entropy) + " nats; best of " + std::to_string(check.trials) +
-              " others with the same expected score " + number(check.best_other_entropy)};
+  char text[200];
+  std::snprintf(text, sizeof text, "softmax %.6f nats; the best of %d others with the same expected score %.6f (%.2g less)",
+                check.softmax_entropy, check.trials, check.best_other_entropy,
+                check.softmax_entropy - check.best_other_entropy);
+  return {check.softmax_entropy >= check.best_other_entropy, text};
 }
 
 ClaimResult propagation_clusters(const Context& c, const json& p) {
@@ -291,17 +293,28 @@ ClaimResult propagation_clusters(const Context& c, const json& p) {
 }
 
 ClaimResult sensitivity(const Context& c, const json& p) {
-  const auto alphas = p.at("alphas");
-  attn::AttentionSpec low = spec_of(c.state, "exp"), high = low;
-  low.alpha = alphas.at(0).get<double>();
-  high.alpha = alphas.at(1).get<double>();
+  std::vector<double> alphas;
+  for (const auto& a : p.at("alphas")) alphas.push_back(a.get<double>());
+  if (alphas.size() < 2) throw attn::InputError("sensitivity needs at least two alphas");
   const double eps = p.value("epsilon", 1e-4);
   const int trials = p.value("trials", 20);
   const std::uint64_t seed = p.value("seed", 1ull);
-  const double a = attn::sensitivity(c.data.queries, low, eps, trials, seed);
-  const double b = attn::sensitivity(c.data.queries, high, eps, trials, seed);
-  return {std::isfinite(a) && std::isfinite(b) && b > a,
-          "|dY|/|dX| = " + number(a) + " at alpha " + number(low.alpha) + ", " + number(b) + " at alpha " + number(high.alpha)};
+  Figure f{"sensitivity of one update step", "alpha", "median |dY| / |dX|", true, true, {}};
+  FigureSeries series{"score " + c.state.attention.score, {}, {}};
+  bool finite = true;
+  for (double alpha : alphas) {
+    attn::AttentionSpec spec = spec_of(c.state, "exp");
+    spec.alpha = alpha;
+    const double ratio = attn::sensitivity(c.data.queries, spec, eps, trials, seed);
+    finite = finite && std::isfinite(ratio);
+    series.x.push_back(alpha);
+    series.y.push_back(ratio);
+  }
+  f.series = {series};
+  c.out.figures.push_back(f);
+  return {finite && series.y.back() > series.y.front(),
+          "|dY|/|dX| = " + number(series.y.front()) + " at alpha " + number(alphas.front()) + ", " +
+              number(series.y.back()) + " at alpha " + number(alphas.back())};
 }
 
 attn::TwoClassData two_class_config(const json& d) {
@@ -323,9 +336,11 @@ ClaimResult classification(const Context& c, const json& p) {
                                                                  p.value("draws", 200));
   const double gain = 100.0 * (r.after.accuracy - r.before.accuracy);
   const Bound bound = Bound::from(p, "gain_at_most", "gain_at_least");
-  return {bound.holds(gain), "accuracy " + number(100 * r.before.accuracy) + "% -> " + number(100 * r.after.accuracy) +
-                                 "% (gain " + number(gain) + " points; claim " + bound.text() + "); Fisher ratio " +
-                                 number(r.before.fisher_ratio) + " -> " + number(r.after.fisher_ratio)};
+  char text[240];
+  std::snprintf(text, sizeof text, "accuracy %.2f%% -> %.2f%% (gain %+.2f points; claim %s); Fisher ratio %.3g -> %.3g",
+                100 * r.before.accuracy, 100 * r.after.accuracy, gain, bound.text().c_str(), r.before.fisher_ratio,
+                r.after.fisher_ratio);
+  return {bound.holds(gain), text};
 }
 
 const WordSet& words_of(const Context& c) {
@@ -386,8 +401,9 @@ ClaimResult shuffle_invariance(const Context& c, const json& p) {
     }
   }
   const double limit = p.value("at_most", 1e-12);
+  auto amount = [](double v) { return v == 0.0 ? std::string("0 (exactly)") : number(v); };
   return {pooled_diff <= limit && weight_diff <= limit,
-          "pooled result moves by " + number(pooled_diff) + "; weights follow their words to within " + number(weight_diff)};
+          "pooled result moves by " + amount(pooled_diff) + "; each weight moves with its word, off by " + amount(weight_diff)};
 }
 
 using Evaluator = std::function<ClaimResult(const Context&, const json&)>;

@@ -15,7 +15,7 @@
 //   temperature_entropy   {alphas}                                entropy falls as alpha grows
 //   max_entropy           {trials, seed}                          softmax has the largest entropy
 //   propagation_clusters  {steps, radius, at_most | at_least}     clusters left after the steps
-//   sensitivity           {alphas: [low, high], epsilon, trials, seed}  |dY|/|dX| grows with alpha
+//   sensitivity           {alphas: [...], epsilon, trials, seed}  |dY|/|dX| finite, larger at the last alpha
 //   classification        {data: {...}, score, alpha, labels_per_class, draws, gain_at_least | gain_at_most}
 //   sentiment             {form, positive: above|below, negative: above|below, threshold}
 //   heads_differ          {sentence}  the two heads put their largest weight on different words

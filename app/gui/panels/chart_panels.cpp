@@ -36,14 +36,18 @@ void draw_invariance_chart(UiContext& ctx) {
   options.log_x = true;
   options.log_y = true;
   options.log_floor = ctx.result->use_double ? 1e-17 : 1e-9;
+  // A fixed range: rounding noise near the floor must not be zoomed into a trend.
+  options.y_range = std::make_pair(options.log_floor, 1.0);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   widgets::Plot("invariance", ImVec2(avail.x, std::max(120.0f, avail.y - ImGui::GetTextLineHeightWithSpacing() * 2.2f)),
                 series, options);
-  ImGui::TextWrapped("%s; values at or below %.0e drawn at the floor. s = alpha * (score + M).",
-                     ctx.result->use_double ? "float64" : "float32", options.log_floor);
+  ImGui::TextWrapped("%s; exact zeros and values below %.0e are drawn at %.0e. s = alpha * (score + M).",
+                     ctx.result->use_double ? "float64" : "float32", options.log_floor, options.log_floor);
   if (chart.rows < chart.total_rows) {
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextDisabled("first %ld of %ld queries (the chart recomputes every method at every M)",
                         static_cast<long>(chart.rows), static_cast<long>(chart.total_rows));
+    ImGui::PopTextWrapPos();
   }
 }
 

@@ -180,6 +180,7 @@ void ExplorerUi::frame(const FrameStats& stats) {
                 images_,   canvas_,           study_,          messages_,     shell_,          scratch_,
                 stats,     lesson_,           lesson_.evaluation(), lesson_commands_};
   ctx.frame.frame_index = frame_index_;
+  ctx.hide_answers = lesson_step_has_question() && !state_.lesson.revealed;
 
   // Presentation mode: the large font (loaded by the shell as the second font) and high contrast.
   ImFont* large = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr;

@@ -18,11 +18,21 @@ constexpr const char* kModeNames[] = {"clean", "perturbed", "|difference|", "sig
 constexpr const char* kShortModeNames[] = {"clean", "perturbed", "|diff|", "signed diff"};
 
 
+// Places the next widget on the same line when `width` more pixels fit, else on a new line.
+void same_line_if_fits(float width) {
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
+}
+
+float checkbox_width(const char* label) {
+  return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
+}
+
 void view_controls(UiContext& ctx) {
   ViewSettings& v = ctx.state.view;
   ImGui::TextUnformatted("show:");
   for (int m = 0; m < 4; ++m) {
-    ImGui::SameLine();
+    same_line_if_fits(ImGui::CalcTextSize(kModeNames[m]).x + ImGui::GetStyle().FramePadding.x * 2);
     const bool all_this = v.mode == static_cast<HeatmapMode>(m) && v.modes.empty();
     if (all_this) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     if (ImGui::SmallButton(kModeNames[m])) {
@@ -31,16 +41,16 @@ void view_controls(UiContext& ctx) {
     }
     if (all_this) ImGui::PopStyleColor();
   }
-  ImGui::SameLine();
+  same_line_if_fits(checkbox_width("log"));
   ImGui::Checkbox("log", &v.log_scale);
-  ImGui::SameLine();
+  same_line_if_fits(checkbox_width("shared range"));
   ImGui::Checkbox("shared range", &v.shared_range);
-  ImGui::SameLine();
+  same_line_if_fits(checkbox_width("skip key 0"));
   ImGui::Checkbox("skip key 0", &v.exclude_first_key);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("leave key 0 (often an attention sink) out of the colour range");
-  ImGui::SameLine();
+  same_line_if_fits(90.0f + ImGui::CalcTextSize("weight colours").x);
   ImGui::SetNextItemWidth(90.0f);
-  if (ImGui::BeginCombo("colours", v.colormap.c_str())) {
+  if (ImGui::BeginCombo("weight colours", v.colormap.c_str())) {
     for (Colormap map : all_colormaps()) {
       if (map == Colormap::Diverging) continue;
       const std::string name(colormap_name(map));
@@ -111,8 +121,13 @@ void tooltip(const UiContext& ctx, const MethodResult& r, int i, int j) {
 
 // The verdict on this method's perturbation: on the title's line, or on its own line below when
 // the cell is narrow.
-void badge(const UiContext& ctx, const MethodResult& r, bool same_line) {
+void badge(const UiContext& ctx, const MethodResult& r, bool same_line, float right_edge) {
   if (ctx.result->weights_only) return;
+  if (ctx.hide_answers) {
+    if (same_line) ImGui::SameLine();
+    ImGui::TextDisabled("(answer hidden)");
+    return;
+  }
   if (!ctx.result->perturbed) {
     if (same_line) ImGui::SameLine();
     ImGui::TextDisabled("no perturbation");
@@ -129,8 +144,20 @@ void badge(const UiContext& ctx, const MethodResult& r, bool same_line) {
     ImGui::SetTooltip("max |perturbed - clean| = %.3g\n'unchanged' means at most %.0e, the rounding of %s", b.max_abs_diff,
                       b.tolerance, ctx.result->use_double ? "float64" : "float32");
   }
-  ImGui::SameLine();
-  ImGui::TextDisabled("max|dW| %.2g", b.max_abs_diff);
+  // A number cut off at the cell's edge would read as another number: show only whole texts, the
+  // longest that fits.
+  char full[96], short_text[48];
+  std::snprintf(short_text, sizeof short_text, "max|dW| %.2g", b.max_abs_diff);
+  const long undefined = static_cast<long>(r.deviation.undefined_rows);
+  std::snprintf(full, sizeof full, "%s, %ld undefined row%s", short_text, undefined, undefined == 1 ? "" : "s");
+  const float x = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x;
+  for (const char* text : {undefined > 0 ? full : short_text, short_text}) {
+    if (x + ImGui::CalcTextSize(text).x <= right_edge) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("%s", text);
+      break;
+    }
+  }
 }
 
 void axis_labels(const UiContext& ctx, ImVec2 p0, ImVec2 size) {
@@ -158,7 +185,7 @@ void axis_labels(const UiContext& ctx, ImVec2 p0, ImVec2 size) {
   draw->PushClipRect(ImVec2(p0.x - 200.0f, p0.y), ImVec2(p0.x, p0.y + size.y), true);
   for (attn::Index i = 0; i < n; i += stride_q) {
     const float y = p0.y + (static_cast<float>(i) + 0.5f) * cell_h - v.pan[1] * size.y * v.zoom;
-    if (y < p0.y || y > p0.y + size.y) continue;
+    if (y - line * 0.5f < p0.y || y + line * 0.5f > p0.y + size.y + line * 0.5f) continue;
     const std::string text =
         static_cast<std::size_t>(i) < data.query_labels.size() ? data.query_labels[static_cast<std::size_t>(i)] : std::to_string(i);
     const float w = ImGui::CalcTextSize(text.c_str()).x;
@@ -190,7 +217,8 @@ void draw_heatmap_grid(UiContext& ctx) {
   std::vector<const HeatmapImage*> same_kind[4];
   for (std::size_t k = 0; k < count; ++k) {
     if (!result.methods[k].error.empty()) continue;
-    modes[k] = result.weights_only ? HeatmapMode::Clean : heatmap_mode(v, k);
+    // Before a lesson's answer only the clean weights are shown: differences would give it away.
+    modes[k] = (result.weights_only || ctx.hide_answers) ? HeatmapMode::Clean : heatmap_mode(v, k);
     images[k] = &ctx.images.get(ctx.result, k, modes[k]);
     same_kind[0].push_back(&ctx.images.get(ctx.result, k, HeatmapMode::Clean));
     if (modes[k] == HeatmapMode::AbsDifference || modes[k] == HeatmapMode::SignedDifference) {
@@ -259,6 +287,8 @@ void draw_heatmap_grid(UiContext& ctx) {
   image_h = std::max(image_h, 16.0f);
 
   bool any_undefined = false;
+  bool any_log = false;
+  float content_bottom = 0.0f;
   const ImVec2 grid_origin = ImGui::GetCursorScreenPos();
   for (std::size_t k = 0; k < count; ++k) {
     const MethodResult& r = result.methods[k];
@@ -283,7 +313,7 @@ void draw_heatmap_grid(UiContext& ctx) {
       ImGui::PopID();
       continue;
     }
-    badge(ctx, r, !two_line_header);
+    badge(ctx, r, !two_line_header, cell_origin.x + cell_w - 8.0f);
     ImGui::PopClipRect();
     const HeatmapImage& image = *images[k];
     const ColourRange& range = ranges[k];
@@ -330,7 +360,7 @@ void draw_heatmap_grid(UiContext& ctx) {
     }
     if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) ctx.scratch.dragging_heatmap = false;
     // Marker of the selected row.
-    if (v.selected_method == static_cast<int>(k)) {
+    if (v.selected_method == static_cast<int>(k) && !ctx.lesson.active()) {
       const float y = p0.y + ((static_cast<float>(v.selected_row) + 0.5f) / static_cast<float>(result.queries) - v.pan[1]) *
                                  v.zoom * image_h;
       if (y >= p0.y && y <= p0.y + image_h) {
@@ -339,13 +369,38 @@ void draw_heatmap_grid(UiContext& ctx) {
       }
     }
     axis_labels(ctx, p0, ImVec2(image_w, image_h));
+    // A heatmap of one colour says why, so it never passes for a broken panel.
+    const char* overlay = nullptr;
+    char floor_text[96];
+    const bool difference = modes[k] == HeatmapMode::AbsDifference || modes[k] == HeatmapMode::SignedDifference;
+    if (image.stats.undefined_rows == image.values->rows()) {
+      overlay = "every row\nundefined";
+    } else if (difference && image.stats.max_abs == 0.0f) {
+      // The display is float32: a float64 change below its resolution shows as exactly 0.
+      std::snprintf(floor_text, sizeof floor_text, "no change\nmax |dW| %.2g", r.deviation.max_abs_diff);
+      overlay = floor_text;
+    } else if (range.all_zero || image.stats.max_all == 0.0f) {
+      overlay = "all values\nare 0";
+    } else if (range.log && image.stats.max_all < range.lo) {
+      std::snprintf(floor_text, sizeof floor_text, "all below the\ncolour floor\n(max %.2g < %.2g)",
+                    static_cast<double>(image.stats.max_all), static_cast<double>(range.lo));
+      overlay = floor_text;
+    } else if (!range.log && range.lo >= 0.0f && image.stats.max_all < range.hi * 1e-3f) {
+      std::snprintf(floor_text, sizeof floor_text, "all below 1/1000\nof the scale\n(max %.2g)",
+                    static_cast<double>(image.stats.max_all));
+      overlay = floor_text;
+    }
+    if (overlay) {
+      const ImVec2 size = ImGui::CalcTextSize(overlay);
+      const ImVec2 c(p0.x + image_w * 0.5f, p0.y + image_h * 0.5f);
+      ImDrawList* list = ImGui::GetWindowDrawList();
+      list->AddRectFilled(ImVec2(c.x - size.x * 0.5f - 4, c.y - size.y * 0.5f - 3), ImVec2(c.x + size.x * 0.5f + 4, c.y + size.y * 0.5f + 3),
+                          IM_COL32(0, 0, 0, 200));
+      list->AddText(ImVec2(c.x - size.x * 0.5f, c.y - size.y * 0.5f), IM_COL32(235, 235, 235, 255), overlay);
+    }
     if (!shared_bar) {
       ImGui::SetCursorScreenPos(ImVec2(p0.x + image_w + 12.0f, p0.y));
       widgets::ColourBar("bar", ImVec2(bar_width - 12.0f, image_h), range);
-    }
-    if (range.all_zero && !shared_bar) {
-      ImGui::SetCursorScreenPos(ImVec2(p0.x + image_w + 12.0f, p0.y + image_h * 0.5f));
-      ImGui::TextDisabled("all 0");
     }
     ImGui::SetCursorScreenPos(ImVec2(p0.x, p0.y + image_h + 3.0f));
     if (result.weights_only) {
@@ -366,6 +421,8 @@ void draw_heatmap_grid(UiContext& ctx) {
       }
     }
     ImGui::EndGroup();
+    content_bottom = std::max(content_bottom, ImGui::GetItemRectMax().y);
+    any_log = any_log || range.log;
     ImGui::PopID();
   }
   if (shared_bar) {
@@ -373,7 +430,10 @@ void draw_heatmap_grid(UiContext& ctx) {
     widgets::ColourBar("shared bar", ImVec2(shared_bar_width - 8.0f, std::min(cell_h * static_cast<float>(rows) - line * 3.0f, 420.0f)),
                        ranges[static_cast<std::size_t>(first)]);
   }
-  ImGui::SetCursorScreenPos(ImVec2(grid_origin.x, grid_origin.y + cell_h * static_cast<float>(rows)));
+  ImGui::SetCursorScreenPos(ImVec2(grid_origin.x, std::max(content_bottom + 4.0f, grid_origin.y)));
+  if (any_log) {
+    ImGui::TextDisabled("log scale: exact zeros (masked keys included) and values below the floor take the darkest colour");
+  }
   if (any_undefined) {
     const ImVec2 p = ImGui::GetCursorScreenPos();
     ImDrawList* draw = ImGui::GetWindowDrawList();

@@ -70,7 +70,9 @@ void draw_lesson_panel(UiContext& ctx) {
   const int count = ctx.lesson.step_count();
   const int index = std::clamp(ctx.state.lesson.step, 0, count - 1);
   const LessonStep& step = lesson.steps[static_cast<std::size_t>(index)];
-  ImGui::TextDisabled("%s", lesson.title.c_str());
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", lesson.title.c_str());
+  ImGui::PopStyleColor();
   ImGui::TextDisabled("step %d of %d", index + 1, count);
   heading(step.title.c_str());
   ImGui::Spacing();
@@ -100,7 +102,13 @@ void draw_lesson_panel(UiContext& ctx) {
   if (ImGui::Button("restart")) ctx.lesson_commands.restart = true;
   ImGui::SameLine();
   const bool reveal = !step.question.empty() && !ctx.state.lesson.revealed;
-  if (ImGui::Button(reveal ? "show the answer >" : "next >")) ctx.lesson_commands.next = true;
+  if (reveal) {
+    if (ImGui::Button("show the answer >")) ctx.lesson_commands.next = true;
+  } else if (index + 1 < count) {
+    if (ImGui::Button("next >")) ctx.lesson_commands.next = true;
+  } else {
+    ImGui::TextDisabled("(last step)");
+  }
   record_layout(ctx, "lesson_next");
   ImGui::TextDisabled("arrow keys step, F full screen, P presentation");
 }

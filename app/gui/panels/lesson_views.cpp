@@ -21,6 +21,11 @@ void waiting(const UiContext& ctx) {
 }
 
 void explorer_view(UiContext& ctx) {
+  if (ctx.hide_answers) {
+    ImGui::TextDisabled("The clean weights; the changes and the charts appear with the answer.");
+    draw_heatmap_grid(ctx);
+    return;
+  }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   // Little room for everything (large type on a small screen): one thing at a time, in tabs.
   if (ctx.state.view.show_charts && avail.y < 40.0f * ImGui::GetTextLineHeight()) {
@@ -43,6 +48,10 @@ void explorer_view(UiContext& ctx) {
 }
 
 void figure_view(UiContext& ctx) {
+  if (ctx.hide_answers) {
+    ImGui::TextWrapped("The measured figure appears with the answer (right arrow).");
+    return;
+  }
   if (!ctx.evaluation || ctx.evaluation->figures.empty()) {
     waiting(ctx);
     return;
@@ -109,8 +118,13 @@ void propagation_view(UiContext& ctx) {
   const attn::MatD& start = p.path.front();
   const attn::MatD& now = p.path.back();
   const int steps = static_cast<int>(p.path.size()) - 1;
-  ImGui::Text("after %d step%s: %ld clusters (points closer than %.3g joined); score %s", steps, steps == 1 ? "" : "s",
-              static_cast<long>(p.clusters), p.radius, ctx.state.attention.score.c_str());
+  if (ctx.hide_answers) {
+    ImGui::Text("after %d step%s; score %s", steps, steps == 1 ? "" : "s", ctx.state.attention.score.c_str());
+  } else {
+    ImGui::Text("after %d step%s: %ld cluster%s (points closer than %.3g counted as one); score %s", steps,
+                steps == 1 ? "" : "s", static_cast<long>(p.clusters), p.clusters == 1 ? "" : "s", p.radius,
+                ctx.state.attention.score.c_str());
+  }
   double x0, x1, y0, y1;
   bounds_of({&start}, x0, x1, y0, y1);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -136,11 +150,21 @@ void propagation_view(UiContext& ctx) {
 
 void words_plane(UiContext& ctx, const std::vector<SentencePooling>& sentences, bool draggable_theta, bool two_heads) {
   LessonSettings& lesson = ctx.state.lesson;
-  std::vector<const attn::MatD*> sets;
-  for (const auto& s : sentences) sets.push_back(&s.vectors);
+  // The plane shows every word, every pooled vector and the theta arrows.
+  attn::MatD everything(0, 2);
+  auto add = [&](double x, double y) {
+    everything.conservativeResize(everything.rows() + 1, 2);
+    everything.row(everything.rows() - 1) << x, y;
+  };
+  for (const auto& s : sentences) {
+    for (attn::Index k = 0; k < s.vectors.rows(); ++k) add(s.vectors(k, 0), s.vectors(k, 1));
+    if (s.pooled.size() == 2 && s.defined) add(s.pooled(0), s.pooled(1));
+  }
+  if (draggable_theta) add(lesson.theta[0], lesson.theta[1]);
+  if (two_heads) add(lesson.theta2[0], lesson.theta2[1]);
   double x0, x1, y0, y1;
-  bounds_of(sets, x0, x1, y0, y1);
-  const double reach = std::max({std::abs(x0), std::abs(x1), std::abs(y0), std::abs(y1), 2.5});
+  bounds_of({&everything}, x0, x1, y0, y1);
+  const double reach = std::max({std::abs(x0), std::abs(x1), std::abs(y0), std::abs(y1), 2.5}) * 1.1;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::min(avail.x * 0.5f, avail.y);
   widgets::Plane plane("words", ImVec2(side, side), -reach, reach, -reach, reach);
@@ -161,11 +185,11 @@ void words_plane(UiContext& ctx, const std::vector<SentencePooling>& sentences, 
     if (s.pooled.size() != 2 || !s.defined) continue;
     const ImU32 colour = k == 0 ? widgets::kCleanColour : widgets::kPerturbedColour;
     plane.arrow(0, 0, s.pooled(0), s.pooled(1), colour, 3.0f);
-    plane.label(s.pooled(0), s.pooled(1), (s.name + " pooled").c_str(), colour);
+    plane.label(s.pooled(0), s.pooled(1), ("'" + s.name + "' pooled").c_str(), colour);
   }
   if (!draggable_theta) return;
   plane.arrow(0, 0, lesson.theta[0], lesson.theta[1], IM_COL32(255, 210, 80, 255), 2.5f);
-  plane.label(lesson.theta[0], lesson.theta[1], "theta (drag)", IM_COL32(255, 210, 80, 255));
+  plane.label(lesson.theta[0], lesson.theta[1], two_heads ? "theta 1 (drag)" : "theta (drag)", IM_COL32(255, 210, 80, 255));
   if (two_heads) {
     plane.arrow(0, 0, lesson.theta2[0], lesson.theta2[1], IM_COL32(200, 120, 255, 255), 2.5f);
     plane.label(lesson.theta2[0], lesson.theta2[1], "theta 2 (drag)", IM_COL32(200, 120, 255, 255));
@@ -205,16 +229,21 @@ void words_view(UiContext& ctx) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(k == 0 ? widgets::kCleanColour : widgets::kPerturbedColour), "%s",
                        sentence.c_str());
     if (std::isfinite(s.sentiment)) {
-      ImGui::Text("sentiment sigma(u . f) = %.3f  (%s)", s.sentiment, s.sentiment > 0.5 ? "positive" : "negative");
+      if (ctx.hide_answers) {
+        ImGui::TextDisabled("sentiment: shown with the answer");
+      } else {
+        ImGui::Text("sentiment sigma(u . f) = %.3f  (%s)", s.sentiment, s.sentiment > 0.5 ? "positive" : "negative");
+      }
     }
     if (attention && s.weights.size() > 0) {
       std::vector<double> w(s.weights.data(), s.weights.data() + s.weights.size());
       std::vector<double> w2(s.weights2.data(), s.weights2.data() + s.weights2.size());
-      std::vector<widgets::BarSeries> bars = {{"head 1", w, IM_COL32(255, 210, 80, 255)}};
-      if (!w2.empty()) bars.push_back({"head 2", w2, IM_COL32(200, 120, 255, 255)});
+      std::vector<widgets::BarSeries> bars = {{"head 1 (theta 1)", w, IM_COL32(255, 210, 80, 255)}};
+      if (!w2.empty()) bars.push_back({"head 2 (theta 2)", w2, IM_COL32(200, 120, 255, 255)});
       widgets::BarOptions options;
       options.labels = s.tokens;
-      options.title = "attention weights a_i";
+      options.y_max = 1.0;  // the same scale for both sentences
+      options.title = w2.empty() ? "attention weights a_i" : "attention weights: head 1 (yellow), head 2 (purple)";
       widgets::BarChart(("weights" + std::to_string(k)).c_str(), ImVec2(width, 130.0f), bars, options);
     }
     if (form == "qkv" && s.self_weights.size() > 0) {

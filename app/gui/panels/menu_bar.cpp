@@ -143,14 +143,20 @@ void draw_status_bar(UiContext& ctx) {
     return;
   }
   const auto& data = ctx.data;
-  if (data) {
-    ImGui::Text("n=%ld  m=%ld  d=%ld", static_cast<long>(data->query_count()), static_cast<long>(data->key_count()),
-                static_cast<long>(data->dimension()));
+  if (data && data->weights_only) {
+    ImGui::Text("%zu weight matri%s of %ld x %ld (loaded)", data->weight_stack.size(),
+                data->weight_stack.size() == 1 ? "x" : "ces", static_cast<long>(data->query_count()),
+                static_cast<long>(data->key_count()));
+  } else {
+    if (data) {
+      ImGui::Text("n=%ld  m=%ld  d=%ld", static_cast<long>(data->query_count()), static_cast<long>(data->key_count()),
+                  static_cast<long>(data->dimension()));
+      ImGui::SameLine();
+    }
+    ImGui::TextDisabled("|");
     ImGui::SameLine();
+    ImGui::Text("%zu methods", ctx.state.attention.methods.size());
   }
-  ImGui::TextDisabled("|");
-  ImGui::SameLine();
-  ImGui::Text("%zu methods", ctx.state.attention.methods.size());
   ImGui::SameLine();
   ImGui::TextDisabled("|");
   ImGui::SameLine();

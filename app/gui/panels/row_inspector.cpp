@@ -78,9 +78,10 @@ void draw_row_inspector(UiContext& ctx) {
     options.title = "F(s_ij) of the clean scores (w = F / sum F)";
     widgets::BarChart("f", ImVec2(width, height), f, options);
   }
-  std::vector<widgets::BarSeries> weights = {{"w clean", row.weights_clean, widgets::kCleanColour},
-                                             {"w perturbed", row.weights_perturbed, widgets::kPerturbedColour}};
-  options.title = "weights w_ij (clean, perturbed)";
+  // Loaded weight matrices have no perturbed version: one series only.
+  std::vector<widgets::BarSeries> weights = {{"w clean", row.weights_clean, widgets::kCleanColour}};
+  if (!r.weights_only) weights.push_back({"w perturbed", row.weights_perturbed, widgets::kPerturbedColour});
+  options.title = r.weights_only ? "weights w_ij (as loaded)" : "weights w_ij (clean, perturbed)";
   widgets::BarChart("weights", ImVec2(width, height), weights, options);
   summary_line("clean", row.summary_clean, row.status_clean);
   if (!r.weights_only) summary_line("perturbed", row.summary_perturbed, row.status_perturbed);
@@ -88,8 +89,8 @@ void draw_row_inspector(UiContext& ctx) {
   std::vector<double> clean_sums(m.column_sums_clean.data(), m.column_sums_clean.data() + m.column_sums_clean.size());
   std::vector<double> perturbed_sums(m.column_sums_perturbed.data(),
                                      m.column_sums_perturbed.data() + m.column_sums_perturbed.size());
-  std::vector<widgets::BarSeries> sums = {{"clean", clean_sums, widgets::kCleanColour},
-                                          {"perturbed", perturbed_sums, widgets::kPerturbedColour}};
+  std::vector<widgets::BarSeries> sums = {{"clean", clean_sums, widgets::kCleanColour}};
+  if (!r.weights_only) sums.push_back({"perturbed", perturbed_sums, widgets::kPerturbedColour});
   widgets::BarOptions sum_options;
   sum_options.labels = labels;
   sum_options.title = "column sums of W: attention each key receives";

@@ -100,6 +100,8 @@ struct UiContext {
   LessonSession& lesson;
   std::shared_ptr<const StepEvaluation> evaluation;  // of the current lesson step, may be null
   LessonCommands& lesson_commands;
+  // A lesson step asks a question whose answer is not shown yet: views hide their verdicts.
+  bool hide_answers = false;
 };
 
 // Records a widget's screen rectangle under `name` (call right after the widget).

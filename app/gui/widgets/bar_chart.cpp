@@ -27,6 +27,7 @@ int BarChart(const char* id, ImVec2 size, std::span<const BarSeries> series, con
       hi = std::max(hi, v);
     }
   }
+  if (options.y_max) hi = std::max(hi, *options.y_max);
   if (hi == lo) hi = lo + 1.0;
 
   const float left = ImGui::CalcTextSize("-0.000").x + line * 0.8f;

@@ -2,6 +2,7 @@
 // labels under the bars when they fit, NaN drawn as an "undefined" hatch, and a hover read-out.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ struct BarOptions {
   std::span<const std::string> labels;  // one per bar position; indices are shown when empty
   int highlight = -1;                   // position drawn with a marker (e.g. the query itself)
   std::vector<bool> masked;             // positions to draw dimmed (masked keys); may be empty
+  std::optional<double> y_max;          // fixed top of the scale (default: the data's)
 };
 
 // Returns the hovered bar position, or -1.

@@ -150,7 +150,9 @@ void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const
   float legend_width = 0.0f;
   for (const auto& e : entries) legend_width = std::max(legend_width, ImGui::CalcTextSize(e.label.c_str()).x);
   const float box_w = legend_width + line * 2.2f, box_h = static_cast<float>(entries.size()) * line + 6.0f;
-  const bool legend_inside = box_h < (p1.y - p0.y) * 0.5f && box_w < (p1.x - p0.x) * 0.55f;
+  // Legends never cover data: they go in a band above the plot (the box is kept for a legend of
+  // one entry, which fits in a corner that a single curve rarely reaches).
+  const bool legend_inside = entries.size() == 1 && box_h < (p1.y - p0.y) * 0.3f && box_w < (p1.x - p0.x) * 0.4f;
   std::vector<std::pair<ImVec2, std::size_t>> band;  // positions of the entries in the band
   if (!entries.empty() && !legend_inside) {
     float x = origin.x + 4.0f, y = p0.y;
