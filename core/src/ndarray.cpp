@@ -36,18 +36,4 @@ std::string NdArray::shape_text() const {
   return text + ")";
 }
 
-NdArray NdArray::from_stack(const std::vector<MatD>& stack, DType dtype) {
-  NdArray out;
-  out.dtype = dtype;
-  if (stack.empty()) return out;
-  out.shape = {static_cast<Index>(stack.size()), stack[0].rows(), stack[0].cols()};
-  for (const MatD& m : stack) {
-    if (m.rows() != stack[0].rows() || m.cols() != stack[0].cols()) {
-      throw std::logic_error("NdArray::from_stack needs matrices of one shape");
-    }
-    out.values.insert(out.values.end(), m.data(), m.data() + m.size());
-  }
-  return out;
-}
-
 }  // namespace attn

@@ -161,6 +161,25 @@ TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
   EXPECT_EQ(ui.state().attention.methods.size(), 2u);
   EXPECT_EQ(ui.report()["heatmaps"].size(), 2u);
 
+  // A scenario inside a lesson opens the lesson at its step; a plain scenario closes it again.
+  std::ofstream(dir / "in_lesson.json") << R"({"lesson": {"path": ")" << AX_TEST_LESSONS_DIR
+                                        << R"(/1_why_softmax.json", "step": 2}})";
+  ui.open_dropped_files({(dir / "in_lesson.json").string()});
+  ui.wait_for_results();
+  frames(10);
+  EXPECT_TRUE(ui.lesson_active());
+  EXPECT_EQ(ui.state().lesson.step, 2);
+  ui.lesson_next();
+  frames(3);
+  EXPECT_EQ(ui.state().lesson.step, 2);  // step 3 asks a question: the first press reveals the answer
+  EXPECT_TRUE(ui.state().lesson.revealed);
+  ui.lesson_next();
+  frames(3);
+  EXPECT_EQ(ui.state().lesson.step, 3);
+  ui.open_dropped_files({(dir / "good.json").string()});
+  frames(3);
+  EXPECT_FALSE(ui.lesson_active());
+
   // Large input: the UI keeps building frames while the engine works.
   s.data = DataSettings{};
   s.data.n = 1024;

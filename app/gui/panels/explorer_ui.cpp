@@ -39,22 +39,7 @@ void record_layout(UiContext& ctx, const std::string& name) {
   ctx.scratch.layout[name] = {a.x, a.y, b.x, b.y};
 }
 
-ExplorerUi::ExplorerUi(HeatmapCanvas& canvas, AppState initial) : canvas_(canvas), state_(std::move(initial)) {
-  scratch_.vectors_path = state_.data.vectors_path;
-  scratch_.keys_path = state_.data.keys_path;
-  scratch_.tokens_path = state_.data.tokens_path;
-  if (!state_.lesson.path.empty()) {
-    // A saved session or scenario inside a lesson: reopen it at the same step and settings.
-    try {
-      lesson_.open(state_.lesson.path);
-    } catch (const std::exception& e) {
-      messages_.error(e.what());
-      state_.lesson = LessonSettings{};
-    }
-  }
-  sync_data();
-  sync_compute();
-}
+ExplorerUi::ExplorerUi(HeatmapCanvas& canvas, AppState initial) : canvas_(canvas) { load_state(std::move(initial)); }
 
 void ExplorerUi::open_lesson(const std::string& path) {
   lesson_commands_.open = path;
@@ -109,6 +94,18 @@ void ExplorerUi::apply_lesson_commands() {
 
 void ExplorerUi::load_state(const AppState& state) {
   state_ = state;
+  // The state says which lesson is open (a saved session or scenario may be inside one).
+  if (state_.lesson.path.empty()) {
+    lesson_.close();
+  } else if (!lesson_.active() || lesson_.lesson().path != state_.lesson.path) {
+    try {
+      lesson_.open(state_.lesson.path);
+    } catch (const std::exception& e) {
+      messages_.error(e.what());
+      lesson_.close();
+      state_.lesson = LessonSettings{};
+    }
+  }
   scratch_.vectors_path = state_.data.vectors_path;
   scratch_.keys_path = state_.data.keys_path;
   scratch_.tokens_path = state_.data.tokens_path;
@@ -116,17 +113,21 @@ void ExplorerUi::load_state(const AppState& state) {
   sync_compute();
 }
 
+void ExplorerUi::open_scenario(const std::string& path) {
+  try {
+    load_state(load_scenario_file(path, AppState{}));
+    messages_.info("opened scenario " + path);
+  } catch (const std::exception& e) {
+    messages_.error(e.what());  // the current state stays
+  }
+}
+
 void ExplorerUi::open_dropped_files(const std::vector<std::string>& paths) {
   if (paths.empty()) return;
   const std::string& path = paths.front();
   const std::string ext = std::filesystem::path(path).extension().string();
   if (ext == ".json") {
-    try {
-      load_state(load_scenario_file(path, AppState{}));
-      messages_.info("opened scenario " + path);
-    } catch (const std::exception& e) {
-      messages_.error(e.what());
-    }
+    open_scenario(path);
     return;
   }
   state_.data.source = DataSource::File;
@@ -223,6 +224,7 @@ void ExplorerUi::frame(const FrameStats& stats) {
   if (presenting) ImGui::PopStyleColor(2);
   if (presenting && large) ImGui::PopFont();
 
+  if (scratch_.scenario_to_open) open_scenario(*std::exchange(scratch_.scenario_to_open, std::nullopt));
   // Edits made by this frame's panels start computing now rather than next frame.
   apply_lesson_commands();
   sync_data();

@@ -26,6 +26,8 @@ class ExplorerUi {
   Messages& messages() { return messages_; }
   ShellRequests& shell_requests() { return shell_; }
   void open_dropped_files(const std::vector<std::string>& paths);
+  // Loads a scenario file; on any error the current state stays and the error bar says why.
+  void open_scenario(const std::string& path);
   // Replaces the state (a scenario); a data error keeps the current data and is reported.
   void load_state(const AppState& state);
 

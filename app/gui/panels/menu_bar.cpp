@@ -14,14 +14,8 @@ namespace {
 void scenario_menu(UiContext& ctx) {
   ImGui::SetNextItemWidth(260.0f);
   ImGui::InputText("##scenario path", &ctx.scratch.scenario_path);
-  if (ImGui::MenuItem("Open scenario")) {
-    try {
-      ctx.state = load_scenario_file(ctx.scratch.scenario_path, AppState{});
-      ctx.messages.info("opened " + ctx.scratch.scenario_path);
-    } catch (const std::exception& e) {
-      ctx.messages.error(e.what());  // the current state stays
-    }
-  }
+  // Opened after this frame's panels, the same way as a dropped file (lessons included).
+  if (ImGui::MenuItem("Open scenario")) ctx.scratch.scenario_to_open = ctx.scratch.scenario_path;
   if (ImGui::MenuItem("Save scenario")) {
     try {
       save_scenario_file(ctx.scratch.scenario_path, ctx.state);

@@ -61,6 +61,7 @@ struct LessonCommands {
 // UI-only transient state: text being typed, hover state. Not part of the scenario.
 struct UiScratch {
   std::string scenario_path = "scenario.json";
+  std::optional<std::string> scenario_to_open;  // File > Open scenario, applied after the frame's panels
   std::string export_path = "weights.npy";
   std::string png_path = "heatmap.png";
   std::string window_png_path = "window.png";
@@ -75,7 +76,6 @@ struct UiScratch {
   bool dragging_heatmap = false;
   int dragging_point = -1;   // index of the 2-D point being dragged
   int source_choice = -1;    // data source radio (the file choice waits for a path)
-  int hovered_row = -1, hovered_key = -1;
 };
 
 struct FrameStats {

@@ -43,7 +43,6 @@ void GlHeatmapCanvas::upload(Slot& slot, const HeatmapImage& image) {
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
   slot.uploaded_version = image.version;
   slot.keep_alive.reset();
-  ++uploads_;
 }
 
 void GlHeatmapCanvas::resize(Slot& slot, int width, int height) {

@@ -20,7 +20,6 @@ class GlHeatmapCanvas final : public HeatmapCanvas {
   ImTextureID request(const HeatmapDraw& draw) override;
   void flush() override;
 
-  int uploads() const { return uploads_; }
 
  private:
   struct Slot {
@@ -39,7 +38,6 @@ class GlHeatmapCanvas final : public HeatmapCanvas {
   std::map<Colormap, gl::Texture> colormaps_;
   std::map<int, Slot> slots_;
   std::vector<HeatmapDraw> queued_;
-  int uploads_ = 0;
 };
 
 }  // namespace ax

@@ -59,6 +59,7 @@ void write_report(const std::string& path, const ax::ExplorerUi& ui, const ax::W
   report["frames"] = frame_summary(frame_ms);
   const auto g = window.geometry();
   report["window"] = {{"x", g[0]}, {"y", g[1]}, {"width", g[2]}, {"height", g[3]}};
+  report["renderer"] = window.renderer_description();
   const std::string text = report.dump(2) + "\n";
   attn::write_file_atomically(path, [&](std::ostream& out) { out << text; });
 }

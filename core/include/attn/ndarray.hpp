@@ -37,16 +37,6 @@ struct NdArray {
   // Rank 3: one matrix per leading index; rank 1 or 2: one matrix.
   std::vector<MatD> stack() const;
   std::string shape_text() const;  // "(3, 4)"
-
-  template <class T>
-  static NdArray from_matrix(const Mat<T>& m, DType dtype) {
-    NdArray out;
-    out.shape = {m.rows(), m.cols()};
-    out.values.assign(m.data(), m.data() + m.size());
-    out.dtype = dtype;
-    return out;
-  }
-  static NdArray from_stack(const std::vector<MatD>& stack, DType dtype);
 };
 
 }  // namespace attn
