@@ -8,7 +8,7 @@ AX_BUILD_DIR=${AX_BUILD_DIR:-$AX_ROOT/build}
 # Build and run the app and the command line.
 AX_BUILD_PACKAGES=(
   cmake g++ make pkg-config
-  libeigen3-dev libmuparser-dev nlohmann-json3-dev libcli11-dev
+  libeigen3-dev libmuparser-dev nlohmann-json3-dev libcli11-dev libzip-dev
   libimgui-dev libstb-dev libglfw3-dev python3-glad
   libgl1-mesa-dri libglx-mesa0 fonts-dejavu-core
   xvfb xauth

@@ -9,8 +9,10 @@
 namespace cli {
 
 void AttentionOptions::add_to(CLI::App& sub) {
-  sub.add_option("--input,-i", input, "Vectors X (queries), n x d, .npy or .csv")->required();
+  sub.add_option("--input,-i", input, "Vectors X (queries), n x d, .npy, .csv or ARCHIVE.npz:NAME")->required();
   sub.add_option("--keys,-k", keys, "Keys K, m x d (default: the input, i.e. self-attention)");
+  sub.add_option("--layer", selection.layer, "Use this layer (from 0) of [L, H, n, d] files");
+  sub.add_option("--head", selection.head, "Use this head (from 0) of [H, n, d] files, or of the chosen layer");
   sub.add_option("--score", score, "dot, scaled-dot, cosine or neg-sqdist")->capture_default_str();
   sub.add_option("--alpha,-a", alpha, "Inverse temperature: s = alpha * (score + shift)")->capture_default_str();
   sub.add_option("--mask", mask, "none or causal (key j > query i gets weight 0)")->capture_default_str();

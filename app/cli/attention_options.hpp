@@ -10,9 +10,17 @@
 
 namespace cli {
 
+// Which matrix of a stacked file to use: --layer picks one layer of a [L, H, n, d] file, --head
+// one head of a [H, n, d] file (or of the chosen layer). -1: keep the whole stack.
+struct StackSelection {
+  int layer = -1;
+  int head = -1;
+};
+
 struct AttentionOptions {
   std::string input;
   std::string keys;
+  StackSelection selection;
   std::string score = "scaled-dot";
   double alpha = 1.0;
   std::string mask = "none";

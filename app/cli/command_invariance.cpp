@@ -31,7 +31,7 @@ void run(const InvarianceOptions& o) {
   for (double s : o.shifts) {
     if (!std::isfinite(s)) throw attn::UsageError("--shifts: every shift must be a finite number");
   }
-  const attn::Vectors<T> vectors = load_vectors<T>(o.attention.input, o.attention.keys);
+  const attn::Vectors<T> vectors = load_vectors<T>(o.attention.input, o.attention.keys, o.attention.selection);
   const auto results = attn::invariance_sweep(vectors, o.attention.score_kind(), o.attention.alpha,
                                               o.attention.mask_kind(), methods, o.shifts);
 

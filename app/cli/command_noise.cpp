@@ -53,7 +53,7 @@ void run(const NoiseOptions& o) {
   } catch (const attn::UsageError& e) {
     throw attn::UsageError(std::string("--target: ") + e.what());
   }
-  const attn::Vectors<T> vectors = load_vectors<T>(o.attention.input, o.attention.keys);
+  const attn::Vectors<T> vectors = load_vectors<T>(o.attention.input, o.attention.keys, o.attention.selection);
 
   attn::NoiseStudyResult result;
   {

@@ -36,6 +36,14 @@ void warn_undefined(const std::vector<attn::Index>& rows, const std::vector<attn
             << " rows have undefined weights, written as NaN: rows " << list.str() << "\n";
 }
 
+// "layer 1, head 2: " for matrix k of a stack with leading axes `axes`; "" for a single matrix.
+std::string stack_place(const std::vector<attn::Index>& axes, std::size_t k) {
+  const auto flat = static_cast<attn::Index>(k);
+  if (axes.size() == 1) return "head " + std::to_string(flat) + ": ";
+  if (axes.size() == 2) return "layer " + std::to_string(flat / axes[1]) + ", head " + std::to_string(flat % axes[1]) + ": ";
+  return "";
+}
+
 template <class T>
 void run(const WeightsOptions& o) {
   o.attention.apply_thread_count();
@@ -55,14 +63,14 @@ void run(const WeightsOptions& o) {
   attn::Perturbation perturbation;
   perturbation.shift = o.shift;
 
-  const VectorStack stack = load_vector_stack(o.attention.input, o.attention.keys);
+  const VectorStack stack = load_vector_stack(o.attention.input, o.attention.keys, o.attention.selection);
   const std::size_t heads = stack.queries.size();
   std::vector<attn::MatD> values;
   if (!o.values.empty()) {
-    const attn::NdArray array = attn::read_array_file(o.values);
+    const attn::NdArray array = read_selected(o.values, o.attention.selection, false);
     values = array.stack();
     // One value matrix serves every head; a stack must have one matrix per head.
-    if (array.rank() == 3 && values.size() != heads) {
+    if (array.rank() >= 3 && values.size() != heads) {
       throw attn::InputError(o.values + ": " + std::to_string(values.size()) + " value matrices but " +
                              o.attention.input + " has " + std::to_string(heads) + " heads");
     }
@@ -75,7 +83,7 @@ void run(const WeightsOptions& o) {
     n = w.matrix.rows();
     m = w.matrix.cols();
     weight_data.insert(weight_data.end(), w.matrix.data(), w.matrix.data() + w.matrix.size());
-    warn_undefined(w.undefined_rows(), w.rows, n, stack.stacked ? "head " + std::to_string(h) + ": " : "");
+    warn_undefined(w.undefined_rows(), w.rows, n, stack_place(stack.stack_shape, h));
     if (!values.empty()) {
       const attn::MatD& v = values[values.size() == 1 ? 0 : h];
       if (v.rows() != m) {
@@ -87,10 +95,13 @@ void run(const WeightsOptions& o) {
       output_data.insert(output_data.end(), y.data(), y.data() + y.size());
     }
   }
-  // A stack in gives a stack out, even of one head, so scripts can index heads uniformly.
+  // A stack in gives a stack of the same leading axes out, even of one head, so scripts can index
+  // layers and heads uniformly.
   auto shape = [&](attn::Index cols) {
-    return stack.stacked ? std::vector<attn::Index>{static_cast<attn::Index>(heads), n, cols}
-                         : std::vector<attn::Index>{n, cols};
+    std::vector<attn::Index> out = stack.stack_shape;
+    out.push_back(n);
+    out.push_back(cols);
+    return out;
   };
   attn::write_array_file(o.out, weight_data.data(), shape(m));
   if (!o.outputs.empty()) attn::write_array_file(o.outputs, output_data.data(), shape(e));

@@ -5,23 +5,31 @@
 #include <string>
 #include <vector>
 
+#include "attention_options.hpp"
 #include "attn/attention.hpp"
+#include "attn/ndarray.hpp"
 
 namespace cli {
 
 struct VectorStack {
   std::vector<attn::MatD> queries;  // one n x d matrix per head
   std::vector<attn::MatD> keys;     // empty: self-attention; else one m x d per head
-  bool stacked = false;             // the input file is rank 3 (even with one head)
+  std::vector<attn::Index> stack_shape;  // leading axes of the input after selection: {}, {H} or {L, H}
 };
 
-// Rank 1 to 3 files; a rank-3 keys file must have as many heads as the queries. Throws
-// attn::InputError naming the file for every mismatch.
-VectorStack load_vector_stack(const std::string& input_path, const std::string& keys_path);
+// Reads an array file and applies --layer / --head where its rank allows: a file with fewer axes
+// is shared by every head (keys, values). Throws UsageError for a selection the input cannot take.
+attn::NdArray read_selected(const std::string& path, const StackSelection& selection, bool is_input);
 
-// A single set of vectors (rank 1 or 2 files only).
+// Rank 1 to 4 files; a stacked keys file must have the same leading axes as the queries. Throws
+// attn::InputError naming the file for every mismatch.
+VectorStack load_vector_stack(const std::string& input_path, const std::string& keys_path,
+                              const StackSelection& selection);
+
+// A single set of vectors: rank 1 or 2 files, or one matrix chosen with --layer / --head.
 template <class T>
-attn::Vectors<T> load_vectors(const std::string& input_path, const std::string& keys_path);
+attn::Vectors<T> load_vectors(const std::string& input_path, const std::string& keys_path,
+                              const StackSelection& selection);
 
 // Head h of a stack as engine vectors, in precision T. Values beyond float range are refused
 // (use --double) instead of silently becoming infinite.

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "attn/errors.hpp"
+
 namespace attn {
 
 Index NdArray::size() const {
@@ -17,12 +19,28 @@ MatD NdArray::matrix() const {
 }
 
 std::vector<MatD> NdArray::stack() const {
-  if (rank() != 3) return {matrix()};
+  if (rank() < 3) return {matrix()};
+  const Index rows = shape[shape.size() - 2];
+  const Index cols = shape.back();
+  const Index count = size() / (rows * cols);
   std::vector<MatD> out;
-  const Index slice = shape[1] * shape[2];
-  for (Index h = 0; h < shape[0]; ++h) {
-    out.emplace_back(Eigen::Map<const MatD>(values.data() + h * slice, shape[1], shape[2]));
+  for (Index k = 0; k < count; ++k) {
+    out.emplace_back(Eigen::Map<const MatD>(values.data() + k * rows * cols, rows, cols));
   }
+  return out;
+}
+
+NdArray NdArray::slice(Index index, const std::string& source, const std::string& what) const {
+  if (rank() < 2) throw InputError(source + ": a vector of shape " + shape_text() + " has no " + what + "s");
+  if (index < 0 || index >= shape[0]) {
+    throw InputError(source + ": " + what + " " + std::to_string(index) + " does not exist (shape " + shape_text() +
+                     " has " + std::to_string(shape[0]) + ", numbered from 0)");
+  }
+  NdArray out;
+  out.dtype = dtype;
+  out.shape.assign(shape.begin() + 1, shape.end());
+  const Index part = size() / shape[0];
+  out.values.assign(values.begin() + index * part, values.begin() + (index + 1) * part);
   return out;
 }
 

@@ -321,6 +321,49 @@ class WeightsTests(CliTestCase):
         for h in range(2):
             np.testing.assert_allclose(y[h], w[h] @ v[h], atol=1e-12)
 
+    def test_4d_input_gives_4d_weight_stack(self):
+        x = self.rng.standard_normal((2, 3, 5, 4))
+        out = self.path("w.npy")
+        self.ok("weights", "--input", self.save("layers.npy", x), "--out", out, "--double")
+        w = np.load(out)
+        self.assertEqual(w.shape, (2, 3, 5, 5))
+        for layer in range(2):
+            for h in range(3):
+                np.testing.assert_allclose(w[layer, h], softmax_rows(x[layer, h] @ x[layer, h].T / 2.0), atol=1e-12)
+
+    def test_npz_members_and_layer_head_selection(self):
+        q = self.rng.standard_normal((2, 3, 5, 4))
+        k = self.rng.standard_normal((2, 3, 6, 4))
+        v = self.rng.standard_normal((2, 3, 6, 2))
+        run = self.path("run.npz")
+        np.savez_compressed(run, q=q, k=k, v=v, tokens=np.array(list("abcde")))
+        out, yout = self.path("w.npy"), self.path("y.npy")
+        self.ok("weights", "-i", run + ":q", "-k", run + ":k", "--values", run + ":v", "--outputs", yout,
+                "--layer", 1, "--head", 2, "--mask", "causal", "-o", out, "--double")
+        w = np.load(out)
+        s = q[1, 2] @ k[1, 2].T / 2.0
+        s[np.triu_indices(5, 1, 6)] = -np.inf
+        np.testing.assert_allclose(w, softmax_rows(s), atol=1e-12)
+        np.testing.assert_allclose(np.load(yout), w @ v[1, 2], atol=1e-12)
+        # --layer alone keeps that layer's heads as a 3-D stack.
+        self.ok("weights", "-i", run + ":q", "-k", run + ":k", "--layer", 0, "-o", out, "--double")
+        self.assertEqual(np.load(out).shape, (3, 5, 6))
+        np.testing.assert_allclose(np.load(out)[1], softmax_rows(q[0, 1] @ k[0, 1].T / 2.0), atol=1e-12)
+        # Single-matrix commands take a selected head.
+        self.ok("invariance", "-i", run + ":q", "-k", run + ":k", "--layer", 1, "--head", 0, "--methods", "exp",
+                "--shifts", "1")
+
+    def test_npz_selection_errors(self):
+        run = self.path("run.npz")
+        np.savez(run, q=self.rng.standard_normal((2, 3, 5, 4)), flat=self.rng.standard_normal((5, 4)))
+        out = self.path("w.npy")
+        self.fails(USAGE, "weights", "-i", run + ":q", "--head", 1, "-o", out, contains=["--layer too"])
+        self.fails(IO, "weights", "-i", run + ":q", "--layer", 2, "-o", out, contains=["layer 2 does not exist"])
+        self.fails(USAGE, "weights", "-i", run + ":flat", "--layer", 0, "-o", out, contains=["not [layers, heads"])
+        self.fails(IO, "weights", "-i", run + ":nope", "-o", out, names=[run], contains=["no array named 'nope'"])
+        self.fails(IO, "weights", "-i", run, "-o", out, names=[run], contains=[run + ":NAME", "flat"])
+        self.fails(IO, "noise", "-i", run + ":q", "--methods", "exp", contains=["--layer and --head"])
+
     def test_shift_and_methods(self):
         xp, x = self.sample_input(5, 3)
         a, b = self.path("a.npy"), self.path("b.npy")
@@ -674,8 +717,8 @@ class BadInputTests(CliTestCase):
         np.save(p, np.array([[1.0, None]], dtype=object), allow_pickle=True)
         self.weights_fails(IO, p)
 
-    def test_rank_outside_1_to_3(self):
-        p = self.save("four_d.npy", self.rng.standard_normal((2, 2, 3, 2)))
+    def test_rank_outside_1_to_4(self):
+        p = self.save("five_d.npy", self.rng.standard_normal((2, 2, 2, 3, 2)))
         self.weights_fails(IO, p)
         p = self.save("scalar.npy", np.float64(3.0))
         self.weights_fails(IO, p)

@@ -109,7 +109,7 @@ TEST_F(IoTest, NpyErrorsNameTheFileAndTheProblem) {
   write_bytes("extra.npy", npy_bytes(ok_dict, raw(std::vector<double>{1, 2, 3, 4, 5})));
   write_bytes("int.npy", npy_bytes("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", raw(std::vector<long>{1, 2})));
   write_bytes("complex.npy", npy_bytes("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", std::string(16, '\0')));
-  write_bytes("rank4.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 1, 1), }", raw(std::vector<double>{1})));
+  write_bytes("rank5.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 1, 1, 1), }", raw(std::vector<double>{1})));
   write_bytes("empty.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 3), }", ""));
   write_bytes("huge.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 100000), }", ""));
   write_bytes("nan.npy", npy_bytes(ok_dict, raw(std::vector<double>{1, 2, std::nan(""), 4})));
@@ -122,7 +122,7 @@ TEST_F(IoTest, NpyErrorsNameTheFileAndTheProblem) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"truncated.npy", "truncated"},      {"extra.npy", "unexpected bytes"},
       {"int.npy", "integer"},              {"complex.npy", "complex"},
-      {"rank4.npy", "4 dimensions"},       {"empty.npy", "empty array"},
+      {"rank5.npy", "5 dimensions"},       {"empty.npy", "empty array"},
       {"huge.npy", "too large"},           {"nan.npy", "element [1, 0] is NaN"},
       {"inf.npy", "element [0, 1] is -Inf"}, {"garbage.npy", "malformed NPY header"},
       {"magic.npy", "not an NPY file"},    {"short.npy", "not an NPY file"},
