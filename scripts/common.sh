@@ -13,9 +13,10 @@ AX_BUILD_PACKAGES=(
   libgl1-mesa-dri libglx-mesa0 fonts-dejavu-core
   xvfb xauth
 )
-# Tests and benchmarks: GoogleTest, Google Benchmark, NumPy for the oracle, X tools for GUI tests.
+# Tests and benchmarks: GoogleTest, Google Benchmark, NumPy for the oracle, X tools for GUI tests,
+# PyTorch for tools/export_attention.py's test (and bench/compare_torch.py).
 AX_TEST_PACKAGES=(
-  libgtest-dev libbenchmark-dev python3 python3-numpy
+  libgtest-dev libbenchmark-dev python3 python3-numpy python3-torch
   xdotool
 )
 

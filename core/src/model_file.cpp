@@ -11,7 +11,7 @@
 namespace attn {
 namespace {
 
-const char* const kKnownNames[] = {"q", "k", "v", "weights", "tokens", "layer_names"};
+const char* const kKnownNames[] = {"q", "k", "v", "weights", "tokens", "layer_names", "mask"};
 
 std::vector<Index> leading_axes(const NdArray& a) {
   return std::vector<Index>(a.shape.begin(), a.shape.end() - 2);
@@ -69,7 +69,7 @@ ModelFile read_model_file(const std::string& path) {
   if (!model.unknown.empty()) {
     std::string list;
     for (const std::string& name : model.unknown) list += (list.empty() ? "" : ", ") + detail::printable(name);
-    model.notices.push_back(path + ": ignored arrays " + list + " (used: q, k, v, weights, tokens, layer_names)");
+    model.notices.push_back(path + ": ignored arrays " + list + " (used: q, k, v, weights, tokens, layer_names, mask)");
   }
   const auto numeric = [&](const char* name, NonFinite policy) -> std::optional<NdArray> {
     if (!archive.contains(name)) return std::nullopt;
@@ -86,6 +86,13 @@ ModelFile read_model_file(const std::string& path) {
   model.weights = numeric("weights", NonFinite::AllowNaN);
   if (archive.contains("tokens")) model.tokens = archive.strings("tokens");
   if (archive.contains("layer_names")) model.layer_names = archive.strings("layer_names");
+  if (archive.contains("mask")) {
+    const std::vector<std::string> mask = archive.strings("mask");
+    if (mask.size() != 1 || (mask[0] != "none" && mask[0] != "causal" && mask[0] != "other")) {
+      throw InputError(path + ": 'mask' must be one of 'none', 'causal' or 'other'");
+    }
+    model.mask = mask[0];
+  }
   if (!model.queries && !model.weights) {
     throw InputError(path + ": holds neither 'weights' nor 'q' (a model archive needs at least one)");
   }

@@ -82,7 +82,7 @@ def main(out):
     k = pattern((2, 3, 6, 4), "<f4") * 0.5
     w = np.full((2, 3, 5, 6), 1.0 / 6, dtype="<f4")
     np.savez(out / "model.npz", q=q, k=k, v=k, weights=w, tokens=np.array(["a", "b", "c", "d", "e"]),
-             layer_names=np.array(["enc.0", "enc.1"]), input_ids=np.arange(5))
+             layer_names=np.array(["enc.0", "enc.1"]), mask=np.array(["causal"]), input_ids=np.arange(5))
     np.savez(out / "model_mismatch.npz", q=q, weights=np.zeros((2, 2, 5, 5)))
     np.savez(out / "model_bad_tokens.npz", weights=w, tokens=np.array(["a", "b"]))
 

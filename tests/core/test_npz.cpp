@@ -118,6 +118,7 @@ TEST_F(NpzTest, ModelFileChecksShapesAndListsUnknownNames) {
   EXPECT_EQ(model.heads(), 3);
   ASSERT_TRUE(model.queries && model.keys && model.values && model.weights);
   EXPECT_EQ(model.tokens.size(), 5u);
+  EXPECT_EQ(model.mask, "causal");
   EXPECT_EQ(model.unknown, std::vector<std::string>{"input_ids"});
   ASSERT_EQ(model.notices.size(), 1u);
   EXPECT_NE(model.notices[0].find("ignored arrays input_ids"), std::string::npos);

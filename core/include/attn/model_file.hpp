@@ -1,6 +1,6 @@
 // One exported model run (tools/export_attention.py, or numpy.savez by hand): an NPZ archive with
-// per-layer, per-head queries `q`, keys `k`, values `v`, the model's own `weights`, `tokens` and
-// `layer_names`. Every numeric array has the same leading axes: none, [H] or [L, H].
+// per-layer, per-head queries `q`, keys `k`, values `v`, the model's own `weights`, `tokens`,
+// `layer_names` and `mask` ('none', 'causal' or 'other': the mask the model applied). Every numeric array has the same leading axes: none, [H] or [L, H].
 #pragma once
 
 #include <optional>
@@ -20,6 +20,7 @@ struct ModelFile {
   std::optional<NdArray> weights;      // weights: [..., n, m]; NaN rows are undefined rows
   std::vector<std::string> tokens;     // n labels (or n + m: queries' then keys')
   std::vector<std::string> layer_names;  // one per layer, when given
+  std::string mask = "none";           // none, causal, or other (a mask the engine cannot apply)
   std::vector<std::string> unknown;    // names in the archive this program does not use
   std::vector<std::string> notices;    // sentences for the user (unknown names, keys = queries)
 
