@@ -85,19 +85,56 @@ std::vector<MatD> propagate(const MatD& x, const AttentionSpec& spec, int steps)
   return out;
 }
 
-Index count_clusters(const MatD& x, double radius) {
+std::vector<Index> cluster_labels(const MatD& x, double radius) {
   detail::require_finite_points(x, "cluster count");
   detail::require_non_negative(radius, "the cluster radius");
   const Index n = x.rows();
   const double radius_sq = radius * radius;
   DisjointSets groups(n);
-  Index count = n;
   for (Index i = 0; i < n; ++i) {
     for (Index j = i + 1; j < n; ++j) {
-      if ((x.row(i) - x.row(j)).squaredNorm() < radius_sq && groups.join(i, j)) --count;
+      if ((x.row(i) - x.row(j)).squaredNorm() < radius_sq) groups.join(i, j);
     }
   }
-  return count;
+  // Roots are the smallest member (join keeps the smaller root), so numbering roots in index
+  // order numbers groups in order of first member.
+  std::vector<Index> label(static_cast<std::size_t>(n), -1);
+  Index next = 0;
+  for (Index i = 0; i < n; ++i) {
+    auto& root_label = label[static_cast<std::size_t>(groups.find(i))];
+    if (root_label < 0) root_label = next++;
+    label[static_cast<std::size_t>(i)] = root_label;
+  }
+  return label;
+}
+
+Index count_clusters(const MatD& x, double radius) {
+  const std::vector<Index> labels = cluster_labels(x, radius);
+  return labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end()) + 1;
+}
+
+std::vector<Survivor> survivors(const MatD& start, const MatD& end, double radius) {
+  detail::require_finite_points(start, "survivors");
+  if (start.rows() != end.rows() || start.cols() != end.cols()) {
+    throw InputError("survivors: the start and end points differ in shape");
+  }
+  const std::vector<Index> labels = cluster_labels(end, radius);
+  const Index count = labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end()) + 1;
+  std::vector<Survivor> out(static_cast<std::size_t>(count));
+  for (auto& s : out) s.position = Vec<double>::Zero(end.cols());
+  for (Index i = 0; i < end.rows(); ++i) {
+    auto& s = out[static_cast<std::size_t>(labels[static_cast<std::size_t>(i)])];
+    s.position += end.row(i).transpose();
+    ++s.members;
+  }
+  const Vec<double> norms = start.rowwise().norm();
+  for (auto& s : out) {
+    s.position /= static_cast<double>(s.members);
+    (start.rowwise() - s.position.transpose()).rowwise().squaredNorm().minCoeff(&s.nearest_start);
+    s.distance = (start.row(s.nearest_start).transpose() - s.position).norm();
+    s.norm_rank = 1 + (norms.array() > norms(s.nearest_start)).count();
+  }
+  return out;
 }
 
 double sensitivity(const MatD& x, const AttentionSpec& spec, double epsilon, int trials, std::uint64_t seed) {

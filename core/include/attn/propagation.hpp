@@ -27,6 +27,21 @@ std::vector<MatD> propagate(const MatD& x, const AttentionSpec& spec, int steps)
 // Number of groups of points when points closer than `radius` (Euclidean, strictly) are joined
 // (single linkage: a chain of close pairs is one group). O(n^2 d).
 Index count_clusters(const MatD& x, double radius);
+// The group of each point under the same rule, numbered 0, 1, ... in order of first member.
+std::vector<Index> cluster_labels(const MatD& x, double radius);
+
+// Where the clusters of `end` sit relative to the starting points `start` (same rows): with dot
+// scores each point is pulled towards the largest-norm point that matches its direction, so the
+// survivors sit on extreme points of the data; with the Gaussian kernel they sit where points
+// were dense. One entry per cluster of `end`, in label order.
+struct Survivor {
+  Vec<double> position;        // mean of the cluster's points in `end`
+  Index members = 0;
+  Index nearest_start = 0;     // the starting point nearest to `position`
+  Index norm_rank = 0;         // its rank by norm among the starting points (1 = largest)
+  double distance = 0.0;       // |position - start[nearest_start]|
+};
+std::vector<Survivor> survivors(const MatD& start, const MatD& end, double radius);
 
 // Empirical sensitivity: the median over `trials` random perturbations dX of size `epsilon`
 // (Frobenius norm; Gaussian direction) of |Y(X + dX) - Y(X)|_F / |dX|_F, with Y the one-step
