@@ -113,6 +113,28 @@ TEST(ComputeService, TheNewestRequestWins) {
   EXPECT_EQ(service.result()->generation, service.submitted_generation());
 }
 
+// An engine failure (here a matrix too large for it) is the service's error; the previous results
+// stay, and the service is idle, not computing for ever.
+TEST(ComputeService, AnEngineErrorIsReportedAndTheResultsStay) {
+  ComputeService service;
+  service.submit(request_for({"exp"}, 0.0));
+  service.wait_until_idle();
+  ASSERT_TRUE(service.result());
+  const auto previous = service.result();
+  auto huge = std::make_shared<LoadedData>();
+  huge->queries = attn::MatD::Constant(20000, 1, 0.3);  // 20000 x 20000 weights: over the engine's limit
+  ComputeRequest request = request_for({"exp"}, 0.0);
+  request.data = huge;
+  service.submit(request);
+  service.wait_until_idle();
+  EXPECT_FALSE(service.busy());
+  EXPECT_NE(service.error().find("too large"), std::string::npos) << service.error();
+  EXPECT_EQ(service.result(), previous);
+  service.submit(request_for({"relu"}, 0.0));
+  service.wait_until_idle();
+  EXPECT_TRUE(service.error().empty());
+}
+
 TEST(StudyService, RunsReportsProgressAndCancels) {
   StudyService study;
   ComputeRequest request = request_for({"exp", "relu"}, 0.0);

@@ -192,5 +192,37 @@ TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
   fs::remove_all(dir);
 }
 
+// A vectors file too large for any path is refused when it loads, with its shape and the limit,
+// in the message bar; the previous picture stays and nothing waits on a computation.
+TEST(PanelsHeadless, OversizedFileGivesAMessageNotComputingForEver) {
+  HeadlessImGui imgui;
+  NullHeatmapCanvas canvas;
+  ExplorerUi ui(canvas, AppState{});
+  const fs::path dir = fs::temp_directory_path() / "ax_headless_oversized";
+  fs::create_directories(dir);
+  ui.wait_for_results();
+  int frame = 0;
+  for (int k = 0; k < 5; ++k) run_frame(ui, frame++);
+  const int shown = ui.report()["results"]["queries"].get<int>();
+
+  const attn::Index n = 140000;  // beyond every path: a 140000 x 140000 weight matrix
+  const std::vector<float> x(static_cast<std::size_t>(n) * 2, 0.3f);  // rows do not sum to 1: vectors
+  const std::string big = (dir / "big.npy").string();
+  attn::write_npy(big, x.data(), {n, 2});
+  ui.open_dropped_files({big});
+  for (int k = 0; k < 3; ++k) run_frame(ui, frame++);
+  const nlohmann::json report = ui.report();
+  std::string message;
+  for (const auto& m : report["messages"]) {
+    if (m.get<std::string>().find("big.npy") != std::string::npos) message = m.get<std::string>();
+  }
+  ASSERT_FALSE(message.empty()) << "no message names the oversized file";
+  EXPECT_NE(message.find("(140000, 2)"), std::string::npos) << message;  // its shape
+  EXPECT_NE(message.find("at most"), std::string::npos) << message;      // the limit
+  EXPECT_FALSE(ui.results_busy()) << "a computation started for a file that was refused";
+  EXPECT_EQ(report["results"]["queries"].get<int>(), shown);  // the previous picture stays
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace ax

@@ -120,6 +120,10 @@ void compute_vectors(const ComputeRequest& request, ComputeResult& result, const
   const auto check = [&] {
     if (cb.cancel && cb.cancel->load()) throw attn::Cancelled();
   };
+  const auto progress = [&](double fraction, const char* stage) {
+    if (cb.progress) cb.progress(fraction, stage);
+  };
+  progress(0.0, "scores");
   const attn::Vectors<T> vectors = engine_vectors<T>(*request.data);
   const attn::ScoreKind score = attn::parse_score_kind(request.attention.score);
   const attn::Perturbation perturbation =
@@ -135,6 +139,7 @@ void compute_vectors(const ComputeRequest& request, ComputeResult& result, const
 
   for (std::size_t k = 0; k < parsed.size(); ++k) {
     check();
+    progress(0.1 + 0.9 * static_cast<double>(k) / static_cast<double>(parsed.size()), "weights");
     MethodResult& r = result.methods[k];
     if (!r.error.empty()) continue;
     const attn::AttentionSpec spec = make_attention_spec(request.attention, request.centre, parsed[k]);

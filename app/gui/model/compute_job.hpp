@@ -16,6 +16,8 @@ struct ComputeCallbacks {
   // Receive the main results as soon as they exist, then the slower invariance chart.
   std::function<void(std::shared_ptr<const ComputeResult>)> publish;
   std::function<void(std::shared_ptr<const InvarianceChart>)> publish_chart;
+  // How far the main results are, in [0, 1], with what is being done. May be null.
+  std::function<void(double fraction, const char* stage)> progress;
 };
 
 // Computes every result: weights first, then the invariance chart.

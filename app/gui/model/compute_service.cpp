@@ -6,12 +6,25 @@ namespace ax {
 
 ComputeService::ComputeService()
     : worker_([this](const ComputeRequest& request, std::uint64_t generation, const std::atomic<bool>& cancel) {
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          started_ = std::chrono::steady_clock::now();
+          fraction_ = 0.0;
+          stage_ = "starting";
+        }
         ComputeCallbacks callbacks;
         callbacks.cancel = &cancel;
+        callbacks.progress = [this](double fraction, const char* stage) {
+          std::lock_guard<std::mutex> lock(mutex_);
+          fraction_ = fraction;
+          stage_ = stage;
+        };
         callbacks.publish = [this](std::shared_ptr<const ComputeResult> r) {
           std::lock_guard<std::mutex> lock(mutex_);
           result_ = std::move(r);
           chart_.reset();
+          fraction_ = 1.0;
+          stage_ = "invariance chart";
         };
         callbacks.publish_chart = [this](std::shared_ptr<const InvarianceChart> c) {
           std::lock_guard<std::mutex> lock(mutex_);
@@ -23,6 +36,16 @@ ComputeService::ComputeService()
 std::shared_ptr<const ComputeResult> ComputeService::result() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return result_;
+}
+
+ComputeProgress ComputeService::progress() const {
+  ComputeProgress p;
+  p.running = worker_.busy();
+  std::lock_guard<std::mutex> lock(mutex_);
+  p.fraction = fraction_;
+  p.stage = stage_;
+  p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  return p;
 }
 
 std::shared_ptr<const InvarianceChart> ComputeService::chart() const {

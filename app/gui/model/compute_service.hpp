@@ -3,6 +3,7 @@
 // thread never waits for the engine.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -12,6 +13,14 @@
 #include "model/latest_only_worker.hpp"
 
 namespace ax {
+
+// What the running job has done so far, for a progress figure.
+struct ComputeProgress {
+  bool running = false;
+  double fraction = 0.0;  // of the main results, [0, 1]
+  double seconds = 0.0;   // since the job started
+  std::string stage;
+};
 
 class ComputeService {
  public:
@@ -26,6 +35,7 @@ class ComputeService {
   // The engine's message when the newest request failed (e.g. a matrix too large), else empty.
   std::string error() const { return worker_.error(); }
   bool busy() const { return worker_.busy(); }
+  ComputeProgress progress() const;
   std::uint64_t submitted_generation() const { return worker_.submitted(); }
 
   // Blocks until the newest request has been fully computed (automation and tests only).
@@ -35,6 +45,9 @@ class ComputeService {
   mutable std::mutex mutex_;
   std::shared_ptr<const ComputeResult> result_;
   std::shared_ptr<const InvarianceChart> chart_;
+  double fraction_ = 0.0;
+  std::string stage_;
+  std::chrono::steady_clock::time_point started_{};
   LatestOnlyWorker<ComputeRequest> worker_;  // last: its thread uses the members above
 };
 

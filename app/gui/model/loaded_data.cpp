@@ -8,6 +8,7 @@
 #include "attn/array_files.hpp"
 #include "attn/errors.hpp"
 #include "attn/generate.hpp"
+#include "model/compute_path.hpp"
 #include "state/scenario_file.hpp"
 
 namespace ax {
@@ -72,6 +73,7 @@ void load_file(LoadedData& data, const DataSettings& s) {
     if (!s.keys_path.empty()) {
       throw attn::InputError(s.vectors_path + ": holds weight matrices; a keys file makes no sense with them");
     }
+    check_weight_file_size(s.vectors_path, stack.front().rows(), stack.front().cols());
     data.weights_only = true;
     data.weight_stack = std::move(stack);
     data.description = s.vectors_path + ": " + std::to_string(data.weight_stack.size()) + " weight matrix(es) " +
@@ -98,6 +100,8 @@ void load_file(LoadedData& data, const DataSettings& s) {
     }
     data.description += " with keys " + s.keys_path + " " + keys.shape_text();
   }
+  // Refused now, with the shape and the limit, rather than failing in the engine later.
+  choose_compute_path(s.vectors_path + " " + array.shape_text(), data.query_count(), data.key_count());
 }
 
 }  // namespace
@@ -107,6 +111,7 @@ std::shared_ptr<const LoadedData> load_data(const DataSettings& s) {
   switch (s.source) {
     case DataSource::Generated: {
       const auto kind = attn::parse_dataset_kind(s.generator);
+      choose_compute_path("generated data n=" + std::to_string(s.n), s.n, s.n);
       attn::Dataset generated = attn::generate_dataset(kind, s.n, s.d, s.seed, s.clusters);
       data->queries = std::move(generated.points);
       if (kind == attn::DatasetKind::Clusters) data->groups = std::move(generated.labels);

@@ -1,6 +1,7 @@
 #include "panels/explorer_ui.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <utility>
 
@@ -148,6 +149,23 @@ void ExplorerUi::sync_data() {
   if (!error.empty()) messages_.error(error);
 }
 
+std::string computing_text(const UiContext& ctx) {
+  if (!ctx.compute_error.empty()) return "not computed: " + ctx.compute_error;
+  char text[96];
+  std::snprintf(text, sizeof text, "computing %s %.0f%% (%.1f s)", ctx.progress.stage.c_str(), ctx.progress.fraction * 100.0,
+                ctx.progress.seconds);
+  return text;
+}
+
+void ExplorerUi::report_compute_error() {
+  const std::string error = compute_.error();
+  const std::uint64_t generation = compute_.submitted_generation();
+  if (error.empty() || (error == reported_error_ && generation == reported_generation_)) return;
+  reported_error_ = error;
+  reported_generation_ = generation;
+  messages_.error(error);  // the previous results stay on screen
+}
+
 void ExplorerUi::sync_compute() {
   const std::string key = compute_key(state_, data_.data().get());
   if (key == submitted_key_) return;
@@ -176,10 +194,12 @@ void ExplorerUi::frame(const FrameStats& stats) {
   sync_data();
   sync_compute();
   lesson_.sync(state_, data_.data());
+  report_compute_error();
 
   UiContext ctx{state_,    compute_.result(), compute_.chart(), data_.data(), compute_.busy(), compute_.error(),
                 images_,   canvas_,           study_,          messages_,     shell_,          scratch_,
-                stats,     lesson_,           lesson_.evaluation(), lesson_commands_};
+                stats,     lesson_,           lesson_.evaluation(), lesson_commands_,
+                false,     compute_.progress()};
   ctx.frame.frame_index = frame_index_;
   ctx.hide_answers = lesson_step_has_question() && !state_.lesson.revealed;
 

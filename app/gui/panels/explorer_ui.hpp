@@ -45,6 +45,7 @@ class ExplorerUi {
   // Automation: wait until the newest state has been computed, chart and lesson claims included.
   void wait_for_results();
   bool results_current() const;
+  bool results_busy() const { return compute_.busy(); }
 
   // Layout, state and result summary for GUI tests and scripts.
   nlohmann::json report() const;
@@ -52,6 +53,7 @@ class ExplorerUi {
  private:
   void sync_data();
   void sync_compute();
+  void report_compute_error();
   void apply_lesson_commands();
   void go_to_step(int step);
   void draw_explorer_layout(UiContext& ctx, float top, float height);
@@ -69,6 +71,8 @@ class ExplorerUi {
   LessonSession lesson_;
   LessonCommands lesson_commands_;
   std::string submitted_key_;
+  std::string reported_error_;
+  std::uint64_t reported_generation_ = 0;
   int frame_index_ = 0;
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "imgui.h"
+#include "model/axis_ticks.hpp"
 #include "panels/panels.hpp"
 #include "widgets/colour_bar.hpp"
 #include "widgets/palette.hpp"
@@ -160,6 +161,8 @@ void badge(const UiContext& ctx, const MethodResult& r, bool same_line, float ri
   }
 }
 
+// Key labels above the columns, query labels left of the rows, at round steps that leave each
+// label its room (numbers or tokens).
 void axis_labels(const UiContext& ctx, ImVec2 p0, ImVec2 size) {
   const auto& data = *ctx.result->data;
   const ViewSettings& v = ctx.state.view;
@@ -168,26 +171,28 @@ void axis_labels(const UiContext& ctx, ImVec2 p0, ImVec2 size) {
   const float cell_w = size.x * v.zoom / static_cast<float>(m), cell_h = size.y * v.zoom / static_cast<float>(n);
   const float line = ImGui::GetTextLineHeight();
   const ImU32 colour = IM_COL32(200, 200, 205, 230);
+  const auto label = [](const std::vector<std::string>& labels, attn::Index i) {
+    return static_cast<std::size_t>(i) < labels.size() ? labels[static_cast<std::size_t>(i)] : std::to_string(i);
+  };
+  float key_width = ImGui::CalcTextSize(std::to_string(m - 1).c_str()).x;
+  for (const auto& text : data.key_labels) key_width = std::max(key_width, ImGui::CalcTextSize(text.c_str()).x);
+  key_width = std::min(key_width, 120.0f);
+  const double first_key = static_cast<double>(v.pan[0]) * static_cast<double>(m);
+  const double first_query = static_cast<double>(v.pan[1]) * static_cast<double>(n);
   draw->PushClipRect(ImVec2(p0.x - 200.0f, p0.y - line - 2.0f), ImVec2(p0.x + size.x, p0.y + size.y), true);
-  // Key labels above the columns, query labels left of the rows, when a label fits its cell.
-  const bool tokens = !data.key_labels.empty();
-  const float label_space = tokens ? 60.0f : ImGui::CalcTextSize("000").x + 8.0f;
-  const int stride_k = std::max(1, static_cast<int>(std::ceil(label_space / cell_w)));
-  const int stride_q = std::max(1, static_cast<int>(std::ceil(line / cell_h)));
-  for (attn::Index j = 0; j < m; j += stride_k) {
+  for (attn::Index j : axis_ticks(m, first_key, first_key + static_cast<double>(size.x / cell_w), cell_w, key_width + 8.0f)) {
     const float x = p0.x + (static_cast<float>(j) + 0.5f) * cell_w - v.pan[0] * size.x * v.zoom;
-    if (x < p0.x || x > p0.x + size.x) continue;
-    const std::string text = tokens ? data.key_labels[static_cast<std::size_t>(j)] : std::to_string(j);
-    const float w = ImGui::CalcTextSize(text.c_str()).x;
-    draw->AddText(ImVec2(x - w * 0.5f, p0.y - line - 1.0f), colour, text.c_str());
+    const std::string text = label(data.key_labels, j);
+    const float w = std::min(ImGui::CalcTextSize(text.c_str()).x, key_width);
+    // A label wider than its room is clipped to it, never drawn over its neighbour.
+    const ImVec4 clip(x - w * 0.5f, p0.y - line - 2.0f, x + w * 0.5f + 1.0f, p0.y);
+    draw->AddText(nullptr, 0.0f, ImVec2(x - w * 0.5f, p0.y - line - 1.0f), colour, text.c_str(), nullptr, 0.0f, &clip);
   }
   draw->PopClipRect();
-  draw->PushClipRect(ImVec2(p0.x - 200.0f, p0.y), ImVec2(p0.x, p0.y + size.y), true);
-  for (attn::Index i = 0; i < n; i += stride_q) {
+  draw->PushClipRect(ImVec2(p0.x - 200.0f, p0.y - line * 0.5f), ImVec2(p0.x, p0.y + size.y + line * 0.5f), true);
+  for (attn::Index i : axis_ticks(n, first_query, first_query + static_cast<double>(size.y / cell_h), cell_h, line + 2.0f)) {
     const float y = p0.y + (static_cast<float>(i) + 0.5f) * cell_h - v.pan[1] * size.y * v.zoom;
-    if (y - line * 0.5f < p0.y || y + line * 0.5f > p0.y + size.y + line * 0.5f) continue;
-    const std::string text =
-        static_cast<std::size_t>(i) < data.query_labels.size() ? data.query_labels[static_cast<std::size_t>(i)] : std::to_string(i);
+    const std::string text = label(data.query_labels, i);
     const float w = ImGui::CalcTextSize(text.c_str()).x;
     draw->AddText(ImVec2(p0.x - w - 4.0f, y - line * 0.5f), colour, text.c_str());
   }
@@ -199,7 +204,7 @@ void axis_labels(const UiContext& ctx, ImVec2 p0, ImVec2 size) {
 void draw_heatmap_grid(UiContext& ctx) {
   view_controls(ctx);
   if (!ctx.result) {
-    ImGui::TextUnformatted("computing...");
+    ImGui::TextUnformatted(computing_text(ctx).c_str());
     return;
   }
   const ComputeResult& result = *ctx.result;

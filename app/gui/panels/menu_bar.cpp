@@ -157,11 +157,14 @@ void draw_status_bar(UiContext& ctx) {
   if (ctx.result) {
     ImGui::Text("compute %.1f ms (%s)", ctx.result->compute_ms, ctx.result->use_double ? "float64" : "float32");
   } else {
-    ImGui::TextUnformatted("computing...");
+    ImGui::TextUnformatted(computing_text(ctx).c_str());
   }
   ImGui::SameLine();
-  if (ctx.computing) {
-    ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), " updating");
+  if (ctx.computing && ctx.result) {
+    ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), " updating: %s", computing_text(ctx).c_str());
+    ImGui::SameLine();
+  } else if (!ctx.compute_error.empty() && ctx.result) {
+    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), " newest settings not computed (see the message)");
     ImGui::SameLine();
   }
   ImGui::TextDisabled("|");

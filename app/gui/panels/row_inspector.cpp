@@ -25,7 +25,7 @@ void summary_line(const char* label, const attn::RowSummary& s, attn::RowStatus 
 
 void draw_row_inspector(UiContext& ctx) {
   if (!ctx.result) {
-    ImGui::TextUnformatted("computing...");
+    ImGui::TextUnformatted(computing_text(ctx).c_str());
     return;
   }
   const ComputeResult& r = *ctx.result;

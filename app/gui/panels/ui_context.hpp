@@ -13,6 +13,7 @@
 
 #include "canvas/heatmap_canvas.hpp"
 #include "model/compute_result.hpp"
+#include "model/compute_service.hpp"
 #include "model/heatmap_images.hpp"
 #include "lessons/lesson_session.hpp"
 #include "model/study_service.hpp"
@@ -89,7 +90,7 @@ struct UiContext {
   std::shared_ptr<const InvarianceChart> chart; // null while the chart is being computed
   std::shared_ptr<const LoadedData> data;
   bool computing = false;
-  std::string compute_error;
+  std::string compute_error;  // the newest request failed: why (the previous results stay)
   HeatmapImages& images;
   HeatmapCanvas& canvas;
   StudyService& study;
@@ -102,9 +103,14 @@ struct UiContext {
   LessonCommands& lesson_commands;
   // A lesson step asks a question whose answer is not shown yet: views hide their verdicts.
   bool hide_answers = false;
+  ComputeProgress progress;  // of the running computation
 };
 
 // Records a widget's screen rectangle under `name` (call right after the widget).
 void record_layout(UiContext& ctx, const std::string& name);
+
+// "computing weights 40% (2.1 s)", or why the newest computation failed: never a bare
+// "computing..." that could last for ever.
+std::string computing_text(const UiContext& ctx);
 
 }  // namespace ax

@@ -71,6 +71,10 @@ struct NoiseSettings {
 
 enum class HeatmapMode { Clean, Perturbed, AbsDifference, SignedDifference };
 
+// What a pixel covering several cells shows: their max (a single peak or a one-column sink is never
+// lost) or their mean. Difference views use the largest |difference| for "max".
+enum class PixelReduction { Max, Mean };
+
 struct ViewSettings {
   HeatmapMode mode = HeatmapMode::Perturbed;   // every heatmap without its own mode below
   std::vector<HeatmapMode> modes;              // per heatmap, in method order (may be shorter)
@@ -79,6 +83,7 @@ struct ViewSettings {
   bool log_scale = false;
   bool shared_range = true;       // one colour range for every compared heatmap
   bool exclude_first_key = false; // leave key 0 (an attention sink) out of the range
+  PixelReduction reduction = PixelReduction::Max;  // when a pixel covers several cells
   float zoom = 1.0f;              // shared by every heatmap so they stay aligned
   std::array<float, 2> pan = {0.0f, 0.0f};  // visible window's top-left, in [0, 1] units
   int selected_row = 0;

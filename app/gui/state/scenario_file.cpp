@@ -39,6 +39,12 @@ struct EnumNames<HeatmapMode> {
                                                                    {HeatmapMode::SignedDifference, "signed-difference"}};
 };
 
+template <>
+struct EnumNames<PixelReduction> {
+  static constexpr std::pair<PixelReduction, const char*> table[] = {{PixelReduction::Max, "max"},
+                                                                      {PixelReduction::Mean, "mean"}};
+};
+
 // ---- One description of every field, used to write and to read (no field named twice).
 
 template <class Visitor>
@@ -95,6 +101,7 @@ void visit(ViewSettings& s, Visitor& v) {
   v("log_scale", s.log_scale);
   v("shared_range", s.shared_range);
   v("exclude_first_key", s.exclude_first_key);
+  v("reduction", s.reduction);
   v("zoom", s.zoom);
   v("pan", s.pan);
   v("selected_row", s.selected_row);

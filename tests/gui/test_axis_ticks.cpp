@@ -1,0 +1,57 @@
+// Axis labels at round steps that never collide, at any size and zoom.
+#include <gtest/gtest.h>
+
+#include "model/axis_ticks.hpp"
+
+namespace ax {
+namespace {
+
+TEST(AxisTicks, RoundSteps) {
+  EXPECT_EQ(round_step(0.3), 1);
+  EXPECT_EQ(round_step(1.0), 1);
+  EXPECT_EQ(round_step(1.01), 2);
+  EXPECT_EQ(round_step(4.9), 5);
+  EXPECT_EQ(round_step(6.0), 10);
+  EXPECT_EQ(round_step(170.0), 200);
+  EXPECT_EQ(round_step(2100.0), 5000);
+}
+
+// The case of the issue: 2048 keys over 600 pixels with 4-digit labels ~30 px wide printed
+// "1024128015361792" (labels every 256 cells, 75 px apart, but the stride was not round and the
+// room was not the label's).
+TEST(AxisTicks, LabelsKeepTheirRoomAtEverySize) {
+  for (attn::Index count : {4, 37, 512, 1000, 2048, 4096, 20000, 131072}) {
+    for (double pixels : {90.0, 300.0, 600.0, 1400.0}) {
+      for (double zoom : {1.0, 3.0, 40.0}) {
+        const double per_cell = pixels * zoom / static_cast<double>(count);
+        const double label = 7.0 * static_cast<double>(std::to_string(count - 1).size()) + 8.0;
+        const double first = static_cast<double>(count) * 0.25 * (1.0 - 1.0 / zoom);
+        const auto ticks = axis_ticks(count, first, first + static_cast<double>(count) / zoom, per_cell, label);
+        const double step = static_cast<double>(round_step(label / per_cell));
+        ASSERT_FALSE(ticks.empty() && static_cast<double>(count) / zoom >= 2.0 * step)
+            << count << " cells at " << pixels << " px, zoom " << zoom << ": no label at all";
+        for (std::size_t k = 0; k < ticks.size(); ++k) {
+          EXPECT_GE(ticks[k], 0);
+          EXPECT_LT(ticks[k], count);
+          EXPECT_EQ(ticks[k] % round_step(label / per_cell), 0);
+          if (k > 0) {
+            EXPECT_GE(static_cast<double>(ticks[k] - ticks[k - 1]) * per_cell, label)
+                << count << " cells: labels " << ticks[k - 1] << " and " << ticks[k] << " collide";
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(AxisTicks, OnlyVisibleCells) {
+  const auto ticks = axis_ticks(4096, 1000.6, 1100.0, 6.0, 40.0);  // step 10, centres 1000.5 .. 1099.5
+  ASSERT_FALSE(ticks.empty());
+  EXPECT_EQ(ticks.front(), 1010);
+  EXPECT_EQ(ticks.back(), 1090);
+  EXPECT_EQ(axis_ticks(4096, 1000.4, 1100.6, 6.0, 40.0).back(), 1100);
+  EXPECT_EQ(axis_ticks(4096, 1000.4, 1100.6, 6.0, 40.0).front(), 1000);
+}
+
+}  // namespace
+}  // namespace ax
