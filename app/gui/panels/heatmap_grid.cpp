@@ -184,6 +184,7 @@ void axis_labels(const UiContext& ctx, ImVec2 p0, ImVec2 size) {
     const float x = p0.x + (static_cast<float>(j) + 0.5f) * cell_w - v.pan[0] * size.x * v.zoom;
     const std::string text = label(data.key_labels, j);
     const float w = std::min(ImGui::CalcTextSize(text.c_str()).x, key_width);
+    if (x - w * 0.5f < p0.x - 4.0f || x + w * 0.5f > p0.x + size.x + 4.0f) continue;  // a cut label reads as another
     // A label wider than its room is clipped to it, never drawn over its neighbour.
     const ImVec4 clip(x - w * 0.5f, p0.y - line - 2.0f, x + w * 0.5f + 1.0f, p0.y);
     draw->AddText(nullptr, 0.0f, ImVec2(x - w * 0.5f, p0.y - line - 1.0f), colour, text.c_str(), nullptr, 0.0f, &clip);

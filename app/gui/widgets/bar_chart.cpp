@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "model/axis_ticks.hpp"
 #include "widgets/plot.hpp"
 
 namespace ax::widgets {
@@ -80,19 +81,17 @@ int BarChart(const char* id, ImVec2 size, std::span<const BarSeries> series, con
     }
   }
   draw->AddLine(ImVec2(p0.x, zero), ImVec2(p1.x, zero), IM_COL32(200, 200, 200, 160));
-  // Position labels when there is room for them.
-  const float widest = options.labels.empty() ? ImGui::CalcTextSize("000").x : [&] {
-    float w = 0.0f;
-    for (const auto& l : options.labels) w = std::max(w, ImGui::CalcTextSize(l.c_str()).x);
-    return w;
-  }();
-  const std::size_t stride = static_cast<std::size_t>(std::max(1.0f, std::ceil((widest + 6.0f) / slot)));
-  for (std::size_t k = 0; k < count; k += stride) {
-    char index[24];
-    std::snprintf(index, sizeof index, "%zu", k);
-    const char* label = k < options.labels.size() ? options.labels[k].c_str() : index;
+  // Position labels at round steps that leave each label its room.
+  float widest = ImGui::CalcTextSize(std::to_string(count > 0 ? count - 1 : 0).c_str()).x;
+  for (const auto& l : options.labels) widest = std::max(widest, ImGui::CalcTextSize(l.c_str()).x);
+  for (attn::Index k : ax::axis_ticks(static_cast<attn::Index>(count), 0.0, static_cast<double>(count), slot, widest + 6.0f)) {
+    const std::string index = std::to_string(k);
+    const auto u = static_cast<std::size_t>(k);
+    const char* label = u < options.labels.size() ? options.labels[u].c_str() : index.c_str();
     const float w = ImGui::CalcTextSize(label).x;
-    draw->AddText(ImVec2(p0.x + slot * (static_cast<float>(k) + 0.5f) - w * 0.5f, p1.y + line * 0.35f), text, label);
+    const float x = p0.x + slot * (static_cast<float>(k) + 0.5f) - w * 0.5f;
+    if (x + w > p1.x + 4.0f) continue;  // a label cut at the edge reads as another
+    draw->AddText(ImVec2(x, p1.y + line * 0.35f), text, label);
   }
   if (hovered_index >= 0) {
     ImGui::BeginTooltip();
