@@ -20,6 +20,11 @@ AX_TEST_PACKAGES=(
   xdotool
 )
 
+# Fuzzing (scripts/fuzz.sh, and the fuzz smoke tests of test.sh when clang is present): clang and
+# its runtime libraries (libFuzzer, ASan, UBSan).
+AX_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+AX_FUZZ_DIR=${AX_FUZZ_DIR:-$AX_ROOT/build-fuzz}
+
 ax_missing_packages() {
   local p
   for p in "$@"; do
@@ -60,4 +65,12 @@ ax_build() {
   echo "== configuring and building in $AX_BUILD_DIR"
   cmake -S "$AX_ROOT" -B "$AX_BUILD_DIR" -DCMAKE_BUILD_TYPE=Release "$@"
   cmake --build "$AX_BUILD_DIR" -j "$(nproc)"
+}
+
+# The fuzz targets, in their own clang build (only the libraries they need are built).
+ax_build_fuzzers() {
+  echo "== building the fuzz targets with clang in $AX_FUZZ_DIR"
+  cmake -S "$AX_ROOT" -B "$AX_FUZZ_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+    -DCMAKE_CXX_COMPILER=clang++ -DAX_FUZZ=ON -DAX_BUILD_TESTS=OFF -DAX_BUILD_BENCH=OFF -DAX_BUILD_GUI=ON >/dev/null
+  cmake --build "$AX_FUZZ_DIR" --target ax_fuzzers -j "$(nproc)"
 }

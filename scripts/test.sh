@@ -13,6 +13,12 @@ if [ "${1:-}" = "--sanitize" ]; then
 fi
 
 ax_install_packages "${AX_BUILD_PACKAGES[@]}" "${AX_TEST_PACKAGES[@]}"
+if [ "${1:-}" = "" ] && command -v clang++ >/dev/null 2>&1; then
+  # clang is here: build the fuzz targets too, and ctest runs each for ~20 s (fuzz_smoke_*).
+  ax_install_packages "${AX_FUZZ_PACKAGES[@]}"
+  ax_build_fuzzers
+  cmake_args+=(-DAX_FUZZ_BINARY_DIR="$AX_FUZZ_DIR/bin")
+fi
 ax_build "${cmake_args[@]}"
 echo "== running the tests"
 cd "$AX_BUILD_DIR"

@@ -1,6 +1,7 @@
 #include "attention_options.hpp"
 
 #include <cmath>
+#include <iostream>
 
 #include "attn/errors.hpp"
 #include "attn/methods.hpp"
@@ -37,9 +38,17 @@ attn::Mask AttentionOptions::mask_kind() const {
 }
 
 void AttentionOptions::apply_thread_count() const {
-  if (threads < 0) throw attn::UsageError("--threads: must be 0 (all cores) or more");
-  attn::set_thread_count(threads);
+  apply_threads_option(threads);
   if (!std::isfinite(alpha)) throw attn::UsageError("--alpha: must be a finite number");
+}
+
+void apply_threads_option(int threads) {
+  if (threads < 0) throw attn::UsageError("--threads: must be 0 (all cores) or more");
+  if (threads > attn::max_thread_count()) {
+    std::cerr << "note: --threads " << threads << " is more than this machine can use; using "
+              << attn::max_thread_count() << "\n";
+  }
+  attn::set_thread_count(threads);
 }
 
 std::vector<attn::Method> parse_methods_option(const std::string& option, const std::string& text) {

@@ -35,6 +35,10 @@ struct AttentionOptions {
 };
 
 // Parses a comma-separated method list given to `option`, prefixing errors with the option.
+// --threads: 0 is all cores; negative is a usage error; above attn::max_thread_count() is capped
+// with a note on stderr.
+void apply_threads_option(int threads);
+
 std::vector<attn::Method> parse_methods_option(const std::string& option, const std::string& text);
 
 }  // namespace cli

@@ -10,6 +10,7 @@
 #include "attn/errors.hpp"
 #include "attn/parallel.hpp"
 #include "attn/random.hpp"
+#include "attention_options.hpp"
 #include "commands.hpp"
 
 namespace cli {
@@ -39,8 +40,7 @@ void run(const BenchOptions& o) {
   if (o.n < 1 || o.d < 1) throw attn::UsageError("--n and --d must be at least 1");
   if (o.m < 0) throw attn::UsageError("--m must be at least 1 (or 0 for m = n)");
   if (o.repeat < 1) throw attn::UsageError("--repeat: must be at least 1");
-  if (o.threads < 0) throw attn::UsageError("--threads: must be 0 (all cores) or more");
-  attn::set_thread_count(o.threads);
+  apply_threads_option(o.threads);
   attn::AttentionSpec spec;
   try {
     spec.method = attn::parse_method(o.method);

@@ -24,6 +24,12 @@ struct Formula::ParserPool {
   std::unique_ptr<Slot> make_slot() const {
     auto slot = std::make_unique<Slot>();
     slot->parser.DefineVar("z", &slot->z);
+    // muParser 2.3's constant folding evaluates a constant `a && b` or `a || b` as (int)a && (int)b,
+    // undefined behaviour for a constant beyond int's range (1e10 && 1). Without folding, the
+    // evaluator applies && and || to the doubles themselves; other formulas keep the optimiser.
+    if (expression.find("&&") != std::string::npos || expression.find("||") != std::string::npos) {
+      slot->parser.EnableOptimizer(false);
+    }
     slot->parser.SetExpr(expression);
     return slot;
   }

@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cctype>
+#include <charconv>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -16,6 +17,17 @@ namespace {
 constexpr char kMagic[] = "\x93NUMPY";
 constexpr std::size_t kMagicSize = 6;
 constexpr std::uint32_t kMaxHeaderBytes = 1u << 20;
+
+// "float16" for size "2"; the size text itself when it is not a small byte count (atoi(size) * 8
+// once overflowed here).
+std::string float_name(const std::string& size) {
+  int bytes = 0;
+  const auto [end, error] = std::from_chars(size.data(), size.data() + size.size(), bytes);
+  if (error == std::errc() && end == size.data() + size.size() && bytes > 0 && bytes <= 64) {
+    return "float" + std::to_string(bytes * 8);
+  }
+  return "a float of size '" + printable(size, 12) + "'";
+}
 
 // ---- The header: a Python dict literal such as
 //   {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }
@@ -150,7 +162,7 @@ ElementType parse_descr(const std::string& descr, const std::string& path) {
     case 'f':
       if (size == "4") return {ElementKind::Float, DType::Float32, big, 4};
       if (size == "8") return {ElementKind::Float, DType::Float64, big, 8};
-      throw unsupported("float" + std::to_string(std::atoi(size.c_str()) * 8) + " is not supported");
+      throw unsupported(float_name(size) + " is not supported");
     case 'U': return {ElementKind::Unicode, DType::Float64, big, text_width(4)};
     case 'S':
     case 'a': return {ElementKind::Bytes, DType::Float64, big, text_width(1)};

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -37,7 +38,9 @@ int thread_count() {
   return requested > 0 ? requested : default_threads();
 }
 
-void set_thread_count(int threads) { g_requested_threads.store(std::max(threads, 0)); }
+int max_thread_count() { return std::max(16, 4 * default_threads()); }
+
+void set_thread_count(int threads) { g_requested_threads.store(std::clamp(threads, 0, max_thread_count())); }
 
 void parallel_for(Index tasks, const std::function<void(Index)>& task) {
   if (tasks <= 0) return;
@@ -71,7 +74,15 @@ void parallel_for(Index tasks, const std::function<void(Index)>& task) {
 
   std::vector<std::thread> threads;
   threads.reserve(static_cast<std::size_t>(workers - 1));
-  for (Index t = 1; t < workers; ++t) threads.emplace_back(worker);
+  for (Index t = 1; t < workers; ++t) {
+    // Under a process or memory limit a thread may not start: the tasks are shared through
+    // `next`, so the threads that did start (and this one) simply do all of them.
+    try {
+      threads.emplace_back(worker);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
   worker();
   for (auto& th : threads) th.join();
   if (first_error) std::rethrow_exception(first_error);

@@ -53,6 +53,20 @@ void reject_unknown(const json& j, std::initializer_list<const char*> known, con
   }
 }
 
+// The views read these options on the UI thread: a value of the wrong type must fail here, with
+// the file and step, and not when the step is shown.
+void check_view_option_types(const json& options, const std::string& where) {
+  const auto require = [&](const char* key, bool (json::*is_type)() const noexcept, const char* type) {
+    if (auto it = options.find(key); it != options.end() && !((*it).*is_type)()) {
+      throw attn::InputError(where + ": '" + key + "' must be " + type);
+    }
+  };
+  require("words", &json::is_string, "a file name (a string)");
+  require("form", &json::is_string, "a string");
+  require("radius", &json::is_number, "a number");
+  require("data", &json::is_object, "an object");
+}
+
 }  // namespace
 
 std::string_view step_view_name(StepView view) {
@@ -98,6 +112,7 @@ Lesson load_lesson(const std::string& path) {
     if (!known_view) throw attn::InputError(where + ": unknown view '" + view + "'");
     if (auto it = s.find("view_options"); it != s.end()) {
       if (!it->is_object()) throw attn::InputError(where + ": 'view_options' must be an object");
+      check_view_option_types(*it, where + ": view_options");
       step.view_options = *it;
     }
     if (auto it = s.find("scenario"); it != s.end()) step.scenario = *it;

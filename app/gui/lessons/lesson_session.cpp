@@ -34,11 +34,11 @@ std::shared_ptr<const WordSet> LessonSession::words_for_step(int step) {
   if (!active() || step < 0 || step >= step_count()) return nullptr;
   const auto& options = lesson_->steps[static_cast<std::size_t>(step)].view_options;
   if (!options.contains("words")) return nullptr;
-  // Word sets are named relative to the lesson file.
-  const std::string path =
-      (std::filesystem::path(lesson_->path).parent_path() / options.at("words").get<std::string>()).string();
-  if (auto it = word_sets_.find(path); it != word_sets_.end()) return it->second;
   try {
+    // Word sets are named relative to the lesson file (load_lesson checked that the name is a string).
+    const std::string path =
+        (std::filesystem::path(lesson_->path).parent_path() / options.at("words").get<std::string>()).string();
+    if (auto it = word_sets_.find(path); it != word_sets_.end()) return it->second;
     auto words = std::make_shared<const WordSet>(load_word_set(path));
     word_sets_[path] = words;
     return words;

@@ -1,7 +1,6 @@
 #include "model/loaded_data.hpp"
 
 #include <cmath>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -9,6 +8,7 @@
 #include "attn/errors.hpp"
 #include "attn/generate.hpp"
 #include "model/compute_path.hpp"
+#include "model/tokens_file.hpp"
 #include "state/scenario_file.hpp"
 
 namespace ax {
@@ -26,24 +26,11 @@ bool rows_are_distributions(const attn::MatD& m) {
   return defined > 0;
 }
 
-std::vector<std::string> read_tokens(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw attn::InputError(path + ": cannot open the tokens file");
-  std::vector<std::string> tokens;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    tokens.push_back(line);
-  }
-  while (!tokens.empty() && tokens.back().empty()) tokens.pop_back();
-  return tokens;
-}
-
 void attach_labels(LoadedData& data, const DataSettings& s) {
   std::vector<std::string> tokens = s.tokens;
   std::string source = "data.tokens";
   if (!s.tokens_path.empty()) {
-    tokens = read_tokens(s.tokens_path);
+    tokens = read_tokens_file(s.tokens_path);
     source = s.tokens_path;
   }
   if (tokens.empty()) return;

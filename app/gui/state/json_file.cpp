@@ -1,8 +1,7 @@
 #include "state/json_file.hpp"
 
-#include <fstream>
-
 #include "attn/errors.hpp"
+#include "attn/text_file.hpp"
 
 namespace ax {
 
@@ -14,11 +13,11 @@ std::string json_error_text(const std::exception& e) {
 
 template <class Json>
 Json read_json_file(const std::string& path, const char* what) {
-  std::ifstream in(path);
-  if (!in) throw attn::InputError(path + ": cannot open the " + what);
+  const std::string text = attn::read_text_file(path, what);
   try {
-    return Json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
+    return Json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, and out_of_range for a number such as 1e400 that no double holds.
     throw attn::InputError(path + ": not valid JSON: " + json_error_text(e));
   }
 }

@@ -1,4 +1,5 @@
-// Writing files so that a failure never leaves a half-written file or destroys the old one.
+// Writing files so that a failure never leaves a half-written file or destroys the old one, and a
+// success survives a power cut.
 #pragma once
 
 #include <functional>
@@ -7,8 +8,16 @@
 
 namespace attn {
 
-// Writes through `write` into a temporary file beside `path`, then renames it over `path`.
-// Throws InputError naming `path` and the system's reason when the file cannot be written.
+// Writes through `write` into a temporary file beside `path` ("<name>.tmp-<pid>-<n>"), flushes it
+// to disk, renames it over `path` and flushes the directory. The result keeps what the user had:
+//   - a symlink stays a symlink and its target gets the new contents;
+//   - an existing file keeps its permission bits (and owner, where allowed);
+//   - a file with several hard links is updated in place once the new contents are safely on disk
+//     in the temporary file, so every name sees them (the temporary is kept, and named in the
+//     error, if that copy fails);
+//   - temporaries of this file left by a process that no longer runs are removed.
+// Throws InputError naming `path` and the system's reason when the file cannot be written; the old
+// file is then unchanged.
 void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write);
 
 }  // namespace attn

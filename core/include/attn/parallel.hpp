@@ -14,7 +14,10 @@ namespace attn {
 
 // Number of threads parallel loops use (default: the hardware's, at least 1).
 int thread_count();
-// 0 restores the default.
+// The most threads parallel loops use: 4 per hardware thread (at least 16). More only costs
+// memory and start-up time, and under a process limit it makes thread creation fail.
+int max_thread_count();
+// 0 restores the default; requests above max_thread_count() are capped (callers tell the user).
 void set_thread_count(int threads);
 
 // Calls task(i) for i in [0, tasks), on up to thread_count() threads. The first exception thrown
