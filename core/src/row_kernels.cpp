@@ -90,6 +90,25 @@ T exp_shifted_sum(T* x, Index n, T top) {
   return sum;
 }
 
+// The sum of x in a fixed order that starts at x[0], whatever the address of x. Eigen's own sum
+// of a mapped row first peels entries up to an aligned address, so its rounding would depend on
+// where the row lives (a scratch row and a result row could then disagree in the last bit).
+template <class T>
+T sum_from_start(const T* x, Index n) {
+  namespace ei = Eigen::internal;
+  using P = Packet<T>;
+  constexpr Index L = kLanes<T>;
+  P sum0 = ei::pset1<P>(T(0)), sum1 = sum0;
+  Index j = 0;
+  for (; j + 2 * L <= n; j += 2 * L) {
+    sum0 = ei::padd(sum0, ei::ploadu<P>(x + j));
+    sum1 = ei::padd(sum1, ei::ploadu<P>(x + j + L));
+  }
+  T sum = ei::predux(ei::padd(sum0, sum1));
+  for (; j < n; ++j) sum += x[j];
+  return sum;
+}
+
 template <class T>
 bool any_nan(const T* x, Index n) {
   for (Index k = 0; k < n; ++k) {
@@ -131,7 +150,7 @@ RowStatus normalize_values(T* row, Index valid) {
   const T top = v.maxCoeff();
   if (top == T(0)) return RowStatus::AllZero;
   v /= top;
-  v /= v.sum();
+  v /= sum_from_start(row, valid);
   return RowStatus::Defined;
 }
 

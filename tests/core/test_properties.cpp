@@ -188,6 +188,33 @@ TEST(Properties, FusedWeightsEqualWeightsOfScoresBitForBit) {
   }
 }
 
+TEST(Properties, WeightsIntoAReusedResultEqualFreshOnes) {
+  Vectors<float> v;
+  v.queries = random_matrix<float>(70, 9, 4);
+  v.keys = random_matrix<float>(53, 9, 5);
+  Weights<float> reused;
+  reused.matrix = Mat<float>::Constant(70, 53, 7.0f);  // stale values of the right shape
+  for (const char* spec : {"exp", "relu", "sparsemax", "sinkhorn:2"}) {
+    for (double shift : {0.0, 2.5}) {
+      AttentionSpec a;
+      a.method = parse_method(spec);
+      a.mask = shift > 0.0 ? Mask::Causal : Mask::None;
+      Perturbation p;
+      p.shift = shift;
+      compute_weights_into(v, a, p, reused);
+      const Weights<float> fresh = compute_weights(v, a, p);
+      EXPECT_TRUE(test::same_bits(reused.matrix, fresh.matrix)) << spec << " shift " << shift;
+      EXPECT_EQ(reused.rows, fresh.rows) << spec;
+    }
+  }
+  Weights<float> wrong_shape;
+  wrong_shape.matrix = Mat<float>::Zero(3, 4);
+  compute_weights_into(v, AttentionSpec{}, {}, wrong_shape);
+  EXPECT_EQ(wrong_shape.matrix.rows(), 70);
+  EXPECT_EQ(wrong_shape.matrix.cols(), 53);
+  EXPECT_TRUE(test::same_bits(wrong_shape.matrix, compute_weights(v, AttentionSpec{}).matrix));
+}
+
 TEST(Properties, ResultsDoNotDependOnTheThreadCount) {
   Vectors<float> v;
   v.queries = random_matrix<float>(300, 16, 3);

@@ -71,4 +71,11 @@ template <class T>
 Weights<T> compute_weights(const Vectors<T>& vectors, const AttentionSpec& spec,
                            const Perturbation& perturbation = {});
 
+// The same into `out`, reusing its storage when it already has the result's shape: callers that
+// recompute on every edit (the app) avoid mapping and clearing a fresh n x m buffer each time.
+// Bit-identical to compute_weights.
+template <class T>
+void compute_weights_into(const Vectors<T>& vectors, const AttentionSpec& spec,
+                          const Perturbation& perturbation, Weights<T>& out);
+
 }  // namespace attn
