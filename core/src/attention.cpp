@@ -181,9 +181,9 @@ void compute_weights_into(const Vectors<T>& vectors, const AttentionSpec& spec,
       detail::score_rows(plan, i0, i1, rows.get(), m);
       for (Index i = i0; i < i1; ++i) {
         T* row = rows.get() + (i - i0) * m;
-        result.rows[static_cast<std::size_t>(i)] = detail::apply_row_method(
-            row, detail::valid_keys(spec.mask, i, m), m, spec.method, scratch, spec.subtract_max);
-        detail::store_streaming(row, result.matrix.row(i).data(), m);
+        result.rows[static_cast<std::size_t>(i)] =
+            detail::apply_row_method_to(row, detail::valid_keys(spec.mask, i, m), m, spec.method,
+                                        scratch, spec.subtract_max, result.matrix.row(i).data());
       }
     }
     detail::finish_streaming_stores();

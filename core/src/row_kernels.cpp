@@ -7,6 +7,7 @@
 
 #include "attn/formula.hpp"
 #include "scalar_functions.hpp"
+#include "streaming_store.hpp"
 
 namespace attn::detail {
 namespace {
@@ -344,7 +345,30 @@ RowStatus apply_row_method(T* row, Index valid, Index total, const Method& metho
   return status;
 }
 
+template <class T>
+RowStatus apply_row_method_to(T* row, Index valid, Index total, const Method& method,
+                              RowScratch& scratch, bool subtract_max, T* out) {
+  const bool plain_softmax = method.kind == MethodKind::Exp && subtract_max && valid > 0;
+  if (!plain_softmax) {
+    const RowStatus status = apply_row_method(row, valid, total, method, scratch, subtract_max);
+    store_streaming(row, out, total);
+    return status;
+  }
+  // exp_row, with its scaling pass writing to `out`.
+  const RowMax<T> m = max_and_finite(row, valid);
+  const T sum = m.finite ? exp_shifted_sum(row, valid, m.top) : T(0);
+  if (!m.finite || !std::isfinite(sum)) {
+    std::fill(out, out + total, std::numeric_limits<T>::quiet_NaN());
+    return RowStatus::NonFinite;
+  }
+  store_streaming(row, out, valid, T(1) / sum);
+  std::fill(out + valid, out + total, T(0));
+  return RowStatus::Defined;
+}
+
 template RowStatus apply_row_method<float>(float*, Index, Index, const Method&, RowScratch&, bool);
 template RowStatus apply_row_method<double>(double*, Index, Index, const Method&, RowScratch&, bool);
+template RowStatus apply_row_method_to<float>(float*, Index, Index, const Method&, RowScratch&, bool, float*);
+template RowStatus apply_row_method_to<double>(double*, Index, Index, const Method&, RowScratch&, bool, double*);
 
 }  // namespace attn::detail

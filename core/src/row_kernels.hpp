@@ -25,6 +25,13 @@ template <class T>
 RowStatus apply_row_method(T* row, Index valid, Index total, const Method& method,
                            RowScratch& scratch, bool subtract_max = true);
 
+// apply_row_method, with the weights written to `out` (streaming stores) instead of back into
+// `row`, which is left as scratch: softmax's last pass (the division by the sum) and the copy to
+// the result become one. Bit-identical to apply_row_method followed by a copy.
+template <class T>
+RowStatus apply_row_method_to(T* row, Index valid, Index total, const Method& method,
+                              RowScratch& scratch, bool subtract_max, T* out);
+
 // Number of unmasked keys for query i.
 inline Index valid_keys(Mask mask, Index query, Index keys) {
   if (mask == Mask::Causal) return query + 1 < keys ? query + 1 : keys;

@@ -15,10 +15,10 @@
 
 namespace attn::detail {
 
-// dst[0..count) = src[0..count). The destination's first bytes up to a vector boundary and the
-// last partial vector use ordinary stores.
+// dst[0..count) = scale * src[0..count) (scale 1 copies exactly). The destination's first bytes up
+// to a vector boundary and the last partial vector use ordinary stores.
 template <class T>
-void store_streaming(const T* src, T* dst, Index count) {
+void store_streaming(const T* src, T* dst, Index count, T scale = T(1)) {
   Index k = 0;
 #if defined(__AVX512F__)
   constexpr std::uintptr_t kAlign = 64;
@@ -32,32 +32,38 @@ void store_streaming(const T* src, T* dst, Index count) {
   if constexpr (kAlign > 0) {
     constexpr Index lanes = static_cast<Index>(kAlign / sizeof(T));
     while (k < count && reinterpret_cast<std::uintptr_t>(dst + k) % kAlign != 0) {
-      dst[k] = src[k];
+      dst[k] = scale * src[k];
       ++k;
     }
     if (reinterpret_cast<std::uintptr_t>(dst + k) % kAlign == 0) {
       for (; k + lanes <= count; k += lanes) {
         if constexpr (sizeof(T) == 4) {
 #if defined(__AVX512F__)
-          _mm512_stream_ps(reinterpret_cast<float*>(dst + k), _mm512_loadu_ps(reinterpret_cast<const float*>(src + k)));
+          _mm512_stream_ps(reinterpret_cast<float*>(dst + k),
+                           _mm512_mul_ps(_mm512_set1_ps(float(scale)), _mm512_loadu_ps(reinterpret_cast<const float*>(src + k))));
 #elif defined(__AVX__)
-          _mm256_stream_ps(reinterpret_cast<float*>(dst + k), _mm256_loadu_ps(reinterpret_cast<const float*>(src + k)));
+          _mm256_stream_ps(reinterpret_cast<float*>(dst + k),
+                           _mm256_mul_ps(_mm256_set1_ps(float(scale)), _mm256_loadu_ps(reinterpret_cast<const float*>(src + k))));
 #elif defined(__SSE2__)
-          _mm_stream_ps(reinterpret_cast<float*>(dst + k), _mm_loadu_ps(reinterpret_cast<const float*>(src + k)));
+          _mm_stream_ps(reinterpret_cast<float*>(dst + k),
+                        _mm_mul_ps(_mm_set1_ps(float(scale)), _mm_loadu_ps(reinterpret_cast<const float*>(src + k))));
 #endif
         } else {
 #if defined(__AVX512F__)
-          _mm512_stream_pd(reinterpret_cast<double*>(dst + k), _mm512_loadu_pd(reinterpret_cast<const double*>(src + k)));
+          _mm512_stream_pd(reinterpret_cast<double*>(dst + k),
+                           _mm512_mul_pd(_mm512_set1_pd(double(scale)), _mm512_loadu_pd(reinterpret_cast<const double*>(src + k))));
 #elif defined(__AVX__)
-          _mm256_stream_pd(reinterpret_cast<double*>(dst + k), _mm256_loadu_pd(reinterpret_cast<const double*>(src + k)));
+          _mm256_stream_pd(reinterpret_cast<double*>(dst + k),
+                           _mm256_mul_pd(_mm256_set1_pd(double(scale)), _mm256_loadu_pd(reinterpret_cast<const double*>(src + k))));
 #elif defined(__SSE2__)
-          _mm_stream_pd(reinterpret_cast<double*>(dst + k), _mm_loadu_pd(reinterpret_cast<const double*>(src + k)));
+          _mm_stream_pd(reinterpret_cast<double*>(dst + k),
+                        _mm_mul_pd(_mm_set1_pd(double(scale)), _mm_loadu_pd(reinterpret_cast<const double*>(src + k))));
 #endif
         }
       }
     }
   }
-  std::copy(src + k, src + count, dst + k);
+  for (; k < count; ++k) dst[k] = scale * src[k];
 }
 
 // Streaming stores are weakly ordered: fence them before the work is handed to another thread.
