@@ -7,6 +7,7 @@
 #include "attn/array_files.hpp"
 #include "attn/attention.hpp"
 #include "attn/errors.hpp"
+#include "attn/memory_budget.hpp"
 #include "attn/methods.hpp"
 #include "commands.hpp"
 #include "input_files.hpp"
@@ -65,6 +66,14 @@ void run(const WeightsOptions& o) {
 
   const VectorStack stack = load_vector_stack(o.attention.input, o.attention.keys, o.attention.selection);
   const std::size_t heads = stack.queries.size();
+  {
+    // Every head's W is kept for the output file, plus the one being computed.
+    const attn::Index n_all = stack.queries.front().rows();
+    const attn::Index m_all = stack.keys.empty() ? n_all : stack.keys.front().rows();
+    attn::check_memory_budget(attn::array_bytes({static_cast<attn::Index>(heads) + 1, n_all, m_all}, sizeof(T)),
+                              "weights of " + std::to_string(heads) + " head(s) of " + std::to_string(n_all) + " x " +
+                                  std::to_string(m_all) + (sizeof(T) == 4 ? " in float32" : " in float64"));
+  }
   std::vector<attn::MatD> values;
   if (!o.values.empty()) {
     const attn::NdArray array = read_selected(o.values, o.attention.selection, false);

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <optional>
+#include <type_traits>
 
 #include "attn/errors.hpp"
 #include "attn/parallel.hpp"
@@ -145,6 +147,15 @@ NoiseStudyResult noise_study(const Vectors<T>& vectors, const AttentionSpec& bas
   for (std::size_t k = 0; k < method_count; ++k) {
     clean[k] = compute_weights(vectors, with_method(base, methods[k]));
   }
+  // KL in float64: float32 weights of exp underflow to exact zeros far from the row maximum, and a
+  // zero where the clean row is positive would make KL infinite. In float64 an infinity means a
+  // weight that is really zero (relu, sparsemax), not one too small for a float.
+  constexpr bool kl_in_double = std::is_same_v<T, float>;
+  std::vector<Weights<double>> clean_double(kl_in_double ? method_count : 0);
+  if constexpr (kl_in_double) {
+    const Vectors<double> wide = vectors.template cast<double>();
+    for (std::size_t k = 0; k < method_count; ++k) clean_double[k] = compute_weights(wide, with_method(base, methods[k]));
+  }
 
   // Per method: every draw's deviation, and the running sum of the perturbed weights over the
   // draws in which each row is defined (for the bias).
@@ -177,9 +188,15 @@ NoiseStudyResult noise_study(const Vectors<T>& vectors, const AttentionSpec& bas
       const Vectors<T> noisy = apply_vector_noise(vectors, p);
       auto& mine = perturbed[static_cast<std::size_t>(b)];
       mine.resize(method_count);
+      std::optional<Vectors<double>> noisy_double;
+      if constexpr (kl_in_double) noisy_double = noisy.template cast<double>();
       for (std::size_t k = 0; k < method_count; ++k) {
         mine[k] = compute_weights(noisy, with_method(base, methods[k]));
         deviations[k][draw] = compare_weights(clean[k], mine[k]);
+        if constexpr (kl_in_double) {
+          deviations[k][draw].mean_kl =
+              compare_weights(clean_double[k], compute_weights(*noisy_double, with_method(base, methods[k]))).mean_kl;
+        }
       }
       std::lock_guard<std::mutex> lock(progress_mutex);
       ++done;

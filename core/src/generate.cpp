@@ -4,6 +4,7 @@
 
 #include "attn/attention.hpp"
 #include "attn/errors.hpp"
+#include "attn/memory_budget.hpp"
 #include "attn/random.hpp"
 
 namespace attn {
@@ -30,8 +31,14 @@ Dataset generate_dataset(DatasetKind kind, Index n, Index d, std::uint64_t seed,
                      std::to_string(d) + ")");
   }
   if (clusters < 1) throw UsageError("the number of clusters must be at least 1");
+  // Each cluster has a centre of d numbers: more clusters than points would only allocate them.
+  if (clusters > n) {
+    throw UsageError(std::to_string(clusters) + " clusters for " + std::to_string(n) +
+                     " points: there can be at most one cluster per point");
+  }
   try {
     check_matrix_size(n, d, "data set");
+    check_memory_budget(array_bytes({n, d}, sizeof(double)), "a data set of " + std::to_string(n) + " x " + std::to_string(d));
   } catch (const InputError& e) {
     throw UsageError(e.what());
   }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "attn/errors.hpp"
+#include "attn/memory_budget.hpp"
 #include "attn/random.hpp"
 
 namespace attn::detail {
@@ -110,6 +111,18 @@ void normalize_rows_l2(Mat<T>& x) {
   }
 }
 
+// What a plan and its result allocate: the queries and keys (copied, and noisy copies), the keys
+// packed into panels (padded to whole panels: with few keys this grows with d, not with m) and
+// the n x m result.
+template <class T>
+std::uint64_t plan_bytes(Index n, Index m, Index d, bool noisy) {
+  const Index panels = (m + product::kPanelCols<T> - 1) / product::kPanelCols<T>;
+  std::uint64_t bytes = array_bytes({n + m, d}, sizeof(T));
+  if (noisy) bytes = add_bytes(bytes, array_bytes({n + m, d}, sizeof(T)));
+  bytes = add_bytes(bytes, array_bytes({panels, product::kPanelCols<T>, d}, sizeof(T)));
+  return add_bytes(bytes, array_bytes({n, m}, sizeof(T)));
+}
+
 }  // namespace
 
 template <class T>
@@ -119,6 +132,9 @@ ScorePlan<T> make_score_plan(const Vectors<T>& clean, ScoreKind kind, double alp
   const Index m = clean.key_vectors().rows();
   const Index d = clean.dimension();
   check_matrix_size(n, m, "score matrix");
+  check_memory_budget(plan_bytes<T>(n, m, d, p.has_vector_noise()),
+                      "attention of " + std::to_string(n) + " queries and " + std::to_string(m) + " keys of dimension " +
+                          std::to_string(d) + (sizeof(T) == 4 ? " in float32" : " in float64"));
   if (!p.row_shifts.empty() && static_cast<Index>(p.row_shifts.size()) != n) {
     throw InputError("per-row shifts: " + std::to_string(p.row_shifts.size()) +
                      " values for " + std::to_string(n) + " queries");

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cmath>
 
 #include "attn/errors.hpp"
 #include "attn/experiments.hpp"
@@ -107,6 +108,38 @@ TEST(Experiments, NoiseStudyCountsUndefinedRows) {
   EXPECT_GE(result.rows[0].undefined_rows, 0);
   EXPECT_THROW(noise_study(v, ScoreKind::Dot, 1.0, Mask::None, methods, NoiseStudyConfig{0, 0, NoiseTarget::Both, 0, 0}),
                UsageError);
+}
+
+}  // namespace
+}  // namespace attn
+
+namespace attn {
+namespace {
+
+TEST(Experiments, NoiseStudyKlIsInfiniteOnlyWhereAWeightIsReallyZero) {
+  // Scores spread over more than 104: float32 weights of exp underflow to exact zeros far from
+  // the row maximum, which once made mean_kl infinite in float32 (float64 gave a finite number).
+  Vectors<double> wide = data(5, 48, 16);
+  wide.queries *= 3.0;
+  const auto methods = parse_method_list("exp,relu");
+  NoiseStudyConfig config;
+  config.global_rms = 0.3;
+  config.local_rms = 0.2;
+  config.draws = 8;
+  config.seed = 3;
+  const auto single = noise_study(wide.cast<float>(), ScoreKind::Dot, 1.0, Mask::None, methods, config);
+  const auto twice = noise_study(wide, ScoreKind::Dot, 1.0, Mask::None, methods, config);
+  // The premise: float32 exp weights of this data do have underflowed zeros.
+  AttentionSpec spec;
+  spec.score = ScoreKind::Dot;
+  const Weights<float> w = compute_weights(wide.cast<float>(), spec);
+  ASSERT_TRUE((w.matrix.array() == 0.0f).any());
+  ASSERT_TRUE(std::isfinite(twice.rows[0].mean_kl.mean));
+  EXPECT_TRUE(std::isfinite(single.rows[0].mean_kl.mean));
+  EXPECT_NEAR(single.rows[0].mean_kl.mean, twice.rows[0].mean_kl.mean, 0.05 * twice.rows[0].mean_kl.mean);
+  // relu has real zeros that noise turns positive and back: infinite in both precisions.
+  EXPECT_TRUE(std::isinf(twice.rows[1].mean_kl.mean));
+  EXPECT_TRUE(std::isinf(single.rows[1].mean_kl.mean));
 }
 
 }  // namespace

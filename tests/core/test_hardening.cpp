@@ -10,9 +10,13 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "attn/errors.hpp"
+#include "attn/attention.hpp"
 #include "attn/formula.hpp"
+#include "attn/generate.hpp"
+#include "attn/memory_budget.hpp"
 #include "attn/npy.hpp"
 #include "attn/parallel.hpp"
 #include "attn/text_file.hpp"
@@ -85,6 +89,44 @@ TEST(Formula, LogicalOperatorsOnLargeConstantsFollowTheDoubles) {
   EXPECT_EQ((*Formula::compile("0.5 && 1"))(0.0), 1.0);  // (int)0.5 would be 0
   EXPECT_EQ((*Formula::compile("z > 0 && 1e10"))(2.0), 1.0);
   EXPECT_EQ((*Formula::compile("z > 0 && 1e10"))(-2.0), 0.0);
+}
+
+TEST(MemoryBudget, WideInputsAreRefusedBeforeAllocatingWithTheBytesNeeded) {
+  // One query of dimension 200000: the packed keys are padded to a whole panel, so the need grows
+  // with d; it is estimated and refused before anything is allocated.
+  set_memory_budget(std::uint64_t(1) << 20);
+  Vectors<double> wide;
+  wide.queries = MatD::Ones(1, 200000);
+  std::string message;
+  try {
+    (void)compute_weights(wide, AttentionSpec{});
+  } catch (const InputError& e) {
+    message = e.what();
+  }
+  set_memory_budget(0);
+  EXPECT_NE(message.find("attention of 1 queries and 1 keys of dimension 200000 in float64 needs "), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("more than the memory budget of 1048576 bytes"), std::string::npos) << message;
+  // Under the default budget the same input computes.
+  EXPECT_EQ(compute_weights(wide, AttentionSpec{}).matrix(0, 0), 1.0);
+}
+
+TEST(MemoryBudget, ByteCountsSaturateInsteadOfOverflowing) {
+  EXPECT_EQ(array_bytes({3, 4}, 8), 96u);
+  EXPECT_EQ(array_bytes({Index(1) << 40, Index(1) << 40}, 8), std::numeric_limits<std::uint64_t>::max());
+  EXPECT_EQ(add_bytes(std::numeric_limits<std::uint64_t>::max(), 5), std::numeric_limits<std::uint64_t>::max());
+  EXPECT_THROW(check_memory_budget(array_bytes({Index(1) << 40, Index(1) << 40}, 8), "x"), InputError);
+}
+
+TEST(MemoryBudget, MoreClustersThanPointsIsRefused) {
+  // 2e8 clusters for 4 points once allocated 1.6 GB of centres.
+  try {
+    (void)generate_dataset(DatasetKind::Clusters, 4, 2, 1, 200000000);
+    ADD_FAILURE() << "no error";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("200000000 clusters for 4 points"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(generate_dataset(DatasetKind::Clusters, 4, 2, 1, 4).points.rows(), 4);
 }
 
 TEST(Parallel, ThreadCountIsCapped) {
