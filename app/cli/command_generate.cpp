@@ -38,6 +38,10 @@ Action add_generate_command(CLI::App& app) {
     } catch (const attn::UsageError& e) {
       throw attn::UsageError(std::string("--kind: ") + e.what());
     }
+    if (kind == attn::DatasetKind::Clusters && o->clusters > o->n) {
+      throw attn::UsageError("--clusters: " + std::to_string(o->clusters) + " clusters for " + std::to_string(o->n) +
+                             " points; give at most one cluster per point");
+    }
     const attn::Dataset data = attn::generate_dataset(kind, o->n, o->d, o->seed, o->clusters);
     attn::write_array_file(o->out, data.points.data(), {data.points.rows(), data.points.cols()});
     if (!o->labels.empty()) {

@@ -1,5 +1,6 @@
 #include "attn/generate.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "attn/attention.hpp"
@@ -31,11 +32,7 @@ Dataset generate_dataset(DatasetKind kind, Index n, Index d, std::uint64_t seed,
                      std::to_string(d) + ")");
   }
   if (clusters < 1) throw UsageError("the number of clusters must be at least 1");
-  // Each cluster has a centre of d numbers: more clusters than points would only allocate them.
-  if (clusters > n) {
-    throw UsageError(std::to_string(clusters) + " clusters for " + std::to_string(n) +
-                     " points: there can be at most one cluster per point");
-  }
+
   try {
     check_matrix_size(n, d, "data set");
     check_memory_budget(array_bytes({n, d}, sizeof(double)), "a data set of " + std::to_string(n) + " x " + std::to_string(d));
@@ -53,9 +50,16 @@ Dataset generate_dataset(DatasetKind kind, Index n, Index d, std::uint64_t seed,
       }
       break;
     case DatasetKind::Clusters: {
-      MatD centres(clusters, d);
+      // Only the first n clusters get points (round robin): only their centres are kept, so 2e8
+      // clusters for 4 points allocate 4 centres. The others' draws are still taken, so the points
+      // are the same as with every centre stored.
+      const Index used = std::min<Index>(clusters, n);
+      MatD centres(used, d);
       for (Index c = 0; c < clusters; ++c) {
-        for (Index k = 0; k < d; ++k) centres(c, k) = 3.0 * rng.normal();
+        for (Index k = 0; k < d; ++k) {
+          const double value = 3.0 * rng.normal();
+          if (c < used) centres(c, k) = value;
+        }
       }
       for (Index i = 0; i < n; ++i) {
         // Round-robin assignment: every cluster gets n / clusters points (give or take one).
