@@ -8,7 +8,10 @@
 
 #include "attn/npy.hpp"
 #include "imgui.h"
+#include "imgui_internal.h"
 #include "panels/explorer_ui.hpp"
+#include "panels/frame_guard.hpp"
+#include "widgets/key_event_queue.hpp"
 #include "state/scenario_file.hpp"
 
 namespace ax {
@@ -222,6 +225,78 @@ TEST(PanelsHeadless, OversizedFileGivesAMessageNotComputingForEver) {
   EXPECT_FALSE(ui.results_busy()) << "a computation started for a file that was refused";
   EXPECT_EQ(report["results"]["queries"].get<int>(), shown);  // the previous picture stays
   fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ax
+
+namespace ax {
+namespace {
+
+TEST(PanelsHeadless, AnExceptionInAFrameIsShownAndTheLastGoodStateKept) {
+  HeadlessImGui imgui;
+  AppState state;
+  state.attention.alpha = 0.5;
+  Messages messages;
+  ImGui::NewFrame();
+  const bool ok = run_guarded_frame(state, messages, [&] {
+    // A panel half-way through: a window open, a colour and an ID pushed, the state edited.
+    ImGui::Begin("panel");
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0, 0, 1));
+    ImGui::PushID("row");
+    state.attention.alpha = 7.0;
+    throw std::runtime_error("type_error: not a string");
+  });
+  EXPECT_FALSE(ok);
+  // Every scope the panel left open was closed (only the implicit "Debug" window is on the
+  // stack), so the frame can still end and render.
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  EXPECT_EQ(g.CurrentWindowStack.Size, 1);
+  EXPECT_EQ(g.ColorStack.Size, 0);
+  ImGui::Begin("next panel");
+  ImGui::Text("still running");
+  ImGui::End();
+  ImGui::Render();
+  EXPECT_NE(ImGui::GetDrawData(), nullptr);
+  EXPECT_EQ(state.attention.alpha, 0.5);
+  ASSERT_EQ(messages.entries().size(), 1u);
+  EXPECT_TRUE(messages.entries()[0].error);
+  EXPECT_NE(messages.entries()[0].text.find("type_error: not a string"), std::string::npos);
+  // And the next frames run normally.
+  ImGui::NewFrame();
+  EXPECT_TRUE(run_guarded_frame(state, messages, [] { ImGui::Begin("panel"); ImGui::End(); }));
+  ImGui::Render();
+}
+
+}  // namespace
+}  // namespace ax
+
+namespace ax {
+namespace {
+
+TEST(KeyEvents, APressAndReleaseInOneFrameReachImGuiInTwoFrames) {
+  KeyEventQueue queue;
+  constexpr int kCtrl = 341, kA = 65, kEnter = 257, kPress = 1, kRelease = 0, kRepeat = 2;
+  // xdotool's Ctrl+A, then a quick Enter, all between two frames.
+  for (const auto& [key, action] : std::vector<std::pair<int, int>>{{kCtrl, kPress}, {kA, kPress}, {kA, kRepeat},
+                                                                     {kA, kRelease}, {kCtrl, kRelease},
+                                                                     {kEnter, kPress}, {kEnter, kRelease}}) {
+    queue.push({key, 0, action, 0, action != kRepeat});
+  }
+  auto keys_of = [](const std::vector<KeyEvent>& events) {
+    std::vector<std::pair<int, int>> out;
+    for (const auto& e : events) out.emplace_back(e.key, e.action);
+    return out;
+  };
+  // Frame 1: Ctrl and A go down together (ImGui sees Ctrl+A); A's release waits.
+  EXPECT_EQ(keys_of(queue.take_frame()), (std::vector<std::pair<int, int>>{{kCtrl, kPress}, {kA, kPress}, {kA, kRepeat}}));
+  // Frame 2: both released, and Enter pressed.
+  EXPECT_EQ(keys_of(queue.take_frame()),
+            (std::vector<std::pair<int, int>>{{kA, kRelease}, {kCtrl, kRelease}, {kEnter, kPress}}));
+  // Frame 3: Enter released: the press was seen for a whole frame.
+  EXPECT_EQ(keys_of(queue.take_frame()), (std::vector<std::pair<int, int>>{{kEnter, kRelease}}));
+  EXPECT_TRUE(queue.empty());
+  EXPECT_TRUE(queue.take_frame().empty());
 }
 
 }  // namespace

@@ -14,6 +14,13 @@ namespace ax {
 namespace {
 
 // Parsing a spec is how the panel validates typed text; it computes no attention.
+// Parse errors quote the formula and name a position: wrapped at the panel edge, not cut off.
+void wrapped_error(const std::string& text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, widgets::kErrorColour);
+  ImGui::TextWrapped("%s", text.c_str());
+  ImGui::PopStyleColor();
+}
+
 std::string parse_error(const std::string& spec) {
   try {
     (void)attn::parse_method(spec);
@@ -37,7 +44,7 @@ void method_list(UiContext& ctx) {
     ImGui::SameLine();
     if (ImGui::SmallButton("x")) remove = static_cast<int>(k);
     const std::string error = parse_error(methods[k]);
-    if (!error.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kErrorColour), "%s", error.c_str());
+    if (!error.empty()) wrapped_error(error);
     ImGui::PopID();
   }
   if (remove >= 0 && methods.size() > 1) methods.erase(methods.begin() + remove);
@@ -68,7 +75,7 @@ void add_method(UiContext& ctx) {
   }
   const std::string error = parse_error(spec);
   if (!error.empty()) {
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kErrorColour), "%s", error.c_str());
+    wrapped_error(error);
   } else if (add) {
     methods.push_back(spec);
   }

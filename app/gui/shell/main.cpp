@@ -21,6 +21,7 @@
 #include "imgui.h"
 #include "lessons/lesson_file.hpp"
 #include "panels/explorer_ui.hpp"
+#include "panels/frame_guard.hpp"
 #include "render/gl_heatmap_canvas.hpp"
 #include "render/window_capture.hpp"
 #include "shell/session.hpp"
@@ -80,7 +81,7 @@ int walk_lesson(ax::ExplorerUi& ui, ax::Window& window, ax::GlHeatmapCanvas& can
       for (int frame = 0; frame < 4; ++frame) {
         if (frame == 3) ui.wait_for_results();
         window.begin_frame();
-        ui.frame(stats);
+        ax::run_guarded_frame(ui.state(), ui.messages(), [&] { ui.frame(stats); });
         window.end_frame([&] { canvas.flush(); },
                          [&](int width, int height) {
                            if (frame == 3) ax::capture_window_png(path, width, height);
@@ -179,14 +180,17 @@ int run(const Options& options) {
     // The picture shows the final numbers, not "computing".
     if (last_frame && (automated || !options.screenshot.empty())) ui.wait_for_results();
     window->begin_frame();
-    ui.open_dropped_files(window->take_dropped_files());
     const ax::Window::Shortcuts keys = window->take_shortcuts();
     if (keys.quit) window->request_close();
     if (keys.fullscreen) window->toggle_fullscreen();
-    if (keys.presentation) ui.toggle_presentation();
-    if (keys.next) ui.lesson_next();
-    if (keys.previous) ui.lesson_previous();
-    ui.frame(stats);
+    const std::vector<std::string> dropped = window->take_dropped_files();
+    ax::run_guarded_frame(ui.state(), ui.messages(), [&] {
+      ui.open_dropped_files(dropped);
+      if (keys.presentation) ui.toggle_presentation();
+      if (keys.next) ui.lesson_next();
+      if (keys.previous) ui.lesson_previous();
+      ui.frame(stats);
+    });
     ax::ShellRequests& requests = ui.shell_requests();
     window->end_frame([&] { canvas->flush(); },
                       [&](int width, int height) {

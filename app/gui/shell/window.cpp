@@ -83,8 +83,6 @@ Window::Window(const WindowOptions& options) {
   ignore_pointer_ = options.ignore_pointer;
   glfwSetWindowUserPointer(window_, this);
   glfwSetDropCallback(window_, on_drop);
-  // Installed before ImGui's backend, which chains to it.
-  glfwSetKeyCallback(window_, on_key);
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -95,6 +93,9 @@ Window::Window(const WindowOptions& options) {
   load_fonts(scale_x);
   apply_style(scale_x);
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
+  // Key events go through the queue (replacing the backend's callback, which has no user callback
+  // to chain to); begin_frame hands them to the backend one transition per key per frame.
+  glfwSetKeyCallback(window_, queue_key);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 }
 
@@ -112,6 +113,7 @@ void Window::request_close() { glfwSetWindowShouldClose(window_, GLFW_TRUE); }
 
 void Window::begin_frame() {
   glfwPollEvents();
+  for (const KeyEvent& e : keys_.take_frame()) ImGui_ImplGlfw_KeyCallback(window_, e.key, e.scancode, e.action, e.mods);
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   if (ignore_pointer_) {
@@ -160,6 +162,14 @@ void Window::on_key(GLFWwindow* glfw_window, int key, int, int action, int mods)
   if (!typing && key == GLFW_KEY_P && mods == 0) self->shortcuts_.presentation = true;
   if (!typing && (key == GLFW_KEY_RIGHT || key == GLFW_KEY_PAGE_DOWN)) self->shortcuts_.next = true;
   if (!typing && (key == GLFW_KEY_LEFT || key == GLFW_KEY_PAGE_UP)) self->shortcuts_.previous = true;
+}
+
+void Window::queue_key(GLFWwindow* glfw_window, int key, int scancode, int action, int mods) {
+  // Shortcuts are decided now, while WantTextInput still describes the field being typed in;
+  // ImGui's key state follows through the queue.
+  on_key(glfw_window, key, scancode, action, mods);
+  auto* self = static_cast<Window*>(glfwGetWindowUserPointer(glfw_window));
+  self->keys_.push({key, scancode, action, mods, action != GLFW_REPEAT});
 }
 
 void Window::on_drop(GLFWwindow* glfw_window, int count, const char** paths) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "widgets/key_event_queue.hpp"
+
 struct GLFWwindow;
 
 namespace ax {
@@ -53,10 +55,12 @@ class Window {
  private:
   static void on_key(GLFWwindow* window, int key, int scancode, int action, int mods);
   static void on_drop(GLFWwindow* window, int count, const char** paths);
+  static void queue_key(GLFWwindow* window, int key, int scancode, int action, int mods);
 
   GLFWwindow* window_ = nullptr;
   std::vector<std::string> dropped_;
   Shortcuts shortcuts_;
+  KeyEventQueue keys_;
   int windowed_[4] = {100, 100, 1280, 800};
   bool ignore_pointer_ = false;
 };
