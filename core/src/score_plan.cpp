@@ -113,26 +113,27 @@ void normalize_rows_l2(Mat<T>& x) {
 
 // What a plan and its result allocate: the queries and keys (copied, and noisy copies), the keys
 // packed into panels (padded to whole panels: with few keys this grows with d, not with m) and
-// the n x m result.
+// the n x result_cols result.
 template <class T>
-std::uint64_t plan_bytes(Index n, Index m, Index d, bool noisy) {
+std::uint64_t plan_bytes(Index n, Index result_cols, Index m, Index d, bool noisy) {
   const Index panels = (m + product::kPanelCols<T> - 1) / product::kPanelCols<T>;
   std::uint64_t bytes = array_bytes({n + m, d}, sizeof(T));
   if (noisy) bytes = add_bytes(bytes, array_bytes({n + m, d}, sizeof(T)));
   bytes = add_bytes(bytes, array_bytes({panels, product::kPanelCols<T>, d}, sizeof(T)));
-  return add_bytes(bytes, array_bytes({n, m}, sizeof(T)));
+  return add_bytes(bytes, array_bytes({n, result_cols}, sizeof(T)));
 }
 
 }  // namespace
 
 template <class T>
-ScorePlan<T> make_score_plan(const Vectors<T>& clean, ScoreKind kind, double alpha, bool centre, const Perturbation& p) {
+ScorePlan<T> make_score_plan(const Vectors<T>& clean, ScoreKind kind, double alpha, bool centre, const Perturbation& p,
+                             bool holds_matrix) {
   validate_vectors(clean);
   const Index n = clean.queries.rows();
   const Index m = clean.key_vectors().rows();
   const Index d = clean.dimension();
-  check_matrix_size(n, m, "score matrix");
-  check_memory_budget(plan_bytes<T>(n, m, d, p.has_vector_noise()),
+  if (holds_matrix) check_matrix_size(n, m, "score matrix");
+  check_memory_budget(plan_bytes<T>(n, holds_matrix ? m : 0, m, d, p.has_vector_noise()),
                       "attention of " + std::to_string(n) + " queries and " + std::to_string(m) + " keys of dimension " +
                           std::to_string(d) + (sizeof(T) == 4 ? " in float32" : " in float64"));
   if (!p.row_shifts.empty() && static_cast<Index>(p.row_shifts.size()) != n) {
@@ -216,7 +217,7 @@ void score_rows(const ScorePlan<T>& plan, Index begin, Index end, T* dst, Index 
 }
 
 #define ATTN_INSTANTIATE(T)                                                                        \
-  template ScorePlan<T> make_score_plan(const Vectors<T>&, ScoreKind, double, bool, const Perturbation&); \
+  template ScorePlan<T> make_score_plan(const Vectors<T>&, ScoreKind, double, bool, const Perturbation&, bool); \
   template void score_rows(const ScorePlan<T>&, Index, Index, T*, Index);
 ATTN_INSTANTIATE(float)
 ATTN_INSTANTIATE(double)

@@ -59,10 +59,12 @@ struct ScorePlan {
 };
 
 // Validates the inputs and the perturbation's shapes (InputError), applies vector noise and
-// centring, and packs the keys.
+// centring, and packs the keys. Checks the sizes against kMaxMatrixElements and the memory budget
+// for a caller that holds the #queries x #keys result; `holds_matrix` false (streaming callers,
+// which never hold it) checks only the plan's own memory.
 template <class T>
 ScorePlan<T> make_score_plan(const Vectors<T>& clean, ScoreKind kind, double alpha, bool centre,
-                             const Perturbation& perturbation);
+                             const Perturbation& perturbation, bool holds_matrix = true);
 
 // The final scores (product, distance form, shifts, score noise) of queries [begin, end) against
 // every key: query begin + r goes to dst + r * ld, ld >= plan.keys(). Bit-identical whatever the

@@ -11,17 +11,9 @@
 
 #include "attn/attention.hpp"
 #include "attn/metrics.hpp"
+#include "attn/progress.hpp"
 
 namespace attn {
-
-// Progress and cancellation of a long experiment.
-struct ProgressReporter {
-  // Called after each completed unit (a draw; a method and shift) with (done, total), from any
-  // thread, never concurrently.
-  std::function<void(int, int)> on_progress;
-  // When set to true, the experiment stops at the next unit and throws attn::Cancelled.
-  const std::atomic<bool>* cancel = nullptr;
-};
 
 // ---- Invariance sweep: W(M) against W(0) for every method and constant shift M. ----
 
