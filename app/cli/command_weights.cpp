@@ -37,14 +37,6 @@ void warn_undefined(const std::vector<attn::Index>& rows, const std::vector<attn
             << " rows have undefined weights, written as NaN: rows " << list.str() << "\n";
 }
 
-// "layer 1, head 2: " for matrix k of a stack with leading axes `axes`; "" for a single matrix.
-std::string stack_place(const std::vector<attn::Index>& axes, std::size_t k) {
-  const auto flat = static_cast<attn::Index>(k);
-  if (axes.size() == 1) return "head " + std::to_string(flat) + ": ";
-  if (axes.size() == 2) return "layer " + std::to_string(flat / axes[1]) + ", head " + std::to_string(flat % axes[1]) + ": ";
-  return "";
-}
-
 template <class T>
 void run(const WeightsOptions& o) {
   o.attention.apply_thread_count();

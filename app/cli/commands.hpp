@@ -17,5 +17,6 @@ Action add_invariance_command(CLI::App& app);
 Action add_noise_command(CLI::App& app);
 Action add_generate_command(CLI::App& app);
 Action add_bench_command(CLI::App& app);
+Action add_overview_command(CLI::App& app);
 
 }  // namespace cli

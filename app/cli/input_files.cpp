@@ -28,8 +28,16 @@ attn::Mat<T> to_precision(const attn::MatD& m, const std::string& path) {
 
 }  // namespace
 
-attn::NdArray read_selected(const std::string& path, const StackSelection& selection, bool is_input) {
-  attn::NdArray array = attn::read_array_file(path);
+std::string stack_place(const std::vector<attn::Index>& axes, std::size_t k) {
+  const auto flat = static_cast<attn::Index>(k);
+  if (axes.size() == 1) return "head " + std::to_string(flat) + ": ";
+  if (axes.size() == 2) return "layer " + std::to_string(flat / axes[1]) + ", head " + std::to_string(flat % axes[1]) + ": ";
+  return "";
+}
+
+attn::NdArray read_selected(const std::string& path, const StackSelection& selection, bool is_input,
+                             attn::NonFinite policy) {
+  attn::NdArray array = attn::read_array_file(path, policy);
   if (selection.layer >= 0) {
     if (array.rank() == 4) {
       array = array.slice(selection.layer, path, "layer");

@@ -19,7 +19,11 @@ struct VectorStack {
 
 // Reads an array file and applies --layer / --head where its rank allows: a file with fewer axes
 // is shared by every head (keys, values). Throws UsageError for a selection the input cannot take.
-attn::NdArray read_selected(const std::string& path, const StackSelection& selection, bool is_input);
+attn::NdArray read_selected(const std::string& path, const StackSelection& selection, bool is_input,
+                            attn::NonFinite policy = attn::NonFinite::Reject);
+
+// "layer 1, head 2: " for matrix k of a stack with leading axes `axes`; "" for a single matrix.
+std::string stack_place(const std::vector<attn::Index>& axes, std::size_t k);
 
 // Rank 1 to 4 files; a stacked keys file must have the same leading axes as the queries. Throws
 // attn::InputError naming the file for every mismatch.

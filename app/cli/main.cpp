@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   add(cli::add_noise_command);
   add(cli::add_generate_command);
   add(cli::add_bench_command);
+  add(cli::add_overview_command);
 
   try {
     app.parse(argc, argv);
