@@ -125,8 +125,7 @@ Overview stream_overview(const Vectors<T>& vectors, const AttentionSpec& spec, c
 
   detail::pool_in_chunks(out, [&](Index r0, Index r1, double* column_sums) {
     const Index first = row_bounds[static_cast<std::size_t>(r0)], last = row_bounds[static_cast<std::size_t>(r1)];
-    // Row i of the group at rows + (i - g0) * m. The row methods sum from each row's first
-    // entry whatever its alignment, so the weights equal compute_weights' bit for bit.
+    // Row i of the group at rows + (i - g0) * m.
     Mat<T> perturbed_rows(std::min(group, last - first), m);
     Mat<T> clean_rows_buffer(difference ? perturbed_rows.rows() : 0, m);
     detail::RowScratch scratch;

@@ -244,6 +244,32 @@ void expect_same_overview(const Overview& a, const Overview& b) {
   EXPECT_EQ(a.rows, b.rows);
 }
 
+// The streamed overview against the dense one. The row kernels are the same, but Eigen evaluates
+// the unaligned head of a row with scalar functions and the rest with vectorised ones (softplus,
+// sigmoid: log and exp), so a row held at another address may differ in the last bit. Values
+// must agree to float rounding, and a different peak cell is allowed only for a tie to that
+// precision in W.
+template <class T>
+void expect_equivalent_overview(const Overview& a, const Overview& b, const Mat<T>& w) {
+  ASSERT_EQ(a.pixel_rows, b.pixel_rows);
+  ASSERT_EQ(a.pixel_cols, b.pixel_cols);
+  auto close = [](double x, double y) { return std::abs(x - y) <= 2e-6 * std::max(std::abs(x), 1e-3); };
+  for (std::size_t p = 0; p < a.peak.size(); ++p) {
+    SCOPED_TRACE(testing::Message() << "pixel " << p);
+    ASSERT_EQ(a.undefined[p], b.undefined[p]);
+    ASSERT_EQ(std::isnan(a.peak[p]), std::isnan(b.peak[p]));
+    if (std::isnan(a.peak[p])) continue;
+    ASSERT_TRUE(close(a.peak[p], b.peak[p])) << a.peak[p] << " vs " << b.peak[p];
+    ASSERT_TRUE(close(a.mean[p], b.mean[p])) << a.mean[p] << " vs " << b.mean[p];
+    if (a.peak_row[p] != b.peak_row[p] || a.peak_col[p] != b.peak_col[p]) {
+      ASSERT_TRUE(close(w(a.peak_row[p], a.peak_col[p]), w(b.peak_row[p], b.peak_col[p])));
+    }
+  }
+  ASSERT_EQ(a.column_sums.size(), b.column_sums.size());
+  for (std::size_t j = 0; j < a.column_sums.size(); ++j) ASSERT_TRUE(close(a.column_sums[j], b.column_sums[j]));
+  EXPECT_EQ(a.rows, b.rows);
+}
+
 const char* const kAllMethods[] = {"exp",        "relu",     "power:2",         "linear",    "softplus",
                                    "sigmoid",    "exp-plus:1", "custom:exp(2*z)", "sparsemax", "entmax15",
                                    "sinkhorn:3", "doubly-normalized"};
@@ -262,8 +288,9 @@ TEST(StreamOverview, EqualsTheDenseOverviewForEveryMethod) {
       OverviewRequest request;
       request.pixel_rows = 31;
       request.pixel_cols = 17;
-      const Overview streamed = stream_overview(v, attention, Perturbation{}, request);
-      expect_same_overview(streamed, overview_of(compute_weights(v, attention), request));
+      const Weights<float> w = compute_weights(v, attention);
+      expect_equivalent_overview(stream_overview(v, attention, Perturbation{}, request), overview_of(w, request),
+                                 w.matrix);
     }
   }
 }
@@ -292,7 +319,9 @@ TEST(StreamOverview, EqualsTheDenseOverviewWithPerturbationsWindowsAndDifference
     request.pixel_cols = 9;
     request.cell = cell;
     SCOPED_TRACE(static_cast<int>(cell));
-    expect_same_overview(stream_overview(v, attention, p, request), difference_overview(clean, perturbed, request));
+    const MatD difference = (perturbed.matrix - clean.matrix).cwiseAbs();
+    expect_equivalent_overview(stream_overview(v, attention, p, request),
+                               difference_overview(clean, perturbed, request), difference);
   }
 }
 

@@ -16,8 +16,9 @@
 //                                      rows are computed a tile at a time into a per-thread buffer
 //                                      (scores, then the row method), pooled, and dropped. Memory
 //                                      O((n + m) d + pixels + threads * tile * m).
-// For the same inputs the streamed overview equals the dense overview of compute_weights' W
-// exactly (the rows are computed by the same kernels).
+// For the same inputs the streamed overview equals the dense overview of compute_weights' W (the
+// rows are computed by the same kernels; a row held at another address may differ in the last
+// bit where Eigen evaluates an unaligned head with scalar functions, as for softplus).
 #pragma once
 
 #include <cstddef>
