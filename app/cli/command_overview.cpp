@@ -16,6 +16,7 @@
 #include "attention_options.hpp"
 #include "attn/array_files.hpp"
 #include "attn/errors.hpp"
+#include "attn/memory_budget.hpp"
 #include "attn/ndarray.hpp"
 #include "attn/overview.hpp"
 #include "attn/parallel.hpp"
@@ -232,12 +233,10 @@ void run_timing(const OverviewOptions& o, const Settings& s) {
   }
   const attn::OverviewRequest request = make_request(o, o.n, o.n);
   // Checked before the vectors are generated: they alone could exhaust the memory.
-  const std::size_t bytes = attn::stream_overview_bytes(o.n, o.n, o.d, sizeof(T), request);
-  if (bytes > attn::kMaxStreamOverviewBytes) {
-    throw attn::InputError("--n " + std::to_string(o.n) + " --d " + std::to_string(o.d) + ": the streamed overview needs " +
-                           std::to_string(bytes >> 20) + " MiB, beyond the limit of " +
-                           std::to_string(attn::kMaxStreamOverviewBytes >> 20) + " MiB");
-  }
+  attn::check_memory_budget(
+      attn::add_bytes(attn::stream_overview_bytes(o.n, o.n, o.d, sizeof(T), request),
+                      attn::array_bytes({2, o.n, o.d}, sizeof(T))),
+      "--n " + std::to_string(o.n) + " --d " + std::to_string(o.d) + ": a streamed overview of generated vectors");
   attn::Vectors<T> vectors;
   vectors.queries = random_matrix<T>(o.n, o.d, o.seed, 1);
   vectors.keys = random_matrix<T>(o.n, o.d, o.seed, 2);
