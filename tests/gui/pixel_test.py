@@ -11,6 +11,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gui_harness as h  # noqa: E402
+import make_model_file  # noqa: E402
 
 GOLDEN_POINTS = [[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.6, 0.8]]
 TABLES = h.colormap_tables()
@@ -89,6 +90,44 @@ class HeatmapPixels(unittest.TestCase):
             else:
                 self.assertFalse(colours & hatch, f"defined row {i} shows hatch colours")
         self.assertEqual(report["results"]["methods"][0]["undefined_perturbed"], 1)
+
+
+class ModelViewPixels(unittest.TestCase):
+    def test_grid_cells_and_the_model_weights_beside_recomputed_exp(self):
+        with h.temporary_directory() as tmp:
+            path = os.path.join(tmp, "model.npz")
+            arrays = make_model_file.write(path)
+            scenario = {"data": {"source": "file", "vectors_path": path, "layer": 1, "head": 2},
+                        "attention": {"methods": ["exp"], "double": True},
+                        "view": {"mode": "clean", "shared_range": True, "colormap": "viridis"}}
+            pixels, report = h.run_app(scenario, tmp)
+        heatmaps = report["heatmaps"]
+        self.assertEqual(heatmaps["heatmap:0"]["title"], "layer 1, head 2: exp")
+        self.assertEqual(heatmaps["heatmap:1"]["title"], "layer 1, head 2: model's weights")
+        self.assertEqual(report["state"]["attention"]["mask"], "causal")  # taken from the file
+        self.assertLess(report["results"]["exp_vs_model"], 1e-12)
+        # exp recomputed from q and k and the model's own weights: the same picture, pixel for pixel.
+        exp, model = h.region(pixels, report, 0), h.region(pixels, report, 1)
+        self.assertEqual(exp.shape, model.shape)
+        self.assertGreater(len(np.unique(model.reshape(-1, 3), axis=0)), 5, "the model's heatmap is blank")
+        self.assertEqual(np.abs(exp - model).max(), 0, "recomputed exp and the model's weights differ on screen")
+
+        # The grid: every layer x head cell, each showing its own weights through the colormap
+        # (one range for the grid: 0 to the largest weight, 1 in the causal first row).
+        weights = arrays["weights"]
+        hi = weights.max()
+        worst = 0
+        for layer in range(make_model_file.LAYERS):
+            for head in range(make_model_file.HEADS):
+                x0, y0, x1, y1 = report["layout"][f"model_cell:{layer}:{head}"]
+                n = make_model_file.N
+                for i in range(n):
+                    for j in range(n):
+                        px = int(x0 + (j + 0.5) * (x1 - x0) / n)
+                        py = int(y0 + (i + 0.5) * (y1 - y0) / n)
+                        t = weights[layer, head, i, j] / hi
+                        worst = max(worst, colour_distance_to_entry(pixels[py, px], TABLES["viridis"], t))
+        self.assertLessEqual(worst, 2, f"a grid cell's colour is {worst} levels away from the colormap")
 
 
 class AppCommandLine(unittest.TestCase):

@@ -4,10 +4,12 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "attn/errors.hpp"
 #include "attn/experiments.hpp"
 #include "attn/functions.hpp"
+#include "attn/metrics.hpp"
 #include "attn/random.hpp"
 
 namespace ax {
@@ -114,6 +116,43 @@ void results_for_weight_files(const ComputeRequest& request, ComputeResult& resu
   }
 }
 
+// The model's own weights as engine weights in precision T: rows that are not distributions are
+// undefined, as in any loaded weight file.
+template <class T>
+attn::Weights<T> reference_weights(const attn::MatD& reference) {
+  attn::Weights<T> w;
+  w.matrix = reference.cast<T>();
+  w.rows.assign(static_cast<std::size_t>(reference.rows()), attn::RowStatus::Defined);
+  for (attn::Index i = 0; i < reference.rows(); ++i) {
+    const double total = reference.row(i).sum();
+    if (!(std::abs(total - 1.0) <= 1e-3) || (reference.row(i).array() < 0.0).any()) {
+      w.rows[static_cast<std::size_t>(i)] = attn::RowStatus::NonFinite;
+      w.matrix.row(i).setConstant(std::numeric_limits<T>::quiet_NaN());
+    }
+  }
+  return w;
+}
+
+// Appends the model's weights as the last heatmap, with the distance of exp (recomputed with the
+// current settings) from them.
+template <class T>
+void add_reference(const ComputeRequest& request, ComputeResult& result, const attn::Weights<T>& reference,
+                   const attn::Vectors<T>& vectors, const std::optional<attn::Weights<T>>& exp) {
+  result.has_reference = true;
+  result.versus_reference = request.versus_reference;
+  result.exp_vs_reference = attn::compare_weights(
+      reference, exp ? *exp : attn::compute_weights(vectors, make_attention_spec(request.attention, request.centre, {})));
+  MethodResult r;
+  r.spec = "model's weights";
+  r.is_reference = true;
+  r.ratio_form = false;
+  r.clean = to_float(reference);
+  r.perturbed = r.clean;  // the model's weights are data: no perturbation reaches them
+  r.clean_stats = r.perturbed_stats = image_stats(r.clean.matrix, r.clean.rows);
+  r.column_sums_clean = r.column_sums_perturbed = column_sums(r.clean);
+  result.methods.push_back(std::move(r));
+}
+
 template <class T>
 void compute_vectors(const ComputeRequest& request, ComputeResult& result, const ComputeCallbacks& cb,
                      std::vector<attn::Method>& parsed) {
@@ -137,6 +176,13 @@ void compute_vectors(const ComputeRequest& request, ComputeResult& result, const
   const auto [lo, hi] = finite_range(result.scores_clean, result.scores_perturbed);
   result.score_histogram = histogram_of(result.scores_clean, lo, hi);
 
+  std::optional<attn::Weights<T>> reference, exp;
+  if (request.data->reference) {
+    reference = reference_weights<T>(*request.data->reference);
+    if (reference->matrix.rows() != vectors.queries.rows() || reference->matrix.cols() != vectors.key_vectors().rows()) {
+      throw attn::InputError("the model's weights do not match its queries and keys");
+    }
+  }
   for (std::size_t k = 0; k < parsed.size(); ++k) {
     check();
     progress(0.1 + 0.9 * static_cast<double>(k) / static_cast<double>(parsed.size()), "weights");
@@ -144,6 +190,10 @@ void compute_vectors(const ComputeRequest& request, ComputeResult& result, const
     if (!r.error.empty()) continue;
     const attn::AttentionSpec spec = make_attention_spec(request.attention, request.centre, parsed[k]);
     const attn::Weights<T> clean = attn::compute_weights(vectors, spec);
+    if (reference) {
+      r.vs_reference = attn::compare_weights(*reference, clean);
+      if (!exp && parsed[k].spec() == "exp") exp = clean;
+    }
     const attn::Weights<T> perturbed = attn::compute_weights(vectors, spec, perturbation);
     r.deviation = attn::compare_weights(clean, perturbed);
     r.clean = to_float(clean);
@@ -155,6 +205,7 @@ void compute_vectors(const ComputeRequest& request, ComputeResult& result, const
     r.ratio_form = parsed[k].is_ratio_form();
     if (r.ratio_form) r.curve = curve_of(parsed[k], lo, hi);
   }
+  if (reference) add_reference(request, result, *reference, vectors, exp);
 }
 
 template <class T>
@@ -197,6 +248,7 @@ ComputeRequest make_compute_request(const AppState& state, std::shared_ptr<const
   r.chart_shift_min = state.view.chart_shift_min;
   r.chart_shift_max = state.view.chart_shift_max;
   r.centre = state.data.centre;
+  r.versus_reference = state.view.versus_model;
   return r;
 }
 

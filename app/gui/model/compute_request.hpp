@@ -16,6 +16,7 @@ struct ComputeRequest {
   double chart_shift_min = 1e-3;
   double chart_shift_max = 1e2;
   bool centre = false;
+  bool versus_reference = true;  // view.versus_model
 };
 
 ComputeRequest make_compute_request(const AppState& state, std::shared_ptr<const LoadedData> data);

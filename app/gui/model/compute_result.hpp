@@ -32,6 +32,8 @@ struct MethodResult {
   attn::Deviation deviation;       // perturbed against clean
   attn::Vec<float> column_sums_clean, column_sums_perturbed;  // attention each key receives
   FunctionCurve curve;             // F over the range of the scores (ratio forms only)
+  bool is_reference = false;       // the model's own weights (loaded), not a recomputed method
+  attn::Deviation vs_reference;    // clean weights against the model's (when a reference is loaded)
 };
 
 struct Histogram {
@@ -50,6 +52,12 @@ struct ComputeResult {
   Histogram score_histogram;                  // of the clean scores
   attn::ExpectedShift expected_shift;         // s_g^2 d (dot) for the current vector noise
   bool perturbed = false;                     // false: the perturbation is the identity
+  // A model file's own weights of the head shown: the last entry of `methods` (is_reference),
+  // and how far exp recomputed from its Q and K lands from it (the check that the export is what
+  // the user thinks it is; in the compute precision, with the current score, alpha and mask).
+  bool has_reference = false;
+  attn::Deviation exp_vs_reference;
+  bool versus_reference = false;              // difference views compare methods with the reference
   double compute_ms = 0.0;
 };
 

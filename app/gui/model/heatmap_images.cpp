@@ -1,5 +1,7 @@
 #include "model/heatmap_images.hpp"
 
+#include "model/heatmap_titles.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -34,11 +36,15 @@ const HeatmapImage& HeatmapImages::get(const std::shared_ptr<const ComputeResult
       break;
     case HeatmapMode::AbsDifference:
     case HeatmapMode::SignedDifference: {
-      auto diff = std::make_shared<attn::MatF>(r.perturbed.matrix - r.clean.matrix);
+      // Perturbed minus clean; or, beside a model's own weights, this method minus the model's.
+      const bool vs_model = compares_with_reference(*result, method);
+      const attn::Weights<float>& a = vs_model ? r.clean : r.perturbed;
+      const attn::Weights<float>& b = vs_model ? result->methods.back().clean : r.clean;
+      auto diff = std::make_shared<attn::MatF>(a.matrix - b.matrix);
       if (mode == HeatmapMode::AbsDifference) *diff = diff->cwiseAbs();
-      std::vector<attn::RowStatus> rows = r.clean.rows;  // undefined in either input: undefined
+      std::vector<attn::RowStatus> rows = b.rows;  // undefined in either input: undefined
       for (std::size_t i = 0; i < rows.size(); ++i) {
-        if (!r.perturbed.defined(static_cast<attn::Index>(i))) rows[i] = r.perturbed.rows[i];
+        if (!a.defined(static_cast<attn::Index>(i))) rows[i] = a.rows[i];
         if (rows[i] != attn::RowStatus::Defined) {
           diff->row(static_cast<attn::Index>(i)).setConstant(std::numeric_limits<float>::quiet_NaN());
         }

@@ -1,5 +1,6 @@
 #include "model/loaded_data.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -7,7 +8,9 @@
 #include "attn/array_files.hpp"
 #include "attn/errors.hpp"
 #include "attn/generate.hpp"
+#include "attn/model_file.hpp"
 #include "model/compute_path.hpp"
+#include "model/model_loading.hpp"
 #include "model/tokens_file.hpp"
 #include "state/scenario_file.hpp"
 
@@ -47,15 +50,20 @@ void attach_labels(LoadedData& data, const DataSettings& s) {
   }
 }
 
-void load_file(LoadedData& data, const DataSettings& s) {
+void load_file(LoadedData& data, const DataSettings& s, ModelFileCache& models) {
   if (s.vectors_path.empty()) throw attn::InputError("no file chosen: type a path or drop a file on the window");
+  if (attn::is_model_file_path(s.vectors_path)) return load_model_file(data, s, models);
   // NaN marks undefined rows in weight files; vectors are checked strictly below.
-  const attn::NdArray array = attn::read_array_file(s.vectors_path, attn::NonFinite::AllowNaN);
+  attn::NdArray array = attn::read_array_file(s.vectors_path, attn::NonFinite::AllowNaN);
   std::vector<attn::MatD> stack = array.stack();
   bool weights = s.content == FileContent::Weights;
   if (s.content == FileContent::Auto) {
-    weights = s.keys_path.empty() && (array.rank() == 3 || rows_are_distributions(stack.front()));
+    // Weights only when every row of every matrix is a distribution: a stack of per-head queries
+    // is vectors, whatever its rank.
+    weights = s.keys_path.empty() &&
+              std::all_of(stack.begin(), stack.end(), [](const attn::MatD& m) { return rows_are_distributions(m); });
   }
+  if (array.rank() == 4) return load_rank4_array(data, s, std::move(array), weights);
   if (weights) {
     if (!s.keys_path.empty()) {
       throw attn::InputError(s.vectors_path + ": holds weight matrices; a keys file makes no sense with them");
@@ -74,6 +82,7 @@ void load_file(LoadedData& data, const DataSettings& s) {
   }
   data.queries = std::move(stack[static_cast<std::size_t>(s.head)]);
   data.description = s.vectors_path + " " + array.shape_text();
+  if (s.keys_path.empty()) data.description += ": self-attention, these vectors are the keys too (load a keys file for Q and K)";
   if (!s.keys_path.empty()) {
     const attn::NdArray keys = attn::read_array_file(s.keys_path);
     auto key_stack = keys.stack();
@@ -94,6 +103,11 @@ void load_file(LoadedData& data, const DataSettings& s) {
 }  // namespace
 
 std::shared_ptr<const LoadedData> load_data(const DataSettings& s) {
+  ModelFileCache models;
+  return load_data(s, models);
+}
+
+std::shared_ptr<const LoadedData> load_data(const DataSettings& s, ModelFileCache& models) {
   auto data = std::make_shared<LoadedData>();
   switch (s.source) {
     case DataSource::Generated: {
@@ -117,7 +131,7 @@ std::shared_ptr<const LoadedData> load_data(const DataSettings& s) {
       break;
     }
     case DataSource::File:
-      load_file(*data, s);
+      load_file(*data, s, models);
       break;
   }
   attach_labels(*data, s);
@@ -130,7 +144,8 @@ bool DataController::update(DataSettings& settings, std::string& error) {
   const std::string key = scenario_to_json(probe)["data"].dump();
   if (data_ && key == loaded_key_) return false;
   try {
-    data_ = load_data(settings);
+    if (!models_) models_ = std::make_shared<ModelFileCache>();
+    data_ = load_data(settings, *models_);
     loaded_key_ = key;
     last_good_ = settings;
     return true;

@@ -2,15 +2,36 @@
 // to be shown as they are. Built from DataSettings by generating or reading files.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "attn/types.hpp"
+#include "model/image_stats.hpp"
 #include "state/app_state.hpp"
 
 namespace ax {
+
+// Every layer and head of a model run (a model file, or any rank-4 array): what the model view's
+// small multiples show. Shared by every LoadedData of one file, so stepping heads copies nothing.
+struct ModelGrid {
+  std::string path;
+  attn::Index layers = 1, heads = 1;
+  std::vector<std::string> layer_names;       // may be empty
+  // One matrix per cell, layer-major: the model's own weights, or (a file of vectors only) the
+  // softmax weights recomputed from them with scaled-dot scores. Undefined rows are NaN.
+  std::vector<std::shared_ptr<const attn::MatF>> cells;
+  std::vector<ImageStats> cell_stats;         // for the cells' colour range
+  bool cells_are_model_weights = true;
+  bool has_vectors = false;                   // q (and k): methods and perturbations can be computed
+  std::string mask = "none";                  // the mask the model applied: none, causal, other
+  std::uint64_t serial = 0;                   // new for every file read (texture versions)
+
+  // "layer 1 (encoder.layers.1.self_attn), head 2"; one-layer grids name only the head.
+  std::string head_name(attn::Index layer, attn::Index head, bool with_layer_name = true) const;
+};
 
 struct LoadedData {
   bool weights_only = false;           // a file of weight matrices: no vectors, no scores
@@ -21,6 +42,10 @@ struct LoadedData {
   std::vector<std::string> key_labels;
   std::vector<int> groups;             // cluster of each vector (generated clusters), else empty
   std::string description;             // one line for the status bar
+  std::shared_ptr<const ModelGrid> model;  // a model file or rank-4 array: every layer and head
+  attn::Index layer = 0, head = 0;     // the cell of `model` shown in the main view
+  std::optional<attn::MatD> reference; // the model's own weights of that head, beside the recomputed methods
+  std::vector<std::string> notices;    // for the message bar once loaded (ignored arrays, keys = queries)
 
   attn::Index query_count() const { return weights_only ? weight_stack.front().rows() : queries.rows(); }
   attn::Index key_count() const {
@@ -29,8 +54,12 @@ struct LoadedData {
   attn::Index dimension() const { return weights_only ? 0 : queries.cols(); }
 };
 
+class ModelFileCache;
+
 // Generates or reads the data. Throws attn::InputError / attn::UsageError with the engine's message.
 std::shared_ptr<const LoadedData> load_data(const DataSettings& settings);
+// The same, reusing the model file `models` read last (stepping through layers and heads).
+std::shared_ptr<const LoadedData> load_data(const DataSettings& settings, ModelFileCache& models);
 
 // Keeps the data in step with the settings. When new settings fail to load, the settings are put
 // back to the last ones that worked and the current data stay, so a bad file never blanks the view.
@@ -43,6 +72,7 @@ class DataController {
  private:
   std::string loaded_key_;
   DataSettings last_good_;
+  std::shared_ptr<ModelFileCache> models_;
   std::shared_ptr<const LoadedData> data_;
 };
 

@@ -1,10 +1,18 @@
 #include "model/tokens_file.hpp"
 
+#include <filesystem>
+
+#include "attn/array_files.hpp"
+#include "attn/npy.hpp"
+#include "attn/npz.hpp"
 #include "attn/text_file.hpp"
 
 namespace ax {
 
 std::vector<std::string> read_tokens_file(const std::string& path) {
+  // NumPy string arrays ('<U'), as saved beside the vectors: a .npy, or ARCHIVE.npz:NAME.
+  if (const auto member = attn::split_archive_member(path)) return attn::NpzArchive(member->archive).strings(member->name);
+  if (std::filesystem::path(path).extension() == ".npy") return attn::read_npy_strings(path);
   const std::string text = attn::read_text_file(path, "tokens file");
   std::vector<std::string> tokens;
   std::size_t start = 0;

@@ -1,4 +1,5 @@
-// Tokens files: one axis label per line (UTF-8 text), trailing blank lines ignored.
+// Tokens files: one axis label per line (UTF-8 text), trailing blank lines ignored; or a NumPy
+// string array (.npy, or ARCHIVE.npz:NAME).
 #pragma once
 
 #include <string>

@@ -12,7 +12,7 @@ namespace ax {
 
 void draw_invariance_chart(UiContext& ctx) {
   if (ctx.data && ctx.data->weights_only) {
-    ImGui::TextDisabled("needs vectors: a weight file cannot be shifted");
+    ImGui::TextDisabled("shifts need the queries and keys: a file of weights only cannot be shifted");
     return;
   }
   if (!ctx.chart || !ctx.result || ctx.chart->generation != ctx.result->generation) {
@@ -61,7 +61,7 @@ void draw_function_chart(UiContext& ctx) {
   std::string without_f;
   for (std::size_t k = 0; k < r.methods.size(); ++k) {
     const auto& m = r.methods[k];
-    if (!m.error.empty()) continue;
+    if (!m.error.empty() || m.is_reference) continue;
     if (!m.ratio_form || m.curve.z.empty()) {
       without_f += (without_f.empty() ? "" : ", ") + m.spec;
       continue;

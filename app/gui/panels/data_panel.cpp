@@ -39,7 +39,7 @@ void points_controls(UiContext& ctx) {
 
 void file_controls(UiContext& ctx) {
   DataSettings& d = ctx.state.data;
-  ImGui::TextDisabled("type a path and press Enter, or drop a file on the window");
+  ImGui::TextDisabled("type a path and press Enter, or drop a file on the window (.npy, .csv, a model's .npz)");
   if (ImGui::InputText("vectors / weights", &ctx.scratch.vectors_path, ImGuiInputTextFlags_EnterReturnsTrue)) {
     d.vectors_path = ctx.scratch.vectors_path;
     d.source = DataSource::File;
@@ -59,7 +59,15 @@ void file_controls(UiContext& ctx) {
   const char* contents[] = {"auto", "vectors", "weight matrices"};
   int content = static_cast<int>(d.content);
   if (ImGui::Combo("file holds", &content, contents, 3)) d.content = static_cast<FileContent>(content);
-  if (ctx.data && !ctx.data->weights_only) ImGui::InputInt("head (rank-3 files)", &d.head);
+  if (ctx.data && ctx.data->model) {
+    // A model file: layer and head of the main view (the model view's grid shows them all).
+    ImGui::InputInt("layer", &d.layer);
+    ImGui::InputInt("head", &d.head);
+    d.layer = std::clamp(d.layer, 0, static_cast<int>(ctx.data->model->layers) - 1);
+    d.head = std::clamp(d.head, 0, static_cast<int>(ctx.data->model->heads) - 1);
+  } else if (ctx.data && !ctx.data->weights_only) {
+    ImGui::InputInt("head (rank-3 files)", &d.head);
+  }
   d.head = std::max(d.head, 0);
 }
 
@@ -86,7 +94,8 @@ void draw_data_panel(UiContext& ctx) {
     case DataSource::File: file_controls(ctx); break;
   }
   if (ctx.data && ctx.data->weights_only) {
-    ImGui::TextWrapped("Showing weight matrices as loaded: scores, noise and the charts need vectors.");
+    ImGui::TextWrapped("Showing weight matrices as loaded: shifts, noise, scores and the charts need the queries "
+                       "and keys.");
   } else {
     ImGui::Checkbox("centre (subtract the mean)", &d.centre);
   }

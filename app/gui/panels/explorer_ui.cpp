@@ -142,6 +142,13 @@ void ExplorerUi::sync_data() {
   std::string error;
   if (data_.update(state_.data, error)) {
     const auto& data = *data_.data();
+    for (const std::string& notice : data.notices) messages_.info(notice);
+    // A newly opened model file brings the mask the model used, so exp can reproduce its weights.
+    const std::string model_path = data.model ? data.model->path : "";
+    if (!model_path.empty() && model_path != opened_model_ && data.model->mask != "other") {
+      state_.attention.mask = data.model->mask;
+    }
+    opened_model_ = model_path;
     state_.view.selected_row = std::clamp(state_.view.selected_row, 0, static_cast<int>(data.query_count()) - 1);
     scratch_.vectors_path = state_.data.vectors_path;
     scratch_.keys_path = state_.data.keys_path;
@@ -271,8 +278,20 @@ void ExplorerUi::draw_explorer_layout(UiContext& ctx, float top, float height) {
     ImGui::End();
   }
 
-  place(origin.x + left_width, top, centre_width, height);
-  ImGui::Begin("Heatmaps", nullptr, kPanelFlags);
+  // A model file puts the model view (every layer and head) above the heatmaps of the open head.
+  const float model_height = model_view_height(ctx, centre_width - 2.0f * ImGui::GetStyle().WindowPadding.x, height * 0.36f);
+  if (model_height > 0.0f) {
+    place(origin.x + left_width, top, centre_width, model_height);
+    ImGui::Begin("Model: every layer and head", nullptr, kPanelFlags);
+    draw_model_view(ctx);
+    ImGui::End();
+  }
+  place(origin.x + left_width, top + model_height, centre_width, height - model_height);
+  const std::string heatmaps_title =
+      ctx.data && ctx.data->model
+          ? "Heatmaps: " + ctx.data->model->head_name(ctx.data->layer, ctx.data->head) + "###Heatmaps"
+          : std::string("Heatmaps");
+  ImGui::Begin(heatmaps_title.c_str(), nullptr, kPanelFlags);
   draw_heatmap_grid(ctx);
   ImGui::End();
 
@@ -323,9 +342,11 @@ nlohmann::json ExplorerUi::report() const {
                          {"max_abs_diff", m.deviation.max_abs_diff},
                          {"undefined_clean", m.clean.rows.empty() ? 0 : m.clean.undefined_count()},
                          {"undefined_perturbed", m.perturbed.rows.empty() ? 0 : m.perturbed.undefined_count()}});
+      if (result->has_reference && !m.is_reference) methods.back()["max_abs_vs_model"] = m.vs_reference.max_abs_diff;
     }
     out["results"] = {{"queries", result->queries}, {"keys", result->keys}, {"methods", methods},
                       {"compute_ms", result->compute_ms}};
+    if (result->has_reference) out["results"]["exp_vs_model"] = result->exp_vs_reference.max_abs_diff;
   }
   std::vector<std::string> messages;
   for (const auto& entry : messages_.entries()) messages.push_back(entry.text);

@@ -73,6 +73,7 @@ class ExplorerUi {
   std::string submitted_key_;
   std::string reported_error_;
   std::uint64_t reported_generation_ = 0;
+  std::string opened_model_;  // path of the model file loaded last (its mask is adopted once)
   int frame_index_ = 0;
 };
 

@@ -8,6 +8,7 @@
 
 #include "imgui.h"
 #include "model/axis_ticks.hpp"
+#include "model/heatmap_titles.hpp"
 #include "panels/panels.hpp"
 #include "widgets/colour_bar.hpp"
 #include "widgets/palette.hpp"
@@ -124,6 +125,7 @@ void tooltip(const UiContext& ctx, const MethodResult& r, int i, int j) {
 // the cell is narrow.
 void badge(const UiContext& ctx, const MethodResult& r, bool same_line, float right_edge) {
   if (ctx.result->weights_only) return;
+  if (r.is_reference) return draw_reference_badge(ctx, same_line, right_edge);
   if (ctx.hide_answers) {
     if (same_line) ImGui::SameLine();
     ImGui::TextDisabled("(answer hidden)");
@@ -224,7 +226,9 @@ void draw_heatmap_grid(UiContext& ctx) {
   for (std::size_t k = 0; k < count; ++k) {
     if (!result.methods[k].error.empty()) continue;
     // Before a lesson's answer only the clean weights are shown: differences would give it away.
-    modes[k] = (result.weights_only || ctx.hide_answers) ? HeatmapMode::Clean : heatmap_mode(v, k);
+    // The model's own weights are data: nothing perturbs them, and differences are shown on the methods.
+    const bool as_loaded = result.weights_only || result.methods[k].is_reference;
+    modes[k] = (as_loaded || ctx.hide_answers) ? HeatmapMode::Clean : heatmap_mode(v, k);
     images[k] = &ctx.images.get(ctx.result, k, modes[k]);
     same_kind[0].push_back(&ctx.images.get(ctx.result, k, HeatmapMode::Clean));
     if (modes[k] == HeatmapMode::AbsDifference || modes[k] == HeatmapMode::SignedDifference) {
@@ -261,8 +265,10 @@ void draw_heatmap_grid(UiContext& ctx) {
   const float aspect = static_cast<float>(result.queries) / static_cast<float>(result.keys);
   // The number of columns that gives the largest heatmaps in the space there is.
   float header_width = 0.0f;  // title and verdict on one line
-  for (const auto& m : result.methods) {
-    header_width = std::max(header_width, ImGui::CalcTextSize(m.spec.c_str()).x + ImGui::CalcTextSize("  unchanged  max|dW| 0.00e-00").x + 20.0f);
+  std::vector<std::string> titles(count);
+  for (std::size_t k = 0; k < count; ++k) {
+    titles[k] = heatmap_title(result, k, modes[k]);
+    header_width = std::max(header_width, ImGui::CalcTextSize(titles[k].c_str()).x + ImGui::CalcTextSize("  unchanged  max|dW| 0.00e-00").x + 20.0f);
   }
   int columns = 1, rows = 1;
   bool two_line_header = false;
@@ -309,7 +315,9 @@ void draw_heatmap_grid(UiContext& ctx) {
     ImGui::ColorButton("##c", ImGui::ColorConvertU32ToFloat4(widgets::method_colour(k)), ImGuiColorEditFlags_NoTooltip,
                        ImVec2(12, 12));
     ImGui::SameLine();
-    ImGui::TextUnformatted(r.spec.c_str());
+    // A title cut at the cell's edge would lose the method: narrow cells get the compact one.
+    const bool fits = ImGui::CalcTextSize(titles[k].c_str()).x + 24.0f <= cell_w;
+    ImGui::TextUnformatted(fits ? titles[k].c_str() : heatmap_title(result, k, modes[k], true).c_str());
     if (!r.error.empty()) {
       ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + cell_w - 10.0f);
       ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kErrorColour), "%s", r.error.c_str());
@@ -342,6 +350,7 @@ void draw_heatmap_grid(UiContext& ctx) {
     record_layout(ctx, "heatmap:" + std::to_string(k));
     ctx.scratch.heatmaps["heatmap:" + std::to_string(k)] = {
         {"method", r.spec},
+        {"title", titles[k]},
         {"mode", static_cast<int>(modes[k])},
         {"lo", range.lo},
         {"hi", range.hi},
@@ -409,7 +418,7 @@ void draw_heatmap_grid(UiContext& ctx) {
       widgets::ColourBar("bar", ImVec2(bar_width - 12.0f, image_h), range);
     }
     ImGui::SetCursorScreenPos(ImVec2(p0.x, p0.y + image_h + 3.0f));
-    if (result.weights_only) {
+    if (result.weights_only || r.is_reference) {
       ImGui::TextDisabled("as loaded%s", range.log ? ", log scale" : "");
     } else if (image_w < ImGui::CalcTextSize("perturbed").x + 40.0f) {
       ImGui::TextDisabled("%s", kShortModeNames[static_cast<int>(modes[k])]);  // too narrow for a menu

@@ -68,7 +68,9 @@ void study_controls(UiContext& ctx) {
 
 void draw_noise_panel(UiContext& ctx) {
   if (ctx.data && ctx.data->weights_only) {
-    ImGui::TextDisabled("weight matrices loaded: noise needs vectors");
+    ImGui::TextWrapped("Weights only: shifts and noise need the queries and keys (a model file with q and k, "
+                       "e.g. from tools/export_attention.py).");
+    record_layout(ctx, "shifts_need_vectors");
     return;
   }
   NoiseSettings& n = ctx.state.noise;

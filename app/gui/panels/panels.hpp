@@ -12,6 +12,13 @@ void draw_data_panel(UiContext& ctx);
 void draw_attention_panel(UiContext& ctx);
 void draw_noise_panel(UiContext& ctx);
 void draw_heatmap_grid(UiContext& ctx);
+// The model view: every layer and head of a model file as small multiples; a click or the arrow
+// keys open a head in the heatmap grid.
+void draw_model_view(UiContext& ctx);
+// Height the model view wants for its grid at `width` (0 when no model file is loaded).
+float model_view_height(const UiContext& ctx, float width, float max_height);
+// The badge of the model's own weights: how far exp recomputed from Q and K lands from them.
+void draw_reference_badge(const UiContext& ctx, bool same_line, float right_edge);
 void draw_invariance_chart(UiContext& ctx);
 void draw_function_chart(UiContext& ctx);
 void draw_row_inspector(UiContext& ctx);

@@ -77,6 +77,9 @@ struct UiScratch {
   bool dragging_heatmap = false;
   int dragging_point = -1;   // index of the 2-D point being dragged
   int source_choice = -1;    // data source radio (the file choice waits for a path)
+  // The model view's cells as images (they must live until the canvas draws them).
+  std::shared_ptr<const ModelGrid> model_cells_of;
+  std::vector<HeatmapImage> model_cells;
 };
 
 struct FrameStats {

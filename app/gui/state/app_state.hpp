@@ -13,11 +13,11 @@ namespace ax {
 enum class DataSource {
   Generated,  // gaussian, clusters or sphere from a seed
   Points2D,   // points the user places and drags on a plane
-  File,       // vectors (or weight matrices) from .npy / .csv
+  File,       // vectors or weight matrices from .npy / .csv, or a model file (.npz)
 };
 
 enum class FileContent {
-  Auto,     // weight matrices if every row is a distribution, vectors otherwise
+  Auto,     // weight matrices if every row of every matrix is a distribution, vectors otherwise
   Vectors,  // X, or queries with separate keys
   Weights,  // weight matrices shown as they are, one heatmap per head
 };
@@ -33,11 +33,12 @@ struct DataSettings {
   std::uint64_t seed = 1;
   int clusters = 3;
   std::vector<std::array<double, 2>> points = default_points();  // Points2D
-  std::string vectors_path;  // X or queries, or weight matrices
+  std::string vectors_path;  // X or queries, or weight matrices, or a model file (.npz: q, k, weights...)
   std::string keys_path;     // optional separate keys
-  std::string tokens_path;   // optional text file, one axis label per line
+  std::string tokens_path;   // optional axis labels: a text file (one a line), a '<U' .npy or ARCHIVE.npz:NAME
   FileContent content = FileContent::Auto;
-  int head = 0;              // which matrix of a rank-3 vectors file
+  int layer = 0;             // which layer of a model file or a rank-4 file
+  int head = 0;              // which head of a model file, a rank-4 file or a rank-3 vectors file
   std::vector<std::string> tokens;  // axis labels given inline (lessons)
   bool centre = false;       // subtract the mean vector before computing scores
 };
@@ -82,6 +83,7 @@ struct ViewSettings {
   std::string difference_colormap = "magma";    // |difference|; signed uses "diverging"
   bool log_scale = false;
   bool shared_range = true;       // one colour range for every compared heatmap
+  bool versus_model = true;       // with a model's own weights loaded, differences compare each method with them
   bool exclude_first_key = false; // leave key 0 (an attention sink) out of the range
   PixelReduction reduction = PixelReduction::Max;  // when a pixel covers several cells
   float zoom = 1.0f;              // shared by every heatmap so they stay aligned

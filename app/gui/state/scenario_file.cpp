@@ -60,6 +60,7 @@ void visit(DataSettings& s, Visitor& v) {
   v("keys_path", s.keys_path);
   v("tokens_path", s.tokens_path);
   v("content", s.content);
+  v("layer", s.layer);
   v("head", s.head);
   v("tokens", s.tokens);
   v("centre", s.centre);
@@ -100,6 +101,7 @@ void visit(ViewSettings& s, Visitor& v) {
   v("difference_colormap", s.difference_colormap);
   v("log_scale", s.log_scale);
   v("shared_range", s.shared_range);
+  v("versus_model", s.versus_model);
   v("exclude_first_key", s.exclude_first_key);
   v("reduction", s.reduction);
   v("zoom", s.zoom);
@@ -318,6 +320,7 @@ void validate_state(const AppState& s, const std::string& where) {
   need(s.data.n >= 1 && s.data.n <= 4096, "data.n", "must be between 1 and 4096");
   need(s.data.d >= 1 && s.data.d <= 4096, "data.d", "must be between 1 and 4096");
   need(s.data.clusters >= 1 && s.data.clusters <= 64, "data.clusters", "must be between 1 and 64");
+  need(s.data.layer >= 0, "data.layer", "must be >= 0");
   need(s.data.head >= 0, "data.head", "must be >= 0");
   need(s.data.points.size() <= 512, "data.points", "at most 512 points");
   need(s.attention.alpha >= -1e6 && s.attention.alpha <= 1e6, "attention.alpha", "must be between -1e6 and 1e6");

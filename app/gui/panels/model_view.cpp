@@ -1,0 +1,165 @@
+// Model view: a model file's layers x heads as small multiples (as BertViz's model view), with
+// layer and head labels. Clicking a cell, or the arrow keys (left/right: head, up/down: layer),
+// opens that head in the heatmap grid below, where it is recomputed with any method.
+#include <algorithm>
+#include <cstdio>
+
+#include "imgui.h"
+#include "panels/panels.hpp"
+#include "widgets/palette.hpp"
+
+namespace ax {
+namespace {
+
+constexpr int kSlotBase = 100000;  // canvas slots of the cells, apart from the heatmap grid's
+constexpr float kGap = 4.0f;
+
+struct GridGeometry {
+  float label_w = 0.0f, header_h = 0.0f, cell_w = 0.0f, cell_h = 0.0f;
+};
+
+GridGeometry geometry(const ModelGrid& grid, const LoadedData& data, float width, float height) {
+  GridGeometry g;
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  g.label_w = ImGui::CalcTextSize("layer 00").x + 8.0f;
+  g.header_h = line * 2.0f;  // the hint line and the head labels
+  const float aspect = static_cast<float>(data.query_count()) / static_cast<float>(std::max<attn::Index>(data.key_count(), 1));
+  const auto heads = static_cast<float>(grid.heads), layers = static_cast<float>(grid.layers);
+  g.cell_w = std::max((width - g.label_w) / heads - kGap, 8.0f);
+  g.cell_h = g.cell_w * aspect;
+  const float max_h = (height - g.header_h) / layers - kGap;
+  if (g.cell_h > max_h) {
+    g.cell_h = std::max(max_h, 8.0f);
+    g.cell_w = g.cell_h / aspect;
+  }
+  return g;
+}
+
+void refresh_cell_images(UiContext& ctx, const std::shared_ptr<const ModelGrid>& grid) {
+  if (ctx.scratch.model_cells_of == grid) return;
+  ctx.scratch.model_cells.clear();
+  for (std::size_t k = 0; k < grid->cells.size(); ++k) {
+    HeatmapImage image;
+    image.values = grid->cells[k];
+    image.version = grid->serial;  // each cell has its own slot; a new file has a new serial
+    image.stats = grid->cell_stats[k];
+    ctx.scratch.model_cells.push_back(std::move(image));
+  }
+  ctx.scratch.model_cells_of = grid;
+}
+
+// Arrow keys step through heads (left/right) and layers (up/down), wrapping at the ends.
+void keyboard(UiContext& ctx, const ModelGrid& grid) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput || ctx.lesson.active()) return;
+  DataSettings& d = ctx.state.data;
+  const int heads = static_cast<int>(grid.heads), layers = static_cast<int>(grid.layers);
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) d.head = (d.head + 1) % heads;
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) d.head = (d.head + heads - 1) % heads;
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) d.layer = (d.layer + 1) % layers;
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) d.layer = (d.layer + layers - 1) % layers;
+}
+
+}  // namespace
+
+float model_view_height(const UiContext& ctx, float width, float max_height) {
+  if (!ctx.data || !ctx.data->model) return 0.0f;
+  const ModelGrid& grid = *ctx.data->model;
+  const GridGeometry g = geometry(grid, *ctx.data, width, max_height);
+  return g.header_h + static_cast<float>(grid.layers) * (g.cell_h + kGap) + ImGui::GetStyle().WindowPadding.y * 2.0f +
+         ImGui::GetFrameHeight();
+}
+
+void draw_model_view(UiContext& ctx) {
+  if (!ctx.data || !ctx.data->model) return;
+  const std::shared_ptr<const ModelGrid> grid_ptr = ctx.data->model;
+  const ModelGrid& grid = *grid_ptr;
+  const LoadedData& data = *ctx.data;
+  refresh_cell_images(ctx, grid_ptr);
+  keyboard(ctx, grid);
+
+  ImGui::TextDisabled("%s. Click a head, or use the arrow keys.",
+                      !grid.has_vectors                ? "The model's weights only (no q, k)"
+                      : grid.cells_are_model_weights ? "The model's weights"
+                                                     : "Softmax from q and k");
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const GridGeometry g = geometry(grid, data, avail.x, avail.y + ImGui::GetTextLineHeightWithSpacing());
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const float line = ImGui::GetTextLineHeight();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImU32 label_colour = IM_COL32(200, 200, 205, 230);
+
+  // One colour range for every cell, so heads compare at a glance.
+  std::vector<const HeatmapImage*> pool;
+  for (const HeatmapImage& image : ctx.scratch.model_cells) pool.push_back(&image);
+  ViewSettings view = ctx.state.view;
+  view.log_scale = false;
+  view.shared_range = true;
+  const ColourRange range = colour_range(view, HeatmapMode::Clean, ctx.scratch.model_cells.front(), pool);
+  const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+
+  for (attn::Index h = 0; h < grid.heads; ++h) {
+    char text[32];
+    std::snprintf(text, sizeof text, "head %ld", static_cast<long>(h));
+    const float x = origin.x + g.label_w + static_cast<float>(h) * (g.cell_w + kGap) + g.cell_w * 0.5f;
+    const float w = ImGui::CalcTextSize(text).x;
+    if (w <= g.cell_w + kGap) draw->AddText(ImVec2(x - w * 0.5f, origin.y), label_colour, text);
+  }
+  for (attn::Index layer = 0; layer < grid.layers; ++layer) {
+    const float y = origin.y + line + 4.0f + static_cast<float>(layer) * (g.cell_h + kGap);
+    char text[32];
+    std::snprintf(text, sizeof text, "layer %ld", static_cast<long>(layer));
+    draw->AddText(ImVec2(origin.x, y + g.cell_h * 0.5f - line * 0.5f), label_colour, text);
+    for (attn::Index head = 0; head < grid.heads; ++head) {
+      const std::size_t k = static_cast<std::size_t>(layer * grid.heads + head);
+      const ImVec2 p0(origin.x + g.label_w + static_cast<float>(head) * (g.cell_w + kGap), y);
+      ImGui::SetCursorScreenPos(p0);
+      HeatmapDraw cell;
+      cell.slot = kSlotBase + static_cast<int>(k);
+      cell.image = &ctx.scratch.model_cells[k];
+      cell.range = range;
+      cell.width_px = std::max(1, static_cast<int>(g.cell_w * scale.x));
+      cell.height_px = std::max(1, static_cast<int>(g.cell_h * scale.y));
+      ImGui::PushID(static_cast<int>(k));
+      ImGui::Image(ctx.canvas.request(cell), ImVec2(g.cell_w, g.cell_h), ImVec2(0, 1), ImVec2(1, 0));
+      const std::string name = grid.head_name(layer, head);
+      record_layout(ctx, "model_cell:" + std::to_string(layer) + ":" + std::to_string(head));
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\nclick to open", name.c_str());
+      if (ImGui::IsItemClicked(ImGuiMouseButton_Left)) {
+        ctx.state.data.layer = static_cast<int>(layer);
+        ctx.state.data.head = static_cast<int>(head);
+      }
+      ImGui::PopID();
+      if (layer == data.layer && head == data.head) {
+        draw->AddRect(ImVec2(p0.x - 2.0f, p0.y - 2.0f), ImVec2(p0.x + g.cell_w + 2.0f, p0.y + g.cell_h + 2.0f),
+                      IM_COL32(255, 210, 80, 255), 0.0f, 0, 2.0f);
+      }
+    }
+  }
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + line + 4.0f + static_cast<float>(grid.layers) * (g.cell_h + kGap)));
+  ImGui::Dummy(ImVec2(1.0f, 1.0f));
+}
+
+void draw_reference_badge(const UiContext& ctx, bool same_line, float right_edge) {
+  const attn::Deviation& d = ctx.result->exp_vs_reference;
+  // float32 weights from a model, recomputed in float32 or float64: agreement to 1e-5 is exact
+  // up to rounding; more means another score, alpha, mask or head than the model used.
+  const bool matches = d.compared_rows > 0 && d.max_abs_diff <= 1e-5;
+  if (same_line) ImGui::SameLine();
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(matches ? widgets::kUnchangedColour : widgets::kChangedColour),
+                     matches ? "exp matches" : "exp differs");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("exp recomputed from this head's q and k with the current score, alpha and mask,\n"
+                      "against the model's own weights: max |dW| = %.3g over %ld rows%s",
+                      d.max_abs_diff, static_cast<long>(d.compared_rows),
+                      matches ? "" : "\n(check the score, alpha and mask: the model used scaled-dot, alpha 1)");
+  }
+  char text[64];
+  std::snprintf(text, sizeof text, "max|dW| %.2g", d.max_abs_diff);
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(text).x <= right_edge) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", text);
+  }
+}
+
+}  // namespace ax

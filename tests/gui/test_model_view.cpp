@@ -1,0 +1,199 @@
+// The model view in the headless frame loop: a model file (every layer and head, written by NumPy
+// at test time) walked by clicks and arrow keys, the model's weights beside the recomputed
+// methods, differences against them, a weights-only file, and a scenario that restores the head.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "imgui.h"
+#include "panels/explorer_ui.hpp"
+#include "state/scenario_file.hpp"
+
+namespace ax {
+namespace {
+
+namespace fs = std::filesystem;
+
+class HeadlessImGui {
+ public:
+  HeadlessImGui() {
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(1280, 800);
+    io.IniFilename = nullptr;
+    io.DeltaTime = 1.0f / 60.0f;
+    for (int k = 0; k < ImGuiKey_COUNT; ++k) io.KeyMap[k] = k;  // as a backend would map its keys
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+  }
+  ~HeadlessImGui() { ImGui::DestroyContext(); }
+  HeadlessImGui(const HeadlessImGui&) = delete;
+  HeadlessImGui& operator=(const HeadlessImGui&) = delete;
+};
+
+class ModelView : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("ax_model_view_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    for (const char* variant : {"", " --weights-only"}) {
+      const std::string out = (dir_ / (*variant ? "weights_only.npz" : "model.npz")).string();
+      const std::string command = std::string(AX_PYTHON) + " " + AX_MODEL_SCRIPT + " " + out + variant;
+      ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    }
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path(const char* name) const { return (dir_ / name).string(); }
+
+  void frames(ExplorerUi& ui, int count) {
+    for (int k = 0; k < count; ++k) {
+      ImGui::NewFrame();
+      FrameStats stats;
+      stats.frame_index = frame_++;
+      ui.frame(stats);
+      ImGui::Render();
+    }
+  }
+  // Presses and releases a key over two frames.
+  void press(ExplorerUi& ui, ImGuiKey key) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeysDown[io.KeyMap[key]] = true;
+    frames(ui, 1);
+    io.KeysDown[io.KeyMap[key]] = false;
+    ui.wait_for_results();
+    frames(ui, 2);
+  }
+  void click(ExplorerUi& ui, const std::string& widget) {
+    const nlohmann::json r = ui.report().at("layout").at(widget);
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2((r[0].get<float>() + r[2].get<float>()) / 2, (r[1].get<float>() + r[3].get<float>()) / 2);
+    frames(ui, 1);
+    io.MouseDown[0] = true;
+    frames(ui, 1);
+    io.MouseDown[0] = false;
+    io.MousePos = ImVec2(-100, -100);
+    ui.wait_for_results();
+    frames(ui, 2);
+  }
+
+  HeadlessImGui imgui_;
+  fs::path dir_;
+  int frame_ = 0;
+};
+
+TEST_F(ModelView, WalksEveryLayerAndHeadOfAModelFile) {
+  NullHeatmapCanvas canvas;
+  AppState initial;
+  initial.data.source = DataSource::File;
+  initial.data.vectors_path = path("model.npz");
+  initial.attention.methods = {"exp", "sparsemax"};
+  initial.attention.use_double = true;
+  ExplorerUi ui(canvas, initial);
+  ui.wait_for_results();
+  frames(ui, 5);
+  EXPECT_EQ(ui.state().attention.mask, "causal");  // adopted from the file, so exp can match it
+
+  nlohmann::json report = ui.report();
+  for (int layer = 0; layer < 2; ++layer) {
+    for (int head = 0; head < 3; ++head) {
+      EXPECT_TRUE(report["layout"].contains("model_cell:" + std::to_string(layer) + ":" + std::to_string(head)));
+    }
+  }
+  // The model's weights beside the two recomputed methods; every title names the head.
+  ASSERT_EQ(report["heatmaps"].size(), 3u);
+  EXPECT_EQ(report["heatmaps"]["heatmap:2"]["title"], "layer 0, head 0: model's weights");
+  EXPECT_EQ(report["heatmaps"]["heatmap:1"]["title"], "layer 0, head 0: sparsemax");
+
+  // Click a cell, then step with the keys (wrapping at the ends); each opens that head.
+  click(ui, "model_cell:1:2");
+  EXPECT_EQ(ui.state().data.layer, 1);
+  EXPECT_EQ(ui.state().data.head, 2);
+  press(ui, ImGuiKey_RightArrow);
+  EXPECT_EQ(ui.state().data.head, 0);
+  press(ui, ImGuiKey_UpArrow);
+  EXPECT_EQ(ui.state().data.layer, 0);
+  press(ui, ImGuiKey_LeftArrow);
+  press(ui, ImGuiKey_DownArrow);
+  EXPECT_EQ(ui.state().data.layer, 1);
+  EXPECT_EQ(ui.state().data.head, 2);
+  report = ui.report();
+  EXPECT_EQ(report["heatmaps"]["heatmap:0"]["title"], "layer 1, head 2: exp");
+
+  // Walk every head: exp recomputed from its q and k is the model's softmax, sparsemax is not.
+  for (int layer = 0; layer < 2; ++layer) {
+    for (int head = 0; head < 3; ++head) {
+      ui.state().data.layer = layer;
+      ui.state().data.head = head;
+      ui.wait_for_results();
+      frames(ui, 2);
+      const nlohmann::json walked = ui.report();
+      ASSERT_TRUE(walked.contains("results")) << walked["messages"].dump();
+      const nlohmann::json& result = walked["results"];
+      ASSERT_EQ(result["methods"].size(), 3u);
+      EXPECT_EQ(result["methods"][2]["spec"], "model's weights");
+      EXPECT_LT(result["exp_vs_model"].get<double>(), 1e-12) << "layer " << layer << ", head " << head;
+      EXPECT_GT(result["methods"][1]["max_abs_vs_model"].get<double>(), 1e-3);
+    }
+  }
+
+  // Difference views compare each method with the model's weights.
+  ui.state().view.mode = HeatmapMode::AbsDifference;
+  frames(ui, 3);
+  report = ui.report();
+  EXPECT_EQ(report["heatmaps"]["heatmap:1"]["title"], "layer 1, head 2: sparsemax - model's weights");
+  EXPECT_GT(report["heatmaps"]["heatmap:1"]["hi"].get<double>(), 1e-3);
+
+  // Perturbations reach the recomputed methods, not the model's weights.
+  ui.state().noise.shift = 3.0;
+  ui.state().attention.methods = {"exp", "relu"};
+  ui.state().view.mode = HeatmapMode::Perturbed;
+  ui.wait_for_results();
+  frames(ui, 3);
+  report = ui.report();
+  EXPECT_LT(report["results"]["methods"][0]["max_abs_diff"].get<double>(), 1e-12);
+  EXPECT_GT(report["results"]["methods"][1]["max_abs_diff"].get<double>(), 1e-3);
+  EXPECT_EQ(report["results"]["methods"][2]["max_abs_diff"].get<double>(), 0.0);
+
+  // A scenario restores the file, the layer and the head.
+  const std::string scenario = path("model_scenario.json");
+  save_scenario_file(scenario, ui.state());
+  ExplorerUi reopened(canvas, load_scenario_file(scenario, AppState{}));
+  reopened.wait_for_results();
+  frames(reopened, 3);
+  EXPECT_EQ(reopened.state().data.layer, 1);
+  EXPECT_EQ(reopened.state().data.head, 2);
+  EXPECT_EQ(reopened.report()["heatmaps"]["heatmap:0"]["title"], "layer 1, head 2: exp");
+
+  // A scenario naming a head that does not exist is an error that keeps the current head.
+  AppState wrong = ui.state();
+  wrong.data.head = 7;
+  ui.load_state(wrong);
+  frames(ui, 3);
+  EXPECT_EQ(ui.state().data.head, 2);
+  bool reported = false;
+  report = ui.report();
+  for (const auto& m : report["messages"]) reported |= m.get<std::string>().find("layer 1, head 7 does not exist") != std::string::npos;
+  EXPECT_TRUE(reported) << report["messages"].dump();
+}
+
+TEST_F(ModelView, WeightsOnlyFileSaysShiftsNeedQueriesAndKeys) {
+  NullHeatmapCanvas canvas;
+  AppState initial;
+  initial.data.source = DataSource::File;
+  initial.data.vectors_path = path("weights_only.npz");
+  initial.data.layer = 1;
+  ExplorerUi ui(canvas, initial);
+  ui.wait_for_results();
+  frames(ui, 5);
+  const nlohmann::json report = ui.report();
+  EXPECT_EQ(report["heatmaps"].size(), 1u);
+  EXPECT_EQ(report["heatmaps"]["heatmap:0"]["title"], "layer 1, head 0: model's weights");
+  EXPECT_TRUE(report["layout"].contains("model_cell:1:2"));
+  EXPECT_TRUE(report["layout"].contains("shifts_need_vectors"));  // the noise panel's note, on screen
+  EXPECT_FALSE(report["layout"].contains("shift_slider"));
+}
+
+}  // namespace
+}  // namespace ax
