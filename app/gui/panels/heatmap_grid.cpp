@@ -50,6 +50,13 @@ void view_controls(UiContext& ctx) {
   same_line_if_fits(checkbox_width("skip key 0"));
   ImGui::Checkbox("skip key 0", &v.exclude_first_key);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("leave key 0 (often an attention sink) out of the colour range");
+  if (ctx.result && ctx.result->has_reference) {
+    same_line_if_fits(checkbox_width("differences vs the model"));
+    ImGui::Checkbox("differences vs the model", &v.versus_model);
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("on: each method minus the model's own weights\noff: each method's perturbed minus clean weights");
+    }
+  }
   same_line_if_fits(90.0f + ImGui::CalcTextSize("weight colours").x);
   ImGui::SetNextItemWidth(90.0f);
   if (ImGui::BeginCombo("weight colours", v.colormap.c_str())) {
@@ -123,9 +130,10 @@ void tooltip(const UiContext& ctx, const MethodResult& r, int i, int j) {
 
 // The verdict on this method's perturbation: on the title's line, or on its own line below when
 // the cell is narrow.
-void badge(const UiContext& ctx, const MethodResult& r, bool same_line, float right_edge) {
+void badge(const UiContext& ctx, const MethodResult& r, bool versus_model, bool same_line, float right_edge) {
   if (ctx.result->weights_only) return;
   if (r.is_reference) return draw_reference_badge(ctx, same_line, right_edge);
+  if (versus_model) return draw_versus_model_badge(r, same_line, right_edge);
   if (ctx.hide_answers) {
     if (same_line) ImGui::SameLine();
     ImGui::TextDisabled("(answer hidden)");
@@ -327,7 +335,8 @@ void draw_heatmap_grid(UiContext& ctx) {
       ImGui::PopID();
       continue;
     }
-    badge(ctx, r, !two_line_header, cell_origin.x + cell_w - 8.0f);
+    const bool shows_difference = modes[k] == HeatmapMode::AbsDifference || modes[k] == HeatmapMode::SignedDifference;
+    badge(ctx, r, shows_difference && compares_with_reference(result, k), !two_line_header, cell_origin.x + cell_w - 8.0f);
     ImGui::PopClipRect();
     const HeatmapImage& image = *images[k];
     const ColourRange& range = ranges[k];

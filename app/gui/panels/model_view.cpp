@@ -162,4 +162,20 @@ void draw_reference_badge(const UiContext& ctx, bool same_line, float right_edge
   }
 }
 
+void draw_versus_model_badge(const MethodResult& method, bool same_line, float right_edge) {
+  const attn::Deviation& d = method.vs_reference;
+  if (same_line) ImGui::SameLine();
+  ImGui::TextDisabled("vs model");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("clean weights of this method against the model's own: max |dW| = %.3g, mean total variation %.3g",
+                      d.max_abs_diff, d.mean_tv);
+  }
+  char text[64];
+  std::snprintf(text, sizeof text, "max|dW| %.2g", d.max_abs_diff);
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(text).x <= right_edge) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", text);
+  }
+}
+
 }  // namespace ax

@@ -19,6 +19,8 @@ void draw_model_view(UiContext& ctx);
 float model_view_height(const UiContext& ctx, float width, float max_height);
 // The badge of the model's own weights: how far exp recomputed from Q and K lands from them.
 void draw_reference_badge(const UiContext& ctx, bool same_line, float right_edge);
+// The badge of a method's difference from the model's weights.
+void draw_versus_model_badge(const MethodResult& method, bool same_line, float right_edge);
 void draw_invariance_chart(UiContext& ctx);
 void draw_function_chart(UiContext& ctx);
 void draw_row_inspector(UiContext& ctx);
