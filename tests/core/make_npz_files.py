@@ -64,6 +64,7 @@ def main(out):
     out.mkdir(parents=True, exist_ok=True)
     np.savez(out / "stored.npz", **layouts())
     np.savez_compressed(out / "deflated.npz", **layouts())
+    np.save(out / "tokens.npy", np.array(TOKENS))
 
     whole = (out / "deflated.npz").read_bytes()
     (out / "truncated.npz").write_bytes(whole[: len(whole) // 2])

@@ -68,6 +68,13 @@ TEST_F(NpzTest, ReadsEveryLayoutNumpyWritesStoredAndDeflated) {
   }
 }
 
+TEST_F(NpzTest, TextNpyFilesAreTokens) {
+  const std::vector<std::string> tokens = {"the", "na\xc3\xafve", "\xe6\x97\xa5\xe6\x9c\xac", "\xf0\x9f\x98\x80", ""};
+  EXPECT_EQ(read_npy_strings(path("tokens.npy")), tokens);
+  const std::string as_numbers = error_of([] { read_npy(path("tokens.npy")); });
+  EXPECT_NE(as_numbers.find("holds 5 strings, not numbers"), std::string::npos) << as_numbers;
+}
+
 TEST_F(NpzTest, MemberPathsSelectOneArray) {
   expect_pattern(read_array_file(path("deflated.npz") + ":a4"), {2, 3, 4, 5}, "a4");
   EXPECT_EQ(split_archive_member("dir:x/run.npz:q")->archive, "dir:x/run.npz");
