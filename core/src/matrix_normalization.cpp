@@ -20,7 +20,7 @@ template <class T>
 void normalize_columns(Mat<T>& L, const std::vector<RowStatus>& rows) {
   const Index n = L.rows(), m = L.cols();
   const Index chunks = (m + kColumnChunk - 1) / kColumnChunk;
-  parallel_for(chunks, [&](Index chunk) {
+  parallel_for(chunks, n * kColumnChunk, [&](Index chunk) {
     const Index c0 = chunk * kColumnChunk, c1 = std::min(m, c0 + kColumnChunk);
     const Index width = c1 - c0;
     Eigen::Array<T, Eigen::Dynamic, 1> top = Eigen::Array<T, Eigen::Dynamic, 1>::Constant(width, kNegInf<T>);
@@ -49,7 +49,7 @@ void normalize_columns(Mat<T>& L, const std::vector<RowStatus>& rows) {
 
 template <class T>
 void normalize_rows_log(Mat<T>& L, const std::vector<RowStatus>& rows) {
-  parallel_for(L.rows(), [&](Index i) {
+  parallel_for(L.rows(), L.cols(), [&](Index i) {
     if (rows[static_cast<std::size_t>(i)] != RowStatus::Defined) return;
     auto row = L.row(i).array();
     const T top = row.maxCoeff();
@@ -74,7 +74,7 @@ void sinkhorn_in_place(Mat<T>& L, int rounds, Mask mask, std::vector<RowStatus>&
     normalize_columns(L, rows);
     normalize_rows_log(L, rows);
   }
-  parallel_for(n, [&](Index i) {
+  parallel_for(n, m, [&](Index i) {
     auto row = L.row(i).array();
     if (rows[static_cast<std::size_t>(i)] == RowStatus::Defined) {
       row = row.exp();

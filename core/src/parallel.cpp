@@ -88,4 +88,13 @@ void parallel_for(Index tasks, const std::function<void(Index)>& task) {
   if (first_error) std::rethrow_exception(first_error);
 }
 
+void parallel_for(Index tasks, Index work_per_task, const std::function<void(Index)>& task) {
+  if (tasks > 0 && work_per_task < kMinParallelWork / tasks) {
+    RegionGuard guard;
+    for (Index i = 0; i < tasks; ++i) task(i);
+    return;
+  }
+  parallel_for(tasks, task);
+}
+
 }  // namespace attn

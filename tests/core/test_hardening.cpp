@@ -11,6 +11,9 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "attn/errors.hpp"
 #include "attn/attention.hpp"
@@ -127,6 +130,25 @@ TEST(MemoryBudget, ClustersWithoutPointsAllocateNothing) {
   const Dataset six = generate_dataset(DatasetKind::Clusters, 4, 2, 1, 6);
   const Dataset five = generate_dataset(DatasetKind::Clusters, 4, 2, 1, 5);
   EXPECT_NE(six.points, five.points);  // the unused centres' draws still shift the stream
+}
+
+TEST(Parallel, SmallLoopsStayOnTheCallingThreadAndLargeOnesSpread) {
+  set_thread_count(2);
+  auto threads_used = [](Index tasks, Index work) {
+    std::mutex mutex;
+    std::set<std::thread::id> ids;
+    parallel_for(tasks, work, [&](Index) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));  // lets a second thread take tasks
+      std::lock_guard<std::mutex> lock(mutex);
+      ids.insert(std::this_thread::get_id());
+    });
+    return ids;
+  };
+  const auto small = threads_used(4, 16);
+  EXPECT_EQ(small.size(), 1u);
+  EXPECT_EQ(*small.begin(), std::this_thread::get_id());
+  EXPECT_EQ(threads_used(64, kMinParallelWork).size(), 2u);
+  set_thread_count(0);
 }
 
 TEST(Parallel, ThreadCountIsCapped) {

@@ -24,4 +24,11 @@ void set_thread_count(int threads);
 // by a task is rethrown here after all threads have stopped; tasks not yet started are skipped.
 void parallel_for(Index tasks, const std::function<void(Index)>& task);
 
+// The same, on the calling thread alone when the whole loop is small: tasks x work_per_task (in
+// element operations) below kMinParallelWork. Starting and joining threads costs tens of
+// microseconds, more than such a loop; an iterative method calling a loop per round (Sinkhorn's
+// 10000 rounds on a 4 x 4 matrix) would otherwise spend seconds starting threads.
+constexpr Index kMinParallelWork = Index(1) << 15;
+void parallel_for(Index tasks, Index work_per_task, const std::function<void(Index)>& task);
+
 }  // namespace attn
