@@ -94,7 +94,9 @@ attn::OverviewRequest make_request(const OverviewOptions& o, attn::Index n, attn
   return request;
 }
 
-void warn_undefined(const attn::Overview& overview, const std::string& where) {
+// `from_file`: the rows are NaN in a weight file, whatever made them so; otherwise the engine's
+// reason is named.
+void warn_undefined(const attn::Overview& overview, const std::string& where, bool from_file = false) {
   const attn::Index count = overview.undefined_rows();
   if (count == 0) return;
   std::ostringstream list;
@@ -102,12 +104,13 @@ void warn_undefined(const attn::Overview& overview, const std::string& where) {
   attn::Index shown = 0;
   for (std::size_t k = 0; k < overview.rows.size() && shown < kShown; ++k) {
     if (overview.rows[k] == attn::RowStatus::Defined) continue;
-    list << (shown++ ? ", " : "") << overview.window.row_begin + static_cast<attn::Index>(k) << " ("
-         << attn::row_status_name(overview.rows[k]) << ")";
+    list << (shown++ ? ", " : "") << overview.window.row_begin + static_cast<attn::Index>(k);
+    if (!from_file) list << " (" << attn::row_status_name(overview.rows[k]) << ")";
   }
   if (count > kShown) list << ", ... " << count - kShown << " more";
   std::cerr << "warning: " << where << count << " of " << overview.window.rows()
-            << " rows have undefined weights, not part of any pixel (a pixel with no defined cell is NaN): rows "
+            << " rows have undefined weights" << (from_file ? " (NaN in the file)" : "")
+            << ", not part of any pixel (a pixel with no defined cell is NaN): rows "
             << list.str() << "\n";
 }
 
@@ -217,7 +220,7 @@ void run_weights(const OverviewOptions& o, const Settings& s) {
       if (w.matrix.row(i).hasNaN()) w.rows[static_cast<std::size_t>(i)] = attn::RowStatus::NonFinite;
     }
     overviews.push_back(attn::overview_of(w, make_request(o, w.matrix.rows(), w.matrix.cols())));
-    warn_undefined(overviews.back(), stack_place(stack_shape, h));
+    warn_undefined(overviews.back(), stack_place(stack_shape, h) + o.weights + ": ", true);
   }
   write_overviews(o.out, overviews, s.reduction, stack_shape);
   std::cout << describe(overviews.front(), o.reduce, "pooled from " + o.weights) << "\n";
