@@ -33,15 +33,25 @@ float checkbox_width(const char* label) {
 void view_controls(UiContext& ctx) {
   ViewSettings& v = ctx.state.view;
   ImGui::TextUnformatted("show:");
+  // While a lesson question is open every heatmap shows the clean weights (the difference would
+  // give the answer away): the toolbar says so, and the step's mode comes with the answer.
+  const bool hidden = ctx.hide_answers;
+  ImGui::BeginDisabled(hidden);
   for (int m = 0; m < 4; ++m) {
     same_line_if_fits(ImGui::CalcTextSize(kModeNames[m]).x + ImGui::GetStyle().FramePadding.x * 2);
-    const bool all_this = v.mode == static_cast<HeatmapMode>(m) && v.modes.empty();
+    const bool all_this = hidden ? m == static_cast<int>(HeatmapMode::Clean)
+                                 : v.mode == static_cast<HeatmapMode>(m) && v.modes.empty();
     if (all_this) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     if (ImGui::SmallButton(kModeNames[m])) {
       v.mode = static_cast<HeatmapMode>(m);
       v.modes.clear();
     }
     if (all_this) ImGui::PopStyleColor();
+  }
+  ImGui::EndDisabled();
+  if (hidden) {
+    same_line_if_fits(ImGui::CalcTextSize("(the rest shows with the answer)").x);
+    ImGui::TextDisabled("(the rest shows with the answer)");
   }
   same_line_if_fits(checkbox_width("log"));
   ImGui::Checkbox("log", &v.log_scale);

@@ -94,8 +94,29 @@ void bounds_of(const std::vector<const attn::MatD*>& sets, double& x0, double& x
   x0 -= pad, x1 += pad, y0 -= pad, y1 += pad;
 }
 
+// The number of steps the step's propagation claims speak of (0 when none does).
+int claimed_propagation_steps(const LessonStep& step) {
+  int steps = 0;
+  for (const Claim& claim : step.claims) {
+    if (claim.kind != "propagation_clusters" || !claim.params.is_object()) continue;
+    if (auto it = claim.params.find("steps"); it != claim.params.end() && it->is_number_integer()) {
+      steps = std::max(steps, it->get<int>());
+    }
+  }
+  return steps;
+}
+
 void propagation_view(UiContext& ctx) {
   LessonSettings& lesson = ctx.state.lesson;
+  // When the answer shows, the points move to where the claim looks at them ("after 20 steps"),
+  // once per step, so "after 0 steps" never sits under an answer about 20; step, play and reset
+  // work as before from there.
+  if (ctx.lesson.active() && !ctx.hide_answers && lesson.revealed && lesson.step != ctx.scratch.propagation_answer_step &&
+      lesson.step >= 0 && lesson.step < ctx.lesson.step_count()) {
+    ctx.scratch.propagation_answer_step = lesson.step;
+    const int claimed = claimed_propagation_steps(ctx.lesson.lesson().steps[static_cast<std::size_t>(lesson.step)]);
+    if (claimed > 0 && lesson.propagation_steps == 0) lesson.propagation_steps = claimed;
+  }
   if (ImGui::Button("step")) ++lesson.propagation_steps;
   ImGui::SameLine();
   if (ImGui::Button(lesson.playing ? "pause" : "play")) lesson.playing = !lesson.playing;

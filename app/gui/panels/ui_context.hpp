@@ -80,6 +80,7 @@ struct UiScratch {
   // The model view's cells as images (they must live until the canvas draws them).
   std::shared_ptr<const ModelGrid> model_cells_of;
   std::vector<HeatmapImage> model_cells;
+  int propagation_answer_step = -1;  // lesson step whose answer already moved the propagation view
 };
 
 struct FrameStats {
