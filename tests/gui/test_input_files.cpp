@@ -13,6 +13,7 @@
 #include "attn/array_files.hpp"
 #include "attn/errors.hpp"
 #include "attn/formula.hpp"
+#include "attn/npz.hpp"
 #include "lessons/lesson_file.hpp"
 #include "lessons/lesson_session.hpp"
 #include "lessons/word_set.hpp"
@@ -129,6 +130,13 @@ TEST_F(InputFiles, FuzzReproducersNoLongerCrash) {
   int count = 0;
   for (const auto& r : reproducers("npy")) {
     expect_clean_outcome(r, [&] { (void)attn::read_array_file(as_file(r, dir_, ".npy"), attn::NonFinite::AllowNaN); });
+    ++count;
+  }
+  for (const auto& r : reproducers("npz")) {
+    expect_clean_outcome(r, [&] {
+      const attn::NpzArchive archive(as_file(r, dir_, ".npz"));
+      for (const std::string& name : archive.names()) (void)archive.array(name, attn::NonFinite::AllowNaN);
+    });
     ++count;
   }
   for (const auto& r : reproducers("csv")) {

@@ -5,6 +5,7 @@
 #include "imgui.h"
 #include "imgui_stdlib.h"
 #include "panels/panels.hpp"
+#include "widgets/palette.hpp"
 #include "widgets/points_editor.hpp"
 
 namespace ax {
@@ -37,19 +38,28 @@ void points_controls(UiContext& ctx) {
   if (ImGui::Button("Reset points")) d.points = default_points();
 }
 
+// A path field; a path whose loading failed is drawn in red until it changes or loads.
+bool path_field(UiContext& ctx, const char* label, std::string& path) {
+  const auto& failed = ctx.scratch.failed_paths;
+  const bool marked = !path.empty() && std::find(failed.begin(), failed.end(), path) != failed.end();
+  if (marked) ImGui::PushStyleColor(ImGuiCol_Text, widgets::kErrorColour);
+  const bool entered = ImGui::InputText(label, &path, ImGuiInputTextFlags_EnterReturnsTrue);
+  if (marked) {
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("this path failed to load (see the message above)");
+  }
+  return entered;
+}
+
 void file_controls(UiContext& ctx) {
   DataSettings& d = ctx.state.data;
   ImGui::TextDisabled("type a path and press Enter, or drop a file on the window (.npy, .csv, a model's .npz)");
-  if (ImGui::InputText("vectors / weights", &ctx.scratch.vectors_path, ImGuiInputTextFlags_EnterReturnsTrue)) {
+  if (path_field(ctx, "vectors / weights", ctx.scratch.vectors_path)) {
     d.vectors_path = ctx.scratch.vectors_path;
     d.source = DataSource::File;
   }
-  if (ImGui::InputText("keys (optional)", &ctx.scratch.keys_path, ImGuiInputTextFlags_EnterReturnsTrue)) {
-    d.keys_path = ctx.scratch.keys_path;
-  }
-  if (ImGui::InputText("tokens (optional)", &ctx.scratch.tokens_path, ImGuiInputTextFlags_EnterReturnsTrue)) {
-    d.tokens_path = ctx.scratch.tokens_path;
-  }
+  if (path_field(ctx, "keys (optional)", ctx.scratch.keys_path)) d.keys_path = ctx.scratch.keys_path;
+  if (path_field(ctx, "tokens (optional)", ctx.scratch.tokens_path)) d.tokens_path = ctx.scratch.tokens_path;
   if (ImGui::Button("Load")) {
     d.source = DataSource::File;
     d.vectors_path = ctx.scratch.vectors_path;

@@ -140,6 +140,7 @@ void ExplorerUi::open_dropped_files(const std::vector<std::string>& paths) {
 
 void ExplorerUi::sync_data() {
   std::string error;
+  const DataSettings asked = state_.data;
   if (data_.update(state_.data, error)) {
     const auto& data = *data_.data();
     for (const std::string& notice : data.notices) messages_.info(notice);
@@ -150,10 +151,21 @@ void ExplorerUi::sync_data() {
     }
     opened_model_ = model_path;
     state_.view.selected_row = std::clamp(state_.view.selected_row, 0, static_cast<int>(data.query_count()) - 1);
-    scratch_.vectors_path = state_.data.vectors_path;
-    scratch_.keys_path = state_.data.keys_path;
+    if (error.empty()) {
+      scratch_.vectors_path = state_.data.vectors_path;
+      scratch_.keys_path = state_.data.keys_path;
+      scratch_.failed_paths.clear();
+    }
   }
-  if (!error.empty()) messages_.error(error);
+  if (!error.empty()) {
+    // The settings went back to the last good ones; the fields keep what was typed (a typo is
+    // fixed, not retyped) and are marked as the paths that failed.
+    scratch_.vectors_path = asked.vectors_path;
+    scratch_.keys_path = asked.keys_path;
+    scratch_.tokens_path = asked.tokens_path;
+    scratch_.failed_paths = {asked.vectors_path, asked.keys_path, asked.tokens_path};
+    messages_.error(error);
+  }
 }
 
 std::string computing_text(const UiContext& ctx) {

@@ -68,6 +68,7 @@ struct UiScratch {
   std::string window_png_path = "window.png";
   int png_scale = 8;
   std::string vectors_path, keys_path, tokens_path;
+  std::vector<std::string> failed_paths;  // typed paths whose loading failed (shown in red)
   std::string new_method = "custom:exp(2*z)";
   std::map<std::string, std::string> method_errors;  // spec -> parse error (live)
   // Screen rectangles of widgets that tests and reports locate: name -> (x0, y0, x1, y1).
