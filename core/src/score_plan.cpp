@@ -27,6 +27,10 @@ KeyPanels<T> pack_keys(const Mat<T>& keys, T scale) {
   KeyPanels<T> out;
   out.keys = keys.rows();
   out.dimension = keys.cols();
+  if (KeyPanels<T>::padding_dominates(out.keys)) {
+    out.unpacked = keys * scale;
+    return out;
+  }
   out.data = Vec<T>::Zero(out.count() * out.dimension * W);
   for (Index j = 0; j < out.keys; ++j) {
     T* dst = out.data.data() + (j / W) * out.dimension * W + j % W;
@@ -80,10 +84,36 @@ void remainder_block(Index rows, const T* q, Index ldq, const T* panel, Index di
 // Rows [begin, end) of left times the packed keys, into dst (query begin + r at dst + r * ld).
 // Panel by panel, so a panel (d x W: 16 KiB for float at d = 64) stays in L1 while every block
 // of rows uses it.
+// q . k over d entries in a fixed order from the first (two packet accumulators, then the rest),
+// whatever the addresses.
+template <class T>
+T dot_from_start(const T* q, const T* k, Index d) {
+  namespace ei = Eigen::internal;
+  using P = Packet<T>;
+  constexpr Index L = kLanes<T>;
+  P acc0 = ei::pset1<P>(T(0)), acc1 = acc0;
+  Index i = 0;
+  for (; i + 2 * L <= d; i += 2 * L) {
+    acc0 = ei::pmadd(ei::ploadu<P>(q + i), ei::ploadu<P>(k + i), acc0);
+    acc1 = ei::pmadd(ei::ploadu<P>(q + i + L), ei::ploadu<P>(k + i + L), acc1);
+  }
+  T sum = ei::predux(ei::padd(acc0, acc1));
+  for (; i < d; ++i) sum += q[i] * k[i];
+  return sum;
+}
+
 template <class T>
 void tile(const Mat<T>& left, const KeyPanels<T>& keys, Index begin, Index end, T* dst, Index ld) {
   constexpr Index W = kPanelCols<T>;
   const Index d = keys.dimension, m = keys.keys;
+  if (keys.unpacked.rows() == m && KeyPanels<T>::padding_dominates(m)) {
+    for (Index i = begin; i < end; ++i) {
+      for (Index j = 0; j < m; ++j) {
+        dst[(i - begin) * ld + j] = dot_from_start(left.row(i).data(), keys.unpacked.row(j).data(), d);
+      }
+    }
+    return;
+  }
   for (Index p = 0; p < keys.count(); ++p) {
     const T* panel = keys.panel(p);
     const Index cols = std::min(W, m - p * W);
@@ -119,7 +149,8 @@ std::uint64_t plan_bytes(Index n, Index result_cols, Index m, Index d, bool nois
   const Index panels = (m + product::kPanelCols<T> - 1) / product::kPanelCols<T>;
   std::uint64_t bytes = array_bytes({n + m, d}, sizeof(T));
   if (noisy) bytes = add_bytes(bytes, array_bytes({n + m, d}, sizeof(T)));
-  bytes = add_bytes(bytes, array_bytes({panels, product::kPanelCols<T>, d}, sizeof(T)));
+  const Index packed_keys = product::KeyPanels<T>::padding_dominates(m) ? m : panels * product::kPanelCols<T>;
+  bytes = add_bytes(bytes, array_bytes({packed_keys, d}, sizeof(T)));
   return add_bytes(bytes, array_bytes({n, result_cols}, sizeof(T)));
 }
 

@@ -29,11 +29,17 @@ constexpr Index kPanelCols = kPanelPackets * kLanes<T>;
 
 // The keys (scaled), transposed into panels of kPanelCols columns: panel p holds, dimension by
 // dimension, the entries of keys p*W .. p*W + W - 1 contiguously (zeros past the last key).
+//
+// With fewer keys than half a panel the padding would outweigh the keys themselves (one key of
+// dimension 26 million would take 64 x its size); such keys stay as rows (`unpacked`, scaled) and
+// every score is a plain dot product instead.
 template <class T>
 struct KeyPanels {
   Vec<T> data;
+  Mat<T> unpacked;  // #keys by d, used instead of `data` when the padding would dominate
   Index keys = 0, dimension = 0;
 
+  static bool padding_dominates(Index keys) { return keys < kPanelCols<T> / 2; }
   Index count() const { return (keys + kPanelCols<T> - 1) / kPanelCols<T>; }
   const T* panel(Index p) const { return data.data() + p * dimension * kPanelCols<T>; }
 };

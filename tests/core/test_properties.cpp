@@ -215,6 +215,18 @@ TEST(Properties, WeightsIntoAReusedResultEqualFreshOnes) {
   EXPECT_TRUE(test::same_bits(wrong_shape.matrix, compute_weights(v, AttentionSpec{}).matrix));
 }
 
+TEST(Properties, FewKeysOfHighDimensionScoreAsPlainDotProducts) {
+  // Fewer keys than half a panel are kept unpacked: the scores must still be the dot products.
+  Vectors<double> v;
+  v.queries = random_matrix<double>(9, 1000, 6);
+  v.keys = random_matrix<double>(3, 1000, 7);
+  const Mat<double> s = compute_scores(v, ScoreKind::Dot, 0.5);
+  const Mat<double> expected = 0.5 * v.queries * v.keys->transpose();
+  EXPECT_LT((s - expected).cwiseAbs().maxCoeff(), 1e-9);
+  const Weights<double> w = compute_weights(v, AttentionSpec{ScoreKind::Dot, 0.5});
+  EXPECT_TRUE(test::same_bits(w.matrix, weights_from_scores(s, parse_method("exp")).matrix));
+}
+
 TEST(Properties, ResultsDoNotDependOnTheThreadCount) {
   Vectors<float> v;
   v.queries = random_matrix<float>(300, 16, 3);
