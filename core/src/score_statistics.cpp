@@ -1,5 +1,6 @@
 #include "attn/score_statistics.hpp"
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -10,25 +11,19 @@
 namespace attn {
 namespace {
 
-// Sums of the score changes of one draw.
-struct ChangeSums {
-  double offdiagonal = 0.0;
-  double diagonal = 0.0;
-};
-
-ChangeSums draw_changes(const Vectors<double>& v, const MatD& clean, double global_rms, double local_rms,
-                        std::uint64_t seed, std::uint64_t draw) {
+MatD draw_change(const Vectors<double>& v, const MatD& clean, double global_rms, double local_rms,
+                 std::uint64_t seed, std::uint64_t draw) {
   Perturbation p;
   p.global_rms = global_rms;
   p.local_rms = local_rms;
   p.seed = seed;
   p.draw = draw;
-  const MatD change = compute_scores(v, ScoreKind::Dot, 1.0, p) - clean;
-  ChangeSums out;
-  out.diagonal = change.diagonal().sum();
-  out.offdiagonal = change.sum() - out.diagonal;
-  return out;
+  return compute_scores(v, ScoreKind::Dot, 1.0, p) - clean;
 }
+
+// Draws are summed in fixed blocks (each block in draw order, then the blocks in order), so the
+// sums do not depend on the thread count.
+constexpr Index kBlocks = 16;
 
 }  // namespace
 
@@ -42,25 +37,34 @@ ScoreShift measure_score_shift(const MatD& x, double global_rms, double local_rm
   Vectors<double> v;
   v.queries = x;
   const MatD clean = compute_scores(v, ScoreKind::Dot, 1.0);
-  std::vector<ChangeSums> sums(static_cast<std::size_t>(draws));
-  // One task per draw; every random number comes from (seed, draw), so any thread count gives
-  // the same sums, which are then added in draw order.
-  parallel_for(draws, [&](Index k) {
-    sums[static_cast<std::size_t>(k)] = draw_changes(v, clean, global_rms, local_rms, seed, static_cast<std::uint64_t>(k));
+  std::vector<MatD> sums(static_cast<std::size_t>(kBlocks), MatD::Zero(x.rows(), x.rows()));
+  parallel_for(kBlocks, [&](Index b) {
+    for (Index k = b; k < draws; k += kBlocks) {
+      sums[static_cast<std::size_t>(b)] += draw_change(v, clean, global_rms, local_rms, seed, static_cast<std::uint64_t>(k));
+    }
   });
-  ChangeSums total;
-  for (const ChangeSums& s : sums) {
-    total.offdiagonal += s.offdiagonal;
-    total.diagonal += s.diagonal;
-  }
+  MatD total = MatD::Zero(x.rows(), x.rows());
+  for (const MatD& s : sums) total += s;
+  const MatD mean = total / static_cast<double>(draws);
   const double n = static_cast<double>(x.rows());
   const double d = static_cast<double>(x.cols());
   ScoreShift out;
   out.draws = draws;
-  out.mean_offdiagonal_change = total.offdiagonal / (static_cast<double>(draws) * n * (n - 1.0));
-  out.mean_diagonal_change = total.diagonal / (static_cast<double>(draws) * n);
+  const double diagonal = mean.diagonal().sum();
+  out.mean_offdiagonal_change = (mean.sum() - diagonal) / (n * (n - 1.0));
+  out.mean_diagonal_change = diagonal / n;
   out.expected = expected_score_shift(ScoreKind::Dot, global_rms, static_cast<long>(x.cols())).value;
   out.expected_diagonal = out.expected + local_rms * local_rms * d;
+  for (Index i = 0; i < x.rows(); ++i) {
+    for (Index j = 0; j < x.rows(); ++j) {
+      const double deviation = std::abs(mean(i, j) - out.expected);
+      if (i != j && deviation > out.max_pair_deviation) {
+        out.max_pair_deviation = deviation;
+        out.worst_i = i;
+        out.worst_j = j;
+      }
+    }
+  }
   return out;
 }
 

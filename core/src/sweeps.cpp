@@ -79,7 +79,7 @@ DimensionPoint dimension_point(DatasetKind kind, Index n, Index d, std::uint64_t
 
 // ---- Sequence length ----
 
-LengthPoint length_point(Index n, double score_sd, Index rows, std::uint64_t seed) {
+LengthPoint length_point(Index n, double score_sd, Index rows, std::uint64_t seed, const Method& method) {
   check_matrix_size(rows, n, "score matrix");
   MatD scores(rows, n);
   // One generator per row, keyed by (length, row): the same numbers on any thread count.
@@ -87,7 +87,7 @@ LengthPoint length_point(Index n, double score_sd, Index rows, std::uint64_t see
     Rng rng(seed, static_cast<std::uint64_t>(n), static_cast<std::uint64_t>(r));
     for (Index j = 0; j < n; ++j) scores(r, j) = score_sd * rng.normal();
   });
-  const RowAverages averages = row_averages(weights_from_scores(std::move(scores), Method{}));
+  const RowAverages averages = row_averages(weights_from_scores(std::move(scores), method));
   return {n, averages.max_weight, averages.entropy};
 }
 
@@ -165,19 +165,56 @@ std::vector<DimensionPoint> dot_vs_distance_sweep(DatasetKind kind, Index n, std
   return out;
 }
 
+std::vector<NormConcentrationPoint> norm_concentration_sweep(Index n, std::span<const Index> dimensions,
+                                                            std::uint64_t seed) {
+  if (dimensions.empty()) throw UsageError("the concentration sweep needs at least one dimension");
+  if (n < 2) throw UsageError("the concentration sweep needs at least two vectors (got " + std::to_string(n) + ")");
+  for (Index d : dimensions) require_positive_count(d, "every dimension");
+  auto sd = [](const std::vector<double>& v) {
+    double mean = 0.0, ss = 0.0;
+    for (double x : v) mean += x;
+    mean /= static_cast<double>(v.size());
+    for (double x : v) ss += (x - mean) * (x - mean);
+    return std::pair{mean, std::sqrt(ss / static_cast<double>(v.size() - 1))};
+  };
+  std::vector<NormConcentrationPoint> out;
+  for (Index d : dimensions) {
+    const MatD x = sweep_points(DatasetKind::Gaussian, n, d, seed, kQuerySet);
+    std::vector<double> norms, dots;
+    for (Index i = 0; i < n; ++i) {
+      norms.push_back(x.row(i).squaredNorm());
+      for (Index j = i + 1; j < n; ++j) dots.push_back(x.row(i).dot(x.row(j)));
+    }
+    const auto [mean, spread] = sd(norms);
+    NormConcentrationPoint point;
+    point.dimension = d;
+    point.relative_spread = spread / mean;
+    point.logit_spread = spread / (2.0 * std::sqrt(static_cast<double>(d)));
+    point.dot_spread = sd(dots).second;
+    out.push_back(point);
+  }
+  return out;
+}
+
 std::vector<LengthPoint> sequence_length_sweep(std::span<const Index> lengths, double score_sd, Index rows,
-                                               std::uint64_t seed) {
+                                               std::uint64_t seed, const Method& method) {
   if (lengths.empty()) throw UsageError("the sequence-length sweep needs at least one length");
   for (Index n : lengths) require_positive_count(n, "every sequence length");
   require_positive_count(rows, "the number of rows");
   require_non_negative(score_sd, "the score standard deviation");
   std::vector<LengthPoint> out;
   out.reserve(lengths.size());
-  for (Index n : lengths) out.push_back(length_point(n, score_sd, rows, seed));
+  for (Index n : lengths) out.push_back(length_point(n, score_sd, rows, seed, method));
   return out;
 }
 
 std::vector<TemperaturePoint> temperature_sweep(const MatD& x, std::span<const double> alphas, bool scaled_dot) {
+  AttentionSpec spec;
+  spec.score = scaled_dot ? ScoreKind::ScaledDot : ScoreKind::Dot;
+  return temperature_sweep(x, alphas, spec);
+}
+
+std::vector<TemperaturePoint> temperature_sweep(const MatD& x, std::span<const double> alphas, const AttentionSpec& base) {
   detail::require_finite_points(x, "temperature sweep");
   if (alphas.empty()) throw UsageError("the temperature sweep needs at least one alpha");
   for (double alpha : alphas) {
@@ -185,8 +222,7 @@ std::vector<TemperaturePoint> temperature_sweep(const MatD& x, std::span<const d
   }
   Vectors<double> v;
   v.queries = x;
-  AttentionSpec spec;
-  spec.score = scaled_dot ? ScoreKind::ScaledDot : ScoreKind::Dot;
+  AttentionSpec spec = base;
   std::vector<TemperaturePoint> out;
   out.reserve(alphas.size());
   for (double alpha : alphas) {

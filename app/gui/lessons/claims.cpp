@@ -1,6 +1,8 @@
 #include "lessons/claims.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -9,6 +11,8 @@
 #include <optional>
 
 #include "attn/errors.hpp"
+#include "attn/experiments.hpp"
+#include "attn/functional_equation.hpp"
 #include "attn/metrics.hpp"
 #include "attn/propagation.hpp"
 #include "attn/score_statistics.hpp"
@@ -68,6 +72,21 @@ attn::AttentionSpec spec_of(const AppState& s, const std::string& method) {
   return make_attention_spec(s.attention, s.data.centre, attn::parse_method(method));
 }
 
+// The method a claim measures: params.method, else the step's first method.
+std::string method_of(const Context& c, const json& p) {
+  if (p.contains("method")) return p.at("method").get<std::string>();
+  if (c.state.attention.methods.empty()) throw attn::InputError("the step has no method and the claim names none");
+  return c.state.attention.methods.front();
+}
+
+std::vector<double> sorted_doubles(const json& list, const char* what) {
+  std::vector<double> out;
+  for (const auto& a : list) out.push_back(a.get<double>());
+  if (out.size() < 2) throw attn::InputError(std::string(what) + " needs at least two values");
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 // Weights in the precision the step asks for, as double.
 attn::Weights<double> weights_for(const AppState& s, const LoadedData& data, const std::string& method,
                                   const attn::Perturbation& p) {
@@ -89,42 +108,60 @@ ClaimResult deviation(const Context& c, const json& p) {
   const Bound bound = Bound::from(p);
   ClaimResult r;
   r.holds = true;
+  const attn::Perturbation perturbation = perturbation_of(c.state, c.data);
+  double largest = -INFINITY, smallest = INFINITY;
+  attn::Index undefined = 0;
+  std::string per_method;
   for (const auto& m : p.at("methods")) {
     const std::string method = m.get<std::string>();
-    const attn::Perturbation perturbation = perturbation_of(c.state, c.data);
     const attn::Deviation d = attn::compare_weights(weights_for(c.state, c.data, method, {}),
                                                     weights_for(c.state, c.data, method, perturbation));
+    // Undefined rows are reported, never skipped: the claim cannot be true of weights that do not exist.
     const double value = d.compared_rows > 0 ? d.max_abs_diff : NAN;
-    r.holds = r.holds && bound.holds(value);
-    r.measured += (r.measured.empty() ? "" : ", ") + method + " " + number(value);
+    r.holds = r.holds && bound.holds(value) && d.undefined_rows == 0;
+    undefined += d.undefined_rows;
+    largest = std::isnan(value) || std::isnan(largest) ? NAN : std::max(largest, value);
+    smallest = std::isnan(value) || std::isnan(smallest) ? NAN : std::min(smallest, value);
+    r.values["max_dw." + method] = value;
+    per_method += (per_method.empty() ? "" : ", ") + method + " " + number(value);
+    if (d.undefined_rows > 0) per_method += " (" + std::to_string(d.undefined_rows) + " rows undefined)";
   }
-  r.measured = "max |dW|: " + r.measured + " (claim " + bound.text() + ")";
+  r.values["max_dw"] = largest;
+  r.values["min_dw"] = smallest;
+  r.values["undefined_rows"] = undefined;
+  r.measured = "max |dW|: " + per_method + " (claim " + bound.text() + ", no undefined rows)";
   return r;
 }
 
 ClaimResult exact_zeros(const Context& c, const json& p) {
-  const auto w = weights_for(c.state, c.data, p.at("method").get<std::string>(), {});
+  const auto w = weights_for(c.state, c.data, method_of(c, p), {});
   attn::Index zeros = 0;
   for (attn::Index i = 0; i < w.matrix.rows(); ++i) {
     if (w.defined(i)) zeros += (w.matrix.row(i).array() == 0.0).count();
   }
   const double at_least = p.value("at_least", 1.0);
-  return {static_cast<double>(zeros) >= at_least, std::to_string(zeros) + " exact zeros (claim >= " + number(at_least) + ")"};
+  ClaimResult r{static_cast<double>(zeros) >= at_least, std::to_string(zeros) + " exact zeros (claim >= " + number(at_least) + ")", {}};
+  r.values["zeros"] = zeros;
+  r.values["rows"] = w.matrix.rows();
+  return r;
 }
 
 ClaimResult undefined_rows(const Context& c, const json& p) {
   const bool perturbed = p.value("which", std::string("clean")) == "perturbed";
-  const auto w = weights_for(c.state, c.data, p.at("method").get<std::string>(),
+  const auto w = weights_for(c.state, c.data, method_of(c, p),
                              perturbed ? perturbation_of(c.state, c.data) : attn::Perturbation{});
   const Bound bound = Bound::from(p);
   const auto count = static_cast<double>(w.undefined_count());
-  return {bound.holds(count), number(count) + " of " + std::to_string(w.matrix.rows()) + " rows undefined (claim " +
-                                  bound.text() + ")"};
+  ClaimResult r{bound.holds(count), number(count) + " of " + std::to_string(w.matrix.rows()) + " rows undefined (claim " +
+                                        bound.text() + ")", {}};
+  r.values["undefined"] = count;
+  r.values["rows"] = w.matrix.rows();
+  return r;
 }
 
 // Float32 weights of the current settings against the same computed in float64.
 ClaimResult precision(const Context& c, const json& p) {
-  const std::string method = p.at("method").get<std::string>();
+  const std::string method = method_of(c, p);
   const attn::AttentionSpec spec = spec_of(c.state, method);
   const attn::Vectors<double> v = vectors_of(c.data);
   const attn::Weights<double> reference = attn::compute_weights(v, spec);
@@ -135,37 +172,66 @@ ClaimResult precision(const Context& c, const json& p) {
   const attn::Deviation d = attn::compare_weights(reference, widened);
   const double value = d.compared_rows > 0 ? d.max_abs_diff : NAN;
   const Bound bound = Bound::from(p);
-  return {bound.holds(value) && d.undefined_rows == 0,
-          "float32 against float64: max |dW| " + number(value) + ", " + std::to_string(d.undefined_rows) +
-              " undefined rows (claim " + bound.text() + ", none undefined)"};
+  ClaimResult r{bound.holds(value) && d.undefined_rows == 0,
+                "float32 against float64: max |dW| " + number(value) + ", " + std::to_string(d.undefined_rows) +
+                    " undefined rows (claim " + bound.text() + ", none undefined)", {}};
+  r.values["max_dw"] = value;
+  r.values["undefined_rows"] = d.undefined_rows;
+  return r;
 }
 
-ClaimResult distance_order(const Context& c, const json&) {
-  const auto w = weights_for(c.state, c.data, "exp", {});
+ClaimResult distance_order(const Context& c, const json& p) {
+  const auto w = weights_for(c.state, c.data, method_of(c, p), {});
   const attn::MatD& x = c.data.queries;
-  attn::Index violations = 0;
+  attn::Index violations = 0, pairs = 0;
   for (attn::Index i = 0; i < x.rows(); ++i) {
+    if (!w.defined(i)) {
+      violations += x.rows() - 1;  // an undefined row does not fall with the distance
+      pairs += x.rows() - 1;
+      continue;
+    }
     std::vector<attn::Index> order(static_cast<std::size_t>(x.rows()));
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](attn::Index a, attn::Index b) {
       return (x.row(i) - x.row(a)).squaredNorm() < (x.row(i) - x.row(b)).squaredNorm();
     });
     for (std::size_t k = 1; k < order.size(); ++k) violations += w.matrix(i, order[k]) > w.matrix(i, order[k - 1]);
+    pairs += x.rows() - 1;
   }
-  return {violations == 0, std::to_string(violations) + " pairs where a farther point gets more weight (claim: none)"};
+  ClaimResult r{violations == 0, std::to_string(violations) + " of " + std::to_string(pairs) +
+                                     " neighbour pairs where a farther point gets more weight (claim: none)", {}};
+  r.values["violations"] = violations;
+  r.values["pairs"] = pairs;
+  return r;
 }
 
 ClaimResult score_shift(const Context& c, const json& p) {
   const attn::ScoreShift s = attn::measure_score_shift(c.data.queries, c.state.noise.global_rms, c.state.noise.local_rms,
                                                        p.value("draws", 200), p.value("seed", 1ull));
-  const double error = std::abs(s.mean_offdiagonal_change - s.expected) / std::max(std::abs(s.expected), 1e-300);
+  const double scale = std::max(std::abs(s.expected), 1e-300);
+  const double error = std::abs(s.mean_offdiagonal_change - s.expected) / scale;
+  const double pair_error = s.max_pair_deviation / scale;
   const double limit = p.value("relative_error_at_most", 0.05);
-  return {error <= limit, "mean change " + number(s.mean_offdiagonal_change) + " vs s_g^2 d = " + number(s.expected) +
-                              " (" + number(100 * error) + "% off; claim <= " + number(100 * limit) + "%)"};
+  const bool pairs_checked = p.contains("pair_error_at_most");
+  const double pair_limit = p.value("pair_error_at_most", 0.0);
+  ClaimResult r;
+  r.holds = error <= limit && (!pairs_checked || pair_error <= pair_limit);
+  r.measured = "mean change " + number(s.mean_offdiagonal_change) + " vs s_g^2 d = " + number(s.expected) + " (" +
+               number(100 * error) + "% off; claim <= " + number(100 * limit) + "%); worst single pair (" +
+               std::to_string(s.worst_i + 1) + ", " + std::to_string(s.worst_j + 1) + ") " + number(100 * pair_error) + "% off" +
+               (pairs_checked ? " (claim <= " + number(100 * pair_limit) + "%)" : "") + " over " + std::to_string(s.draws) + " draws";
+  r.values["mean_change"] = s.mean_offdiagonal_change;
+  r.values["expected"] = s.expected;
+  r.values["error"] = error;
+  r.values["pair_error"] = pair_error;
+  r.values["worst_i"] = s.worst_i + 1;
+  r.values["worst_j"] = s.worst_j + 1;
+  r.values["draws"] = s.draws;
+  return r;
 }
 
-ClaimResult spread_falls(const Context& c, const json&) {
-  attn::AttentionSpec spec = spec_of(c.state, "exp");
+ClaimResult spread_falls(const Context& c, const json& p) {
+  attn::AttentionSpec spec = spec_of(c.state, method_of(c, p));
   const attn::MatD y = attn::propagate_once(c.data.queries, spec).points;
   auto spread = [&](const attn::MatD& points) {
     std::map<int, std::pair<attn::VecD, int>> centres;
@@ -184,7 +250,10 @@ ClaimResult spread_falls(const Context& c, const json&) {
     return total / static_cast<double>(points.rows());
   };
   const double before = spread(c.data.queries), after = spread(y);
-  return {after < before, "mean distance to the group centre " + number(before) + " -> " + number(after)};
+  ClaimResult r{after < before, "mean distance to the group centre " + number(before) + " -> " + number(after), {}};
+  r.values["before"] = before;
+  r.values["after"] = after;
+  return r;
 }
 
 ClaimResult dot_vs_distance(const Context& c, const json& p) {
@@ -214,9 +283,54 @@ ClaimResult dot_vs_distance(const Context& c, const json& p) {
   const bool sphere_ok = sphere_max <= p.value("sphere_at_most", 1e-12);
   const bool level_ok = last >= p.value("gaussian_at_least", 0.0);
   const bool not_shrinking = last >= p.value("gaussian_ratio_at_least", 0.5) * first;
-  return {sphere_ok && level_ok && not_shrinking,
-          "gaussian TV " + number(first) + " at d=" + std::to_string(dims.front()) + ", " + number(last) + " at d=" +
-              std::to_string(dims.back()) + "; sphere max |dW| " + number(sphere_max)};
+  ClaimResult r{sphere_ok && level_ok && not_shrinking,
+                "gaussian TV " + number(first) + " at d=" + std::to_string(dims.front()) + ", " + number(last) + " at d=" +
+                    std::to_string(dims.back()) + "; sphere max |dW| " + number(sphere_max), {}};
+  r.values["tv_first"] = first;
+  r.values["tv_last"] = last;
+  r.values["d_first"] = dims.front();
+  r.values["d_last"] = dims.back();
+  r.values["sphere_max_dw"] = sphere_max;
+  return r;
+}
+
+// Relative concentration of the norms (what the paper uses) against their absolute spread on the
+// logit scale (what decides whether the two weightings agree).
+ClaimResult norm_concentration(const Context& c, const json& p) {
+  std::vector<attn::Index> dims;
+  for (const auto& d : p.at("dims")) dims.push_back(d.get<attn::Index>());
+  const auto points = attn::norm_concentration_sweep(p.value("n", 64), dims, p.value("seed", 1ull));
+  Figure f{"isotropic gaussian vectors: how concentrated is |x|^2?", "dimension d", "", true, true, {}};
+  FigureSeries relative{"relative spread sd(|x|^2) / mean(|x|^2)", {}, {}}, logit{"spread on the logit scale sd(|x|^2) / (2 sqrt d)", {}, {}},
+      dots{"sd of x_i . x_j (alpha = 1)", {}, {}};
+  for (const auto& pt : points) {
+    const double d = static_cast<double>(pt.dimension);
+    relative.x.push_back(d);
+    relative.y.push_back(pt.relative_spread);
+    logit.x.push_back(d);
+    logit.y.push_back(pt.logit_spread);
+    dots.x.push_back(d);
+    dots.y.push_back(pt.dot_spread);
+  }
+  f.series = {relative, logit, dots};
+  c.out.figures.push_back(f);
+  const double relative_fall = relative.y.front() / relative.y.back();
+  const double logit_ratio = logit.y.back() / logit.y.front();
+  const bool holds = relative_fall >= p.value("relative_fall_at_least", 1.0) && logit_ratio >= p.value("logit_ratio_at_least", 0.0);
+  ClaimResult r{holds, "relative spread " + number(relative.y.front()) + " -> " + number(relative.y.back()) + " (falls " +
+                           number(relative_fall) + "x); logit-scale spread " + number(logit.y.front()) + " -> " +
+                           number(logit.y.back()) + "; dot-product sd " + number(dots.y.front()) + " -> " + number(dots.y.back()),
+                {}};
+  r.values["relative_first"] = relative.y.front();
+  r.values["relative_last"] = relative.y.back();
+  r.values["relative_fall"] = relative_fall;
+  r.values["logit_first"] = logit.y.front();
+  r.values["logit_last"] = logit.y.back();
+  r.values["dot_first"] = dots.y.front();
+  r.values["dot_last"] = dots.y.back();
+  r.values["d_first"] = dims.front();
+  r.values["d_last"] = dims.back();
+  return r;
 }
 
 bool strictly(const std::vector<double>& v, bool increasing) {
@@ -229,8 +343,10 @@ bool strictly(const std::vector<double>& v, bool increasing) {
 ClaimResult sequence_length(const Context& c, const json& p) {
   std::vector<attn::Index> lengths;
   for (const auto& n : p.at("lengths")) lengths.push_back(n.get<attn::Index>());
-  const auto points = attn::sequence_length_sweep(lengths, p.value("sd", 1.0), p.value("rows", 64), p.value("seed", 1ull));
-  Figure weights{"softmax of n random scores", "sequence length n", "largest weight", true, true, {}};
+  const std::string method = method_of(c, p);
+  const auto points = attn::sequence_length_sweep(lengths, p.value("sd", 1.0), p.value("rows", 64), p.value("seed", 1ull),
+                                                  attn::parse_method(method));
+  Figure weights{method + " of n random scores", "sequence length n", "largest weight", true, true, {}};
   Figure entropy{"row entropy against log n", "sequence length n", "entropy (nats)", true, false, {}};
   FigureSeries largest{"mean largest weight", {}, {}}, uniform{"1/n", {}, {}}, h{"mean entropy", {}, {}}, log_n{"log n", {}, {}};
   for (const auto& pt : points) {
@@ -249,53 +365,84 @@ ClaimResult sequence_length(const Context& c, const json& p) {
   c.out.figures.push_back(weights);
   c.out.figures.push_back(entropy);
   const bool holds = strictly(largest.y, false) && strictly(h.y, true);
-  return {holds, "largest weight " + number(largest.y.front()) + " -> " + number(largest.y.back()) + ", entropy " +
-                     number(h.y.front()) + " -> " + number(h.y.back()) + " nats"};
+  ClaimResult r{holds, "largest weight " + number(largest.y.front()) + " -> " + number(largest.y.back()) + ", entropy " +
+                           number(h.y.front()) + " -> " + number(h.y.back()) + " nats", {}};
+  r.values["max_first"] = largest.y.front();
+  r.values["max_last"] = largest.y.back();
+  r.values["entropy_first"] = h.y.front();
+  r.values["entropy_last"] = h.y.back();
+  r.values["n_first"] = lengths.front();
+  r.values["n_last"] = lengths.back();
+  return r;
 }
 
 ClaimResult temperature_entropy(const Context& c, const json& p) {
-  std::vector<double> alphas;
-  for (const auto& a : p.at("alphas")) alphas.push_back(a.get<double>());
-  const auto points = attn::temperature_sweep(c.data.queries, alphas, c.state.attention.score == "scaled-dot");
+  const std::vector<double> alphas = sorted_doubles(p.at("alphas"), "temperature_entropy");
+  const std::string method = method_of(c, p);
+  const auto points = attn::temperature_sweep(c.data.queries, alphas, spec_of(c.state, method));
   Figure f{"row entropy against inverse temperature", "alpha", "mean row entropy (nats)", false, false, {}};
-  FigureSeries s{"softmax", {}, {}};
+  FigureSeries s{method, {}, {}};
   for (const auto& pt : points) {
     s.x.push_back(pt.alpha);
     s.y.push_back(pt.mean_entropy);
   }
   f.series = {s};
   c.out.figures.push_back(f);
-  return {strictly(s.y, false), "entropy " + number(s.y.front()) + " at alpha " + number(alphas.front()) + " -> " +
-                                    number(s.y.back()) + " at alpha " + number(alphas.back())};
+  ClaimResult r{strictly(s.y, false), "entropy " + number(s.y.front()) + " at alpha " + number(alphas.front()) + " -> " +
+                                          number(s.y.back()) + " at alpha " + number(alphas.back()), {}};
+  r.values["entropy_low"] = s.y.front();
+  r.values["entropy_high"] = s.y.back();
+  r.values["alpha_low"] = alphas.front();
+  r.values["alpha_high"] = alphas.back();
+  return r;
 }
 
 ClaimResult max_entropy(const Context& c, const json& p) {
   const attn::MatD scores = attn::compute_scores(vectors_of(c.data), attn::parse_score_kind(c.state.attention.score),
                                                  c.state.attention.alpha);
-  const std::vector<double> row(scores.row(0).data(), scores.row(0).data() + scores.cols());
-  const attn::MaxEntropyCheck check = attn::max_entropy_check(row, p.value("trials", 200), p.value("seed", 1ull));
-  char text[200];
-  std::snprintf(text, sizeof text, "softmax %.6f nats; the best of %d others with the same expected score %.6f (%.2g less)",
-                check.softmax_entropy, check.trials, check.best_other_entropy,
-                check.softmax_entropy - check.best_other_entropy);
-  return {check.softmax_entropy >= check.best_other_entropy, text};
+  const int trials = p.value("trials", 200);
+  const std::uint64_t seed = p.value("seed", 1ull);
+  // Every row, each with its own draws; the gap is the smallest over rows, the mismatch the largest.
+  double min_gap = INFINITY, mismatch = 0.0, scale = 0.0;
+  for (attn::Index i = 0; i < scores.rows(); ++i) {
+    const std::vector<double> row(scores.row(i).data(), scores.row(i).data() + scores.cols());
+    const attn::MaxEntropyCheck check = attn::max_entropy_check(row, trials, seed + static_cast<std::uint64_t>(i));
+    min_gap = std::min(min_gap, check.softmax_entropy - check.best_other_entropy);
+    mismatch = std::max(mismatch, check.worst_mean_mismatch);
+    scale = std::max(scale, scores.row(i).cwiseAbs().maxCoeff());
+  }
+  // The competitors must really have softmax's expected score: rounding only.
+  const double mismatch_limit = 1e-9 * std::max(scale, 1.0);
+  char text[240];
+  std::snprintf(text, sizeof text,
+                "%ld rows x %d random q with the same expected score: softmax's entropy exceeds the best by at least %.3g nats; "
+                "largest expected-score mismatch %.2g (claim <= %.2g)",
+                static_cast<long>(scores.rows()), trials, min_gap, mismatch, mismatch_limit);
+  ClaimResult r{min_gap >= 0.0 && mismatch <= mismatch_limit, text, {}};
+  r.values["rows"] = scores.rows();
+  r.values["trials"] = trials;
+  r.values["min_gap"] = min_gap;
+  r.values["mismatch"] = mismatch;
+  return r;
 }
 
 ClaimResult propagation_clusters(const Context& c, const json& p) {
   const int steps = p.value("steps", 20);
-  const auto path = attn::propagate(c.data.queries, spec_of(c.state, "exp"), steps);
+  const auto path = attn::propagate(c.data.queries, spec_of(c.state, method_of(c, p)), steps);
   const double radius = p.value("radius", 0.05);
   const Bound bound = Bound::from(p);
   const auto count = static_cast<double>(attn::count_clusters(path.back(), radius));
-  return {bound.holds(count), std::to_string(static_cast<long>(count)) + " clusters after " + std::to_string(steps) +
-                                  " steps (from " + std::to_string(attn::count_clusters(path.front(), radius)) +
-                                  "; claim " + bound.text() + ")"};
+  const auto start = attn::count_clusters(path.front(), radius);
+  ClaimResult r{bound.holds(count), std::to_string(static_cast<long>(count)) + " clusters after " + std::to_string(steps) +
+                                        " steps (from " + std::to_string(start) + "; claim " + bound.text() + ")", {}};
+  r.values["clusters"] = count;
+  r.values["start"] = start;
+  r.values["steps"] = steps;
+  return r;
 }
 
 ClaimResult sensitivity(const Context& c, const json& p) {
-  std::vector<double> alphas;
-  for (const auto& a : p.at("alphas")) alphas.push_back(a.get<double>());
-  if (alphas.size() < 2) throw attn::InputError("sensitivity needs at least two alphas");
+  const std::vector<double> alphas = sorted_doubles(p.at("alphas"), "sensitivity");
   const double eps = p.value("epsilon", 1e-4);
   const int trials = p.value("trials", 20);
   const std::uint64_t seed = p.value("seed", 1ull);
@@ -303,7 +450,7 @@ ClaimResult sensitivity(const Context& c, const json& p) {
   FigureSeries series{"score " + c.state.attention.score, {}, {}};
   bool finite = true;
   for (double alpha : alphas) {
-    attn::AttentionSpec spec = spec_of(c.state, "exp");
+    attn::AttentionSpec spec = spec_of(c.state, method_of(c, p));
     spec.alpha = alpha;
     const double ratio = attn::sensitivity(c.data.queries, spec, eps, trials, seed);
     finite = finite && std::isfinite(ratio);
@@ -312,9 +459,15 @@ ClaimResult sensitivity(const Context& c, const json& p) {
   }
   f.series = {series};
   c.out.figures.push_back(f);
-  return {finite && series.y.back() > series.y.front(),
-          "|dY|/|dX| = " + number(series.y.front()) + " at alpha " + number(alphas.front()) + ", " +
-              number(series.y.back()) + " at alpha " + number(alphas.back())};
+  // Smallest against largest alpha (sorted above), whatever order the lesson lists them in.
+  ClaimResult r{finite && series.y.back() > series.y.front(),
+                "|dY|/|dX| = " + number(series.y.front()) + " at alpha " + number(alphas.front()) + ", " +
+                    number(series.y.back()) + " at alpha " + number(alphas.back()), {}};
+  r.values["ratio_low"] = series.y.front();
+  r.values["ratio_high"] = series.y.back();
+  r.values["alpha_low"] = alphas.front();
+  r.values["alpha_high"] = alphas.back();
+  return r;
 }
 
 attn::TwoClassData two_class_config(const json& d) {
@@ -331,16 +484,53 @@ attn::TwoClassData two_class_config(const json& d) {
 
 ClaimResult classification(const Context& c, const json& p) {
   const attn::TwoClassData data = two_class_config(p.value("data", json::object()));
-  attn::AttentionSpec spec = spec_of(c.state, "exp");
-  const attn::SmoothingResult r = attn::smoothing_classification(data, spec, p.at("labels_per_class").get<attn::Index>(),
-                                                                 p.value("draws", 200));
-  const double gain = 100.0 * (r.after.accuracy - r.before.accuracy);
+  attn::AttentionSpec spec = spec_of(c.state, method_of(c, p));
+  const auto labels = p.at("labels_per_class").get<attn::Index>();
+  const int draws = p.value("draws", 200);
   const Bound bound = Bound::from(p, "gain_at_most", "gain_at_least");
+  ClaimResult out;
+  if (p.contains("seeds")) {
+    // The gain over several data sets: the bound is on the mean, the spread is reported.
+    std::vector<double> gains;
+    for (const auto& seed : p.at("seeds")) {
+      attn::TwoClassData one = data;
+      one.seed = seed.get<std::uint64_t>();
+      const attn::SmoothingResult r = attn::smoothing_classification(one, spec, labels, draws);
+      gains.push_back(100.0 * (r.after.accuracy - r.before.accuracy));
+    }
+    if (gains.size() < 2) throw attn::InputError("'seeds' needs at least two seeds");
+    const double n = static_cast<double>(gains.size());
+    const double mean = std::accumulate(gains.begin(), gains.end(), 0.0) / n;
+    double ss = 0.0;
+    for (double g : gains) ss += (g - mean) * (g - mean);
+    const double sd = std::sqrt(ss / (n - 1.0));
+    const auto negative = std::count_if(gains.begin(), gains.end(), [](double g) { return g < 0.0; });
+    const auto [lo, hi] = std::minmax_element(gains.begin(), gains.end());
+    char text[240];
+    std::snprintf(text, sizeof text, "gain over %d data sets: mean %+.2f points (claim %s), sd %.2f, from %+.2f to %+.2f; %d negative",
+                  static_cast<int>(gains.size()), mean, bound.text().c_str(), sd, *lo, *hi, static_cast<int>(negative));
+    out = {bound.holds(mean), text, {}};
+    out.values["mean_gain"] = mean;
+    out.values["sd_gain"] = sd;
+    out.values["min_gain"] = *lo;
+    out.values["max_gain"] = *hi;
+    out.values["negative"] = static_cast<long>(negative);
+    out.values["data_sets"] = gains.size();
+    return out;
+  }
+  const attn::SmoothingResult r = attn::smoothing_classification(data, spec, labels, draws);
+  const double gain = 100.0 * (r.after.accuracy - r.before.accuracy);
   char text[240];
   std::snprintf(text, sizeof text, "accuracy %.2f%% -> %.2f%% (gain %+.2f points; claim %s); Fisher ratio %.3g -> %.3g",
                 100 * r.before.accuracy, 100 * r.after.accuracy, gain, bound.text().c_str(), r.before.fisher_ratio,
                 r.after.fisher_ratio);
-  return {bound.holds(gain), text};
+  out = {bound.holds(gain), text, {}};
+  out.values["before"] = 100 * r.before.accuracy;
+  out.values["after"] = 100 * r.after.accuracy;
+  out.values["gain"] = gain;
+  out.values["fisher_before"] = r.before.fisher_ratio;
+  out.values["fisher_after"] = r.after.fisher_ratio;
+  return out;
 }
 
 const WordSet& words_of(const Context& c) {
@@ -350,29 +540,40 @@ const WordSet& words_of(const Context& c) {
 
 ClaimResult sentiment(const Context& c, const json& p) {
   const auto pooled = pool_sentences(words_of(c), parse_pooling_form(p.at("form").get<std::string>()), c.state.lesson,
-                                     attn::parse_method(c.state.attention.methods.empty() ? "exp" : c.state.attention.methods[0]));
+                                     attn::parse_method(method_of(c, p)));
   const double threshold = p.value("threshold", 0.5);
-  ClaimResult r{true, ""};
+  const double margin = p.value("margin", 0.0);
+  if (!(margin >= 0.0)) throw attn::InputError("'margin' must be >= 0");
+  ClaimResult r{true, "", {}};
+  int checked = 0;
   for (const auto& s : pooled) {
     if (!p.contains(s.name)) continue;
+    ++checked;
     const bool above = p.at(s.name).get<std::string>() == "above";
-    r.holds = r.holds && (above ? s.sentiment > threshold : s.sentiment < threshold);
+    r.holds = r.holds && (above ? s.sentiment > threshold + margin : s.sentiment < threshold - margin);
+    r.values["sentiment." + s.name] = s.sentiment;
     r.measured += (r.measured.empty() ? "" : ", ") + s.name + " " + number(s.sentiment);
   }
-  r.measured = "sentiment: " + r.measured + " (threshold " + number(threshold) + ")";
+  if (checked == 0) throw attn::InputError("the claim names none of the sentences");
+  r.values["threshold"] = threshold;
+  r.values["margin"] = margin;
+  r.measured = "sentiment: " + r.measured + " (claim: beyond " + number(threshold) + " by more than " + number(margin) + ")";
   return r;
 }
 
 ClaimResult heads_differ(const Context& c, const json& p) {
-  const auto pooled = pool_sentences(words_of(c), PoolingForm::Heads, c.state.lesson, attn::parse_method("exp"));
+  const auto pooled = pool_sentences(words_of(c), PoolingForm::Heads, c.state.lesson, attn::parse_method(method_of(c, p)));
   const std::string name = p.value("sentence", std::string("negative"));
   for (const auto& s : pooled) {
     if (s.name != name) continue;
     attn::Index a = 0, b = 0;
     s.weights.maxCoeff(&a);
     s.weights2.maxCoeff(&b);
-    return {a != b, "head 1 favours '" + s.tokens[static_cast<std::size_t>(a)] + "', head 2 favours '" +
-                        s.tokens[static_cast<std::size_t>(b)] + "'"};
+    ClaimResult r{a != b, "head 1 favours '" + s.tokens[static_cast<std::size_t>(a)] + "', head 2 favours '" +
+                              s.tokens[static_cast<std::size_t>(b)] + "'", {}};
+    r.values["head1"] = s.tokens[static_cast<std::size_t>(a)];
+    r.values["head2"] = s.tokens[static_cast<std::size_t>(b)];
+    return r;
   }
   throw attn::InputError("no sentence '" + name + "'");
 }
@@ -382,7 +583,7 @@ ClaimResult shuffle_invariance(const Context& c, const json& p) {
   LessonSettings in_order = c.state.lesson, shuffled = c.state.lesson;
   in_order.shuffled = false;
   shuffled.shuffled = true;
-  const attn::Method method = attn::parse_method("exp");
+  const attn::Method method = attn::parse_method(method_of(c, p));
   const auto a = pool_sentences(words_of(c), form, in_order, method);
   const auto b = pool_sentences(words_of(c), form, shuffled, method);
   double pooled_diff = 0.0, weight_diff = 0.0;
@@ -402,8 +603,281 @@ ClaimResult shuffle_invariance(const Context& c, const json& p) {
   }
   const double limit = p.value("at_most", 1e-12);
   auto amount = [](double v) { return v == 0.0 ? std::string("0 (exactly)") : number(v); };
-  return {pooled_diff <= limit && weight_diff <= limit,
-          "pooled result moves by " + amount(pooled_diff) + "; each weight moves with its word, off by " + amount(weight_diff)};
+  ClaimResult r{pooled_diff <= limit && weight_diff <= limit,
+                "pooled result moves by " + amount(pooled_diff) + "; each weight moves with its word, off by " + amount(weight_diff), {}};
+  r.values["pooled_diff"] = pooled_diff;
+  r.values["weight_diff"] = weight_diff;
+  return r;
+}
+
+// ---- Alam et al.'s derivation, step by step (attn/functional_equation.hpp) ----
+
+// Evenly spaced points from params "from", "to", "points".
+std::vector<double> grid(const json& p, double from, double to, int points) {
+  from = p.value("from", from);
+  to = p.value("to", to);
+  points = p.value("points", points);
+  if (points < 2 || !(to > from)) throw attn::InputError("needs 'to' > 'from' and at least two points");
+  std::vector<double> out;
+  for (int k = 0; k < points; ++k) out.push_back(from + (to - from) * k / (points - 1));
+  return out;
+}
+
+// The step's methods that have an F (the ones a figure of F can show), the claim's method first.
+std::vector<std::string> ratio_methods(const Context& c, const std::string& first) {
+  std::vector<std::string> out = {first};
+  for (const auto& m : c.state.attention.methods) {
+    if (m != first && attn::parse_method(m).is_ratio_form()) out.push_back(m);
+  }
+  return out;
+}
+
+ClaimResult shift_ratio(const Context& c, const json& p) {
+  const std::string method = method_of(c, p);
+  const double shift = p.at("shift").get<double>();
+  const double alpha = c.state.attention.alpha;
+  const std::vector<double> a = grid(p, -4.0, 4.0, 41);
+  Figure f{"F(a + M) / F(a) against a, M = " + number(shift) + ", F_alpha(a) = F(alpha a), alpha = " + number(alpha), "score a",
+           "F(a + M) / F(a)", false, false, {}};
+  ClaimResult r;
+  for (const auto& m : ratio_methods(c, method)) {
+    const attn::RatioCurve curve = attn::shift_ratio_along_a(attn::parse_method(m), alpha, shift, a);
+    f.series.push_back({m, curve.a, curve.ratio});
+    r.values["range." + m] = curve.relative_range;
+    if (m == method) {
+      r.values["range"] = curve.relative_range;
+      r.values["undefined"] = curve.undefined;
+      r.values["ratio_first"] = curve.ratio.front();
+      r.values["ratio_last"] = curve.ratio.back();
+    }
+  }
+  c.out.figures.push_back(f);
+  const Bound bound = Bound::from(p);
+  const double range = r.values["range"].get<double>();
+  r.holds = bound.holds(range);
+  r.measured = method + ": F(a + M) / F(a) varies by " + number(range) + " (relative) over a in [" + number(a.front()) + ", " +
+               number(a.back()) + "] (claim " + bound.text() + ")";
+  r.values["shift"] = shift;
+  r.values["alpha"] = alpha;
+  return r;
+}
+
+ClaimResult shift_ratio_family(const Context& c, const json& p) {
+  const std::string method = method_of(c, p);
+  const double alpha = c.state.attention.alpha;
+  std::vector<double> a;
+  for (const auto& v : p.at("a")) a.push_back(v.get<double>());
+  const std::vector<double> shifts = grid(p, 0.0, 4.0, 21);
+  const attn::RatioFamily family = attn::shift_ratio_family(attn::parse_method(method), alpha, a, shifts);
+  Figure f{method + ": F(a + M) / F(a) against M, one curve per a", "shift M", "F(a + M) / F(a)", false, false, {}};
+  for (std::size_t k = 0; k < a.size(); ++k) f.series.push_back({"a = " + number(a[k]), family.shifts, family.ratio[k]});
+  c.out.figures.push_back(f);
+  const Bound bound = Bound::from(p);
+  ClaimResult r;
+  r.holds = bound.holds(family.spread);
+  r.measured = method + ": the curves for a = " + number(a.front()) + " ... " + number(a.back()) + " differ by up to " +
+               number(family.spread) + " (relative; claim " + bound.text() + ")";
+  r.values["spread"] = family.spread;
+  r.values["shift_last"] = shifts.back();
+  r.values["g_last"] = family.ratio.front().back();
+  r.values["exp_alpha_m"] = std::exp(alpha * shifts.back());
+  r.values["alpha"] = alpha;
+  return r;
+}
+
+// F'(a) / F(a) against g'(0) ("of": "spread"), or ln F against the line g'(0) a ("of": "line").
+ClaimResult log_derivative(const Context& c, const json& p) {
+  const std::string method = method_of(c, p);
+  const double alpha = c.state.attention.alpha;
+  const std::vector<double> a = grid(p, -4.0, 4.0, 41);
+  const double h = p.value("h", 1e-4);
+  const bool line = p.value("of", std::string("spread")) == "line";
+  ClaimResult r;
+  Figure f = line ? Figure{"ln F(a) - ln F(0) and the line g'(0) a", "score a", "", false, false, {}}
+                  : Figure{"F'(a) / F(a) against a (the dashed level: g'(0) of the first F)", "score a", "F'(a) / F(a)", false, false, {}};
+  for (const auto& m : ratio_methods(c, method)) {
+    const attn::LogDerivative d = attn::log_derivative(attn::parse_method(m), alpha, a, 0.0, h);
+    if (line) {
+      f.series.push_back({"ln F: " + m, d.a, d.log_f});
+      f.series.push_back({"g'(0) a: " + m, d.a, d.line});
+    } else {
+      f.series.push_back({m, d.a, d.log_derivative});
+    }
+    r.values["g_prime_0." + m] = d.g_prime_0;
+    if (m == method) {
+      r.values["g_prime_0"] = d.g_prime_0;
+      r.values["spread"] = d.spread;
+      r.values["line_residual"] = d.line_residual;
+    }
+    if (line) break;  // one F: its curve and its line
+  }
+  c.out.figures.push_back(f);
+  r.values["alpha"] = alpha;
+  const Bound bound = Bound::from(p);
+  const double value = r.values[line ? "line_residual" : "spread"].get<double>();
+  r.holds = bound.holds(value);
+  r.measured = method + ": g'(0) = " + number(r.values["g_prime_0"].get<double>()) + " (alpha " + number(alpha) + "); " +
+               (line ? "max |ln F(a) - ln F(0) - g'(0) a| = " : "max |F'/F - g'(0)| = ") + number(value) + " (claim " +
+               bound.text() + ")";
+  return r;
+}
+
+// Shift invariance holds at every alpha, and the weights still depend on alpha.
+ClaimResult alpha_free(const Context& c, const json& p) {
+  const std::vector<double> alphas = sorted_doubles(p.at("alphas"), "alpha_free");
+  const std::string method = method_of(c, p);
+  const attn::Method parsed = attn::parse_method(method);
+  const attn::Vectors<double> v = vectors_of(c.data);
+  const double shift = c.state.noise.shift;
+  const std::array<double, 1> shifts = {shift};
+  const std::array<attn::Method, 1> methods = {parsed};
+  Figure entropy{method + ": mean row entropy against alpha", "alpha", "entropy (nats)", true, false, {}};
+  Figure change{method + ": max |W(M) - W(0)| against alpha, M = " + number(shift), "alpha", "max |dW|", true, true, {}};
+  FigureSeries h{method, {}, {}}, dw{method, {}, {}};
+  const auto temperature = attn::temperature_sweep(c.data.queries, alphas, spec_of(c.state, method));
+  double worst = 0.0;
+  for (std::size_t k = 0; k < alphas.size(); ++k) {
+    attn::AttentionSpec spec = spec_of(c.state, method);
+    spec.alpha = alphas[k];
+    const auto result = attn::invariance_sweep(v, spec, std::span<const attn::Method>(methods), std::span<const double>(shifts));
+    const attn::Deviation& d = result.front().deviation;
+    const double value = d.compared_rows > 0 && d.undefined_rows == 0 ? d.max_abs_diff : NAN;
+    worst = std::isnan(value) || std::isnan(worst) ? NAN : std::max(worst, value);
+    h.x.push_back(alphas[k]);
+    h.y.push_back(temperature[k].mean_entropy);
+    dw.x.push_back(alphas[k]);
+    dw.y.push_back(std::max(value, 1e-17));  // exact zeros drawn at the floor of the log axis
+  }
+  entropy.series = {h};
+  change.series = {dw};
+  c.out.figures.push_back(change);
+  c.out.figures.push_back(entropy);
+  const double at_most = p.at("at_most").get<double>();
+  const double drop = h.y.front() - h.y.back();
+  const double drop_at_least = p.value("entropy_drop_at_least", 0.0);
+  ClaimResult r;
+  r.holds = worst <= at_most && drop >= drop_at_least;
+  r.measured = method + ": max |dW| " + number(worst) + " over alphas " + number(alphas.front()) + " ... " + number(alphas.back()) +
+               " (claim <= " + number(at_most) + "); entropy " + number(h.y.front()) + " -> " + number(h.y.back()) +
+               " nats (claim: falls by >= " + number(drop_at_least) + ")";
+  r.values["max_dw"] = worst;
+  r.values["entropy_low"] = h.y.front();
+  r.values["entropy_high"] = h.y.back();
+  r.values["alpha_low"] = alphas.front();
+  r.values["alpha_high"] = alphas.back();
+  r.values["shift"] = shift;
+  return r;
+}
+
+// Kernel weights of the distance against F(z) = f(sqrt(2C - 2z)) of the dot product, on the
+// step's data; and whether that F is an exponential of z.
+ClaimResult distance_form(const Context& c, const json& p) {
+  const std::string kernel_name = p.value("kernel", std::string("gaussian"));
+  const attn::DistanceKernel kernel = attn::parse_distance_kernel(kernel_name);
+  const double tau = p.value("tau", 1.0);
+  const attn::DistanceFormCheck check = attn::distance_form_check(c.data.queries, kernel, tau);
+  std::vector<double> z;
+  const double C = check.C;
+  for (int k = 0; k <= 40; ++k) z.push_back(-C + 2.0 * C * k / 40.0);
+  Figure f{"ln F(z), F(z) = f(sqrt(2C - 2z)), C = " + number(C) + ", tau = " + number(tau), "dot product z", "ln F(z)", false, false, {}};
+  double residual = NAN;
+  for (const char* name : {"gaussian", "laplace"}) {
+    const attn::MappedFunction mapped = attn::distance_form_function(attn::parse_distance_kernel(name), C, tau, z);
+    f.series.push_back({std::string(name) == "gaussian" ? "f(d) = exp(-d^2 / 2 tau)" : "f(d) = exp(-d / tau)", mapped.z, mapped.log_f});
+    if (kernel_name == name) residual = mapped.line_residual;
+  }
+  c.out.figures.push_back(f);
+  const Bound bound = Bound::from(p);
+  bool holds = bound.holds(check.max_abs_diff);
+  if (p.contains("exponential")) {
+    const bool exponential = residual <= 1e-9 * std::max(1.0, C / tau);
+    holds = holds && exponential == p.at("exponential").get<bool>();
+  }
+  ClaimResult r;
+  r.holds = holds;
+  r.measured = kernel_name + " kernel: distance weights against F(dot product) weights, max |dW| " + number(check.max_abs_diff) +
+               " (claim " + bound.text() + "); norms spread " + number(check.norm_spread) + " of C; ln F(z) is " +
+               number(residual) + " from a straight line";
+  r.values["max_dw"] = check.max_abs_diff;
+  r.values["norm_spread"] = check.norm_spread;
+  r.values["C"] = C;
+  r.values["line_residual"] = residual;
+  r.values["tau"] = tau;
+  return r;
+}
+
+// Bias of each F under shared vector noise, as the noise grows: TV(E[W~], W) from Monte Carlo draws.
+ClaimResult noise_bias(const Context& c, const json& p) {
+  std::vector<double> levels;
+  for (const auto& v : p.at("levels")) levels.push_back(v.get<double>());
+  std::sort(levels.begin(), levels.end());
+  const std::string method = method_of(c, p);
+  std::vector<std::string> names;
+  std::vector<attn::Method> methods;
+  for (const auto& m : c.state.attention.methods) {
+    names.push_back(m);
+    methods.push_back(attn::parse_method(m));
+  }
+  const auto own = std::find(names.begin(), names.end(), method);
+  if (own == names.end()) throw attn::InputError("the claim's method '" + method + "' is not one of the step's methods");
+  const std::size_t me = static_cast<std::size_t>(own - names.begin());
+  attn::NoiseStudyConfig config;
+  config.local_rms = c.state.noise.local_rms;
+  config.target = attn::parse_noise_target(c.state.noise.target);
+  config.draws = p.value("draws", 200);
+  config.seed = p.value("seed", 1ull);
+  const attn::AttentionSpec base = spec_of(c.state, method);
+  const attn::Vectors<double> v = vectors_of(c.data);
+  Figure f{"bias: TV between the mean of the noisy weights and the clean weights", "shared noise rms s_g", "mean row TV", true, true, {}};
+  for (const auto& n : names) f.series.push_back({n, {}, {}});
+  std::vector<bool> least;
+  ClaimResult r;
+  for (double level : levels) {
+    config.global_rms = level;
+    const attn::NoiseStudyResult study = attn::noise_study(v, base, std::span<const attn::Method>(methods), config);
+    std::size_t best = 0;
+    for (std::size_t k = 0; k < study.rows.size(); ++k) {
+      f.series[k].x.push_back(level);
+      f.series[k].y.push_back(study.rows[k].bias_tv);
+      if (study.rows[k].bias_tv < study.rows[best].bias_tv) best = k;
+      r.values["bias." + number(level) + "." + names[k]] = study.rows[k].bias_tv;
+    }
+    least.push_back(best == me);
+    r.values["best." + number(level)] = names[best];
+  }
+  c.out.figures.push_back(f);
+  // Where the method stops being the least biased, between two neighbouring levels.
+  r.values["flip_low"] = "none";
+  r.values["flip_high"] = "none";
+  for (std::size_t k = 1; k < levels.size(); ++k) {
+    if (least[k - 1] && !least[k]) {
+      r.values["flip_low"] = levels[k - 1];
+      r.values["flip_high"] = levels[k];
+      break;
+    }
+  }
+  auto level_index = [&](double level) {
+    for (std::size_t k = 0; k < levels.size(); ++k) {
+      if (std::abs(levels[k] - level) <= 1e-12 * std::max(1.0, level)) return k;
+    }
+    throw attn::InputError("level " + number(level) + " is not in 'levels'");
+  };
+  r.holds = true;
+  std::string text;
+  for (const auto& level : p.value("least_biased_at", json::array())) {
+    const std::size_t k = level_index(level.get<double>());
+    r.holds = r.holds && least[k];
+    text += "s_g " + number(levels[k]) + ": least biased " + r.values["best." + number(levels[k])].get<std::string>() + "; ";
+  }
+  for (const auto& level : p.value("not_least_biased_at", json::array())) {
+    const std::size_t k = level_index(level.get<double>());
+    r.holds = r.holds && !least[k];
+    text += "s_g " + number(levels[k]) + ": least biased " + r.values["best." + number(levels[k])].get<std::string>() + "; ";
+  }
+  r.measured = text + method + " is least biased up to s_g " +
+               (r.values["flip_low"].is_number() ? number(r.values["flip_low"].get<double>()) : std::string("the last level")) + " (" +
+               std::to_string(config.draws) + " draws per level)";
+  return r;
 }
 
 using Evaluator = std::function<ClaimResult(const Context&, const json&)>;
@@ -427,6 +901,13 @@ const std::map<std::string, Evaluator>& evaluators() {
       {"sentiment", sentiment},
       {"heads_differ", heads_differ},
       {"shuffle_invariance", shuffle_invariance},
+      {"shift_ratio", shift_ratio},
+      {"shift_ratio_family", shift_ratio_family},
+      {"log_derivative", log_derivative},
+      {"alpha_free", alpha_free},
+      {"distance_form", distance_form},
+      {"noise_bias", noise_bias},
+      {"norm_concentration", norm_concentration},
   };
   return table;
 }
@@ -435,11 +916,29 @@ const std::map<std::string, Evaluator>& evaluators() {
 
 bool is_known_claim_kind(const std::string& kind) { return evaluators().count(kind) > 0; }
 
+std::vector<std::string> known_claim_kinds() {
+  std::vector<std::string> kinds;
+  for (const auto& [kind, evaluator] : evaluators()) kinds.push_back(kind);
+  return kinds;
+}
+
+bool is_identity_claim_kind(const std::string& kind) { return kind == "shuffle_invariance" || kind == "max_entropy"; }
+
+bool valid_claim_id(const std::string& id) {
+  return std::all_of(id.begin(), id.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; });
+}
+
+// The method the lesson views use: the step's first.
+std::string view_method(const AppState& state) {
+  if (state.attention.methods.empty()) throw attn::InputError("the step has no method");
+  return state.attention.methods.front();
+}
+
 void compute_view(const LessonStep& step, const AppState& state, const LoadedData& data, const WordSet* words,
                   StepEvaluation& out) {
   switch (step.view) {
     case StepView::Propagation: {
-      const attn::AttentionSpec spec = spec_of(state, "exp");
+      const attn::AttentionSpec spec = spec_of(state, view_method(state));
       out.propagation.path = attn::propagate(data.queries, spec, state.lesson.propagation_steps);
       out.propagation.groups = data.groups;
       out.propagation.radius = step.view_options.value("radius", 0.05);
@@ -448,7 +947,7 @@ void compute_view(const LessonStep& step, const AppState& state, const LoadedDat
     }
     case StepView::Classification: {
       const attn::TwoClassPoints points = attn::generate_two_class_data(two_class_config(step.view_options.value("data", json::object())));
-      const attn::MatD smoothed = attn::propagate_once(points.points, spec_of(state, "exp")).points;
+      const attn::MatD smoothed = attn::propagate_once(points.points, spec_of(state, view_method(state))).points;
       const attn::Index shown = std::min<attn::Index>(2, points.points.cols());
       out.classification.before = points.points.leftCols(shown);
       out.classification.after = smoothed.leftCols(shown);
@@ -457,7 +956,7 @@ void compute_view(const LessonStep& step, const AppState& state, const LoadedDat
     }
     case StepView::Words: {
       if (!words) throw attn::InputError("the words view needs view_options.words");
-      const std::string method = state.attention.methods.empty() ? "exp" : state.attention.methods[0];
+      const std::string method = view_method(state);
       out.sentences = pool_sentences(*words, parse_pooling_form(step.view_options.value("form", std::string("dot"))),
                                      state.lesson, attn::parse_method(method));
       break;
@@ -480,7 +979,7 @@ StepEvaluation evaluate_step(const LessonStep& step, const AppState& state, cons
     try {
       result = evaluators().at(claim.kind)(context, claim.params);
     } catch (const std::exception& e) {
-      result = {false, std::string("could not be measured: ") + e.what()};
+      result = {false, std::string("could not be measured: ") + e.what(), {}};
     }
     out.claims.push_back(std::move(result));
   }

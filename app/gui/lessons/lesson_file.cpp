@@ -124,12 +124,26 @@ Lesson load_lesson(const std::string& path) {
         const json& cj = (*it)[c];
         const std::string cw = where + ": claim " + std::to_string(c + 1);
         if (!cj.is_object()) throw attn::InputError(cw + ": must be an object");
-        reject_unknown(cj, {"kind", "params", "statement"}, cw);
+        reject_unknown(cj, {"kind", "id", "check", "params", "statement"}, cw);
         Claim claim;
         claim.kind = text_of(cj, "kind", cw, true);
         claim.statement = text_of(cj, "statement", cw, true);
         claim.params = cj.value("params", json::object());
+        if (!claim.params.is_object()) throw attn::InputError(cw + ": 'params' must be an object");
         if (!is_known_claim_kind(claim.kind)) throw attn::InputError(cw + ": unknown kind '" + claim.kind + "'");
+        claim.id = text_of(cj, "id", cw, false);
+        if (!valid_claim_id(claim.id)) throw attn::InputError(cw + ": 'id' must be letters, digits and '_' only");
+        for (const Claim& other : step.claims) {
+          if (!claim.id.empty() && other.id == claim.id) throw attn::InputError(cw + ": id '" + claim.id + "' is used twice");
+        }
+        const std::string check = text_of(cj, "check", cw, false);
+        if (check.empty()) {
+          claim.identity = is_identity_claim_kind(claim.kind);
+        } else if (check == "identity" || check == "empirical") {
+          claim.identity = check == "identity";
+        } else {
+          throw attn::InputError(cw + ": 'check' must be 'identity' or 'empirical' (got '" + check + "')");
+        }
         step.claims.push_back(std::move(claim));
       }
     }

@@ -15,8 +15,14 @@ namespace ax {
 // A statement the step makes, recomputed live by the engine (and by the lesson tests).
 struct Claim {
   std::string kind;        // what is measured: see claims.hpp
+  std::string id;          // optional: lets the step's text quote the claim's values ({id.name})
   nlohmann::json params;   // the kind's parameters
-  std::string statement;   // the sentence shown, e.g. "exp: max |dW| <= 1e-12"
+  // The sentence shown, with placeholders for its numbers ({max_dw}, {param.at_most}; see
+  // claim_text.hpp): numbers are never typed into a statement.
+  std::string statement;
+  // True when the claim holds by construction (an identity of the algebra, checked numerically):
+  // shown as an identity check, never as evidence.
+  bool identity = false;
 };
 
 enum class StepView {

@@ -3,8 +3,10 @@
 #include <filesystem>
 
 #include "imgui.h"
+#include "lessons/claim_text.hpp"
 #include "lessons/lesson_file.hpp"
 #include "panels/panels.hpp"
+#include "state/scenario_file.hpp"
 #include "widgets/palette.hpp"
 
 namespace ax {
@@ -16,21 +18,32 @@ void heading(const char* text) {
   ImGui::PopStyleColor();
 }
 
-void claims(UiContext& ctx, const LessonStep& step) {
+// Identity checks (true by construction, checked numerically) look different from empirical
+// claims, so that an identity is never read as evidence.
+const char* verdict(const Claim& claim, bool holds) {
+  if (claim.identity) return holds ? "identity check: holds" : "identity check: FAILS";
+  return holds ? "holds" : "does not hold";
+}
+
+void claims(UiContext& ctx, const LessonStep& step, const TextSources& sources) {
   if (step.claims.empty()) return;
   ImGui::Separator();
   ImGui::TextDisabled("measured now by the engine:");
   const auto& evaluation = ctx.evaluation;
   for (std::size_t k = 0; k < step.claims.size(); ++k) {
     ImGui::PushID(static_cast<int>(k));
+    const std::string statement = fill_placeholders(step.claims[k].statement, sources, static_cast<int>(k));
     if (!evaluation || k >= evaluation->claims.size()) {
-      ImGui::TextDisabled("...  %s", step.claims[k].statement.c_str());
+      ImGui::TextDisabled("...  %s", statement.c_str());
     } else {
       const ClaimResult& r = evaluation->claims[k];
-      const ImVec4 colour = ImGui::ColorConvertU32ToFloat4(r.holds ? widgets::kUnchangedColour : widgets::kErrorColour);
-      ImGui::TextColored(colour, "%s", r.holds ? "holds" : "does not hold");
+      const ImU32 identity_colour = IM_COL32(150, 190, 255, 255);
+      const ImVec4 colour = ImGui::ColorConvertU32ToFloat4(!r.holds                 ? widgets::kErrorColour
+                                                           : step.claims[k].identity ? identity_colour
+                                                                                     : widgets::kUnchangedColour);
+      ImGui::TextColored(colour, "%s", verdict(step.claims[k], r.holds));
       ImGui::SameLine();
-      ImGui::TextWrapped("%s", step.claims[k].statement.c_str());
+      ImGui::TextWrapped("%s", statement.c_str());
       ImGui::Indent();
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
       ImGui::TextWrapped("%s", r.measured.c_str());
@@ -76,20 +89,22 @@ void draw_lesson_panel(UiContext& ctx) {
   ImGui::TextDisabled("step %d of %d", index + 1, count);
   heading(step.title.c_str());
   ImGui::Spacing();
-  ImGui::TextWrapped("%s", step.text.c_str());
+  const nlohmann::json state = scenario_to_json(ctx.state);
+  const TextSources sources{step, state, ctx.evaluation.get()};
+  ImGui::TextWrapped("%s", fill_placeholders(step.text, sources, -1).c_str());
   if (!step.question.empty()) {
     ImGui::Spacing();
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.8f, 1.0f, 1.0f));
-    ImGui::TextWrapped("Question: %s", step.question.c_str());
+    ImGui::TextWrapped("Question: %s", fill_placeholders(step.question, sources, -1).c_str());
     ImGui::PopStyleColor();
     if (ctx.state.lesson.revealed) {
-      ImGui::TextWrapped("Answer: %s", step.answer.c_str());
+      ImGui::TextWrapped("Answer: %s", fill_placeholders(step.answer, sources, -1).c_str());
     } else {
       ImGui::TextDisabled("(think, then press the right arrow to see the answer)");
     }
   }
   // The claims are the answer: they stay hidden until it is revealed.
-  if (step.question.empty() || ctx.state.lesson.revealed) claims(ctx, step);
+  if (step.question.empty() || ctx.state.lesson.revealed) claims(ctx, step, sources);
   if (ctx.evaluation && !ctx.evaluation->view_error.empty()) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kErrorColour), "%s", ctx.evaluation->view_error.c_str());
   }

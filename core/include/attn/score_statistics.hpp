@@ -17,6 +17,10 @@ struct ScoreShift {
   double mean_diagonal_change = 0.0;     // the same on the diagonal (gets s_l^2 d more)
   double expected = 0.0;                 // s_g^2 d for dot scores (expected_score_shift)
   double expected_diagonal = 0.0;        // s_g^2 d + s_l^2 d
+  // Each pair on its own: max over i != j of |mean over draws of (s~_ij - s_ij) - expected|, and
+  // the pair where it is largest. Its size is set by the per-draw spread / sqrt(draws).
+  double max_pair_deviation = 0.0;
+  Index worst_i = 0, worst_j = 0;
   int draws = 0;
 };
 

@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "attn/attention.hpp"
 #include "attn/generate.hpp"
 #include "attn/types.hpp"
 
@@ -40,6 +41,20 @@ struct DimensionPoint {
 std::vector<DimensionPoint> dot_vs_distance_sweep(DatasetKind kind, Index n, std::span<const Index> dimensions,
                                                   std::uint64_t seed);
 
+// ---- Concentration of norms (Alam et al.: |x|^2 / d -> E[x_k^2] for many random coordinates).
+// For each dimension d, n isotropic Gaussian vectors (the same as dot_vs_distance_sweep's queries):
+// the *relative* spread of |x|^2 falls like sqrt(2 / d), which is what the paper uses; the
+// *absolute* spread, on the logit scale of scaled dot products (alpha = 1/sqrt(d), the per-key
+// factor exp(-alpha |x_j|^2 / 2)), stays near 1/sqrt(2): the two weightings need not agree.
+struct NormConcentrationPoint {
+  Index dimension = 0;
+  double relative_spread = 0.0;  // sd(|x|^2) / mean(|x|^2)
+  double logit_spread = 0.0;     // sd(|x|^2) / (2 sqrt(d))
+  double dot_spread = 0.0;       // sd of x_i . x_j over i != j (grows like sqrt(d))
+};
+// n >= 2, dimensions >= 1.
+std::vector<NormConcentrationPoint> norm_concentration_sweep(Index n, std::span<const Index> dimensions, std::uint64_t seed);
+
 // ---- Sequence length: softmax of n i.i.d. N(0, score_sd^2) scores per row (rows rows), for
 // each n: the mean largest weight and the mean row entropy (nats), against 1/n and log n.
 // For large n the entropy approaches log n - score_sd^2 / 2 (law of large numbers on
@@ -51,8 +66,10 @@ struct LengthPoint {
   double mean_entropy = 0.0;
 };
 // Lengths >= 1, rows >= 1, score_sd >= 0 and finite.
+// `method` turns the scores into weights (softmax by default); methods with undefined rows average
+// over the defined rows.
 std::vector<LengthPoint> sequence_length_sweep(std::span<const Index> lengths, double score_sd, Index rows,
-                                               std::uint64_t seed);
+                                               std::uint64_t seed, const Method& method = Method{});
 
 // ---- Temperature: mean row entropy of softmax(alpha * score(X, X)) for each alpha, with score
 // scaled-dot when `scaled_dot` is true and dot otherwise. X: n by d. For alpha >= 0 the entropy of
@@ -64,6 +81,9 @@ struct TemperaturePoint {
   double mean_max_weight = 0.0;
 };
 std::vector<TemperaturePoint> temperature_sweep(const MatD& x, std::span<const double> alphas, bool scaled_dot);
+// The same for any score and method: `base` with its alpha replaced by each of `alphas`
+// (self-attention of x). The entropy need not fall for a method other than softmax.
+std::vector<TemperaturePoint> temperature_sweep(const MatD& x, std::span<const double> alphas, const AttentionSpec& base);
 
 // ---- Maximum entropy (Vuckovic et al.): among distributions q over a row's keys with the same
 // expected score sum_j q_j s_j as softmax p = softmax(s), p has the largest entropy. Draws
