@@ -694,7 +694,7 @@ ClaimResult log_derivative(const Context& c, const json& p) {
   const bool line = p.value("of", std::string("spread")) == "line";
   ClaimResult r;
   Figure f = line ? Figure{"ln F(a) - ln F(0) and the line g'(0) a", "score a", "", false, false, {}}
-                  : Figure{"F'(a) / F(a) against a (the dashed level: g'(0) of the first F)", "score a", "F'(a) / F(a)", false, false, {}};
+                  : Figure{"F'(a) / F(a) against a, and the level g'(0) of " + method, "score a", "F'(a) / F(a)", false, false, {}};
   for (const auto& m : ratio_methods(c, method)) {
     const attn::LogDerivative d = attn::log_derivative(attn::parse_method(m), alpha, a, 0.0, h);
     if (line) {
@@ -704,6 +704,7 @@ ClaimResult log_derivative(const Context& c, const json& p) {
       f.series.push_back({m, d.a, d.log_derivative});
     }
     r.values["g_prime_0." + m] = d.g_prime_0;
+    if (m == method && !line) f.series.push_back({"g'(0) of " + m, d.a, std::vector<double>(d.a.size(), d.g_prime_0)});
     if (m == method) {
       r.values["g_prime_0"] = d.g_prime_0;
       r.values["spread"] = d.spread;
