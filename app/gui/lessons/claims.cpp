@@ -976,6 +976,7 @@ StepEvaluation evaluate_step(const LessonStep& step, const AppState& state, cons
   }
   Context context{step, state, data, words, out};
   for (const Claim& claim : step.claims) {
+    const std::size_t figures_before = out.figures.size();
     ClaimResult result;
     try {
       result = evaluators().at(claim.kind)(context, claim.params);
@@ -983,6 +984,12 @@ StepEvaluation evaluate_step(const LessonStep& step, const AppState& state, cons
       result = {false, std::string("could not be measured: ") + e.what(), {}};
     }
     out.claims.push_back(std::move(result));
+    // Claims about different F of one sweep (shift_ratio, distance_form) draw the same figure: once.
+    for (std::size_t f = out.figures.size(); f-- > figures_before;) {
+      const bool shown = std::any_of(out.figures.begin(), out.figures.begin() + static_cast<std::ptrdiff_t>(figures_before),
+                                     [&](const Figure& g) { return g.title == out.figures[f].title; });
+      if (shown) out.figures.erase(out.figures.begin() + static_cast<std::ptrdiff_t>(f));
+    }
   }
   return out;
 }
