@@ -98,6 +98,41 @@ class ShiftSliderDrag(unittest.TestCase):
         self.assertGreater(np.abs(relu_before - relu_after).max(), 20, "relu's perturbed heatmap did not change")
 
 
+class PooledHover(unittest.TestCase):
+    """Hovering a pooled pixel names its block and the cell of its max: over the sink's pixel
+    column of a 4096 x 4096 weight file, the readout names the sink's key."""
+
+    def test_hover_over_the_sink_column_names_the_sink_key(self):
+        import pixel_test  # noqa: E402  (the sink file and the block geometry)
+        with h.temporary_directory() as tmp:
+            path = os.path.join(tmp, "sink.npy")
+            pixel_test.write_sink_file(path)
+            scenario = {"data": {"source": "file", "vectors_path": path}}
+            _, reference = h.run_app(scenario, tmp, frames=10)  # the layout, once the file is shown
+            scenario_path = os.path.join(tmp, "scenario.json")
+            ready, final_report = os.path.join(tmp, "ready.json"), os.path.join(tmp, "final.json")
+
+            def hover_the_sink(layout):
+                window = layout["window"]
+                time.sleep(3.0)  # the file loads and the first overview arrives
+                x, y = pixel_test.pooled_pixel_centre(reference, 0, 1000, pixel_test.SINK_KEY)
+                xdotool("mousemove", int(window["x"] + x), int(window["y"] + y))
+                time.sleep(1.0)
+                xdotool("mousemove", int(window["x"] + x), int(window["y"] + y))  # a fresh event
+                time.sleep(0.5)
+                xdotool("key", "ctrl+q")
+
+            run_interactively(self, ["--scenario", scenario_path, "--no-session", "--report", final_report], ready,
+                              hover_the_sink)
+            with open(final_report) as f:
+                report = json.load(f)
+        hover = report["hover"]
+        self.assertIn(f"key {pixel_test.SINK_KEY}", hover)
+        self.assertIn("max w 0.5", hover)
+        self.assertIn("mean", hover)
+        self.assertRegex(hover, r"rows \d+\.\.\d+, keys \d+\.\.\d+")
+
+
 class LastSession(unittest.TestCase):
     """The last session is restored at start and saved at exit (in $XDG_CONFIG_HOME)."""
 

@@ -130,6 +130,66 @@ class ModelViewPixels(unittest.TestCase):
         self.assertLessEqual(worst, 2, f"a grid cell's colour is {worst} levels away from the colormap")
 
 
+SINK_KEY, PEAK = 1234, (3000, 777)
+
+
+def write_sink_file(path, n=4096):
+    """An n x n weight file: every row gives 0.5 to key SINK_KEY and spreads the rest; row
+    PEAK[0] gives 0.5 to key PEAK[1] alone and little to the sink. Rows sum to 1."""
+    rng = np.random.default_rng(7)
+    w = rng.random((n, n)) * 0.2 + 0.01
+    w[:, SINK_KEY] = 0.0
+    w *= 0.5 / w.sum(axis=1, keepdims=True)
+    w[:, SINK_KEY] = 0.5
+    w[PEAK[0]] = 0.4 / (n - 2)
+    w[PEAK[0], SINK_KEY] = 0.1
+    w[PEAK[0], PEAK[1]] = 0.5
+    np.save(path, (w / w.sum(axis=1, keepdims=True)).astype(np.float32))
+
+
+def pooled_pixel_centre(report, heatmap, i, j):
+    """Screen pixel (x, y) of the pooled pixel whose block holds cell (i, j), at zoom 1: block r
+    holds rows floor(r n / P) .. floor((r + 1) n / P) - 1."""
+    x0, y0, x1, y1 = report["layout"][f"heatmap:{heatmap}"]
+    info = report["heatmaps"][f"heatmap:{heatmap}"]
+    rows, cols = info["grid"]
+    r = -(-(i + 1) * rows // info["rows"]) - 1
+    c = -(-(j + 1) * cols // info["cols"]) - 1
+    return int(x0 + (c + 0.5) * (x1 - x0) / cols), int(y0 + (r + 0.5) * (y1 - y0) / rows)
+
+
+class PooledHeatmap(unittest.TestCase):
+    """More cells than pixels: each pixel shows the max of its block, so a one-key sink column and a
+    single peak stay visible at full view (sampling one cell per pixel loses them)."""
+
+    def test_sink_column_and_isolated_peak_are_visible_at_full_view(self):
+        with h.temporary_directory() as tmp:
+            path = os.path.join(tmp, "sink.npy")
+            write_sink_file(path)
+            scenario = {"data": {"source": "file", "vectors_path": path},
+                        "view": {"colormap": "viridis", "shared_range": True}}
+            pixels, report = h.run_app(scenario, tmp, frames=20)
+        info = report["heatmaps"]["heatmap:0"]
+        self.assertEqual((info["rows"], info["cols"]), (4096, 4096))
+        self.assertIn("cells per pixel, max", info["pooling"])
+        self.assertLess(info["grid"][1], 4096 // 4, "the heatmap was not pooled")
+        self.assertEqual(info["texture"], info["grid"], "the picture is not the pooled one")
+        self.assertAlmostEqual(info["hi"], 0.5, places=5)
+        top = TABLES["viridis"][255]
+        x0, y0, x1, y1 = (int(round(v)) for v in report["layout"]["heatmap:0"])
+        sink_x, _ = pooled_pixel_centre(report, 0, 0, SINK_KEY)
+        column = pixels[y0 + 2:y1 - 2, sink_x]
+        at_top = (np.abs(column - top).max(axis=1) <= 2).mean()
+        self.assertGreater(at_top, 0.95, f"only {at_top:.0%} of the sink's pixel column has the top colour")
+        # Its neighbours do not: the sink is one pixel column wide, not smeared.
+        for dx in (-3, 3):
+            beside = pixels[y0 + 2:y1 - 2, sink_x + dx]
+            self.assertLess((np.abs(beside - top).max(axis=1) <= 2).mean(), 0.05)
+        px, py = pooled_pixel_centre(report, 0, *PEAK)
+        self.assertLessEqual(int(np.abs(pixels[py, px] - top).max()), 2, "the isolated peak is not at the top colour")
+        self.assertGreater(int(np.abs(pixels[py, px + 4] - top).max()), 40, "the peak's neighbourhood is bright too")
+
+
 class AppCommandLine(unittest.TestCase):
     def test_no_display_says_how_to_run_headless(self):
         env = dict(os.environ)

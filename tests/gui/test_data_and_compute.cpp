@@ -6,7 +6,9 @@
 
 #include "attn/errors.hpp"
 #include "attn/npy.hpp"
+#include "model/compute_job.hpp"
 #include "model/compute_service.hpp"
+#include "model/heatmap_overviews.hpp"
 #include "model/loaded_data.hpp"
 #include "model/study_service.hpp"
 
@@ -113,8 +115,8 @@ TEST(ComputeService, TheNewestRequestWins) {
   EXPECT_EQ(service.result()->generation, service.submitted_generation());
 }
 
-// An engine failure (here a matrix too large for it) is the service's error; the previous results
-// stay, and the service is idle, not computing for ever.
+// A failed computation (here a size beyond every path, which the loader would have refused) is the
+// service's error; the previous results stay, and the service is idle, not computing for ever.
 TEST(ComputeService, AnEngineErrorIsReportedAndTheResultsStay) {
   ComputeService service;
   service.submit(request_for({"exp"}, 0.0));
@@ -122,17 +124,82 @@ TEST(ComputeService, AnEngineErrorIsReportedAndTheResultsStay) {
   ASSERT_TRUE(service.result());
   const auto previous = service.result();
   auto huge = std::make_shared<LoadedData>();
-  huge->queries = attn::MatD::Constant(20000, 1, 0.3);  // 20000 x 20000 weights: over the engine's limit
+  huge->queries = attn::MatD::Constant(140000, 1, 0.3);  // beyond the streaming path's 131072
   ComputeRequest request = request_for({"exp"}, 0.0);
   request.data = huge;
   service.submit(request);
   service.wait_until_idle();
   EXPECT_FALSE(service.busy());
-  EXPECT_NE(service.error().find("too large"), std::string::npos) << service.error();
+  EXPECT_NE(service.error().find("at most 131072"), std::string::npos) << service.error();
   EXPECT_EQ(service.result(), previous);
   service.submit(request_for({"relu"}, 0.0));
   service.wait_until_idle();
   EXPECT_TRUE(service.error().empty());
+}
+
+// The pooled pictures of a view: from the dense matrices, and streamed from the vectors (the path
+// the app takes beyond 4096 x 4096), give the same pixels; each pixel is its block's max.
+TEST(OverviewService, StreamedPixelsEqualDensePixelsAndEachIsItsBlocksMax) {
+  ComputeService service;
+  const ComputeRequest request = request_for({"exp", "relu"}, 0.5);
+  service.submit(request);
+  service.wait_until_idle();
+  const auto dense = service.result();
+  ASSERT_TRUE(dense);
+  ASSERT_EQ(dense->path, ComputePath::Dense);
+
+  auto streamed = std::make_shared<ComputeResult>(*dense);
+  streamed->path = ComputePath::Streaming;
+  streamed->generation = dense->generation + 1;
+  auto inputs = std::make_shared<StreamingInputs>();
+  inputs->vectors.queries = request.data->queries.cast<float>();
+  for (const auto& spec : request.attention.methods) {
+    inputs->specs.push_back(make_attention_spec(request.attention, request.centre, attn::parse_method(spec)));
+  }
+  inputs->perturbation = make_perturbation(request.noise, dense->queries, dense->keys);
+  streamed->streaming = inputs;
+
+  const ViewGrid whole = view_grid(16, 16, 1.0f, {0.0f, 0.0f}, 5, 3);
+  const ViewGrid zoomed = view_grid(16, 16, 2.0f, {0.25f, 0.5f}, 5, 3);
+  EXPECT_TRUE(whole.pooled());
+  EXPECT_EQ(zoomed.window.row_begin, 8);
+  EXPECT_EQ(zoomed.window.col_begin, 4);
+  const std::vector<OverviewService::Item> items = {{0, HeatmapMode::Perturbed}, {1, HeatmapMode::AbsDifference}};
+  for (const ViewGrid& grid : {whole, zoomed}) {
+    OverviewService from_dense, from_vectors;
+    from_dense.request(dense, items, grid, whole);
+    from_vectors.request(streamed, items, grid, whole);
+    from_dense.wait_until_idle();
+    from_vectors.wait_until_idle();
+    EXPECT_TRUE(from_vectors.whole_stats(streamed->generation, items[0]).has_value());
+    for (const auto& item : items) {
+      const auto a = from_dense.get(dense->generation, item), b = from_vectors.get(streamed->generation, item);
+      ASSERT_TRUE(a && b);
+      ASSERT_TRUE(a->error.empty() && b->error.empty()) << a->error << b->error;
+      EXPECT_TRUE(a->grid == grid && b->grid == grid);
+      ASSERT_EQ(a->overview.peak.size(), b->overview.peak.size());
+      for (std::size_t p = 0; p < a->overview.peak.size(); ++p) {
+        EXPECT_NEAR(a->overview.peak[p], b->overview.peak[p], 1e-6f);
+        EXPECT_NEAR(a->overview.mean[p], b->overview.mean[p], 1e-6f);
+      }
+      // Pixel (r, c) is the max of its block of the dense matrix, found through overview_pixel.
+      const auto& w = item.mode == HeatmapMode::Perturbed ? dense->methods[0].perturbed.matrix : dense->methods[1].clean.matrix;
+      const attn::MatF cells = item.mode == HeatmapMode::Perturbed
+                                   ? w
+                                   : attn::MatF((dense->methods[1].perturbed.matrix - w).cwiseAbs());
+      for (attn::Index r = 0; r < a->overview.pixel_rows; ++r) {
+        for (attn::Index c = 0; c < a->overview.pixel_cols; ++c) {
+          const auto [i0, i1] = a->overview.block_rows(r);
+          const auto [j0, j1] = a->overview.block_cols(c);
+          EXPECT_FLOAT_EQ(a->overview.peak[static_cast<std::size_t>(a->overview.pixel(r, c))],
+                          cells.block(i0, j0, i1 - i0, j1 - j0).maxCoeff());
+          const auto pixel = overview_pixel(a->overview, i1 - 1, j0);
+          EXPECT_EQ(pixel[0], r);
+          EXPECT_EQ(pixel[1], c);
+        }
+      }
+    }
+  }
 }
 
 TEST(StudyService, RunsReportsProgressAndCancels) {

@@ -195,6 +195,33 @@ TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
   fs::remove_all(dir);
 }
 
+// Beyond the dense limit the app streams: no W is held, the heatmaps still show pooled pixels
+// and hovering one names its block; the row inspector says why it is not shown.
+TEST(PanelsHeadless, StreamingPathShowsPooledPixelsWithoutW) {
+  HeadlessImGui imgui;
+  NullHeatmapCanvas canvas;
+  AppState initial;
+  initial.data.n = 4500;  // 4500 x 4500 > 4096 x 4096 cells
+  initial.data.d = 4;
+  initial.attention.methods = {"exp"};
+  ExplorerUi ui(canvas, initial);
+  ui.wait_for_results();
+  int frame = 0;
+  for (int k = 0; k < 5; ++k) run_frame(ui, frame++);
+  nlohmann::json report = ui.report();
+  ASSERT_EQ(report["results"]["queries"].get<int>(), 4500);
+  const auto& info = report["heatmaps"]["heatmap:0"];
+  EXPECT_NE(info["pooling"].get<std::string>().find("cells per pixel, max"), std::string::npos);
+  EXPECT_EQ(info["texture"], info["grid"]);  // the pooled pixels are drawn
+  const auto r = rect(report, "heatmap:0");
+  ImGui::GetIO().MousePos = ImVec2((r[0] + r[2]) / 2, (r[1] + r[3]) / 2);
+  for (int k = 0; k < 3; ++k) run_frame(ui, frame++);
+  const std::string hover = ui.report()["hover"].get<std::string>();
+  EXPECT_NE(hover.find("rows "), std::string::npos) << hover;
+  EXPECT_NE(hover.find("max w"), std::string::npos) << hover;
+  EXPECT_NE(hover.find("mean"), std::string::npos) << hover;
+}
+
 // A vectors file too large for any path is refused when it loads, with its shape and the limit,
 // in the message bar; the previous picture stays and nothing waits on a computation.
 TEST(PanelsHeadless, OversizedFileGivesAMessageNotComputingForEver) {

@@ -91,7 +91,7 @@ TEST_F(ScenarioFile, ErrorsNameTheFileTheKeyAndTheProblem) {
       {R"({"view": {"mode": "sideways"}})", {"view.mode", "one of clean, perturbed"}},
       {R"({"view": {"modes": ["clean", 3]}})", {"view.modes"}},
       {R"({"data": {"points": [[1, 2], [3]]}})", {"data.points", "pairs"}},
-      {R"({"data": {"n": 0}})", {"data.n", "between 1 and 4096"}},
+      {R"({"data": {"n": 0}})", {"data.n", "between 1 and 131072"}},
       {R"({"noise": {"seed": -1}})", {"noise.seed", "non-negative"}},
       {R"({"version": 99})", {"version", "unsupported"}},
       {R"([1, 2, 3])", {"JSON object"}},

@@ -208,6 +208,43 @@ void compute_vectors(const ComputeRequest& request, ComputeResult& result, const
   if (reference) add_reference(request, result, *reference, vectors, exp);
 }
 
+// The streaming path: no n x m matrix. The heatmaps are computed pixel by pixel later (the
+// overview service); here only what the first rows tell: the score histogram, F's curve and
+// the perturbation's deviation, over the first kChartMaxQueries queries with every key.
+void compute_streaming(const ComputeRequest& request, ComputeResult& result, const ComputeCallbacks& cb,
+                       const std::vector<attn::Method>& parsed) {
+  auto inputs = std::make_shared<StreamingInputs>();
+  inputs->vectors = engine_vectors<float>(*request.data);
+  const attn::Index n = inputs->vectors.queries.rows(), m = inputs->vectors.key_vectors().rows();
+  const attn::ScoreKind score = attn::parse_score_kind(request.attention.score);
+  inputs->perturbation = make_perturbation(request.noise, n, m);
+  result.expected_shift = attn::expected_score_shift(score, request.noise.global_rms, inputs->vectors.dimension());
+  result.perturbed = !inputs->perturbation.is_identity();
+
+  attn::Vectors<float> first;
+  first.queries = inputs->vectors.queries.topRows(std::min(n, kChartMaxQueries));
+  first.keys = inputs->vectors.key_vectors();
+  attn::Perturbation first_perturbation = inputs->perturbation;
+  if (!first_perturbation.row_shifts.empty()) first_perturbation.row_shifts.resize(static_cast<std::size_t>(first.queries.rows()));
+  const attn::AttentionSpec base = make_attention_spec(request.attention, request.centre, {});
+  const attn::MatF scores = attn::compute_scores(first, base);
+  const auto [lo, hi] = finite_range(scores, scores);
+  result.score_histogram = histogram_of(scores, lo, hi);
+  for (std::size_t k = 0; k < parsed.size(); ++k) {
+    if (cb.cancel && cb.cancel->load()) throw attn::Cancelled();
+    if (cb.progress) cb.progress(static_cast<double>(k) / static_cast<double>(parsed.size()), "first rows");
+    inputs->specs.push_back(make_attention_spec(request.attention, request.centre, parsed[k]));
+    MethodResult& r = result.methods[k];
+    if (!r.error.empty()) continue;
+    r.ratio_form = parsed[k].is_ratio_form();
+    if (r.ratio_form) r.curve = curve_of(parsed[k], lo, hi);
+    if (!parsed[k].is_row_wise()) continue;  // needs every column: the overview says why
+    r.deviation = attn::compare_weights(attn::compute_weights(first, inputs->specs.back()),
+                                        attn::compute_weights(first, inputs->specs.back(), first_perturbation));
+  }
+  result.streaming = std::move(inputs);
+}
+
 template <class T>
 std::shared_ptr<InvarianceChart> compute_chart(const ComputeRequest& request, const ComputeResult& result,
                                                const std::vector<attn::Method>& parsed, const std::atomic<bool>* cancel) {
@@ -318,7 +355,11 @@ void run_compute(const ComputeRequest& request, std::uint64_t generation, const 
     }
     result->methods.push_back(std::move(r));
   }
-  if (request.attention.use_double) {
+  result->path = choose_compute_path("the data", result->queries, result->keys);
+  if (result->path == ComputePath::Streaming) {
+    result->use_double = false;  // streamed in float32
+    compute_streaming(request, *result, cb, parsed);
+  } else if (request.attention.use_double) {
     compute_vectors<double>(request, *result, cb, parsed);
   } else {
     compute_vectors<float>(request, *result, cb, parsed);

@@ -17,9 +17,11 @@ const char* compute_path_name(ComputePath path) {
 
 ComputePath choose_compute_path(const std::string& source, attn::Index queries, attn::Index keys) {
   if (queries * keys <= kDenseMaxCells) return ComputePath::Dense;
+  if (queries <= kStreamingMaxTokens && keys <= kStreamingMaxTokens) return ComputePath::Streaming;
   throw attn::InputError(source + ": " + std::to_string(queries) + " queries and " + std::to_string(keys) +
-                         " keys make a " + cells(queries, keys) + " weight matrix; the app computes at most " +
-                         std::to_string(kDenseMaxCells) + " cells (4096 x 4096)");
+                         " keys make a " + cells(queries, keys) + " weight matrix; the app streams at most " +
+                         std::to_string(kStreamingMaxTokens) + " queries and keys (dense: at most " +
+                         std::to_string(kDenseMaxCells) + " cells, 4096 x 4096)");
 }
 
 void check_weight_file_size(const std::string& source, attn::Index rows, attn::Index cols) {

@@ -13,6 +13,8 @@ namespace ax {
 // Largest n x m the dense path computes: at 4096 x 4096 each matrix is 64 MB and the app holds a
 // few per method (clean, perturbed, difference, scores).
 constexpr attn::Index kDenseMaxCells = attn::Index(4096) * 4096;
+// Largest number of queries or keys the streaming path takes (long-context models: 32k to 128k).
+constexpr attn::Index kStreamingMaxTokens = 131072;
 // Largest weight file shown (it is the matrix itself: nothing to stream from).
 constexpr attn::Index kWeightFileMaxCells = attn::Index(8192) * 8192;
 

@@ -8,10 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "attn/attention.hpp"
 #include "attn/metrics.hpp"
+#include "attn/perturbation.hpp"
 #include "attn/scores.hpp"
 #include "attn/weights.hpp"
 #include "model/image_stats.hpp"
+#include "model/compute_path.hpp"
 #include "model/loaded_data.hpp"
 
 namespace ax {
@@ -41,8 +44,20 @@ struct Histogram {
   std::vector<double> counts;
 };
 
+// What the streaming path needs to compute any window's pixels again: the vectors, the engine
+// spec of each method and the perturbation (no n x m matrix).
+struct StreamingInputs {
+  attn::Vectors<float> vectors;
+  std::vector<attn::AttentionSpec> specs;  // per method (unused where the method has an error)
+  attn::Perturbation perturbation;
+};
+
 struct ComputeResult {
   std::uint64_t generation = 0;
+  // Dense: every method's matrices are here. Streaming: they are not (n x m too large); the
+  // heatmaps come from `streaming` pixel by pixel, and scores cover the first rows only.
+  ComputePath path = ComputePath::Dense;
+  std::shared_ptr<const StreamingInputs> streaming;
   bool weights_only = false;
   bool use_double = false;
   std::shared_ptr<const LoadedData> data;

@@ -18,6 +18,9 @@ constexpr long kMaxExportPixels = 64L * 1024 * 1024;
 
 void export_matrix(const std::string& path, const HeatmapImage& image) {
   if (!image.values) throw attn::InputError(path + ": nothing to export yet");
+  if (image.values->size() == 0) {
+    throw attn::InputError(path + ": the weights are streamed at this size (never held), so there is no matrix to save");
+  }
   const attn::MatF& m = *image.values;
   attn::write_array_file(path, m.data(), {m.rows(), m.cols()});
 }

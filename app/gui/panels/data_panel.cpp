@@ -4,6 +4,7 @@
 
 #include "imgui.h"
 #include "imgui_stdlib.h"
+#include "model/compute_path.hpp"
 #include "panels/panels.hpp"
 #include "widgets/palette.hpp"
 #include "widgets/points_editor.hpp"
@@ -19,7 +20,7 @@ void generator_controls(UiContext& ctx) {
   if (ImGui::Combo("kind", &kind, kinds, 3)) d.generator = kinds[kind];
   // Sizes are committed on release: a drag through 4096 does not start 4096 computations.
   int n = d.n, dim = d.d;
-  ImGui::SliderInt("n vectors", &n, 2, 2048, "%d", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderInt("n vectors", &n, 2, static_cast<int>(kStreamingMaxTokens), "%d", ImGuiSliderFlags_Logarithmic);
   if (ImGui::IsItemDeactivatedAfterEdit() || (!ImGui::IsItemActive() && n != d.n)) d.n = n;
   ImGui::SliderInt("d dimension", &dim, 1, 512, "%d", ImGuiSliderFlags_Logarithmic);
   if (ImGui::IsItemDeactivatedAfterEdit() || (!ImGui::IsItemActive() && dim != d.d)) d.d = dim;

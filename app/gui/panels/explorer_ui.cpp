@@ -204,6 +204,7 @@ void ExplorerUi::wait_for_results() {
   lesson_.sync(state_, data_.data());
   compute_.wait_until_idle();
   lesson_.wait();
+  scratch_.settle_overviews = true;
 }
 
 void ExplorerUi::frame(const FrameStats& stats) {
@@ -214,11 +215,12 @@ void ExplorerUi::frame(const FrameStats& stats) {
   sync_compute();
   lesson_.sync(state_, data_.data());
   report_compute_error();
+  scratch_.hover_text.clear();
 
   UiContext ctx{state_,    compute_.result(), compute_.chart(), data_.data(), compute_.busy(), compute_.error(),
                 images_,   canvas_,           study_,          messages_,     shell_,          scratch_,
                 stats,     lesson_,           lesson_.evaluation(), lesson_commands_,
-                false,     compute_.progress()};
+                false,     compute_.progress(), overviews_};
   ctx.frame.frame_index = frame_index_;
   ctx.hide_answers = lesson_step_has_question() && !state_.lesson.revealed;
 
@@ -363,6 +365,8 @@ nlohmann::json ExplorerUi::report() const {
   std::vector<std::string> messages;
   for (const auto& entry : messages_.entries()) messages.push_back(entry.text);
   out["messages"] = messages;
+  out["hover"] = scratch_.hover_text;
+  out["overview_ms"] = overviews_.last_job_ms();
   return out;
 }
 

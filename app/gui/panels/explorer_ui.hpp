@@ -65,6 +65,7 @@ class ExplorerUi {
   ComputeService compute_;
   StudyService study_;
   HeatmapImages images_;
+  OverviewService overviews_;
   Messages messages_;
   ShellRequests shell_;
   UiScratch scratch_;

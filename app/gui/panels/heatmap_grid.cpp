@@ -8,6 +8,7 @@
 
 #include "imgui.h"
 #include "model/axis_ticks.hpp"
+#include "model/heatmap_overviews.hpp"
 #include "model/heatmap_titles.hpp"
 #include "panels/panels.hpp"
 #include "widgets/colour_bar.hpp"
@@ -66,6 +67,16 @@ void view_controls(UiContext& ctx) {
     if (ImGui::IsItemHovered()) {
       ImGui::SetTooltip("on: each method minus the model's own weights\noff: each method's perturbed minus clean weights");
     }
+  }
+  // What a pixel covering several cells shows.
+  same_line_if_fits(70.0f + ImGui::CalcTextSize("pixels").x);
+  ImGui::SetNextItemWidth(70.0f);
+  const char* reductions[] = {"max", "mean"};
+  int reduction = static_cast<int>(v.reduction);
+  if (ImGui::Combo("pixels", &reduction, reductions, 2)) v.reduction = static_cast<PixelReduction>(reduction);
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("when a pixel covers several cells: their max (a single peak or sink column is never lost)\n"
+                      "or their mean; difference views use the largest |difference|");
   }
   same_line_if_fits(90.0f + ImGui::CalcTextSize("weight colours").x);
   ImGui::SetNextItemWidth(90.0f);
@@ -138,6 +149,63 @@ void tooltip(const UiContext& ctx, const MethodResult& r, int i, int j) {
   ImGui::EndTooltip();
 }
 
+HeatmapValues overview_values(const std::shared_ptr<const HeatmapOverview>& pooled, PixelReduction reduction) {
+  const attn::Overview& o = pooled->overview;
+  const std::vector<float>& pixels = o.values(reduction == PixelReduction::Mean ? attn::PoolReduction::Mean : attn::PoolReduction::Max);
+  HeatmapValues values;
+  values.owner = pooled;
+  values.data = pixels.data();
+  values.rows = static_cast<int>(o.pixel_rows);
+  values.cols = static_cast<int>(o.pixel_cols);
+  // Odd numbers: never the version of a cell image.
+  values.version = (pooled->version * 2 + (reduction == PixelReduction::Mean ? 1 : 0)) * 2 + 1;
+  values.row_begin = o.window.row_begin;
+  values.col_begin = o.window.col_begin;
+  values.window_rows = o.window.rows();
+  values.window_cols = o.window.cols();
+  return values;
+}
+
+// The readout of a pooled pixel: its block, the peak with the cell where it sits, and the mean.
+void pooled_tooltip(UiContext& ctx, const MethodResult& r, const attn::Overview& o, attn::Index pr, attn::Index pc,
+                    HeatmapMode mode) {
+  const auto& data = *ctx.result->data;
+  const auto [i0, i1] = o.block_rows(pr);
+  const auto [j0, j1] = o.block_cols(pc);
+  const attn::Index p = o.pixel(pr, pc);
+  const auto name = [](const std::vector<std::string>& labels, attn::Index k) {
+    return static_cast<std::size_t>(k) < labels.size() ? " '" + labels[static_cast<std::size_t>(k)] + "'" : std::string();
+  };
+  const bool difference = mode == HeatmapMode::AbsDifference || mode == HeatmapMode::SignedDifference;
+  const char* value = mode == HeatmapMode::SignedDifference ? "largest |difference| (signed)"
+                      : difference                          ? "max |difference|"
+                                                            : "max w";
+  char text[512];
+  int used = std::snprintf(text, sizeof text, "%s  (%s)\nrows %ld..%ld, keys %ld..%ld  (%ld x %ld cells in this pixel)\n",
+                           r.spec.c_str(), mode == HeatmapMode::Clean ? "clean" : mode == HeatmapMode::Perturbed ? "perturbed" : "difference",
+                           static_cast<long>(i0), static_cast<long>(i1 - 1), static_cast<long>(j0), static_cast<long>(j1 - 1),
+                           static_cast<long>(i1 - i0), static_cast<long>(j1 - j0));
+  if (o.peak_row[static_cast<std::size_t>(p)] < 0) {
+    std::snprintf(text + used, sizeof text - static_cast<std::size_t>(used), "every row of this block is undefined");
+  } else {
+    const attn::Index pi = o.peak_row[static_cast<std::size_t>(p)], pj = o.peak_col[static_cast<std::size_t>(p)];
+    used += std::snprintf(text + used, sizeof text - static_cast<std::size_t>(used), "%s %.6g at query %ld%s, key %ld%s\nmean %.6g",
+                          value, static_cast<double>(o.peak[static_cast<std::size_t>(p)]), static_cast<long>(pi),
+                          name(data.query_labels, pi).c_str(), static_cast<long>(pj), name(data.key_labels, pj).c_str(),
+                          static_cast<double>(o.mean[static_cast<std::size_t>(p)]));
+    const auto undefined = o.undefined[static_cast<std::size_t>(p)];
+    if (undefined > 0) {
+      std::snprintf(text + used, sizeof text - static_cast<std::size_t>(used), "\n%ld cells in undefined rows (left out)",
+                    static_cast<long>(undefined));
+    }
+  }
+  ImGui::BeginTooltip();
+  ImGui::TextUnformatted(text);
+  ImGui::TextDisabled("click: inspect query %ld", static_cast<long>(o.peak_row[static_cast<std::size_t>(p)] >= 0 ? o.peak_row[static_cast<std::size_t>(p)] : i0));
+  ImGui::EndTooltip();
+  ctx.scratch.hover_text = text;
+}
+
 // The verdict on this method's perturbation: on the title's line, or on its own line below when
 // the cell is narrow.
 void badge(const UiContext& ctx, const MethodResult& r, bool versus_model, bool same_line, float right_edge) {
@@ -154,6 +222,11 @@ void badge(const UiContext& ctx, const MethodResult& r, bool versus_model, bool 
     ImGui::TextDisabled("no perturbation");
     return;
   }
+  if (r.deviation.compared_rows == 0) {  // streaming a method that normalises columns: not compared
+    if (same_line) ImGui::SameLine();
+    ImGui::TextDisabled("not compared at this size");
+    return;
+  }
   const InvarianceBadge b = invariance_badge(r, ctx.result->use_double);
   if (same_line) ImGui::SameLine();
   if (b.unchanged) {
@@ -162,7 +235,8 @@ void badge(const UiContext& ctx, const MethodResult& r, bool versus_model, bool 
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kChangedColour), "changed");
   }
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("max |perturbed - clean| = %.3g\n'unchanged' means at most %.0e, the rounding of %s", b.max_abs_diff,
+    ImGui::SetTooltip("max |perturbed - clean| = %.3g%s\n'unchanged' means at most %.0e, the rounding of %s", b.max_abs_diff,
+                      ctx.result->path == ComputePath::Streaming ? " over the first queries (streaming path)" : "",
                       b.tolerance, ctx.result->use_double ? "float64" : "float32");
   }
   // A number cut off at the cell's edge would read as another number: show only whole texts, the
@@ -241,41 +315,60 @@ void draw_heatmap_grid(UiContext& ctx) {
   // it does not move when a perturbation changes another method, so an unchanged heatmap keeps
   // every pixel. Each kind of difference shares a range among the differences shown.
   std::vector<const HeatmapImage*> same_kind[4];
-  for (std::size_t k = 0; k < count; ++k) {
-    if (!result.methods[k].error.empty()) continue;
-    // Before a lesson's answer only the clean weights are shown: differences would give it away.
-    // The model's own weights are data: nothing perturbs them, and differences are shown on the methods.
-    const bool as_loaded = result.weights_only || result.methods[k].is_reference;
-    modes[k] = (as_loaded || ctx.hide_answers) ? HeatmapMode::Clean : heatmap_mode(v, k);
-    images[k] = &ctx.images.get(ctx.result, k, modes[k]);
-    same_kind[0].push_back(&ctx.images.get(ctx.result, k, HeatmapMode::Clean));
-    if (modes[k] == HeatmapMode::AbsDifference || modes[k] == HeatmapMode::SignedDifference) {
-      same_kind[static_cast<int>(modes[k])].push_back(images[k]);
-    }
-  }
-
-  // Colour ranges: when every heatmap has the same one, a single colour bar serves them all.
+  // Streaming: no matrix; the statistics come from each heatmap's whole overview once it exists,
+  // and weights share the range of the weights shown (the clean ones may not be computed).
+  const bool streaming = result.path == ComputePath::Streaming;
+  std::vector<HeatmapImage> streamed(count);
+  std::vector<bool> stats_known(count, true);
   std::vector<ColourRange> ranges(count);
   bool one_range = true;
   int first = -1;
-  for (std::size_t k = 0; k < count; ++k) {
-    if (!images[k]) continue;
-    const int group = modes[k] == HeatmapMode::Perturbed ? 0 : static_cast<int>(modes[k]);
-    ranges[k] = colour_range(v, modes[k], *images[k], same_kind[group]);
-    if (first < 0) {
-      first = static_cast<int>(k);
-    } else {
-      const ColourRange& a = ranges[static_cast<std::size_t>(first)];
-      one_range = one_range && a.lo == ranges[k].lo && a.hi == ranges[k].hi && a.log == ranges[k].log && a.map == ranges[k].map;
+  const auto images_and_ranges = [&] {
+    for (auto& kind : same_kind) kind.clear();
+    for (std::size_t k = 0; k < count; ++k) {
+      if (!result.methods[k].error.empty()) continue;
+      // Before a lesson's answer only the clean weights are shown: differences would give it away.
+      // The model's own weights are data: nothing perturbs them, and differences are shown on the methods.
+      const bool as_loaded = result.weights_only || result.methods[k].is_reference;
+      modes[k] = (as_loaded || ctx.hide_answers) ? HeatmapMode::Clean : heatmap_mode(v, k);
+      if (streaming) {
+        const auto stats = ctx.overviews.whole_stats(result.generation, {k, modes[k]});
+        stats_known[k] = stats.has_value();
+        if (stats) streamed[k].stats = *stats;
+        images[k] = &streamed[k];
+        if (modes[k] == HeatmapMode::Clean || modes[k] == HeatmapMode::Perturbed) same_kind[0].push_back(images[k]);
+      } else {
+        images[k] = &ctx.images.get(ctx.result, k, modes[k]);
+        same_kind[0].push_back(&ctx.images.get(ctx.result, k, HeatmapMode::Clean));
+      }
+      if (modes[k] == HeatmapMode::AbsDifference || modes[k] == HeatmapMode::SignedDifference) {
+        same_kind[static_cast<int>(modes[k])].push_back(images[k]);
+      }
     }
-  }
+
+    // Colour ranges: when every heatmap has the same one, a single colour bar serves them all.
+    one_range = true;
+    first = -1;
+    for (std::size_t k = 0; k < count; ++k) {
+      if (!images[k]) continue;
+      const int group = modes[k] == HeatmapMode::Perturbed ? 0 : static_cast<int>(modes[k]);
+      ranges[k] = colour_range(v, modes[k], *images[k], same_kind[group]);
+      if (first < 0) {
+        first = static_cast<int>(k);
+      } else {
+        const ColourRange& a = ranges[static_cast<std::size_t>(first)];
+        one_range = one_range && a.lo == ranges[k].lo && a.hi == ranges[k].hi && a.log == ranges[k].log && a.map == ranges[k].map;
+      }
+    }
+  };
+  images_and_ranges();
   const bool shared_bar = one_range && first >= 0 && count > 1;
 
   ImVec2 avail = ImGui::GetContentRegionAvail();
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const float shared_bar_width = ImGui::CalcTextSize("0.000e-00").x + 30.0f;
   if (shared_bar) avail.x -= shared_bar_width;
-  float label_margin = ImGui::CalcTextSize("000").x + 6.0f;
+  float label_margin = ImGui::CalcTextSize(std::to_string(std::max<attn::Index>(result.queries - 1, 100)).c_str()).x + 6.0f;
   for (const auto& label : result.data->query_labels) {
     label_margin = std::max(label_margin, std::min(ImGui::CalcTextSize(label.c_str()).x + 8.0f, 120.0f));
   }
@@ -320,6 +413,24 @@ void draw_heatmap_grid(UiContext& ctx) {
   bool any_log = false;
   float content_bottom = 0.0f;
   const ImVec2 grid_origin = ImGui::GetCursorScreenPos();
+  const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+  const int width_px = static_cast<int>(std::lround(image_w * scale.x));
+  const int height_px = static_cast<int>(std::lround(image_h * scale.y));
+  // More cells in view than pixels: each pixel shows the exact summary of its block, from the
+  // overview of the view (until it arrives, the previous one where it lies, or the cells).
+  const ViewGrid grid = view_grid(result.queries, result.keys, v.zoom, v.pan, width_px, height_px);
+  if (grid.pooled() || streaming) {
+    std::vector<OverviewService::Item> items;
+    for (std::size_t k = 0; k < count; ++k) {
+      if (images[k]) items.push_back({k, modes[k]});
+    }
+    ctx.overviews.request(ctx.result, items, grid, view_grid(result.queries, result.keys, 1.0f, {0.0f, 0.0f}, width_px, height_px));
+    if (ctx.scratch.settle_overviews) {  // automation: the final picture, with its colour range
+      ctx.overviews.wait_until_idle();
+      images_and_ranges();
+    }
+  }
+  ctx.scratch.settle_overviews = false;
   for (std::size_t k = 0; k < count; ++k) {
     const MethodResult& r = result.methods[k];
     const int col = static_cast<int>(k) % columns, row = static_cast<int>(k) / columns;
@@ -355,15 +466,24 @@ void draw_heatmap_grid(UiContext& ctx) {
     const ImVec2 cursor = ImGui::GetCursorScreenPos();
     const ImVec2 p0(cursor.x + label_margin, cursor.y + line);
     ImGui::SetCursorScreenPos(p0);
-    const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
     HeatmapDraw draw;
     draw.slot = static_cast<int>(k);
-    draw.image = &image;
+    draw.matrix_rows = result.queries;
+    draw.matrix_cols = result.keys;
     draw.range = range;
     draw.zoom = v.zoom;
     draw.pan = v.pan;
-    draw.width_px = static_cast<int>(std::lround(image_w * scale.x));
-    draw.height_px = static_cast<int>(std::lround(image_h * scale.y));
+    draw.width_px = width_px;
+    draw.height_px = height_px;
+    std::shared_ptr<const HeatmapOverview> pooled =
+        grid.pooled() || streaming ? ctx.overviews.get(result.generation, {k, modes[k]}) : nullptr;
+    const std::string overview_error = pooled ? pooled->error : std::string();
+    if (pooled && !overview_error.empty()) pooled.reset();
+    if (pooled) {
+      draw.values = overview_values(pooled, v.reduction);
+    } else if (!streaming) {
+      draw.values = cell_values(image);
+    }
     const ImTextureID texture = ctx.canvas.request(draw);
     ImGui::Image(texture, ImVec2(image_w, image_h), ImVec2(0, 1), ImVec2(1, 0));
     record_layout(ctx, "heatmap:" + std::to_string(k));
@@ -375,10 +495,13 @@ void draw_heatmap_grid(UiContext& ctx) {
         {"hi", range.hi},
         {"log", range.log},
         {"colormap", std::string(colormap_name(range.map))},
-        {"rows", image.values->rows()},
-        {"cols", image.values->cols()},
+        {"rows", result.queries},
+        {"cols", result.keys},
         {"zoom", v.zoom},
-        {"pan", {v.pan[0], v.pan[1]}}};
+        {"pan", {v.pan[0], v.pan[1]}},
+        {"pooling", grid.pooled() ? pooling_text(grid, v.reduction, modes[k]) : std::string("1 cell per pixel or more")},
+        {"grid", {grid.pixel_rows, grid.pixel_cols}},
+        {"texture", {draw.values.rows, draw.values.cols}}};
     if (ImGui::IsItemHovered()) {
       zoom_and_pan(ctx, p0, ImVec2(image_w, image_h));
       const ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -386,7 +509,12 @@ void draw_heatmap_grid(UiContext& ctx) {
       const float w = v.pan[1] + (mouse.y - p0.y) / image_h / v.zoom;
       const int j = std::clamp(static_cast<int>(u * static_cast<float>(result.keys)), 0, static_cast<int>(result.keys) - 1);
       const int i = std::clamp(static_cast<int>(w * static_cast<float>(result.queries)), 0, static_cast<int>(result.queries) - 1);
-      tooltip(ctx, r, i, j);
+      const auto pixel = pooled ? overview_pixel(pooled->overview, i, j) : std::array<attn::Index, 2>{-1, -1};
+      if (pixel[0] >= 0) {
+        pooled_tooltip(ctx, r, pooled->overview, pixel[0], pixel[1], modes[k]);
+      } else {
+        if (!streaming) tooltip(ctx, r, i, j);
+      }
       if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && !ctx.scratch.dragging_heatmap) {
         v.selected_row = i;
         v.selected_method = static_cast<int>(k);
@@ -407,7 +535,13 @@ void draw_heatmap_grid(UiContext& ctx) {
     const char* overlay = nullptr;
     char floor_text[96];
     const bool difference = modes[k] == HeatmapMode::AbsDifference || modes[k] == HeatmapMode::SignedDifference;
-    if (image.stats.undefined_rows == image.values->rows()) {
+    if (!overview_error.empty()) {
+      overlay = overview_error.c_str();
+    } else if (streaming && !stats_known[k]) {
+      std::snprintf(floor_text, sizeof floor_text, "computing pixels\n%.0f%% (%.1f s)", ctx.overviews.progress().fraction * 100.0,
+                    ctx.overviews.progress().seconds);
+      overlay = floor_text;
+    } else if (image.stats.undefined_rows == result.queries) {
       overlay = "every row\nundefined";
     } else if (difference && image.stats.max_abs == 0.0f) {
       // The display is float32: a float64 change below its resolution shows as exactly 0.
@@ -425,12 +559,14 @@ void draw_heatmap_grid(UiContext& ctx) {
       overlay = floor_text;
     }
     if (overlay) {
-      const ImVec2 size = ImGui::CalcTextSize(overlay);
+      const float wrap = std::max(image_w - 16.0f, 40.0f);  // a long message (an engine refusal) wraps inside
+      const ImVec2 size = ImGui::CalcTextSize(overlay, nullptr, false, wrap);
       const ImVec2 c(p0.x + image_w * 0.5f, p0.y + image_h * 0.5f);
       ImDrawList* list = ImGui::GetWindowDrawList();
       list->AddRectFilled(ImVec2(c.x - size.x * 0.5f - 4, c.y - size.y * 0.5f - 3), ImVec2(c.x + size.x * 0.5f + 4, c.y + size.y * 0.5f + 3),
                           IM_COL32(0, 0, 0, 200));
-      list->AddText(ImVec2(c.x - size.x * 0.5f, c.y - size.y * 0.5f), IM_COL32(235, 235, 235, 255), overlay);
+      list->AddText(nullptr, 0.0f, ImVec2(c.x - size.x * 0.5f, c.y - size.y * 0.5f), IM_COL32(235, 235, 235, 255), overlay,
+                    nullptr, wrap);
     }
     if (!shared_bar) {
       ImGui::SetCursorScreenPos(ImVec2(p0.x + image_w + 12.0f, p0.y));
@@ -453,6 +589,15 @@ void draw_heatmap_grid(UiContext& ctx) {
         ImGui::SameLine();
         ImGui::TextDisabled("log");
       }
+    }
+    if (grid.pooled()) {
+      // What a pixel is: on the mode's line when it fits, below it otherwise.
+      const std::string text = pooling_text(grid, v.reduction, modes[k]) + (pooled && pooled->grid == grid ? "" : " (computing)");
+      const float right = p0.x + image_w + bar_width;
+      if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(text.c_str()).x <= right) {
+        ImGui::SameLine();
+      }
+      ImGui::TextDisabled("%s", text.c_str());
     }
     ImGui::EndGroup();
     content_bottom = std::max(content_bottom, ImGui::GetItemRectMax().y);

@@ -155,13 +155,23 @@ void draw_status_bar(UiContext& ctx) {
   ImGui::TextDisabled("|");
   ImGui::SameLine();
   if (ctx.result) {
-    ImGui::Text("compute %.1f ms (%s)", ctx.result->compute_ms, ctx.result->use_double ? "float64" : "float32");
+    ImGui::Text("%s path, compute %.1f ms (%s)", compute_path_name(ctx.result->path), ctx.result->compute_ms,
+                ctx.result->use_double ? "float64" : "float32");
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("dense: every n x m matrix is held (up to %ld cells, fastest);\n"
+                        "streaming: weights are recomputed tile by tile from queries and keys, only the pixels are kept",
+                        static_cast<long>(kDenseMaxCells));
+    }
   } else {
     ImGui::TextUnformatted(computing_text(ctx).c_str());
   }
   ImGui::SameLine();
   if (ctx.computing && ctx.result) {
     ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), " updating: %s", computing_text(ctx).c_str());
+    ImGui::SameLine();
+  } else if (ctx.overviews.busy()) {
+    const ComputeProgress p = ctx.overviews.progress();
+    ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), " pixels %.0f%% (%.1f s)", p.fraction * 100.0, p.seconds);
     ImGui::SameLine();
   } else if (!ctx.compute_error.empty() && ctx.result) {
     ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), " newest settings not computed (see the message)");

@@ -116,7 +116,9 @@ void draw_model_view(UiContext& ctx) {
       ImGui::SetCursorScreenPos(p0);
       HeatmapDraw cell;
       cell.slot = kSlotBase + static_cast<int>(k);
-      cell.image = &ctx.scratch.model_cells[k];
+      cell.values = cell_values(ctx.scratch.model_cells[k]);
+      cell.matrix_rows = ctx.scratch.model_cells[k].values->rows();
+      cell.matrix_cols = ctx.scratch.model_cells[k].values->cols();
       cell.range = range;
       cell.width_px = std::max(1, static_cast<int>(g.cell_w * scale.x));
       cell.height_px = std::max(1, static_cast<int>(g.cell_h * scale.y));

@@ -29,6 +29,13 @@ void draw_row_inspector(UiContext& ctx) {
     return;
   }
   const ComputeResult& r = *ctx.result;
+  if (r.path == ComputePath::Streaming) {
+    ImGui::TextWrapped("%ld x %ld weights are streamed, never held: the row inspector and column sums need the "
+                       "matrix, so they are shown up to %ld cells (4096 x 4096). Hover a heatmap for a block's "
+                       "max, its cell and its mean.",
+                       static_cast<long>(r.queries), static_cast<long>(r.keys), static_cast<long>(kDenseMaxCells));
+    return;
+  }
   ViewSettings& v = ctx.state.view;
   v.selected_method = std::clamp(v.selected_method, 0, static_cast<int>(r.methods.size()) - 1);
   v.selected_row = std::clamp(v.selected_row, 0, static_cast<int>(r.queries) - 1);

@@ -15,6 +15,7 @@
 #include "model/compute_result.hpp"
 #include "model/compute_service.hpp"
 #include "model/heatmap_images.hpp"
+#include "model/heatmap_overviews.hpp"
 #include "lessons/lesson_session.hpp"
 #include "model/study_service.hpp"
 #include "state/app_state.hpp"
@@ -76,6 +77,8 @@ struct UiScratch {
   // What each heatmap shows this frame (method, mode, colour range), for reports and tests.
   std::map<std::string, nlohmann::json> heatmaps;
   bool dragging_heatmap = false;
+  bool settle_overviews = false;  // automation: the next frame waits for the pooled pictures
+  std::string hover_text;    // the heatmap readout under the pointer this frame (reports and tests)
   int dragging_point = -1;   // index of the 2-D point being dragged
   int source_choice = -1;    // data source radio (the file choice waits for a path)
   // The model view's cells as images (they must live until the canvas draws them).
@@ -109,6 +112,7 @@ struct UiContext {
   // A lesson step asks a question whose answer is not shown yet: views hide their verdicts.
   bool hide_answers = false;
   ComputeProgress progress;  // of the running computation
+  OverviewService& overviews;  // pooled pictures of the heatmaps in view
 };
 
 // Records a widget's screen rectangle under `name` (call right after the widget).

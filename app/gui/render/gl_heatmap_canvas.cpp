@@ -26,22 +26,20 @@ GlHeatmapCanvas::GlHeatmapCanvas()
 ImTextureID GlHeatmapCanvas::request(const HeatmapDraw& draw) {
   Slot& slot = slots_[draw.slot];
   queued_.push_back(draw);
-  if (draw.image && draw.image->version != slot.uploaded_version) slot.keep_alive = draw.image->values;
+  if (draw.values.data && draw.values.version != slot.uploaded_version) slot.keep_alive = draw.values.owner;
   return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(slot.colour.id()));
 }
 
-void GlHeatmapCanvas::upload(Slot& slot, const HeatmapImage& image) {
-  const attn::MatF& m = *image.values;
+void GlHeatmapCanvas::upload(Slot& slot, const HeatmapValues& values) {
   glBindTexture(GL_TEXTURE_2D, slot.values.id());
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
   // Row-major floats: texel (x = key j, y = query i).
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, static_cast<GLsizei>(m.cols()), static_cast<GLsizei>(m.rows()), 0, GL_RED,
-               GL_FLOAT, m.data());
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, values.cols, values.rows, 0, GL_RED, GL_FLOAT, values.data);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  slot.uploaded_version = image.version;
+  slot.uploaded_version = values.version;
   slot.keep_alive.reset();
 }
 
@@ -70,8 +68,9 @@ void GlHeatmapCanvas::flush() {
   glUniform1i(program_.uniform("u_colormap"), 1);
   for (const HeatmapDraw& draw : queued_) {
     Slot& slot = slots_[draw.slot];
-    if (!draw.image || !draw.image->values || draw.image->values->size() == 0) continue;
-    if (draw.image->version != slot.uploaded_version) upload(slot, *draw.image);
+    const HeatmapValues& values = draw.values;
+    if (!values.data || values.rows < 1 || values.cols < 1) continue;
+    if (values.version != slot.uploaded_version) upload(slot, values);
     const int width = std::clamp(draw.width_px, 1, 8192), height = std::clamp(draw.height_px, 1, 8192);
     resize(slot, width, height);
     glBindFramebuffer(GL_FRAMEBUFFER, slot.target.id());
@@ -86,9 +85,12 @@ void GlHeatmapCanvas::flush() {
     glUniform1f(program_.uniform("u_lo"), draw.range.lo);
     glUniform1f(program_.uniform("u_hi"), draw.range.hi);
     glUniform1i(program_.uniform("u_log"), draw.range.log ? 1 : 0);
-    const auto& m = *draw.image->values;
-    glUniform2f(program_.uniform("u_cell_pixels"), static_cast<float>(width) / (extent * static_cast<float>(m.cols())),
-                static_cast<float>(height) / (extent * static_cast<float>(m.rows())));
+    const auto rows = static_cast<float>(draw.matrix_rows), cols = static_cast<float>(draw.matrix_cols);
+    glUniform2f(program_.uniform("u_matrix_size"), cols, rows);
+    glUniform4f(program_.uniform("u_window"), static_cast<float>(values.col_begin), static_cast<float>(values.row_begin),
+                static_cast<float>(values.window_cols), static_cast<float>(values.window_rows));
+    glUniform2f(program_.uniform("u_cell_pixels"), static_cast<float>(width) / (extent * cols),
+                static_cast<float>(height) / (extent * rows));
     glDrawArrays(GL_TRIANGLES, 0, 3);
   }
   queued_.clear();

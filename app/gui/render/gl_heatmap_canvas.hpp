@@ -28,9 +28,9 @@ class GlHeatmapCanvas final : public HeatmapCanvas {
     gl::Framebuffer target;
     std::uint64_t uploaded_version = 0;
     int width = 0, height = 0;  // framebuffer size
-    std::shared_ptr<const attn::MatF> keep_alive;  // the values until the upload is done
+    std::shared_ptr<const void> keep_alive;  // the values until the upload is done
   };
-  void upload(Slot& slot, const HeatmapImage& image);
+  void upload(Slot& slot, const HeatmapValues& values);
   void resize(Slot& slot, int width, int height);
 
   gl::Program program_;

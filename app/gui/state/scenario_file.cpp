@@ -7,6 +7,7 @@
 
 #include "attn/atomic_file.hpp"
 #include "attn/errors.hpp"
+#include "model/compute_path.hpp"
 #include "state/json_file.hpp"
 
 namespace ax {
@@ -317,7 +318,8 @@ AppState scenario_from_json(const json& j, const AppState& base, const std::stri
 
 void validate_state(const AppState& s, const std::string& where) {
   auto need = [&](bool ok, const char* key, const std::string& problem) { require(ok, where, key, problem); };
-  need(s.data.n >= 1 && s.data.n <= 4096, "data.n", "must be between 1 and 4096");
+  need(s.data.n >= 1 && s.data.n <= kStreamingMaxTokens, "data.n",
+       "must be between 1 and " + std::to_string(kStreamingMaxTokens) + " (beyond 4096 on the streaming path)");
   need(s.data.d >= 1 && s.data.d <= 4096, "data.d", "must be between 1 and 4096");
   need(s.data.clusters >= 1 && s.data.clusters <= 64, "data.clusters", "must be between 1 and 64");
   need(s.data.layer >= 0, "data.layer", "must be >= 0");
