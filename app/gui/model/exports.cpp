@@ -16,11 +16,19 @@ constexpr long kMaxExportPixels = 64L * 1024 * 1024;
 
 }  // namespace
 
-void export_matrix(const std::string& path, const HeatmapImage& image) {
+namespace {
+
+void require_matrix(const std::string& path, const HeatmapImage& image) {
   if (!image.values) throw attn::InputError(path + ": nothing to export yet");
   if (image.values->size() == 0) {
     throw attn::InputError(path + ": the weights are streamed at this size (never held), so there is no matrix to save");
   }
+}
+
+}  // namespace
+
+void export_matrix(const std::string& path, const HeatmapImage& image) {
+  require_matrix(path, image);
   const attn::MatF& m = *image.values;
   attn::write_array_file(path, m.data(), {m.rows(), m.cols()});
 }
@@ -30,7 +38,7 @@ Rgb heatmap_cell_colour(const HeatmapImage& image, const ColourRange& range, att
 }
 
 void export_heatmap_png(const std::string& path, const HeatmapImage& image, const ColourRange& range, int scale) {
-  if (!image.values) throw attn::InputError(path + ": nothing to export yet");
+  require_matrix(path, image);
   const attn::MatF& m = *image.values;
   if (scale < 1) throw attn::InputError(path + ": the scale must be at least 1");
   const long width = static_cast<long>(m.cols()) * scale, height = static_cast<long>(m.rows()) * scale;
