@@ -2,6 +2,7 @@
 // method's F(z) over the range of the current scores with the scores' histogram behind.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "imgui.h"
 #include "panels/panels.hpp"
@@ -38,17 +39,30 @@ void draw_invariance_chart(UiContext& ctx) {
   options.log_floor = ctx.result->use_double ? 1e-17 : 1e-9;
   // A fixed range: rounding noise near the floor must not be zoomed into a trend.
   options.y_range = std::make_pair(options.log_floor, 1.0);
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  widgets::Plot("invariance", ImVec2(avail.x, std::max(120.0f, avail.y - ImGui::GetTextLineHeightWithSpacing() * 2.2f)),
-                series, options);
-  ImGui::TextWrapped("%s; exact zeros and values below %.0e are drawn at %.0e. s = alpha * (score + M).",
-                     ctx.result->use_double ? "float64" : "float32", options.log_floor, options.log_floor);
+  // The M the heatmaps show, on the chart.
+  const double shift = ctx.state.noise.shift;
+  char marker[64];
+  std::snprintf(marker, sizeof marker, shift > 0.0 ? "M = %.3g" : "M = %.3g (off this axis)", shift);
+  options.x_marker = shift;
+  options.x_marker_label = marker;
+  // The notes below the plot, wrapped: the plot takes what they leave.
+  char note[160], rows_note[160] = "";
+  std::snprintf(note, sizeof note, "%s; exact zeros and values below %.0e are drawn at %.0e. s = alpha * (score + M).",
+                ctx.result->use_double ? "float64" : "float32", options.log_floor, options.log_floor);
   if (chart.rows < chart.total_rows) {
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextDisabled("first %ld of %ld queries (the chart recomputes every method at every M)",
-                        static_cast<long>(chart.rows), static_cast<long>(chart.total_rows));
-    ImGui::PopTextWrapPos();
+    std::snprintf(rows_note, sizeof rows_note, "first %ld of %ld queries (the chart recomputes every method at every M)",
+                  static_cast<long>(chart.rows), static_cast<long>(chart.total_rows));
   }
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float spacing = ImGui::GetStyle().ItemSpacing.y;
+  float notes = ImGui::CalcTextSize(note, nullptr, false, avail.x).y + spacing * 2.0f;
+  if (*rows_note) notes += ImGui::CalcTextSize(rows_note, nullptr, false, avail.x).y + spacing;
+  widgets::Plot("invariance", ImVec2(avail.x, std::max(120.0f, avail.y - notes)), series, options);
+  record_layout(ctx, "invariance_chart");
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(note);
+  if (*rows_note) ImGui::TextDisabled("%s", rows_note);
+  ImGui::PopTextWrapPos();
 }
 
 void draw_function_chart(UiContext& ctx) {

@@ -40,6 +40,11 @@ void record_layout(UiContext& ctx, const std::string& name) {
   ctx.scratch.layout[name] = {a.x, a.y, b.x, b.y};
 }
 
+void record_window(UiContext& ctx, const std::string& name) {
+  const ImVec2 a = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+  ctx.scratch.layout[name] = {a.x, a.y, a.x + size.x, a.y + size.y};
+}
+
 ExplorerUi::ExplorerUi(HeatmapCanvas& canvas, AppState initial) : canvas_(canvas) { load_state(std::move(initial)); }
 
 void ExplorerUi::open_lesson(const std::string& path) {
@@ -223,6 +228,10 @@ void ExplorerUi::frame(const FrameStats& stats) {
                 false,     compute_.progress(), overviews_};
   ctx.frame.frame_index = frame_index_;
   ctx.hide_answers = lesson_step_has_question() && !state_.lesson.revealed;
+  // This frame's rectangles only: a widget not drawn is not reported.
+  scratch_.layout.clear();
+  scratch_.heatmaps.clear();
+  apply_key_commands(ctx);
 
   // Presentation mode: the large font (loaded by the shell as the second font) and high contrast.
   ImFont* large = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr;
@@ -259,9 +268,11 @@ void ExplorerUi::frame(const FrameStats& stats) {
 
   place(origin.x, bottom, size.x, status_height);
   ImGui::Begin("##status", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+  record_window(ctx, "panel:status");
   draw_status_bar(ctx);
   ImGui::End();
 
+  draw_key_help(ctx);
   if (presenting) ImGui::PopStyleColor(2);
   if (presenting && large) ImGui::PopFont();
 
@@ -278,12 +289,13 @@ void ExplorerUi::draw_explorer_layout(UiContext& ctx, float top, float height) {
   // Presentation mode hides the controls: the audience sees the pictures.
   const bool presenting = state_.view.presentation;
   const float left_width = presenting ? 0.0f : std::clamp(size.x * 0.24f, 280.0f, 400.0f);
-  const float right_width = state_.view.show_charts ? std::clamp(size.x * 0.31f, 300.0f, 560.0f) : 0.0f;
+  const float right_width = state_.view.show_charts || presenting ? std::clamp(size.x * 0.31f, 300.0f, 560.0f) : 0.0f;
   const float centre_width = size.x - left_width - right_width;
 
   if (!presenting) {
     place(origin.x, top, left_width, height);
     ImGui::Begin("Controls", nullptr, kPanelFlags);
+  record_window(ctx, "panel:controls");
     ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.58f);
     if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen)) draw_data_panel(ctx);
     if (ImGui::CollapsingHeader("Attention", ImGuiTreeNodeFlags_DefaultOpen)) draw_attention_panel(ctx);
@@ -305,22 +317,37 @@ void ExplorerUi::draw_explorer_layout(UiContext& ctx, float top, float height) {
       ctx.data && ctx.data->model
           ? "Heatmaps: " + ctx.data->model->head_name(ctx.data->layer, ctx.data->head) + "###Heatmaps"
           : std::string("Heatmaps");
-  ImGui::Begin(heatmaps_title.c_str(), nullptr, kPanelFlags);
+  // Presenting, every pixel goes to the heatmaps: no title bar.
+  ImGui::Begin(heatmaps_title.c_str(), nullptr, kPanelFlags | (presenting ? ImGuiWindowFlags_NoTitleBar : 0));
+  record_window(ctx, "panel:heatmaps");
   draw_heatmap_grid(ctx);
   ImGui::End();
 
+  if (presenting) {
+    // The demo's controls beside the heatmaps, the invariance chart below them.
+    place(origin.x + centre_width, top, right_width, height);
+    ImGui::Begin("Demo", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar);
+  record_window(ctx, "panel:demo");
+    draw_demo_controls(ctx);
+    if (state_.view.show_charts) {
+      ImGui::Separator();
+      draw_chart_tabs(ctx, "charts");
+    }
+    ImGui::End();
+    return;
+  }
   if (state_.view.show_charts) {
-    const float chart_height = presenting ? height : height * 0.46f;
+    const float chart_height = height * 0.46f;
     place(origin.x + left_width + centre_width, top, right_width, chart_height);
     ImGui::Begin("Charts", nullptr, kPanelFlags);
+  record_window(ctx, "panel:charts");
     draw_chart_tabs(ctx, "charts");
     ImGui::End();
-    if (!presenting) {
-      place(origin.x + left_width + centre_width, top + chart_height, right_width, height - chart_height);
-      ImGui::Begin("Row inspector", nullptr, kPanelFlags);
-      draw_row_inspector(ctx);
-      ImGui::End();
-    }
+    place(origin.x + left_width + centre_width, top + chart_height, right_width, height - chart_height);
+    ImGui::Begin("Row inspector", nullptr, kPanelFlags);
+  record_window(ctx, "panel:row_inspector");
+    draw_row_inspector(ctx);
+    ImGui::End();
   }
 }
 
@@ -329,12 +356,14 @@ void ExplorerUi::draw_lesson_layout(UiContext& ctx, float top, float height) {
   const float left_width = std::clamp(size.x * 0.32f, 300.0f, 900.0f);
   place(origin.x, top, left_width, height);
   ImGui::Begin("Lesson", nullptr, kPanelFlags);
+  record_window(ctx, "panel:lesson");
   draw_lesson_panel(ctx);
   ImGui::End();
   place(origin.x + left_width, top, size.x - left_width, height);
   const LessonStep& step = lesson_.lesson().steps[static_cast<std::size_t>(
       std::clamp(state_.lesson.step, 0, lesson_.step_count() - 1))];
   ImGui::Begin(step.title.c_str(), nullptr, kPanelFlags);
+  record_window(ctx, "panel:lesson_view");
   draw_lesson_view(ctx);
   ImGui::End();
 }

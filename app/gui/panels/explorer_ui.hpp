@@ -39,6 +39,8 @@ class ExplorerUi {
   bool lesson_step_has_question() const;
   void lesson_previous() { lesson_commands_.previous = true; }
   void toggle_presentation() { state_.view.presentation = !state_.view.presentation; }
+  // A command of the key map (panels/key_map.hpp), applied at the start of the next frame.
+  void command(Command c) { scratch_.commands.push_back(c); }
   bool lesson_active() const { return lesson_.active(); }
   int lesson_step_count() const { return lesson_.step_count(); }
 

@@ -12,6 +12,7 @@
 #include "model/heatmap_titles.hpp"
 #include "panels/panels.hpp"
 #include "widgets/colour_bar.hpp"
+#include "widgets/grid_layout.hpp"
 #include "widgets/palette.hpp"
 
 namespace ax {
@@ -19,6 +20,8 @@ namespace {
 
 constexpr const char* kModeNames[] = {"clean", "perturbed", "|difference|", "signed difference"};
 constexpr const char* kShortModeNames[] = {"clean", "perturbed", "|diff|", "signed diff"};
+constexpr const char* kLogNote = "log scale: exact zeros (masked keys included) and values below the floor take the darkest colour";
+constexpr const char* kHatchNote = "hatched rows: weights undefined (every F is 0, or F is infinite, NaN or negative)";
 
 
 // Places the next widget on the same line when `width` more pixels fit, else on a new line.
@@ -69,8 +72,10 @@ void view_controls(UiContext& ctx) {
     }
   }
   // What a pixel covering several cells shows.
-  same_line_if_fits(70.0f + ImGui::CalcTextSize("pixels").x);
-  ImGui::SetNextItemWidth(70.0f);
+  const float reduction_width =
+      ImGui::CalcTextSize("mean").x + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2.0f + 4.0f;
+  same_line_if_fits(reduction_width + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("pixels").x);
+  ImGui::SetNextItemWidth(reduction_width);
   const char* reductions[] = {"max", "mean"};
   int reduction = static_cast<int>(v.reduction);
   if (ImGui::Combo("pixels", &reduction, reductions, 2)) v.reduction = static_cast<PixelReduction>(reduction);
@@ -78,8 +83,11 @@ void view_controls(UiContext& ctx) {
     ImGui::SetTooltip("when a pixel covers several cells: their max (a single peak or sink column is never lost)\n"
                       "or their mean; difference views use the largest |difference|");
   }
-  same_line_if_fits(90.0f + ImGui::CalcTextSize("weight colours").x);
-  ImGui::SetNextItemWidth(90.0f);
+  float combo_width = 0.0f;
+  for (Colormap map : all_colormaps()) combo_width = std::max(combo_width, ImGui::CalcTextSize(std::string(colormap_name(map)).c_str()).x);
+  combo_width += ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2.0f + 4.0f;
+  same_line_if_fits(combo_width + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("weight colours").x);
+  ImGui::SetNextItemWidth(combo_width);
   if (ImGui::BeginCombo("weight colours", v.colormap.c_str())) {
     for (Colormap map : all_colormaps()) {
       if (map == Colormap::Diverging) continue;
@@ -213,8 +221,14 @@ void badge(const UiContext& ctx, const MethodResult& r, bool versus_model, bool 
   if (r.is_reference) return draw_reference_badge(ctx, same_line, right_edge);
   if (versus_model) return draw_versus_model_badge(r, same_line, right_edge);
   if (ctx.hide_answers) {
-    if (same_line) ImGui::SameLine();
-    ImGui::TextDisabled("(answer hidden)");
+    // Only a whole note: a cut-off one reads as something else.
+    for (const char* text : {"(answer hidden)", "(hidden)"}) {
+      const float x = same_line ? ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x : ImGui::GetCursorScreenPos().x;
+      if (x + ImGui::CalcTextSize(text).x > right_edge) continue;
+      if (same_line) ImGui::SameLine();
+      ImGui::TextDisabled("%s", text);
+      break;
+    }
     return;
   }
   if (!ctx.result->perturbed) {
@@ -296,8 +310,27 @@ void axis_labels(const UiContext& ctx, ImVec2 p0, ImVec2 size) {
 
 }  // namespace
 
+void draw_mode_menu(UiContext& ctx) {
+  ViewSettings& v = ctx.state.view;
+  float width = 0.0f;
+  for (const char* name : kModeNames) width = std::max(width, ImGui::CalcTextSize(name).x);
+  ImGui::SetNextItemWidth(width + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2.0f + 4.0f);
+  const char* preview = v.modes.empty() ? kModeNames[static_cast<int>(v.mode)] : "(each its own)";
+  if (ImGui::BeginCombo("##all modes", preview)) {
+    for (int m = 0; m < 4; ++m) {
+      if (ImGui::Selectable(kModeNames[m], v.modes.empty() && v.mode == static_cast<HeatmapMode>(m))) {
+        v.mode = static_cast<HeatmapMode>(m);
+        v.modes.clear();
+      }
+    }
+    ImGui::EndCombo();
+  }
+  record_layout(ctx, "mode_menu");
+}
+
 void draw_heatmap_grid(UiContext& ctx) {
-  view_controls(ctx);
+  // Presenting, the demo controls carry the view mode; the finer options wait for normal mode.
+  if (!ctx.state.view.presentation) view_controls(ctx);
   if (!ctx.result) {
     ImGui::TextUnformatted(computing_text(ctx).c_str());
     return;
@@ -364,53 +397,54 @@ void draw_heatmap_grid(UiContext& ctx) {
   images_and_ranges();
   const bool shared_bar = one_range && first >= 0 && count > 1;
 
+  const bool presenting = v.presentation;
   ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImGuiStyle& style = ImGui::GetStyle();
   const float line = ImGui::GetTextLineHeightWithSpacing();
-  const float shared_bar_width = ImGui::CalcTextSize("0.000e-00").x + 30.0f;
+  const float shared_bar_width = ImGui::CalcTextSize("-0.000e-00").x + 30.0f;
   if (shared_bar) avail.x -= shared_bar_width;
   float label_margin = ImGui::CalcTextSize(std::to_string(std::max<attn::Index>(result.queries - 1, 100)).c_str()).x + 6.0f;
   for (const auto& label : result.data->query_labels) {
     label_margin = std::max(label_margin, std::min(ImGui::CalcTextSize(label.c_str()).x + 8.0f, 120.0f));
   }
-  const float bar_width = shared_bar ? 0.0f : ImGui::CalcTextSize("0.000").x + 24.0f;
-  const float aspect = static_cast<float>(result.queries) / static_cast<float>(result.keys);
-  // The number of columns that gives the largest heatmaps in the space there is.
-  float header_width = 0.0f;  // title and verdict on one line
+  // Room below the grid for its notes (log scale, hatched rows).
+  bool any_undefined_rows = false, any_log_range = false;
+  for (std::size_t k = 0; k < count; ++k) {
+    if (!images[k]) continue;
+    any_undefined_rows = any_undefined_rows || images[k]->stats.undefined_rows > 0;
+    any_log_range = any_log_range || ranges[k].log;
+  }
+  const float notes_width = avail.x + (shared_bar ? shared_bar_width : 0.0f);
+  const float notes_height = (any_log_range ? ImGui::CalcTextSize(kLogNote, nullptr, false, notes_width).y + style.ItemSpacing.y : 0.0f) +
+                             (any_undefined_rows ? ImGui::CalcTextSize(kHatchNote, nullptr, false, notes_width - 30.0f).y + style.ItemSpacing.y : 0.0f) + 4.0f;
+  // The mode menu under each heatmap; while presenting, the demo controls set the mode for all of
+  // them, so only a heatmap with a mode of its own names it.
+  const bool mode_line = !result.weights_only && (!presenting || !v.modes.empty());
+  widgets::GridCellFrame frame;
+  frame.left = label_margin;
+  frame.right = (shared_bar ? 0.0f : ImGui::CalcTextSize("0.000").x + 24.0f) + 12.0f;
+  frame.top = line * 2.0f + 4.0f;  // title and badge, key labels
+  frame.bottom = mode_line ? ImGui::GetFrameHeightWithSpacing() + 4.0f : 4.0f;
+  frame.extra_header = line;
   std::vector<std::string> titles(count);
   for (std::size_t k = 0; k < count; ++k) {
     titles[k] = heatmap_title(result, k, modes[k]);
-    header_width = std::max(header_width, ImGui::CalcTextSize(titles[k].c_str()).x + ImGui::CalcTextSize("  unchanged  max|dW| 0.00e-00").x + 20.0f);
+    frame.one_line_header_width = std::max(frame.one_line_header_width, 20.0f + style.ItemSpacing.x * 2.0f +
+                                                                            ImGui::CalcTextSize(titles[k].c_str()).x +
+                                                                            ImGui::CalcTextSize("unchanged").x + 6.0f);
   }
-  int columns = 1, rows = 1;
-  bool two_line_header = false;
-  float image_w = 16.0f, image_h = 16.0f, cell_w = avail.x, cell_h = avail.y;
-  for (int c = 1; c <= static_cast<int>(count); ++c) {
-    const int r = static_cast<int>((count + static_cast<std::size_t>(c) - 1) / static_cast<std::size_t>(c));
-    const float cw = avail.x / static_cast<float>(c);
-    const float ch = (avail.y - line * 1.5f) / static_cast<float>(r);
-    const bool two_lines = header_width > cw;
-    float w = cw - label_margin - bar_width - 8.0f;
-    float h = w * aspect;
-    const float max_h = ch - line * (two_lines ? 3.8f : 2.8f);
-    if (h > max_h) {
-      h = max_h;
-      w = h / aspect;
-    }
-    if (w * h > image_w * image_h) {
-      columns = c;
-      rows = r;
-      two_line_header = two_lines;
-      image_w = w;
-      image_h = h;
-      cell_w = cw;
-      cell_h = ch;
-    }
-  }
-  image_w = std::max(image_w, 16.0f);
-  image_h = std::max(image_h, 16.0f);
+  const float aspect = static_cast<float>(result.queries) / static_cast<float>(result.keys);
+  const widgets::GridChoice grid = widgets::choose_grid(static_cast<int>(count), avail.x, avail.y - notes_height, aspect,
+                                                        frame, 24.0f);
+  const int columns = grid.columns, rows = grid.rows;
+  const bool two_line_header = grid.two_line_header;
+  const float image_w = grid.image_w, image_h = grid.image_h, cell_w = grid.cell_w, cell_h = grid.cell_h;
+  const float bar_width = frame.right - 12.0f;
+  // Wide enough for its longest choice, so no choice is cut short.
+  float combo_width = 0.0f;
+  for (const char* name : kShortModeNames) combo_width = std::max(combo_width, ImGui::CalcTextSize(name).x);
+  combo_width += ImGui::GetFrameHeight() + style.FramePadding.x * 2.0f + 4.0f;
 
-  bool any_undefined = false;
-  bool any_log = false;
   float content_bottom = 0.0f;
   const ImVec2 grid_origin = ImGui::GetCursorScreenPos();
   const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
@@ -461,10 +495,9 @@ void draw_heatmap_grid(UiContext& ctx) {
     ImGui::PopClipRect();
     const HeatmapImage& image = *images[k];
     const ColourRange& range = ranges[k];
-    any_undefined = any_undefined || image.stats.undefined_rows > 0;
 
     const ImVec2 cursor = ImGui::GetCursorScreenPos();
-    const ImVec2 p0(cursor.x + label_margin, cursor.y + line);
+    const ImVec2 p0(std::floor(cursor.x + label_margin), std::floor(cursor.y + line));
     ImGui::SetCursorScreenPos(p0);
     HeatmapDraw draw;
     draw.slot = static_cast<int>(k);
@@ -575,10 +608,12 @@ void draw_heatmap_grid(UiContext& ctx) {
     ImGui::SetCursorScreenPos(ImVec2(p0.x, p0.y + image_h + 3.0f));
     if (result.weights_only || r.is_reference) {
       ImGui::TextDisabled("as loaded%s", range.log ? ", log scale" : "");
-    } else if (image_w < ImGui::CalcTextSize("perturbed").x + 40.0f) {
+    } else if (!mode_line) {
+      // Presenting: the demo controls set the mode of every heatmap.
+    } else if (image_w < combo_width || presenting) {
       ImGui::TextDisabled("%s", kShortModeNames[static_cast<int>(modes[k])]);  // too narrow for a menu
     } else {
-      ImGui::SetNextItemWidth(std::min(image_w, ImGui::CalcTextSize("signed diff").x + 30.0f));
+      ImGui::SetNextItemWidth(combo_width);
       int mode = static_cast<int>(modes[k]);
       if (ImGui::Combo("##mode", &mode, kShortModeNames, 4)) {
         for (std::size_t q = v.modes.size(); q < count; ++q) v.modes.push_back(v.mode);
@@ -601,19 +636,19 @@ void draw_heatmap_grid(UiContext& ctx) {
     }
     ImGui::EndGroup();
     content_bottom = std::max(content_bottom, ImGui::GetItemRectMax().y);
-    any_log = any_log || range.log;
     ImGui::PopID();
   }
   if (shared_bar) {
-    ImGui::SetCursorScreenPos(ImVec2(grid_origin.x + avail.x + 8.0f, grid_origin.y + line * 2.0f));
-    widgets::ColourBar("shared bar", ImVec2(shared_bar_width - 8.0f, std::min(cell_h * static_cast<float>(rows) - line * 3.0f, 420.0f)),
-                       ranges[static_cast<std::size_t>(first)]);
+    // Next to the grid, as tall as the heatmaps of one row (at least a readable height).
+    const float bar_height = std::max(image_h, std::min(cell_h * static_cast<float>(rows) - frame.top, line * 8.0f));
+    ImGui::SetCursorScreenPos(ImVec2(grid_origin.x + cell_w * static_cast<float>(columns) + 8.0f, grid_origin.y + frame.top));
+    widgets::ColourBar("shared bar", ImVec2(shared_bar_width - 8.0f, bar_height), ranges[static_cast<std::size_t>(first)]);
+    record_layout(ctx, "colour_bar");
   }
   ImGui::SetCursorScreenPos(ImVec2(grid_origin.x, std::max(content_bottom + 4.0f, grid_origin.y)));
-  if (any_log) {
-    ImGui::TextDisabled("log scale: exact zeros (masked keys included) and values below the floor take the darkest colour");
-  }
-  if (any_undefined) {
+  ImGui::PushTextWrapPos(grid_origin.x + avail.x + (shared_bar ? shared_bar_width : 0.0f) - ImGui::GetWindowPos().x);
+  if (any_log_range) ImGui::TextDisabled("%s", kLogNote);
+  if (any_undefined_rows) {
     const ImVec2 p = ImGui::GetCursorScreenPos();
     ImDrawList* draw = ImGui::GetWindowDrawList();
     for (int s = 0; s < 4; ++s) {
@@ -622,8 +657,9 @@ void draw_heatmap_grid(UiContext& ctx) {
     }
     ImGui::Dummy(ImVec2(18.0f, 14.0f));
     ImGui::SameLine();
-    ImGui::TextUnformatted("hatched rows: weights undefined (every F is 0, or F is infinite, NaN or negative)");
+    ImGui::TextUnformatted(kHatchNote);
   }
+  ImGui::PopTextWrapPos();
 }
 
 }  // namespace ax

@@ -1,6 +1,8 @@
 // The lesson panel: where we are, what the step says, the question and its answer, and every
 // claim of the step with the number the engine measured for the current settings.
+#include <algorithm>
 #include <filesystem>
+#include <string>
 
 #include "imgui.h"
 #include "lessons/claim_text.hpp"
@@ -88,44 +90,79 @@ void draw_lesson_panel(UiContext& ctx) {
   ImGui::PopStyleColor();
   ImGui::TextDisabled("step %d of %d", index + 1, count);
   heading(step.title.c_str());
-  ImGui::Spacing();
+
+  // The question, its answer and the buttons stay in view at the bottom of the panel; the text
+  // and the measured claims scroll above them when the step says more than the panel holds.
   const nlohmann::json state = scenario_to_json(ctx.state);
   const TextSources sources{step, state, ctx.evaluation.get()};
+  const bool has_question = !step.question.empty();
+  const bool revealed = ctx.state.lesson.revealed;
+  const std::string question = has_question ? "Question: " + fill_placeholders(step.question, sources, -1) : "";
+  const std::string answer = has_question && revealed ? "Answer: " + fill_placeholders(step.answer, sources, -1) : "";
+  const char* hint = "(think, then press the right arrow to see the answer)";
+  const char* keys = "Left/Right: step, Up/Down: move M, H: keys";
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float wrap = ImGui::GetContentRegionAvail().x;
+  auto height = [&](const std::string& text) {
+    return text.empty() ? 0.0f : ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap).y + style.ItemSpacing.y;
+  };
+  // The buttons wrap to a second row in large type on a narrow panel.
+  const bool reveal = has_question && !revealed;
+  const char* forward = reveal ? "show the answer >" : index + 1 < count ? "next >" : "(last step)";
+  auto button_width = [&](const char* label) { return ImGui::CalcTextSize(label).x + style.FramePadding.x * 2.0f; };
+  const bool one_row = button_width("< back") + button_width("restart") + button_width(forward) + style.ItemSpacing.x * 2.0f <= wrap;
+  const float fixed = height(question) + (reveal ? height(hint) : 0.0f) + style.ItemSpacing.y * 3.0f + 2.0f +
+                      ImGui::GetFrameHeightWithSpacing() * (one_row ? 1.0f : 2.0f) + height(keys);
+  // A long answer in large type shares the panel with the text: each gets at least a few lines
+  // and scrolls within them; the buttons never leave the panel.
+  const float avail = ImGui::GetContentRegionAvail().y, lines = ImGui::GetTextLineHeightWithSpacing();
+  const float answer_height = std::min(height(answer), std::max(avail - fixed - lines * 4.0f, lines * 2.0f));
+  const float body = std::max(avail - fixed - answer_height, lines * 2.0f);
+  ImGui::BeginChild("lesson body", ImVec2(0.0f, body));
   ImGui::TextWrapped("%s", fill_placeholders(step.text, sources, -1).c_str());
-  if (!step.question.empty()) {
-    ImGui::Spacing();
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.8f, 1.0f, 1.0f));
-    ImGui::TextWrapped("Question: %s", fill_placeholders(step.question, sources, -1).c_str());
-    ImGui::PopStyleColor();
-    if (ctx.state.lesson.revealed) {
-      ImGui::TextWrapped("Answer: %s", fill_placeholders(step.answer, sources, -1).c_str());
-    } else {
-      ImGui::TextDisabled("(think, then press the right arrow to see the answer)");
-    }
-  }
   // The claims are the answer: they stay hidden until it is revealed.
-  if (step.question.empty() || ctx.state.lesson.revealed) claims(ctx, step, sources);
+  if (!has_question || revealed) claims(ctx, step, sources);
   if (ctx.evaluation && !ctx.evaluation->view_error.empty()) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kErrorColour), "%s", ctx.evaluation->view_error.c_str());
   }
   if (!ctx.lesson.words_error().empty()) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kErrorColour), "%s", ctx.lesson.words_error().c_str());
   }
+  ImGui::EndChild();
+  record_layout(ctx, "lesson_body");
+
+  if (has_question) {
+    ImGui::Spacing();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.8f, 1.0f, 1.0f));
+    ImGui::TextWrapped("%s", question.c_str());
+    ImGui::PopStyleColor();
+    record_layout(ctx, "lesson_question");
+    if (revealed) {
+      ImGui::BeginChild("answer", ImVec2(0.0f, answer_height));
+      ImGui::TextWrapped("%s", answer.c_str());
+      ImGui::EndChild();
+      record_layout(ctx, "lesson_answer");
+    } else {
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextDisabled("%s", hint);
+      ImGui::PopTextWrapPos();
+    }
+  }
   ImGui::Separator();
   if (ImGui::Button("< back")) ctx.lesson_commands.previous = true;
+  record_layout(ctx, "lesson_back");
   ImGui::SameLine();
   if (ImGui::Button("restart")) ctx.lesson_commands.restart = true;
-  ImGui::SameLine();
-  const bool reveal = !step.question.empty() && !ctx.state.lesson.revealed;
-  if (reveal) {
-    if (ImGui::Button("show the answer >")) ctx.lesson_commands.next = true;
-  } else if (index + 1 < count) {
-    if (ImGui::Button("next >")) ctx.lesson_commands.next = true;
+  if (one_row) ImGui::SameLine();
+  if (reveal || index + 1 < count) {
+    if (ImGui::Button(forward)) ctx.lesson_commands.next = true;
   } else {
     ImGui::TextDisabled("(last step)");
   }
   record_layout(ctx, "lesson_next");
-  ImGui::TextDisabled("arrow keys step, F full screen, P presentation");
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextDisabled("%s", keys);
+  ImGui::PopTextWrapPos();
 }
 
 }  // namespace ax

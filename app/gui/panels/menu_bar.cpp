@@ -74,6 +74,7 @@ void export_menu(UiContext& ctx) {
 
 void draw_menu_bar(UiContext& ctx) {
   if (!ImGui::BeginMainMenuBar()) return;
+  record_window(ctx, "menu_bar");
   if (ImGui::BeginMenu("File")) {
     scenario_menu(ctx);
     ImGui::Separator();

@@ -27,6 +27,14 @@ void draw_row_inspector(UiContext& ctx);
 // The invariance and F(z) charts as tabs, after a heatmaps tab when `with_heatmaps`.
 void draw_chart_tabs(UiContext& ctx, const char* id, bool with_heatmaps = false);
 void draw_status_bar(UiContext& ctx);
+// One menu for the mode of every heatmap (clean, perturbed, |difference|, signed difference).
+void draw_mode_menu(UiContext& ctx);
+
+// Presenting the demo: M, the methods and the view mode in a compact panel; the keys of the key
+// map applied (and the sweep of M advanced) once per frame; the list of keys.
+void draw_demo_controls(UiContext& ctx);
+void apply_key_commands(UiContext& ctx);
+void draw_key_help(UiContext& ctx);
 
 // Lessons.
 void draw_lesson_panel(UiContext& ctx);

@@ -17,7 +17,9 @@
 #include "model/heatmap_images.hpp"
 #include "model/heatmap_overviews.hpp"
 #include "lessons/lesson_session.hpp"
+#include "model/shift_sweep.hpp"
 #include "model/study_service.hpp"
+#include "panels/key_map.hpp"
 #include "state/app_state.hpp"
 
 namespace ax {
@@ -85,6 +87,9 @@ struct UiScratch {
   std::shared_ptr<const ModelGrid> model_cells_of;
   std::vector<HeatmapImage> model_cells;
   int propagation_answer_step = -1;  // lesson step whose answer already moved the propagation view
+  std::vector<Command> commands;  // key presses the shell passed on, applied at the next frame
+  ShiftSweep sweep;               // the S key's sweep of M, while it runs
+  bool show_help = false;         // the list of keys (H)
 };
 
 struct FrameStats {
@@ -117,6 +122,8 @@ struct UiContext {
 
 // Records a widget's screen rectangle under `name` (call right after the widget).
 void record_layout(UiContext& ctx, const std::string& name);
+// Records the current window's rectangle under `name`.
+void record_window(UiContext& ctx, const std::string& name);
 
 // "computing weights 40% (2.1 s)", or why the newest computation failed: never a bare
 // "computing..." that could last for ever.

@@ -16,6 +16,7 @@
 #include <fstream>
 #include <iostream>
 #include <regex>
+#include <sstream>
 
 #include "attn/atomic_file.hpp"
 #include "imgui.h"
@@ -24,6 +25,7 @@
 #include "panels/frame_guard.hpp"
 #include "render/gl_heatmap_canvas.hpp"
 #include "render/window_capture.hpp"
+#include "shell/layout_walk.hpp"
 #include "shell/session.hpp"
 #include "shell/window.hpp"
 #include "state/scenario_file.hpp"
@@ -42,6 +44,9 @@ struct Options {
   int step = 1;             // at this step (1-based)
   std::string walk;         // render every step of the lesson into this directory, then exit
   bool presentation = false;
+  std::string layout_walk;  // render every view at every size of `layout_sizes` into this directory
+  std::string layout_sizes = "1024x768,1280x720,1366x768,1920x1080";
+  bool layout_screenshots = false;
 };
 
 // Frame times of the run, without the first frames (start-up, font atlas, first upload).
@@ -103,7 +108,7 @@ int run(const Options& options) {
     std::cerr << "error: --size: expected WIDTHxHEIGHT such as 1280x800, got '" << options.size << "'\n";
     return 2;
   }
-  const bool automated = options.frames > 0 || !options.walk.empty();
+  const bool automated = options.frames > 0 || !options.walk.empty() || !options.layout_walk.empty();
   const bool use_session = !automated && !options.no_session && options.scenario.empty();
 
   ax::AppState initial;
@@ -168,6 +173,22 @@ int run(const Options& options) {
     ui.lesson_go_to(options.step - 1, false);
   }
   if (!options.walk.empty()) return walk_lesson(ui, *window, *canvas, options.walk);
+  if (!options.layout_walk.empty()) {
+    ax::LayoutWalkOptions walk;
+    walk.directory = options.layout_walk;
+    walk.screenshots = options.layout_screenshots;
+    std::stringstream list(options.layout_sizes);
+    for (std::string item; std::getline(list, item, ',');) {
+      if (!std::regex_match(item, match, size_pattern)) {
+        std::cerr << "error: --layout-sizes: expected WIDTHxHEIGHT,... such as 1024x768,1280x720, got '" << item << "'\n";
+        return 2;
+      }
+      walk.sizes.push_back({std::stoi(match[1]), std::stoi(match[2])});
+    }
+    walk.lessons = ax::list_lessons((std::filesystem::path(ax::assets_directory()) / "lessons").string());
+    if (!options.lesson.empty()) walk.lessons = {options.lesson};
+    return ax::walk_layouts(ui, *window, *canvas, walk);
+  }
 
   int exit_code = 0;
   ax::FrameStats stats;
@@ -180,15 +201,17 @@ int run(const Options& options) {
     // The picture shows the final numbers, not "computing".
     if (last_frame && (automated || !options.screenshot.empty())) ui.wait_for_results();
     window->begin_frame();
-    const ax::Window::Shortcuts keys = window->take_shortcuts();
-    if (keys.quit) window->request_close();
-    if (keys.fullscreen) window->toggle_fullscreen();
+    std::vector<ax::Command> commands = window->take_commands();
+    for (const ax::Command command : commands) {
+      if (command == ax::Command::Quit) window->request_close();
+      if (command == ax::Command::FullScreen) window->toggle_fullscreen();
+    }
     const std::vector<std::string> dropped = window->take_dropped_files();
     ax::run_guarded_frame(ui.state(), ui.messages(), [&] {
       ui.open_dropped_files(dropped);
-      if (keys.presentation) ui.toggle_presentation();
-      if (keys.next) ui.lesson_next();
-      if (keys.previous) ui.lesson_previous();
+      for (const ax::Command command : commands) {
+        if (command != ax::Command::Quit && command != ax::Command::FullScreen) ui.command(command);
+      }
       ui.frame(stats);
     });
     ax::ShellRequests& requests = ui.shell_requests();
@@ -264,6 +287,11 @@ int main(int argc, char** argv) {
   app.add_option("--lesson", options.lesson, "Open this lesson file (assets/lessons/*.json)");
   app.add_option("--step", options.step, "With --lesson: start at this step (1-based)")->check(CLI::PositiveNumber);
   app.add_option("--walk", options.walk, "With --lesson: save a screenshot of every step into this directory, then exit");
+  app.add_option("--layout-walk", options.layout_walk,
+                 "Render the explorer and every lesson step (or only --lesson's) at every --layout-sizes size, normal and "
+                 "presenting, and write their widget rectangles to DIR/layouts.json, then exit");
+  app.add_option("--layout-sizes", options.layout_sizes, "Window sizes of --layout-walk")->capture_default_str();
+  app.add_flag("--layout-screenshots", options.layout_screenshots, "With --layout-walk: a PNG of every layout too");
   app.add_flag("--presentation", options.presentation, "Presentation mode: large type, advanced panels hidden");
   try {
     app.parse(argc, argv);

@@ -16,6 +16,12 @@
 namespace ax {
 namespace {
 
+// The key map names keys by GLFW's codes without including GLFW.
+static_assert(keys::kEscape == GLFW_KEY_ESCAPE && keys::kRight == GLFW_KEY_RIGHT && keys::kLeft == GLFW_KEY_LEFT &&
+              keys::kDown == GLFW_KEY_DOWN && keys::kUp == GLFW_KEY_UP && keys::kPageUp == GLFW_KEY_PAGE_UP &&
+              keys::kPageDown == GLFW_KEY_PAGE_DOWN && keys::kF1 == GLFW_KEY_F1 && keys::kF11 == GLFW_KEY_F11);
+static_assert(GLFW_KEY_A == 'A' && GLFW_KEY_Z == 'Z' && GLFW_KEY_0 == '0' && GLFW_KEY_9 == '9');
+
 std::string g_glfw_error;
 
 void remember_glfw_error(int, const char* description) { g_glfw_error = description ? description : ""; }
@@ -139,6 +145,18 @@ void Window::end_frame(const std::function<void()>& before_imgui_render,
   glfwSwapBuffers(window_);
 }
 
+void Window::set_size(int width, int height) {
+  glfwSetWindowSize(window_, width, height);
+  // Without a window manager the X server applies the size at once; wait for it to be reported.
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    int w = 0, h = 0;
+    glfwPollEvents();
+    glfwGetWindowSize(window_, &w, &h);
+    if (w == width && h == height) return;
+    glfwWaitEventsTimeout(0.01);
+  }
+}
+
 void Window::toggle_fullscreen() {
   GLFWmonitor* monitor = glfwGetWindowMonitor(window_);
   if (monitor) {
@@ -154,14 +172,18 @@ void Window::toggle_fullscreen() {
 }
 
 void Window::on_key(GLFWwindow* glfw_window, int key, int, int action, int mods) {
-  if (action != GLFW_PRESS) return;
+  if (action != GLFW_PRESS && action != GLFW_REPEAT) return;
   auto* self = static_cast<Window*>(glfwGetWindowUserPointer(glfw_window));
   const bool typing = ImGui::GetCurrentContext() && ImGui::GetIO().WantTextInput;
-  if (key == GLFW_KEY_Q && (mods & GLFW_MOD_CONTROL)) self->shortcuts_.quit = true;
-  if (key == GLFW_KEY_F11 || (!typing && key == GLFW_KEY_F && mods == 0)) self->shortcuts_.fullscreen = true;
-  if (!typing && key == GLFW_KEY_P && mods == 0) self->shortcuts_.presentation = true;
-  if (!typing && (key == GLFW_KEY_RIGHT || key == GLFW_KEY_PAGE_DOWN)) self->shortcuts_.next = true;
-  if (!typing && (key == GLFW_KEY_LEFT || key == GLFW_KEY_PAGE_UP)) self->shortcuts_.previous = true;
+  const int held = ((mods & GLFW_MOD_SHIFT) ? kShift : 0) | ((mods & GLFW_MOD_CONTROL) ? kControl : 0);
+  const bool other = (mods & (GLFW_MOD_ALT | GLFW_MOD_SUPER)) != 0;
+  for (const KeyBinding& binding : key_bindings()) {
+    if (binding.key != key || binding.modifiers != held || other || (typing && !binding.while_typing)) continue;
+    // Held keys repeat only where repeating makes sense: moving M.
+    const bool repeats = binding.command == Command::ShiftUp || binding.command == Command::ShiftDown;
+    if (action == GLFW_REPEAT && !repeats) continue;
+    self->commands_.push_back(binding.command);
+  }
 }
 
 void Window::queue_key(GLFWwindow* glfw_window, int key, int scancode, int action, int mods) {
@@ -177,9 +199,9 @@ void Window::on_drop(GLFWwindow* glfw_window, int count, const char** paths) {
   for (int k = 0; k < count; ++k) self->dropped_.emplace_back(paths[k]);
 }
 
-Window::Shortcuts Window::take_shortcuts() {
-  Shortcuts out = shortcuts_;
-  shortcuts_ = Shortcuts{};
+std::vector<Command> Window::take_commands() {
+  std::vector<Command> out;
+  out.swap(commands_);
   return out;
 }
 

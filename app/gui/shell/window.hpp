@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "widgets/key_event_queue.hpp"
+#include "panels/key_map.hpp"
 
 struct GLFWwindow;
 
@@ -37,16 +38,12 @@ class Window {
   void end_frame(const std::function<void()>& before_imgui_render,
                  const std::function<void(int, int)>& after_render);  // render, swap
   void toggle_fullscreen();
-  // Keyboard shortcuts pressed since the last call. Latched in GLFW's key callback: ImGui 1.86
-  // has no input queue, so a press and release within one frame would otherwise be missed.
-  struct Shortcuts {
-    bool quit = false;        // Ctrl+Q
-    bool fullscreen = false;  // F11, or F when no text field has the keyboard
-    bool presentation = false;  // P when no text field has the keyboard
-    bool next = false;        // Right arrow or Page Down (when no text field has the keyboard)
-    bool previous = false;    // Left arrow or Page Up
-  };
-  Shortcuts take_shortcuts();
+  // Resizes the window's content area now (automation: the layout walk).
+  void set_size(int width, int height);
+  // Commands of the key map (panels/key_map.hpp) pressed since the last call. Latched in GLFW's key
+  // callback: ImGui 1.86 has no input queue, so a press and release within one frame would
+  // otherwise be missed.
+  std::vector<Command> take_commands();
   std::vector<std::string> take_dropped_files();
   std::string renderer_description() const;
   // Screen position and size of the window's content area.
@@ -59,8 +56,8 @@ class Window {
 
   GLFWwindow* window_ = nullptr;
   std::vector<std::string> dropped_;
-  Shortcuts shortcuts_;
   KeyEventQueue keys_;
+  std::vector<Command> commands_;
   int windowed_[4] = {100, 100, 1280, 800};
   bool ignore_pointer_ = false;
 };

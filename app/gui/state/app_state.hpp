@@ -94,6 +94,7 @@ struct ViewSettings {
   double chart_shift_max = 1e2;
   bool show_charts = true;
   bool presentation = false;      // large type, high contrast, advanced panels hidden
+  double sweep_to = 5.0;          // the S key sweeps the shift M from 0 to this value
 };
 
 // Where the user is in a lesson, and the interactive parameters of the lesson views.

@@ -113,6 +113,7 @@ void visit(ViewSettings& s, Visitor& v) {
   v("chart_shift_max", s.chart_shift_max);
   v("show_charts", s.show_charts);
   v("presentation", s.presentation);
+  v("sweep_to", s.sweep_to);
 }
 
 template <class Visitor>
@@ -334,6 +335,7 @@ void validate_state(const AppState& s, const std::string& where) {
   }
   need(s.noise.animate_frames >= 1 && s.noise.animate_frames <= 10000, "noise.animate_frames", "must be between 1 and 10000");
   need(s.noise.study_draws >= 1 && s.noise.study_draws <= 100000, "noise.study_draws", "must be between 1 and 100000");
+  need(s.view.sweep_to >= -1e6 && s.view.sweep_to <= 1e6, "view.sweep_to", "must be between -1e6 and 1e6");
   need(s.view.zoom >= 1.0f && s.view.zoom <= 512.0f, "view.zoom", "must be between 1 and 512");
   need(s.lesson.step >= 0, "lesson.step", "must be >= 0");
   need(s.lesson.propagation_steps >= 0 && s.lesson.propagation_steps <= 10000, "lesson.propagation_steps",

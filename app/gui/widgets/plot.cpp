@@ -130,7 +130,11 @@ void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const
   const Axis ay = fit_axis(options.log_y, options.y_range, ys, options.log_floor);
 
   // Plot rectangle inside the frame: room for y tick labels on the left and x labels below.
-  const float left = ImGui::CalcTextSize("-0.0000").x + line * 1.6f;
+  // Room on the left for the widest y tick label.
+  const auto y_ticks = ay.log ? log_ticks(ay.lo, ay.hi, 7) : linear_ticks(ay.lo, ay.hi, 5);
+  float widest_y = ImGui::CalcTextSize("0").x;
+  for (double t : y_ticks) widest_y = std::max(widest_y, ImGui::CalcTextSize(tick_label(t, ay.log).c_str()).x);
+  const float left = widest_y + line * 0.8f;
   ImVec2 p0(origin.x + left, origin.y + line * 1.4f);
   const ImVec2 p1(origin.x + size.x - line * 0.6f, origin.y + size.y - line * 2.2f);
 
@@ -179,11 +183,19 @@ void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const
   draw->AddRectFilled(p0, p1, IM_COL32(25, 25, 30, 255));
   // Grid and ticks.
   const auto x_ticks = ax.log ? log_ticks(ax.lo, ax.hi, 8) : linear_ticks(ax.lo, ax.hi, 6);
-  const auto y_ticks = ay.log ? log_ticks(ay.lo, ay.hi, 7) : linear_ticks(ay.lo, ay.hi, 5);
-  for (double t : x_ticks) {
-    const float x = to_screen(t, ay.lo).x;
+  // Every tick gets its grid line; labels are thinned to an even stride so that none touch.
+  float widest = 0.0f, spacing = p1.x - p0.x;
+  for (std::size_t k = 0; k < x_ticks.size(); ++k) {
+    widest = std::max(widest, ImGui::CalcTextSize(tick_label(x_ticks[k], ax.log).c_str()).x);
+    if (k > 0) spacing = std::min(spacing, to_screen(x_ticks[k], ay.lo).x - to_screen(x_ticks[k - 1], ay.lo).x);
+  }
+  const std::size_t label_stride =
+      spacing > 0.0f ? static_cast<std::size_t>(std::ceil((widest + line * 0.6f) / spacing)) : x_ticks.size();
+  for (std::size_t k = 0; k < x_ticks.size(); ++k) {
+    const float x = to_screen(x_ticks[k], ay.lo).x;
     draw->AddLine(ImVec2(x, p0.y), ImVec2(x, p1.y), kGridColour);
-    const std::string label = tick_label(t, ax.log);
+    if (k % std::max<std::size_t>(label_stride, 1) != 0) continue;
+    const std::string label = tick_label(x_ticks[k], ax.log);
     const float w = ImGui::CalcTextSize(label.c_str()).x;
     draw->AddText(ImVec2(x - w * 0.5f, p1.y + 2.0f), kTextColour, label.c_str());
   }
@@ -234,6 +246,23 @@ void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const
     flush();
   }
   draw->PopClipRect();
+
+  if (options.x_marker) {
+    const double m = *options.x_marker;
+    const float w = ImGui::CalcTextSize(options.x_marker_label.c_str()).x;
+    if (usable(m, ax.log) && m >= ax.lo && m <= ax.hi) {
+      const float x = to_screen(m, ay.lo).x;
+      for (float y = p0.y; y < p1.y; y += 8.0f) {
+        draw->AddLine(ImVec2(x, y), ImVec2(x, std::min(y + 5.0f, p1.y)), IM_COL32(255, 210, 80, 230), 2.0f);
+      }
+      // The label on the side of the line with more room.
+      const float lx = x + 4.0f + w < p1.x ? x + 4.0f : x - 4.0f - w;
+      draw->AddRectFilled(ImVec2(lx - 2.0f, p0.y + 2.0f), ImVec2(lx + w + 2.0f, p0.y + line + 2.0f), IM_COL32(20, 20, 25, 200));
+      draw->AddText(ImVec2(lx, p0.y + 2.0f), IM_COL32(255, 210, 80, 255), options.x_marker_label.c_str());
+    } else {
+      draw->AddText(ImVec2(p1.x - w - 4.0f, p0.y + 2.0f), IM_COL32(255, 210, 80, 255), options.x_marker_label.c_str());
+    }
+  }
 
   auto swatch = [&](const Entry& e, float x, float y) {
     if (e.bar) {

@@ -37,6 +37,10 @@ struct PlotOptions {
   double log_floor = 1e-17;            // log axes: smaller values are drawn at the floor
   const PlotBackgroundBars* background = nullptr;
   bool legend = true;
+  // A vertical marker at this x (the current setting), with its label; a value off the axis is
+  // named in the corner instead.
+  std::optional<double> x_marker;
+  std::string x_marker_label;
 };
 
 // Draws the plot in a `size` box at the cursor and advances the cursor.

@@ -1,0 +1,172 @@
+// Presenting the demo: the few controls the lecture needs (the shift M, the methods, the view
+// mode) in a compact panel beside the heatmaps, the keys that change them without the mouse, and
+// the list of keys.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "attn/methods.hpp"
+#include "imgui.h"
+#include "panels/panels.hpp"
+#include "widgets/palette.hpp"
+
+namespace ax {
+namespace {
+
+void move_shift(UiContext& ctx, double by) {
+  ctx.scratch.sweep.stop();
+  // Whole steps stay whole: no 0.30000000000000004 on the slider after a few presses.
+  ctx.state.noise.shift = std::round((ctx.state.noise.shift + by) * 1e9) * 1e-9;
+}
+
+void set_mode(UiContext& ctx, HeatmapMode mode) {
+  ctx.state.view.mode = mode;
+  ctx.state.view.modes.clear();
+}
+
+void shift_row(UiContext& ctx) {
+  NoiseSettings& n = ctx.state.noise;
+  float shift = static_cast<float>(n.shift);
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+  if (ImGui::SliderFloat("##shift", &shift, -10.0f, 10.0f, "shift M = %.2f")) {
+    ctx.scratch.sweep.stop();
+    n.shift = shift;
+  }
+  record_layout(ctx, "shift_control");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("the same constant added to every score (keys: Up, Down, 0, S)");
+  if (ImGui::Button("M = 0")) move_shift(ctx, -n.shift);
+  ImGui::SameLine();
+  const bool sweeping = ctx.scratch.sweep.active();
+  if (ImGui::Button(sweeping ? "stop" : "sweep 0 to")) {
+    if (sweeping) {
+      ctx.scratch.sweep.stop();
+    } else {
+      ctx.scratch.sweep.start(0.0, ctx.state.view.sweep_to, kSweepSeconds);
+    }
+  }
+  record_layout(ctx, "sweep_button");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::CalcTextSize("-10.00").x + ImGui::GetStyle().FramePadding.x * 2.0f);
+  ImGui::InputDouble("##sweep to", &ctx.state.view.sweep_to, 0.0, 0.0, "%.2f");
+  ctx.state.view.sweep_to = std::clamp(ctx.state.view.sweep_to, -1e6, 1e6);
+  const char* hint = "H: keys";
+  if (ImGui::GetItemRectMax().x + ImGui::CalcTextSize(hint).x + 20.0f < ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) {
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("%s", hint);
+  }
+}
+
+// The view mode of every heatmap, and a menu that adds or removes catalogue methods (the heatmap
+// titles name the methods shown).
+void view_row(UiContext& ctx) {
+  auto& methods = ctx.state.attention.methods;
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("show");
+  ImGui::SameLine();
+  draw_mode_menu(ctx);
+  const char* label = "methods";
+  const float width = ImGui::CalcTextSize(label).x + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2.0f + 4.0f;
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) {
+    ImGui::SameLine();
+  }
+  ImGui::SetNextItemWidth(width);
+  if (ImGui::BeginCombo("##methods", label, ImGuiComboFlags_HeightLarge)) {
+    for (const auto& info : attn::method_catalogue()) {
+      if (info.kind == attn::MethodKind::Custom) continue;
+      const std::string spec(info.example);
+      const auto found = std::find(methods.begin(), methods.end(), spec);
+      const bool shown = found != methods.end();
+      if (ImGui::Selectable(spec.c_str(), shown, ImGuiSelectableFlags_DontClosePopups)) {
+        if (!shown && methods.size() < 12) methods.push_back(spec);
+        if (shown && methods.size() > 1) methods.erase(found);
+      }
+    }
+    ImGui::EndCombo();
+  }
+  record_layout(ctx, "methods_menu");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("add or remove methods");
+}
+
+}  // namespace
+
+void apply_key_commands(UiContext& ctx) {
+  const std::vector<Command> commands = std::exchange(ctx.scratch.commands, {});
+  for (const Command command : commands) {
+    switch (command) {
+      case Command::Presentation: ctx.state.view.presentation = !ctx.state.view.presentation; break;
+      case Command::Help: ctx.scratch.show_help = !ctx.scratch.show_help; break;
+      case Command::NextStep: ctx.lesson_commands.next = true; break;
+      case Command::PreviousStep: ctx.lesson_commands.previous = true; break;
+      case Command::ShiftUp: move_shift(ctx, kShiftStep); break;
+      case Command::ShiftDown: move_shift(ctx, -kShiftStep); break;
+      case Command::ShiftUpLarge: move_shift(ctx, kShiftLargeStep); break;
+      case Command::ShiftDownLarge: move_shift(ctx, -kShiftLargeStep); break;
+      case Command::ShiftReset: move_shift(ctx, -ctx.state.noise.shift); break;
+      case Command::ShiftSweep:
+        if (ctx.scratch.sweep.active()) {
+          ctx.scratch.sweep.stop();
+        } else {
+          ctx.scratch.sweep.start(0.0, ctx.state.view.sweep_to, kSweepSeconds);
+        }
+        break;
+      case Command::ModeClean: set_mode(ctx, HeatmapMode::Clean); break;
+      case Command::ModePerturbed: set_mode(ctx, HeatmapMode::Perturbed); break;
+      case Command::ModeAbsDifference: set_mode(ctx, HeatmapMode::AbsDifference); break;
+      case Command::ModeSignedDifference: set_mode(ctx, HeatmapMode::SignedDifference); break;
+      case Command::Quit:
+      case Command::FullScreen: break;  // the window's own
+    }
+  }
+  if (ctx.scratch.sweep.active()) ctx.state.noise.shift = ctx.scratch.sweep.advance(ImGui::GetIO().DeltaTime);
+}
+
+void draw_demo_controls(UiContext& ctx) {
+  ImGui::BeginGroup();
+  shift_row(ctx);
+  view_row(ctx);
+  ImGui::EndGroup();
+  record_layout(ctx, "demo_controls");
+}
+
+void draw_key_help(UiContext& ctx) {
+  if (!ctx.scratch.show_help) return;
+  // One line per command, its keys together ("Right, Page Down").
+  std::vector<std::pair<std::string, const char*>> lines;
+  std::vector<Command> seen;
+  for (const KeyBinding& b : key_bindings()) {
+    const auto at = std::find(seen.begin(), seen.end(), b.command);
+    if (at != seen.end()) {
+      lines[static_cast<std::size_t>(at - seen.begin())].first += std::string(", ") + b.key_label;
+      continue;
+    }
+    seen.push_back(b.command);
+    lines.emplace_back(b.key_label, b.what);
+  }
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(viewport->Pos.x + viewport->Size.x * 0.5f, viewport->Pos.y + viewport->Size.y * 0.5f),
+                          ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowBgAlpha(0.94f);
+  if (ImGui::Begin("Keys", &ctx.scratch.show_help,
+                   ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                       ImGuiWindowFlags_NoMove)) {
+    if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_SizingFixedFit)) {
+      for (const auto& [keys, what] : lines) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextColored(ImVec4(1.0f, 0.85f, 0.45f, 1.0f), "%s", keys.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(what);
+      }
+      ImGui::EndTable();
+    }
+    ImGui::TextDisabled("H or F1 closes this list");
+  }
+  const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+  ctx.scratch.layout["key_help"] = {pos.x, pos.y, pos.x + size.x, pos.y + size.y};
+  ImGui::End();
+}
+
+}  // namespace ax

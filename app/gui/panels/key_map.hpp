@@ -1,0 +1,51 @@
+// The keyboard map of the app, in one table: the window shell turns key presses into commands
+// with it, and the help overlay (H) lists it. Keys are GLFW key codes: printable keys are their
+// ASCII upper-case letter or digit, the named ones are below (checked against GLFW in the shell).
+#pragma once
+
+#include <span>
+
+namespace ax {
+
+enum class Command {
+  Quit,
+  FullScreen,
+  Presentation,
+  Help,
+  NextStep,      // lessons: reveal the answer, or go to the next step
+  PreviousStep,
+  ShiftUp,       // M + kShiftStep
+  ShiftDown,
+  ShiftUpLarge,  // M + kShiftLargeStep
+  ShiftDownLarge,
+  ShiftReset,    // M = 0
+  ShiftSweep,    // M from 0 to the sweep target, smoothly (again: stop)
+  ModeClean,
+  ModePerturbed,
+  ModeAbsDifference,
+  ModeSignedDifference,
+};
+
+inline constexpr double kShiftStep = 0.25;
+inline constexpr double kShiftLargeStep = 1.0;
+inline constexpr double kSweepSeconds = 4.0;
+
+namespace keys {
+inline constexpr int kEscape = 256, kRight = 262, kLeft = 263, kDown = 264, kUp = 265, kPageUp = 266,
+                     kPageDown = 267, kF1 = 290, kF11 = 300;
+}  // namespace keys
+
+enum KeyModifier { kNoModifier = 0, kShift = 1, kControl = 2 };
+
+struct KeyBinding {
+  int key;
+  int modifiers;  // KeyModifier flags that must be held (exactly)
+  Command command;
+  const char* key_label;   // as the help lists it
+  const char* what;
+  bool while_typing;       // also when a text field has the keyboard
+};
+
+std::span<const KeyBinding> key_bindings();
+
+}  // namespace ax
