@@ -434,11 +434,11 @@ void draw_heatmap_grid(UiContext& ctx) {
                                                                             ImGui::CalcTextSize("unchanged").x + 6.0f);
   }
   const float aspect = static_cast<float>(result.queries) / static_cast<float>(result.keys);
-  const widgets::GridChoice grid = widgets::choose_grid(static_cast<int>(count), avail.x, avail.y - notes_height, aspect,
-                                                        frame, 24.0f);
-  const int columns = grid.columns, rows = grid.rows;
-  const bool two_line_header = grid.two_line_header;
-  const float image_w = grid.image_w, image_h = grid.image_h, cell_w = grid.cell_w, cell_h = grid.cell_h;
+  const widgets::GridChoice layout = widgets::choose_grid(static_cast<int>(count), avail.x, avail.y - notes_height, aspect,
+                                                          frame, 24.0f);
+  const int columns = layout.columns, rows = layout.rows;
+  const bool two_line_header = layout.two_line_header;
+  const float image_w = layout.image_w, image_h = layout.image_h, cell_w = layout.cell_w, cell_h = layout.cell_h;
   const float bar_width = frame.right - 12.0f;
   // Wide enough for its longest choice, so no choice is cut short.
   float combo_width = 0.0f;
