@@ -18,6 +18,7 @@
 #include "attn/score_statistics.hpp"
 #include "attn/smoothing_study.hpp"
 #include "attn/sweeps.hpp"
+#include "lessons/claims_theory.hpp"
 #include "lessons/word_attention.hpp"
 #include "model/compute_request.hpp"
 
@@ -915,7 +916,15 @@ const std::map<std::string, Evaluator>& evaluators() {
 
 }  // namespace
 
-bool is_known_claim_kind(const std::string& kind) { return evaluators().count(kind) > 0; }
+// The theory steps' kinds, defined in their own files (claims_propagation.cpp, claims_words.cpp).
+ClaimKind theory_kind(const std::string& kind) {
+  for (const auto* table : {&propagation_claim_kinds(), &word_claim_kinds()}) {
+    if (const auto it = table->find(kind); it != table->end()) return it->second;
+  }
+  return nullptr;
+}
+
+bool is_known_claim_kind(const std::string& kind) { return evaluators().count(kind) > 0 || theory_kind(kind) != nullptr; }
 
 std::vector<std::string> known_claim_kinds() {
   std::vector<std::string> kinds;
@@ -944,6 +953,7 @@ void compute_view(const LessonStep& step, const AppState& state, const LoadedDat
       out.propagation.groups = data.groups;
       out.propagation.radius = step.view_options.value("radius", 0.05);
       out.propagation.clusters = attn::count_clusters(out.propagation.path.back(), out.propagation.radius);
+      compute_theory_view(step, state, data, out);
       break;
     }
     case StepView::Classification: {
@@ -979,7 +989,11 @@ StepEvaluation evaluate_step(const LessonStep& step, const AppState& state, cons
     const std::size_t figures_before = out.figures.size();
     ClaimResult result;
     try {
-      result = evaluators().at(claim.kind)(context, claim.params);
+      if (const ClaimKind theory = theory_kind(claim.kind)) {
+        result = theory(ClaimContext{step, state, data, words, out}, claim.params);
+      } else {
+        result = evaluators().at(claim.kind)(context, claim.params);
+      }
     } catch (const std::exception& e) {
       result = {false, std::string("could not be measured: ") + e.what(), {}};
     }

@@ -54,6 +54,7 @@
 #include <vector>
 
 #include "lessons/lesson_file.hpp"
+#include "lessons/theory_views.hpp"
 #include "lessons/word_attention.hpp"
 #include "lessons/word_set.hpp"
 #include "model/loaded_data.hpp"
@@ -104,6 +105,7 @@ struct StepEvaluation {
   PropagationData propagation;      // Propagation view
   std::vector<SentencePooling> sentences;  // Words view
   ClassificationData classification;       // Classification view
+  TheoryView theory;                // Propagation view modes (lessons 2 and 3 theory steps)
   std::string view_error;           // why the view could not be computed, if it could not
 };
 

@@ -7,6 +7,7 @@
 #include "attn/attention.hpp"
 #include "attn/errors.hpp"
 #include "attn/random.hpp"
+#include "attn/softmax_jacobian.hpp"
 
 namespace ax {
 namespace {
@@ -68,6 +69,14 @@ std::vector<SentencePooling> pool_sentences(const WordSet& words, PoolingForm fo
         p.weights = pooled.weights;
         p.pooled = pooled.pooled;
         p.defined = pooled.status == attn::RowStatus::Defined;
+        if (p.defined) {
+          const attn::VecD along_u = p.vectors * words.readout;  // u . x_i
+          p.contributions = p.weights.cwiseProduct(along_u);
+          if (method.kind == attn::MethodKind::Exp) {  // diag(a) - a a^T is softmax's Jacobian only
+            p.score_gradient = attn::score_gradient(p.weights, along_u);
+            p.jacobian = attn::softmax_jacobian(p.weights);
+          }
+        }
         break;
       }
       case PoolingForm::Heads: {
@@ -95,8 +104,15 @@ std::vector<SentencePooling> pool_sentences(const WordSet& words, PoolingForm fo
         break;
       }
     }
-    p.sentiment = (p.pooled.size() == 2 && p.defined) ? attn::logistic_readout(words.readout, words.readout_bias, p.pooled)
-                                                      : nan;
+    if (!p.defined) {
+      p.sentiment = nan;
+    } else if (p.pooled.size() == 2) {
+      p.sentiment = attn::logistic_readout(words.readout, words.readout_bias, p.pooled);
+    } else if (p.pooled.size() == 4 && words.heads_readout.size() == 4) {
+      p.sentiment = attn::logistic_readout(words.heads_readout, words.heads_readout_bias, p.pooled);
+    } else {
+      p.sentiment = nan;
+    }
     out.push_back(std::move(p));
   }
   return out;

@@ -26,7 +26,12 @@ struct SentencePooling {
   attn::MatD self_weights;           // Qkv: words x words
   attn::MatD outputs;                // Qkv: y_i = sum_j w_ij v_j
   attn::VecD pooled;                 // the sentence vector (two heads: both, concatenated)
-  double sentiment = 0.0;            // sigma(readout . pooled + bias) for 2-D pooled vectors, else NaN
+  double sentiment = 0.0;            // sigma(readout . pooled + bias) (heads: the heads read-out), else NaN
+  // Fixed attention (dot, mlp): the terms a_i (u . x_i) of the logit u . f, the gradient of that
+  // logit with respect to the scores, dz/dg_i = a_i (u . x_i - u . f), and the softmax Jacobian
+  // diag(a) - a a^T (Ylipää: attention routes the learning signal); the last two for softmax only.
+  attn::VecD contributions, score_gradient;
+  attn::MatD jacobian;
   bool defined = true;
 };
 

@@ -81,6 +81,10 @@ WordSet parse_word_set(const json& j, const std::string& path) {
   }
   w.readout = matrix_of(json::array({j.at("readout")}), path + ": readout", 1, 2).row(0).transpose();
   w.readout_bias = j.value("readout_bias", 0.0);
+  if (j.contains("heads_readout")) {
+    w.heads_readout = matrix_of(json::array({j.at("heads_readout")}), path + ": heads_readout", 1, 4).row(0).transpose();
+    w.heads_readout_bias = j.value("heads_readout_bias", 0.0);
+  }
   w.mlp_w = matrix_of(j.at("mlp_w"), path + ": mlp_w", 2, 2);
   w.mlp_b = matrix_of(json::array({j.at("mlp_b")}), path + ": mlp_b", 1, 2).row(0).transpose();
   w.query_projection = matrix_of(j.at("query_projection"), path + ": query_projection", 2, 2);

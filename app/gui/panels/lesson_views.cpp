@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "imgui.h"
+#include "panels/lesson_view_parts.hpp"
 #include "panels/panels.hpp"
 #include "widgets/bar_chart.hpp"
 #include "widgets/palette.hpp"
@@ -14,10 +15,32 @@
 #include "widgets/plot.hpp"
 
 namespace ax {
+
+void lesson_view_waiting(const UiContext& ctx) {
+  ImGui::TextUnformatted(ctx.lesson.evaluating() ? "computing..." : "nothing to show");
+}
+
+void lesson_view_bounds(const std::vector<const attn::MatD*>& sets, double& x0, double& x1, double& y0, double& y1) {
+  x0 = y0 = std::numeric_limits<double>::infinity();
+  x1 = y1 = -x0;
+  for (const auto* m : sets) {
+    for (attn::Index i = 0; i < m->rows(); ++i) {
+      if (!std::isfinite((*m)(i, 0)) || !std::isfinite((*m)(i, 1))) continue;
+      x0 = std::min(x0, (*m)(i, 0));
+      x1 = std::max(x1, (*m)(i, 0));
+      y0 = std::min(y0, (*m)(i, 1));
+      y1 = std::max(y1, (*m)(i, 1));
+    }
+  }
+  if (!(x0 <= x1)) x0 = y0 = -1, x1 = y1 = 1;
+  const double pad = 0.08 * std::max({x1 - x0, y1 - y0, 1.0});
+  x0 -= pad, x1 += pad, y0 -= pad, y1 += pad;
+}
+
 namespace {
 
-void waiting(const UiContext& ctx) {
-  ImGui::TextUnformatted(ctx.lesson.evaluating() ? "computing..." : "nothing to show");
+const LessonStep& current_step(const UiContext& ctx) {
+  return ctx.lesson.lesson().steps[static_cast<std::size_t>(std::clamp(ctx.state.lesson.step, 0, ctx.lesson.step_count() - 1))];
 }
 
 void explorer_view(UiContext& ctx) {
@@ -53,7 +76,7 @@ void figure_view(UiContext& ctx) {
     return;
   }
   if (!ctx.evaluation || ctx.evaluation->figures.empty()) {
-    waiting(ctx);
+    lesson_view_waiting(ctx);
     return;
   }
   const auto& figures = ctx.evaluation->figures;
@@ -76,22 +99,12 @@ void figure_view(UiContext& ctx) {
   }
 }
 
-// Bounds of a set of 2-D point sets, padded.
-void bounds_of(const std::vector<const attn::MatD*>& sets, double& x0, double& x1, double& y0, double& y1) {
-  x0 = y0 = std::numeric_limits<double>::infinity();
-  x1 = y1 = -x0;
-  for (const auto* m : sets) {
-    for (attn::Index i = 0; i < m->rows(); ++i) {
-      if (!std::isfinite((*m)(i, 0)) || !std::isfinite((*m)(i, 1))) continue;
-      x0 = std::min(x0, (*m)(i, 0));
-      x1 = std::max(x1, (*m)(i, 0));
-      y0 = std::min(y0, (*m)(i, 1));
-      y1 = std::max(y1, (*m)(i, 1));
-    }
+// Under each cluster, the norm rank of the starting point it sits on (1 = the longest).
+void survivor_labels(const widgets::Plane& plane, const std::vector<attn::Survivor>& survivors) {
+  for (const auto& s : survivors) {
+    const std::string text = "norm #" + std::to_string(s.norm_rank);
+    plane.label(s.position(0), s.position(1), text.c_str(), IM_COL32(255, 210, 80, 255));
   }
-  if (!(x0 <= x1)) x0 = y0 = -1, x1 = y1 = 1;
-  const double pad = 0.08 * std::max({x1 - x0, y1 - y0, 1.0});
-  x0 -= pad, x1 += pad, y0 -= pad, y1 += pad;
 }
 
 // The number of steps the step's propagation claims speak of (0 when none does).
@@ -107,6 +120,10 @@ int claimed_propagation_steps(const LessonStep& step) {
 }
 
 void propagation_view(UiContext& ctx) {
+  if (current_step(ctx).view_options.value("mode", std::string("steps")) != "steps") {
+    draw_theory_view(ctx);
+    return;
+  }
   LessonSettings& lesson = ctx.state.lesson;
   // When the answer shows, the points move to where the claim looks at them ("after 20 steps"),
   // once per step, so "after 0 steps" never sits under an answer about 20; step, play and reset
@@ -132,7 +149,7 @@ void propagation_view(UiContext& ctx) {
   // Playing: one more step every 12 frames, up to a limit.
   if (lesson.playing && ctx.frame.frame_index % 12 == 0 && lesson.propagation_steps < 200) ++lesson.propagation_steps;
   if (!ctx.evaluation || ctx.evaluation->propagation.path.empty()) {
-    waiting(ctx);
+    lesson_view_waiting(ctx);
     return;
   }
   const PropagationData& p = ctx.evaluation->propagation;
@@ -147,7 +164,7 @@ void propagation_view(UiContext& ctx) {
                 ctx.state.attention.score.c_str());
   }
   double x0, x1, y0, y1;
-  bounds_of({&start}, x0, x1, y0, y1);
+  lesson_view_bounds({&start}, x0, x1, y0, y1);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::min(avail.x, avail.y);
   widgets::Plane plane("propagation", ImVec2(side, side), x0, x1, y0, y1);
@@ -167,6 +184,7 @@ void propagation_view(UiContext& ctx) {
     plane.draw()->AddCircle(plane.to_screen(start(i, 0), start(i, 1)), 3.0f, (colour & 0x00FFFFFF) | 0x90000000);
     plane.draw()->AddCircleFilled(plane.to_screen(now(i, 0), now(i, 1)), 4.0f, colour);
   }
+  if (!ctx.hide_answers) survivor_labels(plane, ctx.evaluation->theory.survivors);
 }
 
 void words_plane(UiContext& ctx, const std::vector<SentencePooling>& sentences, bool draggable_theta, bool two_heads) {
@@ -184,7 +202,7 @@ void words_plane(UiContext& ctx, const std::vector<SentencePooling>& sentences, 
   if (draggable_theta) add(lesson.theta[0], lesson.theta[1]);
   if (two_heads) add(lesson.theta2[0], lesson.theta2[1]);
   double x0, x1, y0, y1;
-  bounds_of({&everything}, x0, x1, y0, y1);
+  lesson_view_bounds({&everything}, x0, x1, y0, y1);
   const double reach = std::max({std::abs(x0), std::abs(x1), std::abs(y0), std::abs(y1), 2.5}) * 1.1;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::min(avail.x * 0.5f, avail.y);
@@ -227,13 +245,53 @@ void words_plane(UiContext& ctx, const std::vector<SentencePooling>& sentences, 
   }
 }
 
+// A words x words grid of numbers, brighter for larger magnitudes.
+void number_grid(const char* id, const std::vector<std::string>& tokens, const attn::MatD& values, const char* format) {
+  if (!ImGui::BeginTable(id, static_cast<int>(tokens.size()) + 1, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) return;
+  const double largest = std::max(values.cwiseAbs().maxCoeff(), 1e-300);
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  for (const auto& t : tokens) {
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(t.c_str());
+  }
+  for (attn::Index i = 0; i < values.rows(); ++i) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(tokens[static_cast<std::size_t>(i)].c_str());
+    for (attn::Index j = 0; j < values.cols(); ++j) {
+      ImGui::TableNextColumn();
+      const double v = values(i, j);
+      ImGui::TextColored(ImVec4(1.0f, 1.0f, 1.0f, static_cast<float>(0.35 + 0.65 * std::abs(v) / largest)), format, v);
+    }
+  }
+  ImGui::EndTable();
+}
+
+// Ylipää's names against the usual transformer names for the same computation.
+void naming_table() {
+  if (!ImGui::BeginTable("naming", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) return;
+  const char* rows[3][3] = {{"", "Ylipaa's slides", "transformer naming"},
+                            {"query", "the word x_i we compute attention for", "theta (fixed attention), q_i = W_q x_i"},
+                            {"key", "theta (fixed attention), k_j", "the words being weighed, k_j = W_k x_j"}};
+  for (const auto& row : rows) {
+    ImGui::TableNextRow();
+    for (const char* cell : row) {
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(cell);
+    }
+  }
+  ImGui::EndTable();
+}
+
 void words_view(UiContext& ctx) {
   if (!ctx.evaluation || ctx.evaluation->sentences.empty()) {
-    waiting(ctx);
+    lesson_view_waiting(ctx);
     return;
   }
-  const LessonStep& step = ctx.lesson.lesson().steps[static_cast<std::size_t>(ctx.state.lesson.step)];
+  const LessonStep& step = current_step(ctx);
   const std::string form = step.view_options.value("form", std::string("dot"));
+  const bool gradient = step.view_options.value("gradient", false);
   const auto& sentences = ctx.evaluation->sentences;
   const bool attention = form == "dot" || form == "mlp" || form == "heads";
   ImGui::Checkbox("shuffle the words", &ctx.state.lesson.shuffled);
@@ -243,6 +301,7 @@ void words_view(UiContext& ctx) {
   ImGui::SameLine();
   ImGui::BeginGroup();
   const float width = ImGui::GetContentRegionAvail().x;
+  if (form == "qkv") naming_table();
   for (std::size_t k = 0; k < sentences.size(); ++k) {
     const auto& s = sentences[k];
     std::string sentence;
@@ -261,34 +320,28 @@ void words_view(UiContext& ctx) {
       std::vector<double> w2(s.weights2.data(), s.weights2.data() + s.weights2.size());
       std::vector<widgets::BarSeries> bars = {{"head 1 (theta 1)", w, IM_COL32(255, 210, 80, 255)}};
       if (!w2.empty()) bars.push_back({"head 2 (theta 2)", w2, IM_COL32(200, 120, 255, 255)});
+      // The gradient reaching each score, relative to the largest (the answer to the step's question).
+      std::vector<double> reach;
+      if (gradient && !ctx.hide_answers && s.score_gradient.size() > 0) {
+        const double largest = s.score_gradient.cwiseAbs().maxCoeff();
+        for (attn::Index i = 0; i < s.score_gradient.size(); ++i) reach.push_back(largest > 0 ? std::abs(s.score_gradient(i)) / largest : 0.0);
+        bars.push_back({"|dz/dg_i| / largest", reach, IM_COL32(200, 120, 255, 255)});
+      }
       widgets::BarOptions options;
       options.labels = s.tokens;
       options.y_max = 1.0;  // the same scale for both sentences
-      options.title = w2.empty() ? "attention weights a_i" : "attention weights: head 1 (yellow), head 2 (purple)";
+      options.title = !reach.empty()  ? "weights a_i (yellow); gradient reaching each score, |dz/dg_i| / largest (purple)"
+                      : w2.empty()    ? "attention weights a_i"
+                                      : "attention weights: head 1 (yellow), head 2 (purple)";
       widgets::BarChart(("weights" + std::to_string(k)).c_str(), ImVec2(width, 130.0f), bars, options);
+    }
+    if (gradient && !ctx.hide_answers && k + 1 == sentences.size() && s.jacobian.size() > 0) {
+      ImGui::TextUnformatted("softmax Jacobian da_i/dg_j = diag(a) - a a^T");
+      number_grid(("jacobian" + std::to_string(k)).c_str(), s.tokens, s.jacobian, "%.3f");
     }
     if (form == "qkv" && s.self_weights.size() > 0) {
       ImGui::TextUnformatted("self-attention weights (rows: queries, columns: keys)");
-      if (ImGui::BeginTable(("qkv" + std::to_string(k)).c_str(), static_cast<int>(s.tokens.size()) + 1,
-                            ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        for (const auto& t : s.tokens) {
-          ImGui::TableNextColumn();
-          ImGui::TextUnformatted(t.c_str());
-        }
-        for (attn::Index i = 0; i < s.self_weights.rows(); ++i) {
-          ImGui::TableNextRow();
-          ImGui::TableNextColumn();
-          ImGui::TextUnformatted(s.tokens[static_cast<std::size_t>(i)].c_str());
-          for (attn::Index j = 0; j < s.self_weights.cols(); ++j) {
-            ImGui::TableNextColumn();
-            const double w = s.self_weights(i, j);
-            ImGui::TextColored(ImVec4(1.0f, 1.0f, 1.0f, static_cast<float>(0.35 + 0.65 * w)), "%.2f", w);
-          }
-        }
-        ImGui::EndTable();
-      }
+      number_grid(("qkv" + std::to_string(k)).c_str(), s.tokens, s.self_weights, "%.2f");
     }
     if (s.pooled.size() > 0) {
       std::string pooled;
@@ -317,12 +370,12 @@ void scatter(const char* id, const attn::MatD& points, const std::vector<int>& l
 
 void classification_view(UiContext& ctx) {
   if (!ctx.evaluation || ctx.evaluation->classification.before.size() == 0) {
-    waiting(ctx);
+    lesson_view_waiting(ctx);
     return;
   }
   const ClassificationData& c = ctx.evaluation->classification;
   double x0, x1, y0, y1;
-  bounds_of({&c.before}, x0, x1, y0, y1);
+  lesson_view_bounds({&c.before}, x0, x1, y0, y1);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::min((avail.x - 12.0f) / 2.0f, avail.y - ImGui::GetTextLineHeightWithSpacing() * 3.0f);
   ImGui::TextWrapped("The two classes (blue, orange) in their first two coordinates: as generated (left) and after one "

@@ -107,6 +107,11 @@ struct LessonSettings {
   int propagation_steps = 0;        // update steps applied in the propagation view
   bool playing = false;             // apply a step every few frames
   bool shuffled = false;            // the words of the sentence in another order
+  // Metric attention: the map A (rows) applied before distances, and the point whose weights
+  // the metric view shows.
+  std::array<double, 2> metric_row1 = {1.0, 0.0};
+  std::array<double, 2> metric_row2 = {0.0, 1.0};
+  int metric_query = 0;
 };
 
 // The mode heatmap k shows.

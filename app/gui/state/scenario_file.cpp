@@ -126,6 +126,9 @@ void visit(LessonSettings& s, Visitor& v) {
   v("propagation_steps", s.propagation_steps);
   v("playing", s.playing);
   v("shuffled", s.shuffled);
+  v("metric_row1", s.metric_row1);
+  v("metric_row2", s.metric_row2);
+  v("metric_query", s.metric_query);
 }
 
 template <class Visitor>
@@ -338,6 +341,7 @@ void validate_state(const AppState& s, const std::string& where) {
   need(s.view.sweep_to >= -1e6 && s.view.sweep_to <= 1e6, "view.sweep_to", "must be between -1e6 and 1e6");
   need(s.view.zoom >= 1.0f && s.view.zoom <= 512.0f, "view.zoom", "must be between 1 and 512");
   need(s.lesson.step >= 0, "lesson.step", "must be >= 0");
+  need(s.lesson.metric_query >= 0, "lesson.metric_query", "must be >= 0");
   need(s.lesson.propagation_steps >= 0 && s.lesson.propagation_steps <= 10000, "lesson.propagation_steps",
        "must be between 0 and 10000");
   need(s.view.chart_shift_min > 0.0 && s.view.chart_shift_max > s.view.chart_shift_min, "view.chart_shift_min",
