@@ -70,14 +70,21 @@ void add_series(StepEvaluation& out, const Figure& shape, FigureSeries series) {
 }
 
 ClaimResult lipschitz(const ClaimContext& c, const json& p) {
-  const attn::MatD& x = theory::points_of(c.data);
+  attn::MatD x = theory::points_of(c.data);
+  // A point at the origin scores 0 against every point at every scale: its row stays a tie,
+  // where the softmax is most sensitive, so saturation cannot hide the growth.
+  const bool with_origin = p.value("with_origin", false);
+  if (with_origin) {
+    x.conservativeResize(x.rows() + 1, Eigen::NoChange);
+    x.row(x.rows() - 1).setZero();
+  }
   attn::AttentionSpec spec = theory::spec_of(c, p);
   if (p.contains("score")) spec.score = attn::parse_score_kind(p.at("score").get<std::string>());
   const std::string sweep = p.value("sweep", std::string("radius"));
   if (sweep != "radius" && sweep != "alpha") throw attn::InputError("sweep must be 'radius' or 'alpha'");
   const std::vector<double> values = numbers_of(p.at("values"), "the sweep");
   const Limits growth(p, "growth_at_most", "growth_at_least");
-  const std::string score = std::string(attn::score_kind_name(spec.score));
+  const std::string score = std::string(attn::score_kind_name(spec.score)) + (with_origin ? " (+ a point at 0)" : "");
   FigureSeries sigma{"score " + score + ": largest singular value", {}, {}};
   FigureSeries typical{"score " + score + ": median gain, random directions", {}, {}};
   for (double v : values) {
@@ -86,8 +93,10 @@ ClaimResult lipschitz(const ClaimContext& c, const json& p) {
     const attn::MatD scaled = sweep == "radius" ? attn::MatD(v * x) : x;
     sigma.x.push_back(v);
     sigma.y.push_back(attn::largest_singular_value(scaled, s).largest_singular_value);
-    typical.x.push_back(v);
-    typical.y.push_back(attn::sensitivity(scaled, s, 1e-6, 15, 4));
+    if (p.value("typical", false)) {
+      typical.x.push_back(v);
+      typical.y.push_back(attn::sensitivity(scaled, s, 1e-6, 15, 4));
+    }
   }
   const Figure shape{sweep == "radius" ? "Jacobian of one step: worst-case gain against the size of the inputs"
                                        : "Jacobian of one step: worst-case gain against alpha",
@@ -95,10 +104,16 @@ ClaimResult lipschitz(const ClaimContext& c, const json& p) {
   const double first = sigma.y.front(), last = sigma.y.back();
   const double largest = *std::max_element(sigma.y.begin(), sigma.y.end());
   add_series(c.out, shape, sigma);
-  add_series(c.out, shape, typical);
+  if (!typical.x.empty()) add_series(c.out, shape, typical);
   const double ratio = last / first;
   bool holds = growth.hold(ratio);
   std::string limit = growth.text();
+  if (p.value("increasing", false)) {
+    bool rising = true;
+    for (std::size_t k = 1; k < sigma.y.size(); ++k) rising = rising && sigma.y[k] > sigma.y[k - 1];
+    holds = holds && rising;
+    limit += rising ? ", rising at every step" : ", NOT rising at every step";
+  }
   if (p.contains("largest_at_most")) {
     holds = holds && largest <= p.at("largest_at_most").get<double>();
     limit += ", largest <= " + number(p.at("largest_at_most").get<double>());

@@ -5,8 +5,10 @@
 // Propagation kinds (claims_propagation.cpp):
 //   survivors_extreme    {steps, radius}            the clusters after the steps sit on the
 //                                                    largest-norm starting points (ranks 1..k)
-//   lipschitz            {sweep: radius|alpha, values, score?, growth_at_least | growth_at_most,
-//                         largest_at_most}          largest singular value of the step's Jacobian
+//   lipschitz            {sweep: radius|alpha, values, score?, with_origin?, typical?, increasing?,
+//                         growth_at_least | growth_at_most, largest_at_most}  largest singular value
+//                         of the step's Jacobian over the sweep (growth = last / first); with_origin
+//                         adds a point at 0, typical plots the median gain in random directions
 //   drift_uphill         {density_alpha?, at_least} fraction of points whose density estimate rises
 //   mean_shift_gradient  {at_most}                  |y_i - x_i - grad log p(x_i) / alpha| (identity)
 //   diffusion_smooths    {steps, seed, rough_kept_at_most, smooth_kept_at_least}

@@ -271,9 +271,9 @@ void number_grid(const char* id, const std::vector<std::string>& tokens, const a
 // Ylipää's names against the usual transformer names for the same computation.
 void naming_table() {
   if (!ImGui::BeginTable("naming", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) return;
-  const char* rows[3][3] = {{"", "Ylipaa's slides", "transformer naming"},
-                            {"query", "the word x_i we compute attention for", "theta (fixed attention), q_i = W_q x_i"},
-                            {"key", "theta (fixed attention), k_j", "the words being weighed, k_j = W_k x_j"}};
+  const char* rows[3][3] = {{"", "Ylipaa's slides", "transformers"},
+                            {"query", "each word x_i", "theta, or q_i = W_q x_i"},
+                            {"key", "theta, or k_j", "each word, k_j = W_k x_j"}};
   for (const auto& row : rows) {
     ImGui::TableNextRow();
     for (const char* cell : row) {
@@ -312,7 +312,8 @@ void words_view(UiContext& ctx) {
       if (ctx.hide_answers) {
         ImGui::TextDisabled("sentiment: shown with the answer");
       } else {
-        ImGui::Text("sentiment sigma(u . f) = %.3f  (%s)", s.sentiment, s.sentiment > 0.5 ? "positive" : "negative");
+        ImGui::Text(s.pooled.size() == 4 ? "sentiment sigma(r . [v_1; v_2]) = %.3f  (%s)" : "sentiment sigma(u . f) = %.3f  (%s)",
+                    s.sentiment, s.sentiment > 0.5 ? "positive" : "negative");
       }
     }
     if (attention && s.weights.size() > 0) {
@@ -330,7 +331,7 @@ void words_view(UiContext& ctx) {
       widgets::BarOptions options;
       options.labels = s.tokens;
       options.y_max = 1.0;  // the same scale for both sentences
-      options.title = !reach.empty()  ? "weights a_i (yellow); gradient reaching each score, |dz/dg_i| / largest (purple)"
+      options.title = !reach.empty()  ? "a_i (yellow); |dz/dg_i| / largest (purple)"
                       : w2.empty()    ? "attention weights a_i"
                                       : "attention weights: head 1 (yellow), head 2 (purple)";
       widgets::BarChart(("weights" + std::to_string(k)).c_str(), ImVec2(width, 130.0f), bars, options);
