@@ -55,6 +55,12 @@ json scenario(json data, json attention, json noise = json::object(), json lesso
   return {{"data", std::move(data)}, {"attention", std::move(attention)}, {"noise", std::move(noise)}, {"lesson", std::move(lesson)}};
 }
 
+// The data of lesson 3's theory steps.
+const json kLesson3 = {{"source", "generated"}, {"generator", "gaussian"}, {"n", 64}, {"d", 2}, {"seed", 2u}};
+const json kMetric = {{"source", "generated"}, {"generator", "gaussian"}, {"n", 32}, {"d", 2}, {"seed", 5u}};
+const json kFew = {{"source", "generated"}, {"generator", "gaussian"}, {"n", 8}, {"d", 2}, {"seed", 3u}};
+const json kIdentityMap = {{"metric_row1", {1.0, 0.0}}, {"metric_row2", {0.0, 1.0}}};
+
 const json kTwoClass = {{"points_per_class", 60}, {"informative_dims", 1}, {"separation", 3.0}, {"within_spread", 1.0},
                         {"noise_dims", 1}, {"noise_spread", 1.0}, {"seed", 1u}};
 
@@ -136,6 +142,44 @@ const std::map<std::string, KindCase>& cases() {
       {"norm_concentration",
        {{{{"n", 32}, {"dims", {4, 256}}, {"relative_fall_at_least", 4.0}, {"logit_ratio_at_least", 0.5}}, scenario(kGaussian, {})},
         {{{"n", 32}, {"dims", {4, 256}}, {"relative_fall_at_least", 4.0}, {"logit_ratio_at_least", 2.0}}, scenario(kGaussian, {})}}},
+      // Lessons 2 and 3 (issue7b).
+      {"survivors_extreme",
+       {{{{"steps", 20}, {"radius", 0.05}}, scenario(kLesson3, {{"score", "dot"}, {"alpha", 5.0}, {"methods", {"exp"}}})},
+        // The Gaussian kernel gathers points around local centres, not on the longest points.
+        {{{"steps", 20}, {"radius", 0.05}}, scenario(kLesson3, {{"score", "neg-sqdist"}, {"alpha", 10.0}, {"methods", {"exp"}}})}}},
+      {"lipschitz",
+       {{{{"sweep", "radius"}, {"values", {0.25, 8.0}}, {"growth_at_least", 100}}, scenario(kLesson3, {{"score", "dot"}, {"alpha", 1.0}, {"methods", {"exp"}}})},
+        {{{"sweep", "radius"}, {"values", {0.25, 8.0}}, {"growth_at_least", 100}, {"score", "neg-sqdist"}},
+         scenario(kLesson3, {{"score", "dot"}, {"alpha", 1.0}, {"methods", {"exp"}}})}}},
+      {"drift_uphill",
+       {{{{"at_least", 1.0}}, scenario(kLesson3, {{"score", "neg-sqdist"}, {"alpha", 1.0}, {"methods", {"exp"}}})},
+        // Dot scores push points outwards, mostly downhill of the density estimate.
+        {{{"at_least", 1.0}}, scenario(kLesson3, {{"score", "dot"}, {"alpha", 5.0}, {"methods", {"exp"}}})}}},
+      {"diffusion_smooths",
+       {{{{"steps", 3}, {"seed", 1}, {"rough_kept_at_most", 0.1}, {"smooth_kept_at_least", 0.4}},
+         scenario(kLesson3, {{"score", "neg-sqdist"}, {"alpha", 4.0}, {"methods", {"exp"}}})},
+        // A broad kernel wipes out the smooth pattern as well.
+        {{{"steps", 3}, {"seed", 1}, {"rough_kept_at_most", 0.1}, {"smooth_kept_at_least", 0.4}},
+         scenario(kLesson3, {{"score", "neg-sqdist"}, {"alpha", 0.5}, {"methods", {"exp"}}})}}},
+      {"metric_neighbours",
+       {{{{"other", {{3.0, 0.0}, {0.0, 1.0}}}, {"changed_at_least", 0.2}},
+         scenario(kMetric, {{"score", "neg-sqdist"}, {"alpha", 4.0}, {"methods", {"exp"}}}, {}, kIdentityMap)},
+        // The other map is the state's own: no neighbour changes.
+        {{{"other", {{1.0, 0.0}, {0.0, 1.0}}}, {"changed_at_least", 0.2}},
+         scenario(kMetric, {{"score", "neg-sqdist"}, {"alpha", 4.0}, {"methods", {"exp"}}}, {}, kIdentityMap)}}},
+      {"duplication",
+       {{{{"which", "one"}, {"token", 0}, {"at_least", 0.01}}, scenario(kFew, {{"score", "dot"}, {"alpha", 1.0}, {"methods", {"exp"}}})},
+        {{{"which", "one"}, {"token", 0}, {"at_least", 1e3}}, scenario(kFew, {{"score", "dot"}, {"alpha", 1.0}, {"methods", {"exp"}}})}}},
+      {"word_decides",
+       {{{{"form", "dot"}, {"sentence", "not great"}, {"word", "not"}}, scenario(kGaussian, {{"methods", {"exp"}}}, {}, {{"theta", {0.75, 3.0}}})},
+        // theta favours 'not': 'great' does not decide 'not great'.
+        {{{"form", "dot"}, {"sentence", "not great"}, {"word", "great"}}, scenario(kGaussian, {{"methods", {"exp"}}}, {}, {{"theta", {0.75, 3.0}}})}}},
+      {"score_gradient_share",
+       {{{{"form", "dot"}, {"sentence", "not great"}, {"word", "was"}, {"share_at_most", 0.1}},
+         scenario(kGaussian, {{"methods", {"exp"}}}, {}, {{"theta", {0.75, 3.0}}})},
+        // theta = 0: equal weights, every word gets a fair share of the gradient.
+        {{{"form", "dot"}, {"sentence", "not great"}, {"word", "was"}, {"share_at_most", 0.1}},
+         scenario(kGaussian, {{"methods", {"exp"}}}, {}, {{"theta", {0.0, 0.0}}})}}},
   };
   return table;
 }

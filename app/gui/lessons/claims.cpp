@@ -929,10 +929,18 @@ bool is_known_claim_kind(const std::string& kind) { return evaluators().count(ki
 std::vector<std::string> known_claim_kinds() {
   std::vector<std::string> kinds;
   for (const auto& [kind, evaluator] : evaluators()) kinds.push_back(kind);
+  for (const auto* table : {&propagation_claim_kinds(), &word_claim_kinds()}) {
+    for (const auto& [kind, evaluator] : *table) kinds.push_back(kind);
+  }
   return kinds;
 }
 
-bool is_identity_claim_kind(const std::string& kind) { return kind == "shuffle_invariance" || kind == "max_entropy"; }
+bool is_identity_claim_kind(const std::string& kind) {
+  // The theory steps' identities: mean shift is a gradient step, a null space is invisible, fixed
+  // attention is cross-attention of one query.
+  return kind == "shuffle_invariance" || kind == "max_entropy" || kind == "mean_shift_gradient" || kind == "metric_null_space" ||
+         kind == "fixed_as_cross_attention";
+}
 
 bool valid_claim_id(const std::string& id) {
   return std::all_of(id.begin(), id.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; });

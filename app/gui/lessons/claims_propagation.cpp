@@ -46,15 +46,18 @@ ClaimResult survivors_extreme(const ClaimContext& c, const json& p) {
   const auto found = attn::survivors(x, path.back(), p.value("radius", 0.05));
   std::set<attn::Index> ranks;
   std::string listed;
+  json rank_list = json::array();
   for (const auto& s : found) {
     ranks.insert(s.norm_rank);
+    rank_list.push_back(s.norm_rank);
     listed += (listed.empty() ? "" : ", ") + std::to_string(s.norm_rank);
   }
   const auto k = static_cast<attn::Index>(found.size());
   const bool top = static_cast<attn::Index>(ranks.size()) == k && !ranks.empty() && *ranks.rbegin() == k;
   return {top, std::to_string(k) + " clusters after " + std::to_string(steps) +
                    " steps; the starting point under each has norm rank " + listed + " of " + std::to_string(x.rows()) +
-                   " (claim: ranks 1 to " + std::to_string(k) + ")"};
+                   " (claim: ranks 1 to " + std::to_string(k) + ")",
+          {{"clusters", k}, {"steps", steps}, {"ranks", rank_list}, {"points", x.rows()}}};
 }
 
 // Appends a series to the figure with `title`, creating the figure the first time.
@@ -120,7 +123,8 @@ ClaimResult lipschitz(const ClaimContext& c, const json& p) {
   }
   const std::string unit = sweep == "radius" ? " at r = " : " at alpha = ";
   return {holds, score + ": sigma_max " + number(first) + unit + number(values.front()) + ", " + number(last) + unit +
-                     number(values.back()) + " (x" + number(ratio) + "), largest " + number(largest) + " (" + limit + ")"};
+                     number(values.back()) + " (x" + number(ratio) + "), largest " + number(largest) + " (" + limit + ")",
+          {{"first", first}, {"last", last}, {"growth", ratio}, {"largest", largest}, {"from", values.front()}, {"to", values.back()}}};
 }
 
 double density_alpha(const ClaimContext& c, const json& p) { return p.value("density_alpha", c.state.attention.alpha); }
@@ -130,7 +134,8 @@ ClaimResult drift_uphill(const ClaimContext& c, const json& p) {
   const Limits bound(p, "at_most", "at_least");
   const double fraction = static_cast<double>(d.uphill) / static_cast<double>(d.points);
   return {bound.hold(fraction), std::to_string(d.uphill) + " of " + std::to_string(d.points) +
-                                    " points moved to a higher density estimate (" + bound.text() + ")"};
+                                    " points moved to a higher density estimate (" + bound.text() + ")",
+          {{"uphill", d.uphill}, {"points", d.points}, {"fraction", fraction}}};
 }
 
 ClaimResult mean_shift_gradient(const ClaimContext& c, const json& p) {
@@ -138,7 +143,8 @@ ClaimResult mean_shift_gradient(const ClaimContext& c, const json& p) {
   const double limit = p.value("at_most", 1e-6);
   return {d.largest_gradient_mismatch <= limit,
           "max |y_i - x_i - grad log p(x_i) / alpha| = " + number(d.largest_gradient_mismatch) +
-              " (gradient by central differences; claim <= " + number(limit) + ")"};
+              " (gradient by central differences; claim <= " + number(limit) + ")",
+          {{"mismatch", d.largest_gradient_mismatch}}};
 }
 
 ClaimResult diffusion_smooths(const ClaimContext& c, const json& p) {
@@ -149,7 +155,8 @@ ClaimResult diffusion_smooths(const ClaimContext& c, const json& p) {
   return {rough <= rough_limit && smooth >= smooth_limit,
           "after " + std::to_string(steps) + " steps the rough pattern keeps " + number(100 * rough) +
               "% of its variance, the smooth one " + number(100 * smooth) + "% (claim <= " + number(100 * rough_limit) +
-              "% and >= " + number(100 * smooth_limit) + "%)"};
+              "% and >= " + number(100 * smooth_limit) + "%)",
+          {{"rough_kept", rough}, {"smooth_kept", smooth}, {"steps", steps}}};
 }
 
 ClaimResult metric_neighbours(const ClaimContext& c, const json& p) {
@@ -157,17 +164,19 @@ ClaimResult metric_neighbours(const ClaimContext& c, const json& p) {
                                                           map_of(p.at("other")), theory::spec_of(c, p));
   const Limits bound(p, "changed_at_most", "changed_at_least");
   return {bound.hold(fraction), number(100 * fraction) + "% of the points attend most to another point under the other map (" +
-                                    bound.text() + ")"};
+                                    bound.text() + ")",
+                                {{"changed", fraction}}};
 }
 
 ClaimResult metric_null_space(const ClaimContext& c, const json& p) {
   const attn::NullSpaceCheck check = attn::null_space_check(theory::points_of(c.data), state_map(c.state), theory::spec_of(c, p));
-  if (!check.singular) return {false, "the map is invertible: the distance is a metric, no null space"};
+  if (!check.singular) return {false, "the map is invertible: the distance is a metric, no null space", {{"singular", false}}};
   const double limit = p.value("at_most", 1e-12);
   return {check.largest_weight_gap <= limit,
           "null direction (" + number(check.direction(0)) + ", " + number(check.direction(1)) +
               "); a point moved one unit along it keeps its weight to " + number(check.largest_weight_gap) +
-              " (claim <= " + number(limit) + ")"};
+              " (claim <= " + number(limit) + ")",
+          {{"singular", true}, {"weight_gap", check.largest_weight_gap}}};
 }
 
 ClaimResult duplication(const ClaimContext& c, const json& p) {
@@ -177,11 +186,13 @@ ClaimResult duplication(const ClaimContext& c, const json& p) {
   const attn::Duplication d = attn::duplication_effect(theory::points_of(c.data), theory::spec_of(c, p), token);
   const Limits bound(p, "at_most", "at_least");
   if (which == "all") {
-    return {bound.hold(d.all_max_change), "every token twice: outputs move by " + number(d.all_max_change) + " (" + bound.text() + ")"};
+    return {bound.hold(d.all_max_change), "every token twice: outputs move by " + number(d.all_max_change) + " (" + bound.text() + ")",
+            {{"change", d.all_max_change}}};
   }
   return {bound.hold(d.one_max_change), "token " + std::to_string(token + 1) + " twice: outputs move by up to " +
                                             number(d.one_max_change) + "; its mean weight " + number(d.token_weight) + " -> " +
-                                            number(d.token_weight_doubled) + " (" + bound.text() + ")"};
+                                            number(d.token_weight_doubled) + " (" + bound.text() + ")",
+          {{"change", d.one_max_change}, {"token", token + 1}, {"weight", d.token_weight}, {"weight_doubled", d.token_weight_doubled}}};
 }
 
 // A grid of the density estimate over the bounds of the points, for the drift view's shading.

@@ -1,6 +1,14 @@
 // Claim kinds of the theory steps of lessons 2 and 3 (issue 7), kept apart from the general
 // kinds in claims.cpp. Each kind reads its parameters from the claim and the method, score and
 // alpha from the step's state (a method given as params.method wins).
+// Values for the statements' placeholders (claim_text.hpp), per kind:
+//   survivors_extreme: clusters, steps, ranks (list), points; lipschitz: first, last, growth,
+//   largest, from, to (sweep ends); drift_uphill: uphill, points, fraction; mean_shift_gradient:
+//   mismatch; diffusion_smooths: rough_kept, smooth_kept, steps; metric_neighbours: changed;
+//   metric_null_space: singular, weight_gap; duplication: change (+ token, weight, weight_doubled
+//   for which = one); word_decides: heaviest, weight, largest_term, term, total;
+//   score_gradient_share: share, weight; fixed_as_cross_attention: gap.
+// Identities (is_identity_claim_kind): mean_shift_gradient, metric_null_space, fixed_as_cross_attention.
 //
 // Propagation kinds (claims_propagation.cpp):
 //   survivors_extreme    {steps, radius}            the clusters after the steps sit on the

@@ -47,7 +47,9 @@ ClaimResult word_decides(const ClaimContext& c, const json& p) {
   return {s.tokens[static_cast<std::size_t>(heaviest)] == word && top == word,
           "'" + s.name + "': largest weight " + s.tokens[static_cast<std::size_t>(heaviest)] + " " +
               number(s.weights(heaviest)) + "; largest term of u . f = " + number(total) + ": " + top + " " +
-              number(s.contributions(largest)) + " (claim: '" + word + "' for both)"};
+              number(s.contributions(largest)) + " (claim: '" + word + "' for both)",
+          {{"heaviest", s.tokens[static_cast<std::size_t>(heaviest)]}, {"weight", s.weights(heaviest)}, {"largest_term", top},
+           {"term", s.contributions(largest)}, {"total", total}}};
 }
 
 ClaimResult score_gradient_share(const ClaimContext& c, const json& p) {
@@ -59,7 +61,8 @@ ClaimResult score_gradient_share(const ClaimContext& c, const json& p) {
   const double limit = p.at("share_at_most").get<double>();
   return {share <= limit, "'" + s.tokens[k] + "' (weight " + number(s.weights(static_cast<attn::Index>(k))) +
                               ") receives " + number(100 * share) + "% of the largest score gradient (claim <= " +
-                              number(100 * limit) + "%)"};
+                              number(100 * limit) + "%)",
+          {{"share", share}, {"weight", s.weights(static_cast<attn::Index>(k))}}};
 }
 
 // Fixed attention with theta computed as cross-attention: one query theta, the words as keys.
@@ -81,7 +84,8 @@ ClaimResult fixed_as_cross_attention(const ClaimContext& c, const json& p) {
   }
   const double limit = p.value("at_most", 1e-12);
   return {gap <= limit, "weights of the query theta over the words as keys differ from fixed attention by " + number(gap) +
-                            " (claim <= " + number(limit) + ")"};
+                            " (claim <= " + number(limit) + ")",
+          {{"gap", gap}}};
 }
 
 }  // namespace
