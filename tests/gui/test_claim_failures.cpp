@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <string>
+
+#include <unistd.h>
 
 #include "lessons/claims.hpp"
 #include "lessons/lesson_file.hpp"
@@ -21,7 +24,8 @@ using nlohmann::json;
 // Two toy sentences: the plain sum of both reads positive; attention along theta can tell them apart.
 const WordSet& toy_words() {
   static const WordSet words = [] {
-    const auto path = std::filesystem::temp_directory_path() / "ax_claim_failures_words.json";
+    // One file per process: ctest runs the cases of this binary in parallel processes.
+    const auto path = std::filesystem::temp_directory_path() / ("ax_claim_failures_words_" + std::to_string(::getpid()) + ".json");
     std::ofstream(path) << R"({"words": {"the": [0.15, 0.35], "was": [-0.1, 0.3], "great": [2.2, 0.2], "not": [-1.3, 1.7]},
       "sentences": {"great": ["the", "was", "great"], "not great": ["the", "was", "not", "great"]},
       "readout": [1.0, 0.0], "readout_bias": 0.0, "mlp_w": [[-1.0, 1.5], [1.0, 0.3]], "mlp_b": [0.0, -0.5],
