@@ -59,7 +59,7 @@ TEST(Experiments, NoiseStudyIsDeterministicAcrossThreadCounts) {
 }
 
 TEST(Experiments, SoftmaxIsLessBiasedThanReluUnderSharedNoise) {
-  // SCIENCE.md: averaged over draws softmax is nearly unbiased where other F are biased.
+  // Averaged over draws, softmax is nearly unbiased where other F are biased (Alam et al.).
   const auto methods = parse_method_list("exp,relu");
   NoiseStudyConfig config;
   config.global_rms = 0.3;

@@ -153,7 +153,7 @@ TEST(Perturbation, WithoutMaxSubtractionLargeScoresOverflowToUndefinedRows) {
 }
 
 TEST(Perturbation, SharedNoiseShiftsDotProductsBySgSquaredTimesD) {
-  // E[x~_i . x~_j] - x_i . x_j = s_g^2 d off the diagonal (SCIENCE.md measured 16.006 for 16).
+  // E[x~_i . x~_j] - x_i . x_j = s_g^2 d off the diagonal (measured: 16.006 for d = 16).
   Vectors<double> v;
   v.queries = random_matrix<double>(32, 16, 7);
   const MatD clean = compute_scores(v, ScoreKind::Dot, 1.0);

@@ -90,10 +90,11 @@ TEST_F(ModelView, WalksEveryLayerAndHeadOfAModelFile) {
   initial.data.vectors_path = path("model.npz");
   initial.attention.methods = {"exp", "sparsemax"};
   initial.attention.use_double = true;
-  ExplorerUi ui(canvas, initial);
+  AppController app(initial);
+  ExplorerUi ui(canvas, app);
   ui.wait_for_results();
   frames(ui, 5);
-  EXPECT_EQ(ui.state().attention.mask, "causal");  // adopted from the file, so exp can match it
+  EXPECT_EQ(ui.app().state().attention.mask, "causal");  // adopted from the file, so exp can match it
 
   nlohmann::json report = ui.report();
   for (int layer = 0; layer < 2; ++layer) {
@@ -108,24 +109,24 @@ TEST_F(ModelView, WalksEveryLayerAndHeadOfAModelFile) {
 
   // Click a cell, then step with the keys (wrapping at the ends); each opens that head.
   click(ui, "model_cell:1:2");
-  EXPECT_EQ(ui.state().data.layer, 1);
-  EXPECT_EQ(ui.state().data.head, 2);
+  EXPECT_EQ(ui.app().state().data.layer, 1);
+  EXPECT_EQ(ui.app().state().data.head, 2);
   press(ui, ImGuiKey_RightArrow);
-  EXPECT_EQ(ui.state().data.head, 0);
+  EXPECT_EQ(ui.app().state().data.head, 0);
   press(ui, ImGuiKey_UpArrow);
-  EXPECT_EQ(ui.state().data.layer, 0);
+  EXPECT_EQ(ui.app().state().data.layer, 0);
   press(ui, ImGuiKey_LeftArrow);
   press(ui, ImGuiKey_DownArrow);
-  EXPECT_EQ(ui.state().data.layer, 1);
-  EXPECT_EQ(ui.state().data.head, 2);
+  EXPECT_EQ(ui.app().state().data.layer, 1);
+  EXPECT_EQ(ui.app().state().data.head, 2);
   report = ui.report();
   EXPECT_EQ(report["heatmaps"]["heatmap:0"]["title"], "layer 1, head 2: exp");
 
   // Walk every head: exp recomputed from its q and k is the model's softmax, sparsemax is not.
   for (int layer = 0; layer < 2; ++layer) {
     for (int head = 0; head < 3; ++head) {
-      ui.state().data.layer = layer;
-      ui.state().data.head = head;
+      ui.app().state().data.layer = layer;
+      ui.app().state().data.head = head;
       ui.wait_for_results();
       frames(ui, 2);
       const nlohmann::json walked = ui.report();
@@ -139,16 +140,16 @@ TEST_F(ModelView, WalksEveryLayerAndHeadOfAModelFile) {
   }
 
   // Difference views compare each method with the model's weights.
-  ui.state().view.mode = HeatmapMode::AbsDifference;
+  ui.app().state().view.mode = HeatmapMode::AbsDifference;
   frames(ui, 3);
   report = ui.report();
   EXPECT_EQ(report["heatmaps"]["heatmap:1"]["title"], "layer 1, head 2: sparsemax - model's weights");
   EXPECT_GT(report["heatmaps"]["heatmap:1"]["hi"].get<double>(), 1e-3);
 
   // Perturbations reach the recomputed methods, not the model's weights.
-  ui.state().noise.shift = 3.0;
-  ui.state().attention.methods = {"exp", "relu"};
-  ui.state().view.mode = HeatmapMode::Perturbed;
+  ui.app().state().noise.shift = 3.0;
+  ui.app().state().attention.methods = {"exp", "relu"};
+  ui.app().state().view.mode = HeatmapMode::Perturbed;
   ui.wait_for_results();
   frames(ui, 3);
   report = ui.report();
@@ -158,20 +159,21 @@ TEST_F(ModelView, WalksEveryLayerAndHeadOfAModelFile) {
 
   // A scenario restores the file, the layer and the head.
   const std::string scenario = path("model_scenario.json");
-  save_scenario_file(scenario, ui.state());
-  ExplorerUi reopened(canvas, load_scenario_file(scenario, AppState{}));
-  reopened.wait_for_results();
+  save_scenario_file(scenario, ui.app().state());
+  AppController reopened_app(load_scenario_file(scenario, AppState{}));
+  ExplorerUi reopened(canvas, reopened_app);
+  reopened_app.wait_for_results();
   frames(reopened, 3);
-  EXPECT_EQ(reopened.state().data.layer, 1);
-  EXPECT_EQ(reopened.state().data.head, 2);
+  EXPECT_EQ(reopened_app.state().data.layer, 1);
+  EXPECT_EQ(reopened_app.state().data.head, 2);
   EXPECT_EQ(reopened.report()["heatmaps"]["heatmap:0"]["title"], "layer 1, head 2: exp");
 
   // A scenario naming a head that does not exist is an error that keeps the current head.
-  AppState wrong = ui.state();
+  AppState wrong = ui.app().state();
   wrong.data.head = 7;
-  ui.load_state(wrong);
+  ui.app().load_state(wrong);
   frames(ui, 3);
-  EXPECT_EQ(ui.state().data.head, 2);
+  EXPECT_EQ(ui.app().state().data.head, 2);
   bool reported = false;
   report = ui.report();
   for (const auto& m : report["messages"]) reported |= m.get<std::string>().find("layer 1, head 7 does not exist") != std::string::npos;
@@ -184,7 +186,8 @@ TEST_F(ModelView, WeightsOnlyFileSaysShiftsNeedQueriesAndKeys) {
   initial.data.source = DataSource::File;
   initial.data.vectors_path = path("weights_only.npz");
   initial.data.layer = 1;
-  ExplorerUi ui(canvas, initial);
+  AppController app(initial);
+  ExplorerUi ui(canvas, app);
   ui.wait_for_results();
   frames(ui, 5);
   const nlohmann::json report = ui.report();

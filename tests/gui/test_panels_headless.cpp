@@ -56,7 +56,8 @@ std::array<float, 4> rect(const nlohmann::json& report, const std::string& name)
 TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
   HeadlessImGui imgui;
   NullHeatmapCanvas canvas;
-  ExplorerUi ui(canvas, AppState{});
+  AppController app(AppState{});
+  ExplorerUi ui(canvas, app);
   const fs::path dir = fs::temp_directory_path() / "ax_headless_panels";
   fs::create_directories(dir);
   int frame = 0;
@@ -64,7 +65,7 @@ TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
     for (int k = 0; k < count; ++k) run_frame(ui, frame++);
   };
 
-  ui.wait_for_results();
+  app.wait_for_results();
   frames(30);
   nlohmann::json report = ui.report();
   ASSERT_EQ(report["heatmaps"].size(), 4u);  // the default four methods
@@ -78,23 +79,23 @@ TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
   io.MouseWheel = 2.0f;
   frames(1);
   io.MouseWheel = 0.0f;
-  EXPECT_GT(ui.state().view.zoom, 1.0f);
+  EXPECT_GT(app.state().view.zoom, 1.0f);
   io.MouseDown[0] = true;
   frames(1);
   io.MouseDown[0] = false;
   frames(2);
-  EXPECT_GT(ui.state().view.selected_row, 0);
+  EXPECT_GT(app.state().view.selected_row, 0);
   io.MousePos = ImVec2(-100, -100);
 
   // Every display mode, colormap, log scale, per-map range, precision and mask.
-  AppState& s = ui.state();
+  AppState& s = app.state();
   s.attention.methods = {"exp", "relu", "power:2", "linear", "softplus", "sigmoid", "exp-plus:1",
                          "custom:max(z,0)^3", "sparsemax", "entmax15", "sinkhorn:3", "doubly-normalized"};
   for (HeatmapMode mode : {HeatmapMode::Clean, HeatmapMode::AbsDifference, HeatmapMode::SignedDifference}) {
     s.view.mode = mode;
     s.view.log_scale = mode == HeatmapMode::AbsDifference;
     s.noise.shift = 1.5;
-    ui.wait_for_results();
+    app.wait_for_results();
     frames(20);
   }
   s.view.shared_range = false;
@@ -108,14 +109,14 @@ TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
   s.noise.column_shift_rms = 0.5;
   s.noise.animate = true;
   s.noise.animate_frames = 5;
-  ui.wait_for_results();
+  app.wait_for_results();
   frames(60);
-  EXPECT_GT(ui.state().noise.draw, 5u);
+  EXPECT_GT(app.state().noise.draw, 5u);
   s.noise.animate = false;
 
   // A formula with an error shows the error in place of that heatmap; the others still compute.
   s.attention.methods = {"exp", "custom:exp(z"};
-  ui.wait_for_results();
+  app.wait_for_results();
   frames(10);
   report = ui.report();
   EXPECT_NE(report["results"]["methods"][1]["error"].get<std::string>().find("custom formula"), std::string::npos);
@@ -127,7 +128,7 @@ TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
   s.attention.score = "dot";
   s.noise = NoiseSettings{};
   s.noise.shift = -5.0;
-  ui.wait_for_results();
+  app.wait_for_results();
   frames(20);
   report = ui.report();
   EXPECT_EQ(report["results"]["methods"][0]["undefined_perturbed"].get<int>(), static_cast<int>(default_points().size()));
@@ -138,50 +139,50 @@ TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
   attn::write_npy(weights, w.data(), {3, 2});
   s.data.source = DataSource::File;
   s.data.vectors_path = weights;
-  ui.wait_for_results();
+  app.wait_for_results();
   frames(20);
   report = ui.report();
   EXPECT_EQ(report["results"]["queries"].get<int>(), 3);
   EXPECT_EQ(report["results"]["methods"][0]["undefined_clean"].get<int>(), 1);
   s.data.vectors_path = (dir / "missing.npy").string();
   frames(5);
-  EXPECT_EQ(ui.state().data.vectors_path, weights);  // back to the file that worked
+  EXPECT_EQ(app.state().data.vectors_path, weights);  // back to the file that worked
   report = ui.report();
   bool reported = false;
   for (const auto& m : report["messages"]) reported |= m.get<std::string>().find("missing.npy") != std::string::npos;
   EXPECT_TRUE(reported);
 
   // Dropping a bad scenario keeps the state; dropping a good one applies it.
-  const nlohmann::json before = scenario_to_json(ui.state());
+  const nlohmann::json before = scenario_to_json(app.state());
   std::ofstream(dir / "bad.json") << R"({"attention": {"alpha": "warm"}})";
-  ui.open_dropped_files({(dir / "bad.json").string()});
+  app.open_dropped_files({(dir / "bad.json").string()});
   frames(3);
-  EXPECT_EQ(scenario_to_json(ui.state()), before);
+  EXPECT_EQ(scenario_to_json(app.state()), before);
   std::ofstream(dir / "good.json") << R"({"attention": {"methods": ["exp", "sigmoid"]}, "view": {"show_charts": false}})";
-  ui.open_dropped_files({(dir / "good.json").string()});
-  ui.wait_for_results();
+  app.open_dropped_files({(dir / "good.json").string()});
+  app.wait_for_results();
   frames(20);
-  EXPECT_EQ(ui.state().attention.methods.size(), 2u);
+  EXPECT_EQ(app.state().attention.methods.size(), 2u);
   EXPECT_EQ(ui.report()["heatmaps"].size(), 2u);
 
   // A scenario inside a lesson opens the lesson at its step; a plain scenario closes it again.
   std::ofstream(dir / "in_lesson.json") << R"({"lesson": {"path": ")" << AX_TEST_LESSONS_DIR
                                         << R"(/1_why_softmax.json", "step": 2}})";
-  ui.open_dropped_files({(dir / "in_lesson.json").string()});
-  ui.wait_for_results();
+  app.open_dropped_files({(dir / "in_lesson.json").string()});
+  app.wait_for_results();
   frames(10);
-  EXPECT_TRUE(ui.lesson_active());
-  EXPECT_EQ(ui.state().lesson.step, 2);
-  ui.lesson_next();
+  EXPECT_TRUE(app.lesson_active());
+  EXPECT_EQ(app.state().lesson.step, 2);
+  app.lesson_next();
   frames(3);
-  EXPECT_EQ(ui.state().lesson.step, 2);  // step 3 asks a question: the first press reveals the answer
-  EXPECT_TRUE(ui.state().lesson.revealed);
-  ui.lesson_next();
+  EXPECT_EQ(app.state().lesson.step, 2);  // step 3 asks a question: the first press reveals the answer
+  EXPECT_TRUE(app.state().lesson.revealed);
+  app.lesson_next();
   frames(3);
-  EXPECT_EQ(ui.state().lesson.step, 3);
-  ui.open_dropped_files({(dir / "good.json").string()});
+  EXPECT_EQ(app.state().lesson.step, 3);
+  app.open_dropped_files({(dir / "good.json").string()});
   frames(3);
-  EXPECT_FALSE(ui.lesson_active());
+  EXPECT_FALSE(app.lesson_active());
 
   // Large input: the UI keeps building frames while the engine works.
   s.data = DataSettings{};
@@ -189,7 +190,7 @@ TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
   s.data.d = 32;
   s.view.show_charts = true;
   frames(200);
-  ui.wait_for_results();
+  app.wait_for_results();
   frames(5);
   EXPECT_EQ(ui.report()["results"]["queries"].get<int>(), 1024);
   fs::remove_all(dir);
@@ -204,7 +205,8 @@ TEST(PanelsHeadless, StreamingPathShowsPooledPixelsWithoutW) {
   initial.data.n = 4500;  // 4500 x 4500 > 4096 x 4096 cells
   initial.data.d = 4;
   initial.attention.methods = {"exp"};
-  ExplorerUi ui(canvas, initial);
+  AppController app(initial);
+  ExplorerUi ui(canvas, app);
   ui.wait_for_results();
   int frame = 0;
   for (int k = 0; k < 5; ++k) run_frame(ui, frame++);
@@ -227,10 +229,11 @@ TEST(PanelsHeadless, StreamingPathShowsPooledPixelsWithoutW) {
 TEST(PanelsHeadless, OversizedFileGivesAMessageNotComputingForEver) {
   HeadlessImGui imgui;
   NullHeatmapCanvas canvas;
-  ExplorerUi ui(canvas, AppState{});
+  AppController app(AppState{});
+  ExplorerUi ui(canvas, app);
   const fs::path dir = fs::temp_directory_path() / "ax_headless_oversized";
   fs::create_directories(dir);
-  ui.wait_for_results();
+  app.wait_for_results();
   int frame = 0;
   for (int k = 0; k < 5; ++k) run_frame(ui, frame++);
   const int shown = ui.report()["results"]["queries"].get<int>();
@@ -239,7 +242,7 @@ TEST(PanelsHeadless, OversizedFileGivesAMessageNotComputingForEver) {
   const std::vector<float> x(static_cast<std::size_t>(n) * 2, 0.3f);  // rows do not sum to 1: vectors
   const std::string big = (dir / "big.npy").string();
   attn::write_npy(big, x.data(), {n, 2});
-  ui.open_dropped_files({big});
+  app.open_dropped_files({big});
   for (int k = 0; k < 3; ++k) run_frame(ui, frame++);
   const nlohmann::json report = ui.report();
   std::string message;
@@ -249,7 +252,7 @@ TEST(PanelsHeadless, OversizedFileGivesAMessageNotComputingForEver) {
   ASSERT_FALSE(message.empty()) << "no message names the oversized file";
   EXPECT_NE(message.find("(140000, 2)"), std::string::npos) << message;  // its shape
   EXPECT_NE(message.find("at most"), std::string::npos) << message;      // the limit
-  EXPECT_FALSE(ui.results_busy()) << "a computation started for a file that was refused";
+  EXPECT_FALSE(app.computing()) << "a computation started for a file that was refused";
   EXPECT_EQ(report["results"]["queries"].get<int>(), shown);  // the previous picture stays
   fs::remove_all(dir);
 }

@@ -112,26 +112,27 @@ TEST_F(HeadlessFrames, KeysMoveResetAndSweepTheShiftAndSetTheMode) {
   AppState initial;
   initial.view.presentation = true;
   initial.view.sweep_to = 3.0;
-  ExplorerUi ui(canvas, initial);
+  AppController app(initial);
+  ExplorerUi ui(canvas, app);
   frame(ui);
   for (Command c : {Command::ShiftUp, Command::ShiftUp, Command::ShiftUpLarge, Command::ShiftDown}) ui.command(c);
   frame(ui);
-  EXPECT_DOUBLE_EQ(ui.state().noise.shift, 1.25);
+  EXPECT_DOUBLE_EQ(app.state().noise.shift, 1.25);
   ui.command(Command::ShiftReset);
   ui.command(Command::ModeSignedDifference);
   frame(ui);
-  EXPECT_EQ(ui.state().noise.shift, 0.0);
-  EXPECT_EQ(ui.state().view.mode, HeatmapMode::SignedDifference);
+  EXPECT_EQ(app.state().noise.shift, 0.0);
+  EXPECT_EQ(app.state().view.mode, HeatmapMode::SignedDifference);
 
   ui.command(Command::ShiftSweep);
   double last = -1.0;
   int frames = 0;
   do {
     frame(ui);
-    EXPECT_GE(ui.state().noise.shift, last);
-    last = ui.state().noise.shift;
+    EXPECT_GE(app.state().noise.shift, last);
+    last = app.state().noise.shift;
   } while (last < 3.0 && ++frames < 50);
-  EXPECT_EQ(ui.state().noise.shift, 3.0);
+  EXPECT_EQ(app.state().noise.shift, 3.0);
   EXPECT_GT(frames, 4);  // smooth: several frames, not one jump
 
   // The presenting layout shows the demo's controls.

@@ -21,6 +21,7 @@
 #include "lessons/claims_theory.hpp"
 #include "lessons/word_attention.hpp"
 #include "model/compute_request.hpp"
+#include "model/weights_precision.hpp"
 
 namespace ax {
 namespace {
@@ -61,14 +62,6 @@ struct Bound {
   }
 };
 
-attn::Vectors<double> vectors_of(const LoadedData& data) {
-  if (data.weights_only) throw attn::InputError("needs vectors, not weight matrices");
-  attn::Vectors<double> v;
-  v.queries = data.queries;
-  if (data.keys) v.keys = *data.keys;
-  return v;
-}
-
 attn::AttentionSpec spec_of(const AppState& s, const std::string& method) {
   return make_attention_spec(s.attention, s.data.centre, attn::parse_method(method));
 }
@@ -92,13 +85,9 @@ std::vector<double> sorted_doubles(const json& list, const char* what) {
 attn::Weights<double> weights_for(const AppState& s, const LoadedData& data, const std::string& method,
                                   const attn::Perturbation& p) {
   const attn::AttentionSpec spec = spec_of(s, method);
-  const attn::Vectors<double> v = vectors_of(data);
+  const attn::Vectors<double> v = engine_vectors<double>(data);
   if (s.attention.use_double) return attn::compute_weights(v, spec, p);
-  const attn::Weights<float> w = attn::compute_weights(v.cast<float>(), spec, p);
-  attn::Weights<double> out;
-  out.matrix = w.matrix.cast<double>();
-  out.rows = w.rows;
-  return out;
+  return weights_as<double>(attn::compute_weights(v.cast<float>(), spec, p));
 }
 
 attn::Perturbation perturbation_of(const AppState& s, const LoadedData& data) {
@@ -164,12 +153,9 @@ ClaimResult undefined_rows(const Context& c, const json& p) {
 ClaimResult precision(const Context& c, const json& p) {
   const std::string method = method_of(c, p);
   const attn::AttentionSpec spec = spec_of(c.state, method);
-  const attn::Vectors<double> v = vectors_of(c.data);
+  const attn::Vectors<double> v = engine_vectors<double>(c.data);
   const attn::Weights<double> reference = attn::compute_weights(v, spec);
-  const attn::Weights<float> single = attn::compute_weights(v.cast<float>(), spec);
-  attn::Weights<double> widened;
-  widened.matrix = single.matrix.cast<double>();
-  widened.rows = single.rows;
+  const attn::Weights<double> widened = weights_as<double>(attn::compute_weights(v.cast<float>(), spec));
   const attn::Deviation d = attn::compare_weights(reference, widened);
   const double value = d.compared_rows > 0 ? d.max_abs_diff : NAN;
   const Bound bound = Bound::from(p);
@@ -399,7 +385,7 @@ ClaimResult temperature_entropy(const Context& c, const json& p) {
 }
 
 ClaimResult max_entropy(const Context& c, const json& p) {
-  const attn::MatD scores = attn::compute_scores(vectors_of(c.data), attn::parse_score_kind(c.state.attention.score),
+  const attn::MatD scores = attn::compute_scores(engine_vectors<double>(c.data), attn::parse_score_kind(c.state.attention.score),
                                                  c.state.attention.alpha);
   const int trials = p.value("trials", 200);
   const std::uint64_t seed = p.value("seed", 1ull);
@@ -729,7 +715,7 @@ ClaimResult alpha_free(const Context& c, const json& p) {
   const std::vector<double> alphas = sorted_doubles(p.at("alphas"), "alpha_free");
   const std::string method = method_of(c, p);
   const attn::Method parsed = attn::parse_method(method);
-  const attn::Vectors<double> v = vectors_of(c.data);
+  const attn::Vectors<double> v = engine_vectors<double>(c.data);
   const double shift = c.state.noise.shift;
   const std::array<double, 1> shifts = {shift};
   const std::array<attn::Method, 1> methods = {parsed};
@@ -829,7 +815,7 @@ ClaimResult noise_bias(const Context& c, const json& p) {
   config.draws = p.value("draws", 200);
   config.seed = p.value("seed", 1ull);
   const attn::AttentionSpec base = spec_of(c.state, method);
-  const attn::Vectors<double> v = vectors_of(c.data);
+  const attn::Vectors<double> v = engine_vectors<double>(c.data);
   Figure f{"bias: TV between the mean of the noisy weights and the clean weights", "shared noise rms s_g", "mean row TV", true, true, {}};
   for (const auto& n : names) f.series.push_back({n, {}, {}});
   std::vector<bool> least;

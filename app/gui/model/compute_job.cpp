@@ -11,24 +11,13 @@
 #include "attn/functions.hpp"
 #include "attn/metrics.hpp"
 #include "attn/random.hpp"
+#include "model/weights_precision.hpp"
 
 namespace ax {
 namespace {
 
 constexpr int kCurvePoints = 241;
 constexpr int kHistogramBins = 40;
-
-template <class T>
-attn::Weights<float> to_float(const attn::Weights<T>& w) {
-  if constexpr (std::is_same_v<T, float>) {
-    return w;
-  } else {
-    attn::Weights<float> out;
-    out.matrix = w.matrix.template cast<float>();
-    out.rows = w.rows;
-    return out;
-  }
-}
 
 attn::Vec<float> column_sums(const attn::Weights<float>& w) {
   attn::Vec<float> sums = attn::Vec<float>::Zero(w.matrix.cols());
@@ -77,14 +66,6 @@ FunctionCurve curve_of(const attn::Method& method, double lo, double hi) {
   }
   for (double& v : c.f) v = (std::isfinite(v) && c.f_max > 0.0) ? v / c.f_max : std::numeric_limits<double>::quiet_NaN();
   return c;
-}
-
-template <class T>
-attn::Vectors<T> engine_vectors(const LoadedData& data) {
-  attn::Vectors<T> v;
-  v.queries = data.queries.cast<T>();
-  if (data.keys) v.keys = data.keys->cast<T>();
-  return v;
 }
 
 std::vector<double> log_spaced(double lo, double hi, int count) {
@@ -146,7 +127,7 @@ void add_reference(const ComputeRequest& request, ComputeResult& result, const a
   r.spec = "model's weights";
   r.is_reference = true;
   r.ratio_form = false;
-  r.clean = to_float(reference);
+  r.clean = weights_as<float>(reference);
   r.perturbed = r.clean;  // the model's weights are data: no perturbation reaches them
   r.clean_stats = r.perturbed_stats = image_stats(r.clean.matrix, r.clean.rows);
   r.column_sums_clean = r.column_sums_perturbed = column_sums(r.clean);
@@ -196,8 +177,8 @@ void compute_vectors(const ComputeRequest& request, ComputeResult& result, const
     }
     const attn::Weights<T> perturbed = attn::compute_weights(vectors, spec, perturbation);
     r.deviation = attn::compare_weights(clean, perturbed);
-    r.clean = to_float(clean);
-    r.perturbed = to_float(perturbed);
+    r.clean = weights_as<float>(clean);
+    r.perturbed = weights_as<float>(perturbed);
     r.clean_stats = image_stats(r.clean.matrix, r.clean.rows);
     r.perturbed_stats = image_stats(r.perturbed.matrix, r.perturbed.rows);
     r.column_sums_clean = column_sums(r.clean);
@@ -253,9 +234,7 @@ std::shared_ptr<InvarianceChart> compute_chart(const ComputeRequest& request, co
   chart->generation = result.generation;
   chart->total_rows = data.queries.rows();
   chart->rows = std::min<attn::Index>(data.queries.rows(), kChartMaxQueries);
-  attn::Vectors<T> vectors;
-  vectors.queries = data.queries.topRows(chart->rows).template cast<T>();
-  vectors.keys = (data.keys ? *data.keys : data.queries).template cast<T>();
+  const attn::Vectors<T> vectors = engine_vectors<T>(data, kChartMaxQueries);
   chart->shifts = log_spaced(request.chart_shift_min, request.chart_shift_max, kChartShifts);
   std::vector<attn::Method> usable;
   for (std::size_t k = 0; k < parsed.size(); ++k) {

@@ -1,6 +1,6 @@
-// A background thread that runs a job on the newest request only. submit() supersedes whatever
-// is queued and raises the cancel flag of the running job, which stops at its next checkpoint;
-// the UI thread never waits for it.
+// The app's one kind of background thread (compute, study, lesson claims): it runs a job on the
+// newest request only. submit() supersedes whatever is queued and raises the cancel flag of the
+// running job, which stops at its next checkpoint; the UI thread never waits for it.
 #pragma once
 
 #include <atomic>
@@ -47,6 +47,16 @@ class LatestOnlyWorker {
       cancel_.store(true);
     }
     wake_.notify_all();
+  }
+
+  // Drops the queued request and stops the running job at its next checkpoint.
+  void cancel() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      pending_.reset();
+      cancel_.store(true);
+    }
+    idle_.notify_all();
   }
 
   bool busy() const {

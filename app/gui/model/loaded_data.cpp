@@ -102,6 +102,23 @@ void load_file(LoadedData& data, const DataSettings& s, ModelFileCache& models) 
 
 }  // namespace
 
+template <class T>
+attn::Vectors<T> engine_vectors(const LoadedData& data, attn::Index max_queries) {
+  if (data.weights_only) throw attn::InputError("needs vectors, not weight matrices");
+  attn::Vectors<T> v;
+  const attn::Index rows = data.queries.rows();
+  if (max_queries >= 0 && max_queries < rows) {
+    v.queries = data.queries.topRows(max_queries).template cast<T>();
+    v.keys = (data.keys ? *data.keys : data.queries).template cast<T>();
+  } else {
+    v.queries = data.queries.template cast<T>();
+    if (data.keys) v.keys = data.keys->template cast<T>();
+  }
+  return v;
+}
+template attn::Vectors<float> engine_vectors<float>(const LoadedData&, attn::Index);
+template attn::Vectors<double> engine_vectors<double>(const LoadedData&, attn::Index);
+
 std::shared_ptr<const LoadedData> load_data(const DataSettings& s) {
   ModelFileCache models;
   return load_data(s, models);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "attn/attention.hpp"
 #include "attn/types.hpp"
 #include "model/image_stats.hpp"
 #include "state/app_state.hpp"
@@ -55,6 +56,12 @@ struct LoadedData {
 };
 
 class ModelFileCache;
+
+// The engine's input for `data`, in precision T: every query (or the first `max_queries`) and
+// the keys. Truncated self-attention keeps every query as a key, so each row sees all its keys.
+// Throws attn::InputError for weight matrices, which have no vectors.
+template <class T>
+attn::Vectors<T> engine_vectors(const LoadedData& data, attn::Index max_queries = -1);
 
 // Generates or reads the data. Throws attn::InputError / attn::UsageError with the engine's message.
 std::shared_ptr<const LoadedData> load_data(const DataSettings& settings);

@@ -5,10 +5,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "attn/experiments.hpp"
 #include "model/compute_request.hpp"
+#include "model/latest_only_worker.hpp"
 
 namespace ax {
 
@@ -21,33 +21,29 @@ struct StudyResult {
 
 class StudyService {
  public:
-  StudyService() = default;
-  ~StudyService();
-  StudyService(const StudyService&) = delete;
-  StudyService& operator=(const StudyService&) = delete;
+  StudyService();
 
-  // Starts a study of `request.noise.study_draws` draws of the request's vector noise; cancels
-  // one that is running.
+  // Starts a study of `request.noise.study_draws` draws of the request's vector noise; a study
+  // that is running stops at its next draw.
   void start(const ComputeRequest& request);
   void cancel();
-  bool running() const { return running_.load(); }
+  bool running() const { return worker_.busy(); }
   // (done, total) draws of the running or last study.
   std::pair<int, int> progress() const { return {done_.load(), total_.load()}; }
   std::shared_ptr<const StudyResult> result() const;
   std::string status() const;  // "cancelled after 37 of 200 draws", an error, or empty
 
-  void wait();  // tests and automation
+  void wait() { worker_.wait_until_idle(); }  // tests and automation
 
  private:
-  void join();
+  void run(const ComputeRequest& request, const std::atomic<bool>& cancel);
+  std::string cancelled_text() const;
 
-  std::thread thread_;
-  std::atomic<bool> cancel_{false};
-  std::atomic<bool> running_{false};
   std::atomic<int> done_{0}, total_{0};
   mutable std::mutex mutex_;
   std::shared_ptr<const StudyResult> result_;
   std::string status_;
+  LatestOnlyWorker<ComputeRequest> worker_;  // last: its thread uses the members above
 };
 
 }  // namespace ax

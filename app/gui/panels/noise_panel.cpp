@@ -27,13 +27,13 @@ void study_controls(UiContext& ctx) {
   n.study_draws = std::clamp(n.study_draws, 1, 100000);
   ImGui::SameLine();
   if (ctx.study.running()) {
-    if (ImGui::Button("Cancel")) ctx.study.cancel();
+    if (ImGui::Button("Cancel")) ctx.app.cancel_study();
     const auto [done, total] = ctx.study.progress();
     char overlay[48];
     std::snprintf(overlay, sizeof overlay, "%d / %d draws", done, total);
     ImGui::ProgressBar(total > 0 ? static_cast<float>(done) / static_cast<float>(total) : 0.0f, ImVec2(-1, 0), overlay);
-  } else if (ImGui::Button("Run study") && ctx.data && !ctx.data->weights_only) {
-    ctx.study.start(make_compute_request(ctx.state, ctx.data));
+  } else if (ImGui::Button("Run study")) {
+    ctx.app.start_study();
   }
   record_layout(ctx, "study_button");
   if (const std::string status = ctx.study.status(); !status.empty()) ImGui::TextDisabled("%s", status.c_str());

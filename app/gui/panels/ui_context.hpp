@@ -1,6 +1,6 @@
 // What every panel receives: the one application state to read and edit, the latest results to
-// show, and the services and message channels they may use. Panels compute no attention: they
-// edit `state` and the UI submits work to the compute service when it changes.
+// show, and the controller for commands (run a study, lesson steps). Panels compute no attention:
+// they edit `state` and the controller submits work when it changes.
 #pragma once
 
 #include <map>
@@ -12,54 +12,19 @@
 #include <nlohmann/json.hpp>
 
 #include "canvas/heatmap_canvas.hpp"
-#include "model/compute_result.hpp"
-#include "model/compute_service.hpp"
+#include "controller/app_controller.hpp"
 #include "model/heatmap_images.hpp"
 #include "model/heatmap_overviews.hpp"
-#include "lessons/lesson_session.hpp"
 #include "model/shift_sweep.hpp"
-#include "model/study_service.hpp"
 #include "panels/key_map.hpp"
-#include "state/app_state.hpp"
 
 namespace ax {
-
-// The error bar and short notices ("saved scenario.json").
-class Messages {
- public:
-  void error(std::string text) { push(std::move(text), true); }
-  void info(std::string text) { push(std::move(text), false); }
-  struct Entry {
-    std::string text;
-    bool error = false;
-    int frames_left = 0;  // notices fade; errors stay until dismissed
-  };
-  std::vector<Entry>& entries() { return entries_; }
-  const std::vector<Entry>& entries() const { return entries_; }
-
- private:
-  void push(std::string text, bool error) {
-    if (!entries_.empty() && entries_.back().text == text) return;
-    entries_.push_back({std::move(text), error, error ? -1 : 240});
-    if (entries_.size() > 4) entries_.erase(entries_.begin());
-  }
-  std::vector<Entry> entries_;
-};
 
 // Requests for the window shell (things that need the window or GL, which panels never touch).
 struct ShellRequests {
   std::optional<std::string> window_png;  // capture the whole window after this frame
   bool quit = false;
   bool toggle_fullscreen = false;
-};
-
-// Lesson navigation requested by panels (buttons) or the shell (keys).
-struct LessonCommands {
-  bool next = false;      // reveal the answer, or go to the next step
-  bool previous = false;
-  bool restart = false;
-  std::optional<std::string> open;  // a lesson file
-  bool close = false;
 };
 
 // UI-only transient state: text being typed, hover state. Not part of the scenario.
@@ -98,6 +63,7 @@ struct FrameStats {
 };
 
 struct UiContext {
+  AppController& app;   // commands beyond editing the state
   AppState& state;
   std::shared_ptr<const ComputeResult> result;  // null until the first results arrive
   std::shared_ptr<const InvarianceChart> chart; // null while the chart is being computed
@@ -106,12 +72,12 @@ struct UiContext {
   std::string compute_error;  // the newest request failed: why (the previous results stay)
   HeatmapImages& images;
   HeatmapCanvas& canvas;
-  StudyService& study;
+  const StudyService& study;
   Messages& messages;
   ShellRequests& shell;
   UiScratch& scratch;
   FrameStats frame;
-  LessonSession& lesson;
+  const LessonSession& lesson;
   std::shared_ptr<const StepEvaluation> evaluation;  // of the current lesson step, may be null
   LessonCommands& lesson_commands;
   // A lesson step asks a question whose answer is not shown yet: views hide their verdicts.

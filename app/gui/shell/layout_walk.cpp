@@ -32,7 +32,7 @@ struct Walker {
     ui.wait_for_results();
     for (const auto& size : options.sizes) {
       for (const bool presenting : {false, true}) {
-        ui.state().view.presentation = presenting;
+        ui.app().state().view.presentation = presenting;
         window.set_size(size[0], size[1]);
         char name[160];
         std::snprintf(name, sizeof name, "%s-%dx%d%s%s%s.png", view.c_str(), size[0], size[1],
@@ -63,7 +63,7 @@ struct Walker {
         entries.push_back(std::move(entry));
       }
     }
-    ui.state().view.presentation = false;
+    ui.app().state().view.presentation = false;
   }
 };
 
@@ -74,16 +74,16 @@ int walk_layouts(ExplorerUi& ui, Window& window, GlHeatmapCanvas& canvas, const 
   Walker walker{ui, window, canvas, options};
   walker.record_all("explorer", 0, false);
   for (const std::string& path : options.lessons) {
-    ui.open_lesson(path);
-    if (!ui.lesson_active()) {
+    ui.app().open_lesson(path);
+    if (!ui.app().lesson_active()) {
       std::cerr << "error: " << path << ": the lesson could not be opened\n";
       return 3;
     }
     const std::string name = std::filesystem::path(path).stem().string();
-    for (int step = 0; step < ui.lesson_step_count(); ++step) {
+    for (int step = 0; step < ui.app().lesson_step_count(); ++step) {
       for (const bool revealed : {false, true}) {
-        ui.lesson_go_to(step, revealed);
-        if (revealed && !ui.lesson_step_has_question()) break;
+        ui.app().lesson_go_to(step, revealed);
+        if (revealed && !ui.app().lesson_step_has_question()) break;
         walker.record_all(name, step + 1, revealed);
       }
     }

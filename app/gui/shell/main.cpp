@@ -14,11 +14,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <optional>
 #include <regex>
 #include <sstream>
 
 #include "attn/atomic_file.hpp"
+#include "controller/app_controller.hpp"
 #include "imgui.h"
 #include "lessons/lesson_file.hpp"
 #include "panels/explorer_ui.hpp"
@@ -70,29 +73,40 @@ void write_report(const std::string& path, const ax::ExplorerUi& ui, const ax::W
   attn::write_file_atomically(path, [&](std::ostream& out) { out << text; });
 }
 
+// Builds and shows one frame. `before_ui` runs once the window's events are in (keys, drops);
+// `after_render(width, height)` runs with the frame still in the back buffer (screenshots).
+void render_frame(ax::ExplorerUi& ui, ax::Window& window, ax::GlHeatmapCanvas& canvas, const ax::FrameStats& stats,
+                  const std::function<void()>& before_ui, const std::function<void(int, int)>& after_render) {
+  window.begin_frame();
+  // An exception escaping the UI code restores the last good state and shows in the message bar.
+  ax::run_guarded_frame(ui.app().state(), ui.app().messages(), [&] {
+    if (before_ui) before_ui();
+    ui.frame(stats);
+  });
+  window.end_frame([&] { canvas.flush(); }, after_render);
+}
+
 // Renders every step of the open lesson (before and after its answer is shown) into `directory`
 // as step01.png, step01-answer.png, ...: slides for a teacher, pictures for the lesson smoke test.
 int walk_lesson(ax::ExplorerUi& ui, ax::Window& window, ax::GlHeatmapCanvas& canvas, const std::string& directory) {
+  ax::AppController& app = ui.app();
   std::filesystem::create_directories(directory);
-  const int steps = ui.lesson_step_count();
+  const int steps = app.lesson_step_count();
   for (int step = 0; step < steps; ++step) {
     for (int revealed = 0; revealed < 2; ++revealed) {
-      ui.lesson_go_to(step, revealed == 1);
-      if (revealed == 1 && !ui.lesson_step_has_question()) break;
+      app.lesson_go_to(step, revealed == 1);
+      if (revealed == 1 && !app.lesson_step_has_question()) break;
       char name[64];
       std::snprintf(name, sizeof name, "step%02d%s.png", step + 1, revealed ? "-answer" : "");
       const std::string path = (std::filesystem::path(directory) / name).string();
-      ax::FrameStats stats;
+      const ax::FrameStats stats;
       for (int frame = 0; frame < 4; ++frame) {
         if (frame == 3) ui.wait_for_results();
-        window.begin_frame();
-        ax::run_guarded_frame(ui.state(), ui.messages(), [&] { ui.frame(stats); });
-        window.end_frame([&] { canvas.flush(); },
-                         [&](int width, int height) {
-                           if (frame == 3) ax::capture_window_png(path, width, height);
-                         });
+        render_frame(ui, window, canvas, stats, nullptr, [&](int width, int height) {
+          if (frame == 3) ax::capture_window_png(path, width, height);
+        });
       }
-      for (const auto& entry : ui.messages().entries()) {
+      for (const auto& entry : app.messages().entries()) {
         if (entry.error) std::cerr << "warning: step " << step + 1 << ": " << entry.text << "\n";
       }
       std::cout << path << "\n";
@@ -101,23 +115,15 @@ int walk_lesson(ax::ExplorerUi& ui, ax::Window& window, ax::GlHeatmapCanvas& can
   return 0;
 }
 
-int run(const Options& options) {
-  std::smatch match;
-  const std::regex size_pattern("^(\\d{2,5})x(\\d{2,5})$");
-  if (!std::regex_match(options.size, match, size_pattern)) {
-    std::cerr << "error: --size: expected WIDTHxHEIGHT such as 1280x800, got '" << options.size << "'\n";
-    return 2;
-  }
-  const bool automated = options.frames > 0 || !options.walk.empty() || !options.layout_walk.empty();
-  const bool use_session = !automated && !options.no_session && options.scenario.empty();
-
-  ax::AppState initial;
-  std::string startup_error;
+// The state to start from: the scenario given, the last session, or the welcome scene. A bad
+// scenario on the command line is a usage error for scripts (exit code 3); a bad last session
+// is only reported in `startup_error`.
+std::optional<int> initial_state(const Options& options, bool use_session, ax::AppState& initial,
+                                 std::string& startup_error) {
   if (!options.scenario.empty()) {
     try {
       initial = ax::load_scenario_file(options.scenario);
     } catch (const std::exception& e) {
-      // A bad scenario on the command line is a usage error for scripts.
       std::cerr << "error: " << e.what() << "\n";
       return 3;
     }
@@ -139,6 +145,117 @@ int run(const Options& options) {
       }
     }
   }
+  if (options.presentation) initial.view.presentation = true;
+  return std::nullopt;
+}
+
+// What the window received since the last frame: files dropped on it and key commands (the
+// window's own commands, quit and full screen, are served here; the rest go to the UI).
+void apply_window_input(ax::Window& window, ax::ExplorerUi& ui) {
+  ui.app().open_dropped_files(window.take_dropped_files());
+  for (const ax::Command command : window.take_commands()) {
+    if (command == ax::Command::Quit) {
+      window.request_close();
+    } else if (command == ax::Command::FullScreen) {
+      window.toggle_fullscreen();
+    } else {
+      ui.command(command);
+    }
+  }
+}
+
+// Window PNGs the panels asked for, and the final screenshot; a failure is shown in the error bar
+// (and, on the last frame, makes the exit code 3).
+void capture_requested(ax::ExplorerUi& ui, const Options& options, bool last_frame, int width, int height,
+                       int& exit_code) {
+  ax::ShellRequests& requests = ui.shell_requests();
+  try {
+    if (requests.window_png) {
+      ax::capture_window_png(*requests.window_png, width, height);
+      ui.app().messages().info("wrote " + *requests.window_png);
+    }
+    if (last_frame && !options.screenshot.empty()) ax::capture_window_png(options.screenshot, width, height);
+  } catch (const std::exception& e) {
+    ui.app().messages().error(e.what());
+    if (last_frame) {
+      std::cerr << "error: " << e.what() << "\n";
+      exit_code = 3;
+    }
+  }
+  requests.window_png.reset();
+}
+
+void serve_window_requests(ax::ExplorerUi& ui, ax::Window& window) {
+  ax::ShellRequests& requests = ui.shell_requests();
+  if (requests.quit) window.request_close();
+  if (requests.toggle_fullscreen) window.toggle_fullscreen();
+  requests.quit = requests.toggle_fullscreen = false;
+}
+
+void save_session(const ax::AppState& state) {
+  const std::string path = ax::last_session_path();
+  try {
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    ax::save_scenario_file(path, state);
+  } catch (const std::exception& e) {
+    std::cerr << "warning: the session was not saved: " << e.what() << "\n";
+  }
+}
+
+// Frames until the window closes (or, automated, until --frames). Returns the exit code.
+int frame_loop(const Options& options, bool automated, ax::ExplorerUi& ui, ax::Window& window,
+               ax::GlHeatmapCanvas& canvas) {
+  int exit_code = 0;
+  ax::FrameStats stats;
+  std::vector<double> frame_ms;
+  auto last = std::chrono::steady_clock::now();
+  constexpr int kReadyFrame = 10;  // layout has settled and the first results are shown
+  for (int frame = 0;; ++frame) {
+    const bool closing = window.should_close();
+    const bool last_frame = (automated && frame == options.frames - 1) || closing;
+    // The picture shows the final numbers, not "computing".
+    if (last_frame && (automated || !options.screenshot.empty())) ui.wait_for_results();
+    render_frame(
+        ui, window, canvas, stats, [&] { apply_window_input(window, ui); },
+        [&](int width, int height) { capture_requested(ui, options, last_frame, width, height, exit_code); });
+    serve_window_requests(ui, window);
+    if (frame == kReadyFrame && !options.ready_file.empty()) {
+      try {
+        write_report(options.ready_file, ui, window, frame_ms);
+      } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+      }
+    }
+    const auto now = std::chrono::steady_clock::now();
+    stats.frame_ms = std::chrono::duration<double, std::milli>(now - last).count();
+    if (!last_frame) frame_ms.push_back(stats.frame_ms);  // the last frame waited for the engine
+    last = now;
+    if (last_frame) break;
+  }
+  if (!options.report.empty()) {
+    try {
+      write_report(options.report, ui, window, frame_ms);
+    } catch (const std::exception& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      exit_code = 3;
+    }
+  }
+  return exit_code;
+}
+
+int run(const Options& options) {
+  std::smatch match;
+  const std::regex size_pattern("^(\\d{2,5})x(\\d{2,5})$");
+  if (!std::regex_match(options.size, match, size_pattern)) {
+    std::cerr << "error: --size: expected WIDTHxHEIGHT such as 1280x800, got '" << options.size << "'\n";
+    return 2;
+  }
+  const bool automated = options.frames > 0 || !options.walk.empty() || !options.layout_walk.empty();
+  const bool use_session = !automated && !options.no_session && options.scenario.empty();
+
+  ax::AppState initial;
+  std::string startup_error;
+  if (const auto code = initial_state(options, use_session, initial, startup_error)) return *code;
 
   ax::WindowOptions window_options;
   window_options.width = std::stoi(match[1]);
@@ -146,31 +263,25 @@ int run(const Options& options) {
   window_options.vsync = !automated;
   window_options.ignore_pointer = automated;
   std::unique_ptr<ax::Window> window;
-  try {
-    window = std::make_unique<ax::Window>(window_options);
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
-  }
-
   std::unique_ptr<ax::GlHeatmapCanvas> canvas;
   try {
+    window = std::make_unique<ax::Window>(window_options);
     canvas = std::make_unique<ax::GlHeatmapCanvas>();
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   }
-  if (options.presentation) initial.view.presentation = true;
-  ax::ExplorerUi ui(*canvas, initial);
-  if (!startup_error.empty()) ui.messages().error(startup_error);
+  ax::AppController app(initial);
+  ax::ExplorerUi ui(*canvas, app);
+  if (!startup_error.empty()) app.messages().error(startup_error);
   if (!options.lesson.empty()) {
-    ui.open_lesson(options.lesson);
-    if (!ui.lesson_active()) {
+    app.open_lesson(options.lesson);
+    if (!app.lesson_active()) {
       std::cerr << "error: " << options.lesson << ": the lesson could not be opened (see the app's error bar)\n";
-      for (const auto& entry : ui.messages().entries()) std::cerr << "error: " << entry.text << "\n";
+      for (const auto& entry : app.messages().entries()) std::cerr << "error: " << entry.text << "\n";
       return 3;
     }
-    ui.lesson_go_to(options.step - 1, false);
+    app.lesson_go_to(options.step - 1, false);
   }
   if (!options.walk.empty()) return walk_lesson(ui, *window, *canvas, options.walk);
   if (!options.layout_walk.empty()) {
@@ -190,84 +301,8 @@ int run(const Options& options) {
     return ax::walk_layouts(ui, *window, *canvas, walk);
   }
 
-  int exit_code = 0;
-  ax::FrameStats stats;
-  std::vector<double> frame_ms;
-  auto last = std::chrono::steady_clock::now();
-  constexpr int kReadyFrame = 10;  // layout has settled and the first results are shown
-  for (int frame = 0;; ++frame) {
-    const bool closing = window->should_close();
-    const bool last_frame = (automated && frame == options.frames - 1) || closing;
-    // The picture shows the final numbers, not "computing".
-    if (last_frame && (automated || !options.screenshot.empty())) ui.wait_for_results();
-    window->begin_frame();
-    std::vector<ax::Command> commands = window->take_commands();
-    for (const ax::Command command : commands) {
-      if (command == ax::Command::Quit) window->request_close();
-      if (command == ax::Command::FullScreen) window->toggle_fullscreen();
-    }
-    const std::vector<std::string> dropped = window->take_dropped_files();
-    ax::run_guarded_frame(ui.state(), ui.messages(), [&] {
-      ui.open_dropped_files(dropped);
-      for (const ax::Command command : commands) {
-        if (command != ax::Command::Quit && command != ax::Command::FullScreen) ui.command(command);
-      }
-      ui.frame(stats);
-    });
-    ax::ShellRequests& requests = ui.shell_requests();
-    window->end_frame([&] { canvas->flush(); },
-                      [&](int width, int height) {
-                        try {
-                          if (requests.window_png) {
-                            ax::capture_window_png(*requests.window_png, width, height);
-                            ui.messages().info("wrote " + *requests.window_png);
-                          }
-                          if (last_frame && !options.screenshot.empty()) {
-                            ax::capture_window_png(options.screenshot, width, height);
-                          }
-                        } catch (const std::exception& e) {
-                          ui.messages().error(e.what());
-                          if (last_frame) {
-                            std::cerr << "error: " << e.what() << "\n";
-                            exit_code = 3;
-                          }
-                        }
-                        requests.window_png.reset();
-                      });
-    if (requests.quit) window->request_close();
-    if (requests.toggle_fullscreen) window->toggle_fullscreen();
-    requests.quit = requests.toggle_fullscreen = false;
-    if (frame == kReadyFrame && !options.ready_file.empty()) {
-      try {
-        write_report(options.ready_file, ui, *window, frame_ms);
-      } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << "\n";
-      }
-    }
-    const auto now = std::chrono::steady_clock::now();
-    stats.frame_ms = std::chrono::duration<double, std::milli>(now - last).count();
-    if (!last_frame) frame_ms.push_back(stats.frame_ms);  // the last frame waited for the engine
-    last = now;
-    if (last_frame) break;
-  }
-
-  if (!options.report.empty()) {
-    try {
-      write_report(options.report, ui, *window, frame_ms);
-    } catch (const std::exception& e) {
-      std::cerr << "error: " << e.what() << "\n";
-      exit_code = 3;
-    }
-  }
-  if (use_session) {
-    const std::string path = ax::last_session_path();
-    try {
-      std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-      ax::save_scenario_file(path, ui.state());
-    } catch (const std::exception& e) {
-      std::cerr << "warning: the session was not saved: " << e.what() << "\n";
-    }
-  }
+  const int exit_code = frame_loop(options, automated, ui, *window, *canvas);
+  if (use_session) save_session(app.state());
   return exit_code;
 }
 

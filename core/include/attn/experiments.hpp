@@ -72,7 +72,7 @@ struct NoiseStudyRow {
   std::string method;
   Summary max_abs_diff, mean_tv, mean_kl, frobenius;
   // Mean row TV between the average of the perturbed weights over the draws and the clean
-  // weights: the bias of the method under this noise (small for exp, SCIENCE.md).
+  // weights: the bias of the method under this noise (small for exp: its weights ignore the shared part of the noise).
   double bias_tv = 0.0;
   Index undefined_rows = 0;  // summed over draws
 };

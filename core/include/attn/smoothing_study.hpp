@@ -2,7 +2,7 @@
 // Two classes, labels used only to score: y_i = sum_j w_ij x_j over all points, then a
 // nearest-centroid classifier trained on a few labelled points per class.
 //
-// SCIENCE.md: it helps only with very few labels and when similarity follows the classes; with
+// Measured with this study: it helps only with very few labels and when similarity follows the classes; with
 // ample labels it does not beat the raw data; it hurts when noisy irrelevant axes dominate the
 // similarity. The lesson must not claim "attention smoothing improves classification".
 #pragma once
@@ -41,7 +41,7 @@ struct ClassificationScores {
   double accuracy = 0.0;        // nearest-centroid accuracy on the unlabelled points, averaged over draws
   // Between-class over within-class variance along the mean difference, with all labels:
   // (m1.u - m0.u)^2 / (var0 + var1), u = (m1 - m0) / |m1 - m0|, class variances of the
-  // projections on u. 0 when the class means coincide. Not a predictor of accuracy (SCIENCE.md).
+  // projections on u. 0 when the class means coincide. Measured with this study, it does not predict accuracy.
   double fisher_ratio = 0.0;
 };
 

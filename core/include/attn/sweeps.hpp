@@ -24,7 +24,7 @@ namespace attn {
 //
 // Queries and keys are separate sets on purpose: in self-attention both weightings put almost all
 // weight on the diagonal (x_i.x_i = |x_i|^2 ~ d dwarfs the other scores) once d is in the
-// hundreds, so they would "agree" only because both become the identity (SCIENCE.md).
+// hundreds, so they would "agree" only because both become the identity.
 //
 // Each dimension's data comes from (seed, d) alone, so a point does not depend on which other
 // dimensions are in the list.

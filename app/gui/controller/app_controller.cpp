@@ -1,0 +1,216 @@
+#include "controller/app_controller.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <utility>
+
+#include "state/scenario_file.hpp"
+
+namespace ax {
+namespace {
+
+// The settings that change the numbers (not the view): a new value means a new computation.
+std::string compute_key(const AppState& state, const LoadedData* data) {
+  nlohmann::json all = scenario_to_json(state);
+  nlohmann::json key = {{"attention", all["attention"]}, {"noise", all["noise"]},
+                        {"chart", {state.view.chart_shift_min, state.view.chart_shift_max}},
+                        {"centre", state.data.centre},
+                        {"data", reinterpret_cast<std::uintptr_t>(data)}};
+  for (const char* view_only : {"animate", "animate_frames", "study_draws"}) key["noise"].erase(view_only);
+  return key.dump();
+}
+
+}  // namespace
+
+AppController::AppController(AppState initial) { load_state(std::move(initial)); }
+
+void AppController::sync() {
+  apply_lesson_commands();
+  sync_data();
+  sync_compute();
+  lesson_.sync(state_, data_.data());
+  report_compute_error();
+}
+
+void AppController::advance_frame() {
+  ++frame_index_;
+  if (state_.noise.animate && frame_index_ % std::max(state_.noise.animate_frames, 1) == 0) ++state_.noise.draw;
+}
+
+void AppController::open_lesson(const std::string& path) {
+  lesson_commands_.open = path;
+  apply_lesson_commands();
+}
+
+void AppController::lesson_go_to(int step, bool revealed) {
+  if (!lesson_.active()) return;
+  go_to_step(step);
+  state_.lesson.revealed = revealed;
+}
+
+bool AppController::lesson_step_has_question() const {
+  if (!lesson_.active()) return false;
+  const int step = std::clamp(state_.lesson.step, 0, lesson_.step_count() - 1);
+  return !lesson_.lesson().steps[static_cast<std::size_t>(step)].question.empty();
+}
+
+void AppController::go_to_step(int step) { load_state(step_state(lesson_.lesson(), step, state_)); }
+
+void AppController::apply_lesson_commands() {
+  LessonCommands commands = std::exchange(lesson_commands_, LessonCommands{});
+  if (commands.open) {
+    try {
+      lesson_.open(*commands.open);
+      go_to_step(0);
+    } catch (const std::exception& e) {
+      messages_.error(e.what());
+    }
+  }
+  if (commands.close) {
+    lesson_.close();
+    state_.lesson = LessonSettings{};
+  }
+  if (!lesson_.active()) return;
+  const int step = std::clamp(state_.lesson.step, 0, lesson_.step_count() - 1);
+  const LessonStep& current = lesson_.lesson().steps[static_cast<std::size_t>(step)];
+  if (commands.next) {
+    if (!current.question.empty() && !state_.lesson.revealed) {
+      state_.lesson.revealed = true;
+    } else if (step + 1 < lesson_.step_count()) {
+      go_to_step(step + 1);
+    }
+  } else if (commands.previous && step > 0) {
+    go_to_step(step - 1);
+  } else if (commands.restart) {
+    go_to_step(0);
+  }
+}
+
+void AppController::load_state(const AppState& state) {
+  state_ = state;
+  // The state says which lesson is open (a saved session or scenario may be inside one).
+  if (state_.lesson.path.empty()) {
+    lesson_.close();
+  } else if (!lesson_.active() || lesson_.lesson().path != state_.lesson.path) {
+    try {
+      lesson_.open(state_.lesson.path);
+    } catch (const std::exception& e) {
+      messages_.error(e.what());
+      lesson_.close();
+      state_.lesson = LessonSettings{};
+    }
+  }
+  ++data_generation_;  // the data settings were replaced
+  typed_data_ = state_.data;
+  failed_paths_.clear();
+  sync_data();
+  sync_compute();
+}
+
+void AppController::open_scenario(const std::string& path) {
+  try {
+    load_state(load_scenario_file(path, AppState{}));
+    messages_.info("opened scenario " + path);
+  } catch (const std::exception& e) {
+    messages_.error(e.what());  // the current state stays
+  }
+}
+
+void AppController::open_dropped_files(const std::vector<std::string>& paths) {
+  if (paths.empty()) return;
+  const std::string& path = paths.front();
+  const std::string ext = std::filesystem::path(path).extension().string();
+  if (ext == ".json") {
+    open_scenario(path);
+    return;
+  }
+  state_.data.source = DataSource::File;
+  state_.data.vectors_path = path;
+  state_.data.keys_path = paths.size() > 1 ? paths[1] : "";
+  typed_data_ = state_.data;
+  ++data_generation_;
+}
+
+void AppController::start_study() {
+  if (data() && !data()->weights_only) study_.start(make_compute_request(state_, data()));
+}
+
+void AppController::sync_data() {
+  std::string error;
+  const DataSettings asked = state_.data;
+  if (data_.update(state_.data, error)) {
+    const auto& data = *data_.data();
+    for (const std::string& notice : data.notices) messages_.info(notice);
+    // A newly opened model file brings the mask the model used, so exp can reproduce its weights.
+    const std::string model_path = data.model ? data.model->path : "";
+    if (!model_path.empty() && model_path != opened_model_ && data.model->mask != "other") {
+      state_.attention.mask = data.model->mask;
+    }
+    opened_model_ = model_path;
+    state_.view.selected_row = std::clamp(state_.view.selected_row, 0, static_cast<int>(data.query_count()) - 1);
+    if (error.empty()) {
+      typed_data_ = state_.data;
+      failed_paths_.clear();
+    }
+    ++data_generation_;
+  }
+  if (!error.empty()) {
+    // The settings went back to the last good ones; the fields keep what was typed.
+    typed_data_ = asked;
+    failed_paths_ = {asked.vectors_path, asked.keys_path, asked.tokens_path};
+    ++data_generation_;
+    messages_.error(error);
+  }
+}
+
+void AppController::sync_compute() {
+  const std::string key = compute_key(state_, data_.data().get());
+  if (key == submitted_key_) return;
+  submitted_key_ = key;
+  compute_.submit(make_compute_request(state_, data_.data()));
+}
+
+void AppController::report_compute_error() {
+  const std::string error = compute_.error();
+  const std::uint64_t generation = compute_.submitted_generation();
+  if (error.empty() || (error == reported_error_ && generation == reported_generation_)) return;
+  reported_error_ = error;
+  reported_generation_ = generation;
+  messages_.error(error);  // the previous results stay on screen
+}
+
+bool AppController::results_current() const {
+  const auto result = compute_.result();
+  return !compute_.busy() && result && compute_.chart();
+}
+
+void AppController::wait_for_results() {
+  sync();
+  compute_.wait_until_idle();
+  lesson_.wait();
+}
+
+nlohmann::json AppController::report() const {
+  nlohmann::json out;
+  out["state"] = scenario_to_json(state_);
+  if (const auto result = compute_.result()) {
+    nlohmann::json methods = nlohmann::json::array();
+    for (const auto& m : result->methods) {
+      methods.push_back({{"spec", m.spec},
+                         {"error", m.error},
+                         {"max_abs_diff", m.deviation.max_abs_diff},
+                         {"undefined_clean", m.clean.rows.empty() ? 0 : m.clean.undefined_count()},
+                         {"undefined_perturbed", m.perturbed.rows.empty() ? 0 : m.perturbed.undefined_count()}});
+      if (result->has_reference && !m.is_reference) methods.back()["max_abs_vs_model"] = m.vs_reference.max_abs_diff;
+    }
+    out["results"] = {{"queries", result->queries}, {"keys", result->keys}, {"methods", methods},
+                      {"compute_ms", result->compute_ms}};
+    if (result->has_reference) out["results"]["exp_vs_model"] = result->exp_vs_reference.max_abs_diff;
+  }
+  std::vector<std::string> messages;
+  for (const auto& entry : messages_.entries()) messages.push_back(entry.text);
+  out["messages"] = messages;
+  return out;
+}
+
+}  // namespace ax

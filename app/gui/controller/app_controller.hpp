@@ -1,0 +1,115 @@
+// The application's controller: owns the one state, the data it describes, the compute, study
+// and lesson services, and keeps them in step with the state. No GL and no ImGui: the panels
+// draw and edit the state, the controller does the rest, and tests and benchmarks drive it with
+// no window at all.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/lesson_commands.hpp"
+#include "controller/messages.hpp"
+#include "lessons/lesson_session.hpp"
+#include "model/compute_service.hpp"
+#include "model/loaded_data.hpp"
+#include "model/study_service.hpp"
+#include "state/app_state.hpp"
+
+namespace ax {
+
+class AppController {
+ public:
+  explicit AppController(AppState initial);
+
+  AppState& state() { return state_; }
+  const AppState& state() const { return state_; }
+  Messages& messages() { return messages_; }
+  const Messages& messages() const { return messages_; }
+
+  // Brings the data, the results and the lesson evaluation in step with the state: call it after
+  // anything edits the state (it returns at once when nothing that matters changed).
+  void sync();
+  // One frame of time passed (the noise animation draws anew every few frames).
+  void advance_frame();
+  int frame_index() const { return frame_index_; }
+
+  // What the panels show.
+  const std::shared_ptr<const LoadedData>& data() const { return data_.data(); }
+  // Counts data loads (and replaced data settings), so views know when to refresh their copies.
+  std::uint64_t data_generation() const { return data_generation_; }
+  // The paths the data fields should show: the loaded ones, or after a failed load what was
+  // typed (a typo is fixed, not retyped), with the paths that failed.
+  const DataSettings& typed_data() const { return typed_data_; }
+  const std::vector<std::string>& failed_paths() const { return failed_paths_; }
+  std::shared_ptr<const ComputeResult> result() const { return compute_.result(); }
+  std::shared_ptr<const InvarianceChart> chart() const { return compute_.chart(); }
+  bool computing() const { return compute_.busy(); }
+  // Why the newest computation failed (the previous results stay), else empty.
+  std::string compute_error() const { return compute_.error(); }
+  ComputeProgress progress() const { return compute_.progress(); }
+  const StudyService& study() const { return study_; }
+  const LessonSession& lesson() const { return lesson_; }
+  std::shared_ptr<const StepEvaluation> evaluation() const { return lesson_.evaluation(); }
+
+  // Files and scenarios. Errors go to messages() and the current state stays.
+  void open_dropped_files(const std::vector<std::string>& paths);
+  void open_scenario(const std::string& path);
+  // Replaces the state (a scenario); a data error keeps the current data and is reported.
+  void load_state(const AppState& state);
+
+  // The Monte Carlo study of the current settings.
+  void start_study();
+  void cancel_study() { study_.cancel(); }
+
+  // Lessons: open a file at its first step; step forward (revealing an answer first) and back.
+  void open_lesson(const std::string& path);
+  // Requests applied at the next sync() (panels write them during a frame).
+  LessonCommands& lesson_commands() { return lesson_commands_; }
+  void lesson_next() { lesson_commands_.next = true; }
+  void lesson_previous() { lesson_commands_.previous = true; }
+  // Jumps to step `step` (0-based) of the open lesson; `revealed` shows its answer at once.
+  void lesson_go_to(int step, bool revealed);
+  bool lesson_step_has_question() const;
+  bool lesson_active() const { return lesson_.active(); }
+  int lesson_step_count() const { return lesson_.step_count(); }
+  // A lesson step asks a question whose answer is not shown yet: views hide their verdicts.
+  bool answers_hidden() const { return lesson_step_has_question() && !state_.lesson.revealed; }
+
+  void toggle_presentation() { state_.view.presentation = !state_.view.presentation; }
+
+  // Automation: wait until the newest state has been computed, chart and lesson claims included.
+  void wait_for_results();
+  bool results_current() const;
+
+  // State, result summary and messages, for GUI tests and scripts.
+  nlohmann::json report() const;
+
+ private:
+  void sync_data();
+  void sync_compute();
+  void report_compute_error();
+  void apply_lesson_commands();
+  void go_to_step(int step);
+
+  AppState state_;
+  Messages messages_;
+  DataController data_;
+  std::uint64_t data_generation_ = 0;
+  DataSettings typed_data_;
+  std::vector<std::string> failed_paths_;
+  ComputeService compute_;
+  StudyService study_;
+  LessonSession lesson_;
+  LessonCommands lesson_commands_;
+  std::string submitted_key_;
+  std::string reported_error_;
+  std::uint64_t reported_generation_ = 0;
+  std::string opened_model_;  // path of the model file loaded last (its mask is adopted once)
+  int frame_index_ = 0;
+};
+
+}  // namespace ax

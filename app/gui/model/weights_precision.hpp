@@ -1,0 +1,23 @@
+// The app's one conversion of weights between the engine's precisions (float32 for display,
+// float64 for reference): the matrix narrowed or widened, the row statuses unchanged.
+#pragma once
+
+#include <type_traits>
+
+#include "attn/weights.hpp"
+
+namespace ax {
+
+template <class To, class From>
+attn::Weights<To> weights_as(const attn::Weights<From>& w) {
+  if constexpr (std::is_same_v<To, From>) {
+    return w;
+  } else {
+    attn::Weights<To> out;
+    out.matrix = w.matrix.template cast<To>();
+    out.rows = w.rows;
+    return out;
+  }
+}
+
+}  // namespace ax
