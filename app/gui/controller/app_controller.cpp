@@ -179,6 +179,11 @@ void AppController::report_compute_error() {
   messages_.error(error);  // the previous results stay on screen
 }
 
+bool AppController::results_for_newest_edit() const {
+  const auto result = compute_.result();
+  return result && result->generation == compute_.submitted_generation();
+}
+
 bool AppController::results_current() const {
   const auto result = compute_.result();
   return !compute_.busy() && result && compute_.chart();

@@ -84,6 +84,11 @@ class AppController {
   // Automation: wait until the newest state has been computed, chart and lesson claims included.
   void wait_for_results();
   bool results_current() const;
+  // Benchmarks: wait only for the results of the newest edit (not the chart or the lesson).
+  void wait_for_weights() { compute_.wait_for_results(); }
+  bool results_for_newest_edit() const;
+  // Tests and automation: wait for the running study.
+  void wait_for_study() { study_.wait(); }
 
   // State, result summary and messages, for GUI tests and scripts.
   nlohmann::json report() const;

@@ -1,5 +1,7 @@
 #include "model/compute_service.hpp"
 
+#include <algorithm>
+
 #include "model/compute_job.hpp"
 
 namespace ax {
@@ -19,12 +21,28 @@ ComputeService::ComputeService()
           fraction_ = fraction;
           stage_ = stage;
         };
-        callbacks.publish = [this](std::shared_ptr<const ComputeResult> r) {
-          std::lock_guard<std::mutex> lock(mutex_);
-          result_ = std::move(r);
-          chart_.reset();
-          fraction_ = 1.0;
-          stage_ = "invariance chart";
+        // Whatever the job's outcome, a waiter for these results stops waiting when it ends.
+        struct ResultsDone {
+          ComputeService& service;
+          std::uint64_t generation;
+          void mark() {
+            {
+              std::lock_guard<std::mutex> lock(service.mutex_);
+              service.results_done_generation_ = std::max(service.results_done_generation_, generation);
+            }
+            service.results_done_.notify_all();
+          }
+          ~ResultsDone() { mark(); }
+        } done{*this, generation};
+        callbacks.publish = [this, &done](std::shared_ptr<const ComputeResult> r) {
+          {
+            std::lock_guard<std::mutex> lock(mutex_);
+            result_ = std::move(r);
+            chart_.reset();
+            fraction_ = 1.0;
+            stage_ = "invariance chart";
+          }
+          done.mark();
         };
         callbacks.publish_chart = [this](std::shared_ptr<const InvarianceChart> c) {
           std::lock_guard<std::mutex> lock(mutex_);
@@ -32,6 +50,12 @@ ComputeService::ComputeService()
         };
         run_compute(request, generation, callbacks);
       }) {}
+
+void ComputeService::wait_for_results() {
+  const std::uint64_t generation = worker_.submitted();
+  std::unique_lock<std::mutex> lock(mutex_);
+  results_done_.wait(lock, [&] { return results_done_generation_ >= generation; });
+}
 
 std::shared_ptr<const ComputeResult> ComputeService::result() const {
   std::lock_guard<std::mutex> lock(mutex_);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -40,6 +41,9 @@ class ComputeService {
 
   // Blocks until the newest request has been fully computed (automation and tests only).
   void wait_until_idle() { worker_.wait_until_idle(); }
+  // Blocks until the results (not the chart) of the newest request are published, or its job
+  // ended without them (benchmarks: the time from an edit to what the heatmaps show).
+  void wait_for_results();
 
  private:
   mutable std::mutex mutex_;
@@ -48,6 +52,8 @@ class ComputeService {
   double fraction_ = 0.0;
   std::string stage_;
   std::chrono::steady_clock::time_point started_{};
+  std::condition_variable results_done_;
+  std::uint64_t results_done_generation_ = 0;  // newest request whose results are out (or failed)
   LatestOnlyWorker<ComputeRequest> worker_;  // last: its thread uses the members above
 };
 

@@ -1,6 +1,7 @@
 #include "render/gl_heatmap_canvas.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 
 #include "render/embedded_shaders.hpp"
@@ -56,6 +57,7 @@ void GlHeatmapCanvas::resize(Slot& slot, int width, int height) {
 }
 
 void GlHeatmapCanvas::flush() {
+  last_upload_ms_ = 0.0;
   if (queued_.empty()) return;
   GLint previous_viewport[4];
   glGetIntegerv(GL_VIEWPORT, previous_viewport);
@@ -70,7 +72,11 @@ void GlHeatmapCanvas::flush() {
     Slot& slot = slots_[draw.slot];
     const HeatmapValues& values = draw.values;
     if (!values.data || values.rows < 1 || values.cols < 1) continue;
-    if (values.version != slot.uploaded_version) upload(slot, values);
+    if (values.version != slot.uploaded_version) {
+      const auto start = std::chrono::steady_clock::now();
+      upload(slot, values);
+      last_upload_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    }
     const int width = std::clamp(draw.width_px, 1, 8192), height = std::clamp(draw.height_px, 1, 8192);
     resize(slot, width, height);
     glBindFramebuffer(GL_FRAMEBUFFER, slot.target.id());

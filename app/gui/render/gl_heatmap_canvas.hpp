@@ -19,6 +19,8 @@ class GlHeatmapCanvas final : public HeatmapCanvas {
   GlHeatmapCanvas();
   ImTextureID request(const HeatmapDraw& draw) override;
   void flush() override;
+  // Time the last flush() spent uploading values to textures (the rest drew the heatmaps).
+  double last_upload_ms() const { return last_upload_ms_; }
 
 
  private:
@@ -38,6 +40,7 @@ class GlHeatmapCanvas final : public HeatmapCanvas {
   std::map<Colormap, gl::Texture> colormaps_;
   std::map<int, Slot> slots_;
   std::vector<HeatmapDraw> queued_;
+  double last_upload_ms_ = 0.0;
 };
 
 }  // namespace ax

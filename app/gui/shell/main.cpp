@@ -52,6 +52,12 @@ struct Options {
   bool layout_screenshots = false;
 };
 
+// Where each frame's time went: building the UI (events, controller sync, panels), uploading
+// heatmap values, rendering (heatmap framebuffers and ImGui's draw lists), swapping.
+struct FrameTimes {
+  std::vector<double> total, ui, upload, render, swap;
+};
+
 // Frame times of the run, without the first frames (start-up, font atlas, first upload).
 nlohmann::json frame_summary(std::vector<double> ms) {
   constexpr std::size_t kSkip = 5;
@@ -63,9 +69,13 @@ nlohmann::json frame_summary(std::vector<double> ms) {
 }
 
 void write_report(const std::string& path, const ax::ExplorerUi& ui, const ax::Window& window,
-                  const std::vector<double>& frame_ms) {
+                  const FrameTimes& times) {
   nlohmann::json report = ui.report();
-  report["frames"] = frame_summary(frame_ms);
+  report["frames"] = frame_summary(times.total);
+  report["frame_times"] = {{"ui", frame_summary(times.ui)},
+                           {"upload", frame_summary(times.upload)},
+                           {"render", frame_summary(times.render)},
+                           {"swap", frame_summary(times.swap)}};
   const auto g = window.geometry();
   report["window"] = {{"x", g[0]}, {"y", g[1]}, {"width", g[2]}, {"height", g[3]}};
   report["renderer"] = window.renderer_description();
@@ -75,15 +85,24 @@ void write_report(const std::string& path, const ax::ExplorerUi& ui, const ax::W
 
 // Builds and shows one frame. `before_ui` runs once the window's events are in (keys, drops);
 // `after_render(width, height)` runs with the frame still in the back buffer (screenshots).
+// With `times`, records where the frame's time went.
 void render_frame(ax::ExplorerUi& ui, ax::Window& window, ax::GlHeatmapCanvas& canvas, const ax::FrameStats& stats,
-                  const std::function<void()>& before_ui, const std::function<void(int, int)>& after_render) {
+                  const std::function<void()>& before_ui, const std::function<void(int, int)>& after_render,
+                  FrameTimes* times = nullptr) {
+  const auto start = std::chrono::steady_clock::now();
   window.begin_frame();
   // An exception escaping the UI code restores the last good state and shows in the message bar.
   ax::run_guarded_frame(ui.app().state(), ui.app().messages(), [&] {
     if (before_ui) before_ui();
     ui.frame(stats);
   });
-  window.end_frame([&] { canvas.flush(); }, after_render);
+  const double ui_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const ax::Window::EndFrameTimes end = window.end_frame([&] { canvas.flush(); }, after_render);
+  if (!times) return;
+  times->ui.push_back(ui_ms);
+  times->upload.push_back(canvas.last_upload_ms());
+  times->render.push_back(end.before_render_ms - canvas.last_upload_ms() + end.render_ms);
+  times->swap.push_back(end.swap_ms);
 }
 
 // Renders every step of the open lesson (before and after its answer is shown) into `directory`
@@ -207,7 +226,7 @@ int frame_loop(const Options& options, bool automated, ax::ExplorerUi& ui, ax::W
                ax::GlHeatmapCanvas& canvas) {
   int exit_code = 0;
   ax::FrameStats stats;
-  std::vector<double> frame_ms;
+  FrameTimes times;
   auto last = std::chrono::steady_clock::now();
   constexpr int kReadyFrame = 10;  // layout has settled and the first results are shown
   for (int frame = 0;; ++frame) {
@@ -217,24 +236,25 @@ int frame_loop(const Options& options, bool automated, ax::ExplorerUi& ui, ax::W
     if (last_frame && (automated || !options.screenshot.empty())) ui.wait_for_results();
     render_frame(
         ui, window, canvas, stats, [&] { apply_window_input(window, ui); },
-        [&](int width, int height) { capture_requested(ui, options, last_frame, width, height, exit_code); });
+        [&](int width, int height) { capture_requested(ui, options, last_frame, width, height, exit_code); },
+        last_frame ? nullptr : &times);  // the last frame waited for the engine
     serve_window_requests(ui, window);
     if (frame == kReadyFrame && !options.ready_file.empty()) {
       try {
-        write_report(options.ready_file, ui, window, frame_ms);
+        write_report(options.ready_file, ui, window, times);
       } catch (const std::exception& e) {
         std::cerr << "error: " << e.what() << "\n";
       }
     }
     const auto now = std::chrono::steady_clock::now();
     stats.frame_ms = std::chrono::duration<double, std::milli>(now - last).count();
-    if (!last_frame) frame_ms.push_back(stats.frame_ms);  // the last frame waited for the engine
+    if (!last_frame) times.total.push_back(stats.frame_ms);
     last = now;
     if (last_frame) break;
   }
   if (!options.report.empty()) {
     try {
-      write_report(options.report, ui, window, frame_ms);
+      write_report(options.report, ui, window, times);
     } catch (const std::exception& e) {
       std::cerr << "error: " << e.what() << "\n";
       exit_code = 3;

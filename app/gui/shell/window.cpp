@@ -1,3 +1,4 @@
+#include <chrono>
 #include "shell/window.hpp"
 
 // glad's header must come before GLFW's so GLFW does not pull in a system GL header.
@@ -131,9 +132,16 @@ void Window::begin_frame() {
   ImGui::NewFrame();
 }
 
-void Window::end_frame(const std::function<void()>& before_imgui_render,
-                       const std::function<void(int, int)>& after_render) {
+Window::EndFrameTimes Window::end_frame(const std::function<void()>& before_imgui_render,
+                                       const std::function<void(int, int)>& after_render) {
+  using Clock = std::chrono::steady_clock;
+  const auto ms = [](Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration<double, std::milli>(b - a).count();
+  };
+  EndFrameTimes times;
+  const auto start = Clock::now();
   if (before_imgui_render) before_imgui_render();
+  const auto rendering = Clock::now();
   ImGui::Render();
   int width = 0, height = 0;
   glfwGetFramebufferSize(window_, &width, &height);
@@ -141,8 +149,14 @@ void Window::end_frame(const std::function<void()>& before_imgui_render,
   glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  const auto rendered = Clock::now();
   if (after_render) after_render(width, height);
+  const auto swapping = Clock::now();
   glfwSwapBuffers(window_);
+  times.before_render_ms = ms(start, rendering);
+  times.render_ms = ms(rendering, rendered);
+  times.swap_ms = ms(swapping, Clock::now());
+  return times;
 }
 
 void Window::set_size(int width, int height) {

@@ -35,8 +35,14 @@ class Window {
   bool should_close() const;
   void request_close();
   void begin_frame();                 // poll events, start an ImGui frame
-  void end_frame(const std::function<void()>& before_imgui_render,
-                 const std::function<void(int, int)>& after_render);  // render, swap
+  // Where the time of end_frame went (after_render, e.g. a screenshot, is in none of them).
+  struct EndFrameTimes {
+    double before_render_ms = 0.0;  // before_imgui_render (the heatmap canvas: uploads, FBO draws)
+    double render_ms = 0.0;         // ImGui's draw lists to GL
+    double swap_ms = 0.0;
+  };
+  EndFrameTimes end_frame(const std::function<void()>& before_imgui_render,
+                          const std::function<void(int, int)>& after_render);  // render, swap
   void toggle_fullscreen();
   // Resizes the window's content area now (automation: the layout walk).
   void set_size(int width, int height);
