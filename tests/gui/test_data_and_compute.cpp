@@ -99,7 +99,7 @@ TEST(ComputeService, ComputesEveryMethodAndTheChart) {
   EXPECT_EQ(result->methods[0].curve.z.size(), result->methods[0].curve.f.size());
   const auto chart = service.chart();
   ASSERT_TRUE(chart);
-  EXPECT_EQ(chart->generation, result->generation);
+  EXPECT_EQ(chart->clean_generation, result->clean_generation);
   EXPECT_EQ(chart->curves.size(), 3u);  // the broken formula has no curve
   EXPECT_EQ(chart->shifts.size(), chart->curves[0].max_abs_diff.size());
 }

@@ -9,15 +9,12 @@
 namespace ax {
 namespace {
 
-// The settings that change the numbers (not the view): a new value means a new computation.
-std::string compute_key(const AppState& state, const LoadedData* data) {
-  nlohmann::json all = scenario_to_json(state);
-  nlohmann::json key = {{"attention", all["attention"]}, {"noise", all["noise"]},
-                        {"chart", {state.view.chart_shift_min, state.view.chart_shift_max}},
-                        {"centre", state.data.centre},
-                        {"data", reinterpret_cast<std::uintptr_t>(data)}};
-  for (const char* view_only : {"animate", "animate_frames", "study_draws"}) key["noise"].erase(view_only);
-  return key.dump();
+// The noise settings that change the numbers (animation and study size do not).
+NoiseSettings perturbation_part(NoiseSettings noise) {
+  noise.animate = false;
+  noise.animate_frames = 0;
+  noise.study_draws = 0;
+  return noise;
 }
 
 }  // namespace
@@ -163,11 +160,29 @@ void AppController::sync_data() {
   }
 }
 
+// Each stage's inputs are compared by value with those last submitted: an edit of M changes
+// only the perturbed stage's, so the clean weights and the chart are not recomputed.
 void AppController::sync_compute() {
-  const std::string key = compute_key(state_, data_.data().get());
-  if (key == submitted_key_) return;
-  submitted_key_ = key;
-  compute_.submit(make_compute_request(state_, data_.data()));
+  const CleanInputs clean{data_.generation(), state_.attention, state_.data.centre};
+  if (!submitted_clean_ || !(*submitted_clean_ == clean)) {
+    submitted_clean_ = clean;
+    ++clean_generation_;
+  }
+  const PerturbedInputs perturbed{clean, perturbation_part(state_.noise), state_.view.versus_model};
+  const ChartInputs chart{clean, state_.view.chart_shift_min, state_.view.chart_shift_max};
+  const bool new_results = !submitted_perturbed_ || !(*submitted_perturbed_ == perturbed);
+  const bool new_chart = !submitted_chart_ || !(*submitted_chart_ == chart);
+  if (!new_results && !new_chart) return;
+  ComputeRequest request = make_compute_request(state_, data_.data());
+  request.clean_generation = clean_generation_;
+  if (new_results) {
+    submitted_perturbed_ = perturbed;
+    compute_.submit_results(request);
+  }
+  if (new_chart) {
+    submitted_chart_ = chart;
+    compute_.submit_chart(std::move(request));
+  }
 }
 
 void AppController::report_compute_error() {
@@ -186,7 +201,8 @@ bool AppController::results_for_newest_edit() const {
 
 bool AppController::results_current() const {
   const auto result = compute_.result();
-  return !compute_.busy() && result && compute_.chart();
+  const auto chart = compute_.chart();
+  return !compute_.busy() && result && chart && chart->clean_generation == result->clean_generation;
 }
 
 void AppController::wait_for_results() {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -87,6 +88,8 @@ class AppController {
   // Benchmarks: wait only for the results of the newest edit (not the chart or the lesson).
   void wait_for_weights() { compute_.wait_for_results(); }
   bool results_for_newest_edit() const;
+  // How often each compute stage ran (tests of the staging).
+  const StageCounts& stage_counts() const { return compute_.stage_counts(); }
   // Tests and automation: wait for the running study.
   void wait_for_study() { study_.wait(); }
 
@@ -110,7 +113,28 @@ class AppController {
   StudyService study_;
   LessonSession lesson_;
   LessonCommands lesson_commands_;
-  std::string submitted_key_;
+  // The inputs of each compute stage, as last submitted (see sync_compute).
+  struct CleanInputs {
+    std::uint64_t data_generation = 0;
+    AttentionSettings attention;
+    bool centre = false;
+    bool operator==(const CleanInputs&) const = default;
+  };
+  struct PerturbedInputs {
+    CleanInputs clean;
+    NoiseSettings noise;
+    bool versus_model = false;  // which difference the results' badges describe
+    bool operator==(const PerturbedInputs&) const = default;
+  };
+  struct ChartInputs {
+    CleanInputs clean;
+    double shift_min = 0.0, shift_max = 0.0;
+    bool operator==(const ChartInputs&) const = default;
+  };
+  std::optional<CleanInputs> submitted_clean_;
+  std::optional<PerturbedInputs> submitted_perturbed_;
+  std::optional<ChartInputs> submitted_chart_;
+  std::uint64_t clean_generation_ = 0;
   std::string reported_error_;
   std::uint64_t reported_generation_ = 0;
   std::string opened_model_;  // path of the model file loaded last (its mask is adopted once)

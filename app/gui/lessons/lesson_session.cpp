@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "state/scenario_file.hpp"
 
 namespace ax {
 
@@ -13,19 +12,19 @@ LessonSession::LessonSession()
             evaluate_step(r.lesson->steps[static_cast<std::size_t>(r.step)], r.state, *r.data, r.words.get()));
         std::lock_guard<std::mutex> lock(mutex_);
         evaluation_ = std::move(evaluation);
-        evaluation_key_ = r.key;
+        evaluation_id_ = r.id;
         evaluation_step_id_ = r.step_id;
       }) {}
 
 void LessonSession::open(const std::string& path) {
   lesson_ = std::make_shared<const Lesson>(load_lesson(path));
-  submitted_key_.clear();
+  submitted_inputs_.reset();
   submitted_step_id_.clear();
 }
 
 void LessonSession::close() {
   lesson_.reset();
-  submitted_key_.clear();
+  submitted_inputs_.reset();
   submitted_step_id_.clear();
 }
 
@@ -51,16 +50,13 @@ std::shared_ptr<const WordSet> LessonSession::words_for_step(int step) {
 void LessonSession::sync(const AppState& state, const std::shared_ptr<const LoadedData>& data) {
   if (!active() || !data) return;
   const int step = std::clamp(state.lesson.step, 0, step_count() - 1);
-  nlohmann::json key_json = scenario_to_json(state);
-  key_json["view"] = nullptr;  // colours and zoom do not change a claim
-  key_json["lesson"]["revealed"] = nullptr;
-  key_json["data_identity"] = reinterpret_cast<std::uintptr_t>(data.get());
-  const std::string step_id = lesson_->path + "#" + std::to_string(step);
-  const std::string key = step_id + key_json.dump();
-  if (key == submitted_key_) return;
-  submitted_key_ = key;
-  submitted_step_id_ = step_id;
-  worker_.submit(Request{lesson_, step, state, data, words_for_step(step), key, step_id});
+  Inputs inputs{step, state, data};
+  inputs.state.view = ViewSettings{};
+  inputs.state.lesson.revealed = false;
+  if (submitted_inputs_ && *submitted_inputs_ == inputs) return;
+  submitted_inputs_ = std::move(inputs);
+  submitted_step_id_ = lesson_->path + "#" + std::to_string(step);
+  worker_.submit(Request{lesson_, step, state, data, words_for_step(step), ++submitted_id_, submitted_step_id_});
 }
 
 std::shared_ptr<const StepEvaluation> LessonSession::evaluation() const {
@@ -70,7 +66,7 @@ std::shared_ptr<const StepEvaluation> LessonSession::evaluation() const {
 
 bool LessonSession::evaluation_current() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return evaluation_key_ == submitted_key_;
+  return evaluation_id_ == submitted_id_;
 }
 
 }  // namespace ax

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "lessons/claims.hpp"
@@ -37,23 +38,33 @@ class LessonSession {
   std::shared_ptr<const WordSet> words_for_step(int step);
 
  private:
+  // What an evaluation depends on, compared by value every frame (nothing is serialised).
+  struct Inputs {
+    int step = -1;
+    AppState state;  // without the view settings and the revealed flag: they change no claim
+    std::shared_ptr<const LoadedData> data;
+    bool operator==(const Inputs&) const = default;
+  };
   struct Request {
     std::shared_ptr<const Lesson> lesson;
     int step = 0;
     AppState state;
     std::shared_ptr<const LoadedData> data;
     std::shared_ptr<const WordSet> words;
-    std::string key;
+    std::uint64_t id = 0;
     std::string step_id;
   };
 
   std::shared_ptr<const Lesson> lesson_;
   std::map<std::string, std::shared_ptr<const WordSet>> word_sets_;
   std::string words_error_;
-  std::string submitted_key_, submitted_step_id_;
+  std::optional<Inputs> submitted_inputs_;
+  std::uint64_t submitted_id_ = 0;
+  std::string submitted_step_id_;
   mutable std::mutex mutex_;
   std::shared_ptr<const StepEvaluation> evaluation_;
-  std::string evaluation_key_, evaluation_step_id_;
+  std::uint64_t evaluation_id_ = 0;
+  std::string evaluation_step_id_;
   LatestOnlyWorker<Request> worker_;  // last: its thread uses the members above
 };
 

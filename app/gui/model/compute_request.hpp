@@ -1,6 +1,7 @@
 // A snapshot of what to compute: the data and the settings that affect the numbers.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "attn/attention.hpp"
@@ -17,6 +18,9 @@ struct ComputeRequest {
   double chart_shift_max = 1e2;
   bool centre = false;
   bool versus_reference = true;  // view.versus_model
+  // Numbers the clean stage's inputs (data, attention settings, centring): requests with the same
+  // non-zero number share their clean weights; 0 always computes them.
+  std::uint64_t clean_generation = 0;
 };
 
 ComputeRequest make_compute_request(const AppState& state, std::shared_ptr<const LoadedData> data);

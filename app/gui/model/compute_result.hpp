@@ -32,7 +32,7 @@ struct MethodResult {
   attn::Weights<float> clean;      // #queries x #keys
   attn::Weights<float> perturbed;
   ImageStats clean_stats, perturbed_stats;
-  attn::Deviation deviation;       // perturbed against clean
+  attn::Deviation deviation;       // perturbed against clean: max_abs_diff and row counts only
   attn::Vec<float> column_sums_clean, column_sums_perturbed;  // attention each key receives
   FunctionCurve curve;             // F over the range of the scores (ratio forms only)
   bool is_reference = false;       // the model's own weights (loaded), not a recomputed method
@@ -53,7 +53,8 @@ struct StreamingInputs {
 };
 
 struct ComputeResult {
-  std::uint64_t generation = 0;
+  std::uint64_t generation = 0;        // the request it answers (counts submissions)
+  std::uint64_t clean_generation = 0;  // its clean stage's (the chart of the same number matches it)
   // Dense: every method's matrices are here. Streaming: they are not (n x m too large); the
   // heatmaps come from `streaming` pixel by pixel, and scores cover the first rows only.
   ComputePath path = ComputePath::Dense;
@@ -77,9 +78,10 @@ struct ComputeResult {
 };
 
 // Deviation of W(M) from W(0) against the constant shift M, one curve per usable method.
-// Computed after the main results (it recomputes every method at every shift).
+// Computed on its own worker (it recomputes every method at every shift); it does not depend on
+// the noise settings, so it stays on screen while M is dragged.
 struct InvarianceChart {
-  std::uint64_t generation = 0;
+  std::uint64_t clean_generation = 0;  // of the data and attention settings it was computed for
   std::vector<double> shifts;
   attn::Index rows = 0;  // queries used: all, or the first kChartMaxQueries
   attn::Index total_rows = 0;

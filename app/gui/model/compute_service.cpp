@@ -2,64 +2,54 @@
 
 #include <algorithm>
 
-#include "model/compute_job.hpp"
-
 namespace ax {
 
 ComputeService::ComputeService()
-    : worker_([this](const ComputeRequest& request, std::uint64_t generation, const std::atomic<bool>& cancel) {
+    : chart_worker_([this](const ComputeRequest& request, std::uint64_t, const std::atomic<bool>& cancel) {
+        auto chart = compute_invariance_chart(request, &cancel);
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          chart_ = std::move(chart);
+        }
+        stages_.count_chart();  // atomic: safe from this thread
+      }),
+      worker_([this](const ComputeRequest& request, std::uint64_t generation, const std::atomic<bool>& cancel) {
+        // Whatever the outcome, a waiter for this generation may stop waiting.
+        struct Finished {
+          ComputeService& service;
+          std::uint64_t generation;
+          ~Finished() {
+            {
+              std::lock_guard<std::mutex> lock(service.mutex_);
+              service.finished_generation_ = std::max(service.finished_generation_, generation);
+            }
+            service.finished_.notify_all();
+          }
+        } finished{*this, generation};
         {
           std::lock_guard<std::mutex> lock(mutex_);
           started_ = std::chrono::steady_clock::now();
           fraction_ = 0.0;
           stage_ = "starting";
         }
-        ComputeCallbacks callbacks;
-        callbacks.cancel = &cancel;
-        callbacks.progress = [this](double fraction, const char* stage) {
+        auto result = stages_.run(request, generation, &cancel, [this](double fraction, const char* stage) {
           std::lock_guard<std::mutex> lock(mutex_);
           fraction_ = fraction;
           stage_ = stage;
-        };
-        // Whatever the job's outcome, a waiter for these results stops waiting when it ends.
-        struct ResultsDone {
-          ComputeService& service;
-          std::uint64_t generation;
-          void mark() {
-            {
-              std::lock_guard<std::mutex> lock(service.mutex_);
-              service.results_done_generation_ = std::max(service.results_done_generation_, generation);
-            }
-            service.results_done_.notify_all();
-          }
-          ~ResultsDone() { mark(); }
-        } done{*this, generation};
-        callbacks.publish = [this, &done](std::shared_ptr<const ComputeResult> r) {
-          {
-            std::lock_guard<std::mutex> lock(mutex_);
-            result_ = std::move(r);
-            chart_.reset();
-            fraction_ = 1.0;
-            stage_ = "invariance chart";
-          }
-          done.mark();
-        };
-        callbacks.publish_chart = [this](std::shared_ptr<const InvarianceChart> c) {
-          std::lock_guard<std::mutex> lock(mutex_);
-          chart_ = std::move(c);
-        };
-        run_compute(request, generation, callbacks);
+        });
+        std::lock_guard<std::mutex> lock(mutex_);
+        result_ = std::move(result);
+        fraction_ = 1.0;
       }) {}
-
-void ComputeService::wait_for_results() {
-  const std::uint64_t generation = worker_.submitted();
-  std::unique_lock<std::mutex> lock(mutex_);
-  results_done_.wait(lock, [&] { return results_done_generation_ >= generation; });
-}
 
 std::shared_ptr<const ComputeResult> ComputeService::result() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return result_;
+}
+
+std::shared_ptr<const InvarianceChart> ComputeService::chart() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return chart_;
 }
 
 ComputeProgress ComputeService::progress() const {
@@ -72,9 +62,15 @@ ComputeProgress ComputeService::progress() const {
   return p;
 }
 
-std::shared_ptr<const InvarianceChart> ComputeService::chart() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return chart_;
+std::string ComputeService::error() const {
+  std::string error = worker_.error();
+  return error.empty() ? chart_worker_.error() : error;
+}
+
+void ComputeService::wait_for_results() {
+  const std::uint64_t generation = worker_.submitted();
+  std::unique_lock<std::mutex> lock(mutex_);
+  finished_.wait(lock, [&] { return finished_generation_ >= generation; });
 }
 
 }  // namespace ax

@@ -1,6 +1,7 @@
-// Runs the engine off the UI thread. Each submit() supersedes the previous request: a running
-// job stops at its next checkpoint, so dragging a slider never queues stale work and the UI
-// thread never waits for the engine.
+// Runs the engine off the UI thread, on two workers of one kind: the results (clean and perturbed
+// stages) and the invariance chart. Each submit supersedes the previous request of its worker:
+// a running job stops at its next checkpoint, so dragging a slider never queues stale work and
+// the UI thread never waits for the engine.
 #pragma once
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "model/compute_job.hpp"
 #include "model/compute_request.hpp"
 #include "model/compute_result.hpp"
 #include "model/latest_only_worker.hpp"
@@ -27,34 +29,50 @@ class ComputeService {
  public:
   ComputeService();
 
-  void submit(ComputeRequest request) { worker_.submit(std::move(request)); }
+  // Results and chart of `request`.
+  void submit(const ComputeRequest& request) {
+    submit_results(request);
+    submit_chart(request);
+  }
+  // Only the results (the chart does not depend on the noise settings).
+  void submit_results(ComputeRequest request) { worker_.submit(std::move(request)); }
+  void submit_chart(ComputeRequest request) { chart_worker_.submit(std::move(request)); }
 
   // Newest published results (may be older than the last submit while a job runs).
   std::shared_ptr<const ComputeResult> result() const;
-  // Chart of the newest results; null while it is being computed.
+  // Newest published chart: it stays while a newer one is computed (match its clean_generation
+  // with the results'); null before the first.
   std::shared_ptr<const InvarianceChart> chart() const;
   // The engine's message when the newest request failed (e.g. a matrix too large), else empty.
-  std::string error() const { return worker_.error(); }
-  bool busy() const { return worker_.busy(); }
+  std::string error() const;
+  bool busy() const { return worker_.busy() || chart_worker_.busy(); }
+  bool chart_busy() const { return chart_worker_.busy(); }
   ComputeProgress progress() const;
+  // Generation of the newest results request (results carry the generation they were made for).
   std::uint64_t submitted_generation() const { return worker_.submitted(); }
+  const StageCounts& stage_counts() const { return stages_.counts(); }
 
-  // Blocks until the newest request has been fully computed (automation and tests only).
-  void wait_until_idle() { worker_.wait_until_idle(); }
-  // Blocks until the results (not the chart) of the newest request are published, or its job
-  // ended without them (benchmarks: the time from an edit to what the heatmaps show).
+  // Blocks until the results of the newest request are published or it failed (benchmarks).
   void wait_for_results();
+  // Blocks until both workers are idle (automation and tests only).
+  void wait_until_idle() {
+    worker_.wait_until_idle();
+    chart_worker_.wait_until_idle();
+  }
 
  private:
   mutable std::mutex mutex_;
+  std::condition_variable finished_;
   std::shared_ptr<const ComputeResult> result_;
   std::shared_ptr<const InvarianceChart> chart_;
+  std::uint64_t finished_generation_ = 0;  // newest results job that ended, whatever its outcome
   double fraction_ = 0.0;
   std::string stage_;
   std::chrono::steady_clock::time_point started_{};
-  std::condition_variable results_done_;
-  std::uint64_t results_done_generation_ = 0;  // newest request whose results are out (or failed)
-  LatestOnlyWorker<ComputeRequest> worker_;  // last: its thread uses the members above
+  ComputeStages stages_;                   // used by the results worker's thread only
+  // Last: their threads use the members above.
+  LatestOnlyWorker<ComputeRequest> chart_worker_;
+  LatestOnlyWorker<ComputeRequest> worker_;
 };
 
 }  // namespace ax

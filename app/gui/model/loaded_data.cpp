@@ -12,7 +12,6 @@
 #include "model/compute_path.hpp"
 #include "model/model_loading.hpp"
 #include "model/tokens_file.hpp"
-#include "state/scenario_file.hpp"
 
 namespace ax {
 namespace {
@@ -156,15 +155,12 @@ std::shared_ptr<const LoadedData> load_data(const DataSettings& s, ModelFileCach
 }
 
 bool DataController::update(DataSettings& settings, std::string& error) {
-  AppState probe;
-  probe.data = settings;
-  const std::string key = scenario_to_json(probe)["data"].dump();
-  if (data_ && key == loaded_key_) return false;
+  // Compared by value every frame: cheap, and nothing is serialised.
+  if (data_ && settings == last_good_) return false;
   try {
-    if (!models_) models_ = std::make_shared<ModelFileCache>();
-    data_ = load_data(settings, *models_);
-    loaded_key_ = key;
+    data_ = load_data(settings);
     last_good_ = settings;
+    ++generation_;
     return true;
   } catch (const std::exception& e) {
     error = e.what();
@@ -174,10 +170,8 @@ bool DataController::update(DataSettings& settings, std::string& error) {
       // Nothing loaded yet (e.g. a scenario naming a missing file): fall back to generated data.
       settings = DataSettings{};
       data_ = load_data(settings);
-      AppState fallback;
-      fallback.data = settings;
-      loaded_key_ = scenario_to_json(fallback)["data"].dump();
       last_good_ = settings;
+      ++generation_;
     }
     return true;
   }

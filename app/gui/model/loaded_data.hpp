@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,9 +76,11 @@ class DataController {
   // Returns true when the data changed. On failure fills `error` and restores `settings`.
   bool update(DataSettings& settings, std::string& error);
   const std::shared_ptr<const LoadedData>& data() const { return data_; }
+  // Counts the data loaded: a new number means new data (results of an older number are stale).
+  std::uint64_t generation() const { return generation_; }
 
  private:
-  std::string loaded_key_;
+  std::uint64_t generation_ = 0;
   DataSettings last_good_;
   std::shared_ptr<ModelFileCache> models_;
   std::shared_ptr<const LoadedData> data_;

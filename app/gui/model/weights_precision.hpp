@@ -8,14 +8,20 @@
 
 namespace ax {
 
+// Into `out`, reusing its storage when it already has the shape (results recomputed per edit).
+template <class To, class From>
+void weights_as(const attn::Weights<From>& w, attn::Weights<To>& out) {
+  out.matrix = w.matrix.template cast<To>();
+  out.rows = w.rows;
+}
+
 template <class To, class From>
 attn::Weights<To> weights_as(const attn::Weights<From>& w) {
   if constexpr (std::is_same_v<To, From>) {
     return w;
   } else {
     attn::Weights<To> out;
-    out.matrix = w.matrix.template cast<To>();
-    out.rows = w.rows;
+    weights_as(w, out);
     return out;
   }
 }

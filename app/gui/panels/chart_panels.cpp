@@ -16,7 +16,7 @@ void draw_invariance_chart(UiContext& ctx) {
     ImGui::TextDisabled("shifts need the queries and keys: a file of weights only cannot be shifted");
     return;
   }
-  if (!ctx.chart || !ctx.result || ctx.chart->generation != ctx.result->generation) {
+  if (!ctx.chart || !ctx.result || ctx.chart->clean_generation != ctx.result->clean_generation) {
     ImGui::TextUnformatted("computing the invariance chart...");
     return;
   }

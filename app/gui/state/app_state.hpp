@@ -41,6 +41,7 @@ struct DataSettings {
   int head = 0;              // which head of a model file, a rank-4 file or a rank-3 vectors file
   std::vector<std::string> tokens;  // axis labels given inline (lessons)
   bool centre = false;       // subtract the mean vector before computing scores
+  bool operator==(const DataSettings&) const = default;
 };
 
 struct AttentionSettings {
@@ -52,6 +53,7 @@ struct AttentionSettings {
   // Teaching switch, set only by a lesson scenario (no panel shows it): false computes e^s / sum e^s
   // without subtracting the row maximum, to show how large scores overflow.
   bool subtract_max = true;
+  bool operator==(const AttentionSettings&) const = default;
 };
 
 struct NoiseSettings {
@@ -68,6 +70,7 @@ struct NoiseSettings {
   bool animate = false;           // a new draw every `animate_frames` frames
   int animate_frames = 20;
   int study_draws = 200;          // Monte Carlo study
+  bool operator==(const NoiseSettings&) const = default;
 };
 
 enum class HeatmapMode { Clean, Perturbed, AbsDifference, SignedDifference };
@@ -95,6 +98,7 @@ struct ViewSettings {
   bool show_charts = true;
   bool presentation = false;      // large type, high contrast, advanced panels hidden
   double sweep_to = 5.0;          // the S key sweeps the shift M from 0 to this value
+  bool operator==(const ViewSettings&) const = default;
 };
 
 // Where the user is in a lesson, and the interactive parameters of the lesson views.
@@ -112,6 +116,7 @@ struct LessonSettings {
   std::array<double, 2> metric_row1 = {1.0, 0.0};
   std::array<double, 2> metric_row2 = {0.0, 1.0};
   int metric_query = 0;
+  bool operator==(const LessonSettings&) const = default;
 };
 
 // The mode heatmap k shows.
@@ -125,6 +130,7 @@ struct AppState {
   NoiseSettings noise;
   ViewSettings view;
   LessonSettings lesson;
+  bool operator==(const AppState&) const = default;
 };
 
 }  // namespace ax

@@ -1,0 +1,207 @@
+// The controller driven with no window: this binary links neither ImGui nor OpenGL. It checks the
+// staging (an edit of M recomputes only the perturbed stage, observed through the stage counters
+// and through the results themselves), change detection by value, and the reuse of result
+// buffers between edits.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "attn/attention.hpp"
+#include "controller/app_controller.hpp"
+
+namespace ax {
+namespace {
+
+struct Counts {
+  int clean, perturbed, chart;
+};
+
+Counts counts(const AppController& app) {
+  const StageCounts& c = app.stage_counts();
+  return {c.clean.load(), c.perturbed.load(), c.chart.load()};
+}
+
+AppState small_state() {
+  AppState s;
+  s.data.n = 48;
+  s.data.d = 8;
+  s.attention.methods = {"exp", "relu", "softplus"};
+  return s;
+}
+
+void settle(AppController& app) {
+  app.sync();
+  app.wait_for_results();
+}
+
+TEST(Controller, AnEditOfMRecomputesOnlyThePerturbedStage) {
+  AppController app(small_state());
+  settle(app);
+  const Counts before = counts(app);
+  ASSERT_GE(before.clean, 1);
+  ASSERT_GE(before.chart, 1);
+  const auto chart_before = app.chart();
+
+  for (double shift : {0.5, 1.0, 2.0}) {
+    app.state().noise.shift = shift;
+    app.sync();
+    // The chart does not depend on M: it stays on screen, it is not recomputed.
+    EXPECT_EQ(app.chart(), chart_before);
+    app.wait_for_results();
+  }
+  const Counts after = counts(app);
+  EXPECT_EQ(after.clean, before.clean);
+  EXPECT_EQ(after.chart, before.chart);
+  EXPECT_EQ(after.perturbed, before.perturbed + 3);
+
+  // The staged results are the engine's: clean weights of the unperturbed spec and perturbed
+  // weights of the newest M. (Within float rounding, not bit for bit: the engine's softplus
+  // differs by ~1e-8 between two calls on different buffers. A stale stage would differ by far
+  // more: M moves relu's weights by ~0.1.)
+  const auto close = [](const attn::MatF& a, const attn::MatF& b) {
+    return a.rows() == b.rows() && a.cols() == b.cols() && (a - b).cwiseAbs().maxCoeff() <= 1e-6f;
+  };
+  const auto result = app.result();
+  ASSERT_TRUE(result);
+  const attn::Vectors<float> v = engine_vectors<float>(*app.data());
+  const AppState& s = app.state();
+  for (std::size_t k = 0; k < s.attention.methods.size(); ++k) {
+    const attn::AttentionSpec spec = make_attention_spec(s.attention, false, attn::parse_method(s.attention.methods[k]));
+    const attn::Perturbation p = make_perturbation(s.noise, v.queries.rows(), v.queries.rows());
+    EXPECT_TRUE(close(result->methods[k].clean.matrix, attn::compute_weights(v, spec).matrix)) << k;
+    EXPECT_TRUE(close(result->methods[k].perturbed.matrix, attn::compute_weights(v, spec, p).matrix)) << k;
+  }
+  EXPECT_EQ(app.chart()->clean_generation, result->clean_generation);
+}
+
+TEST(Controller, EachSettingRecomputesTheStagesThatDependOnIt) {
+  AppController app(small_state());
+  settle(app);
+  Counts c = counts(app);
+
+  app.state().attention.alpha = 2.0;  // clean inputs: every stage
+  settle(app);
+  Counts n = counts(app);
+  EXPECT_EQ(n.clean, c.clean + 1);
+  EXPECT_EQ(n.perturbed, c.perturbed + 1);
+  EXPECT_EQ(n.chart, c.chart + 1);
+
+  c = n;
+  app.state().view.chart_shift_max = 10.0;  // the chart's range: the chart only
+  settle(app);
+  n = counts(app);
+  EXPECT_EQ(n.clean, c.clean);
+  EXPECT_EQ(n.perturbed, c.perturbed);
+  EXPECT_EQ(n.chart, c.chart + 1);
+
+  c = n;
+  app.state().data.n = 40;  // new data: every stage
+  settle(app);
+  n = counts(app);
+  EXPECT_EQ(n.clean, c.clean + 1);
+  EXPECT_EQ(n.chart, c.chart + 1);
+  EXPECT_EQ(app.result()->queries, 40);
+}
+
+TEST(Controller, ChangesAreDetectedByValueAndViewEditsComputeNothing) {
+  AppController app(small_state());
+  settle(app);
+  const Counts c = counts(app);
+  const auto data = app.data();
+  const auto generation = app.data_generation();
+  for (int k = 0; k < 20; ++k) app.sync();  // nothing changed
+  app.state().view.colormap = "magma";       // the view changes no number
+  app.state().view.zoom = 3.0f;
+  app.state().noise.study_draws = 17;        // nor do the study's size and the animation period
+  app.state().noise.animate_frames = 7;
+  app.state().lesson.revealed = true;
+  settle(app);
+  const Counts n = counts(app);
+  EXPECT_EQ(n.clean, c.clean);
+  EXPECT_EQ(n.perturbed, c.perturbed);
+  EXPECT_EQ(n.chart, c.chart);
+  EXPECT_EQ(app.data(), data);  // not reloaded
+  EXPECT_EQ(app.data_generation(), generation);
+
+  // Setting a value back and forth between syncs is the same value: nothing to compute.
+  app.state().noise.shift = 3.0;
+  app.state().noise.shift = 0.0;
+  settle(app);
+  EXPECT_EQ(counts(app).perturbed, c.perturbed);
+  // A real change is seen.
+  app.state().noise.shift = 3.0;
+  settle(app);
+  EXPECT_EQ(counts(app).perturbed, c.perturbed + 1);
+}
+
+TEST(Controller, ResultBuffersAreReusedBetweenEdits) {
+  AppState s = small_state();
+  s.data.n = 256;
+  AppController app(s);
+  settle(app);
+  std::set<const void*> results, matrices;
+  for (int k = 1; k <= 12; ++k) {
+    app.state().noise.shift = 0.25 * k;
+    app.sync();
+    app.wait_for_weights();
+    const auto result = app.result();
+    ASSERT_TRUE(result && app.results_for_newest_edit());
+    results.insert(result.get());
+    matrices.insert(result->methods[1].perturbed.matrix.data());
+    // Not held past this edit (as the UI drops a result once a newer one is shown).
+  }
+  // A handful of buffers serve every edit: no fresh n x n matrix per edit.
+  EXPECT_LE(results.size(), 3u);
+  EXPECT_LE(matrices.size(), 3u);
+}
+
+TEST(Controller, ResultsHeldByTheViewAreNeverOverwritten) {
+  AppController app(small_state());
+  settle(app);
+  const auto held = app.result();
+  const attn::MatF copy = held->methods[1].perturbed.matrix;
+  for (int k = 1; k <= 6; ++k) {
+    app.state().noise.shift = 0.5 * k;
+    app.sync();
+    app.wait_for_weights();
+  }
+  EXPECT_TRUE(held->methods[1].perturbed.matrix == copy);
+  EXPECT_NE(app.result(), held);
+}
+
+TEST(Controller, LessonsScenariosAndTheStudyWithoutAWindow) {
+  AppController app(small_state());
+  settle(app);
+  app.open_lesson(std::string(AX_TEST_LESSONS_DIR) + "/1_why_softmax.json");
+  ASSERT_TRUE(app.lesson_active());
+  app.lesson_go_to(1, false);
+  settle(app);
+  EXPECT_EQ(app.state().lesson.step, 1);
+  EXPECT_TRUE(app.evaluation());
+  app.lesson_commands().close = true;
+  settle(app);
+  EXPECT_FALSE(app.lesson_active());
+
+  const auto dir = std::filesystem::temp_directory_path() / "ax_controller_test";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "bad.json") << R"({"attention": {"alpha": "warm"}})";
+  const AppState before = app.state();
+  app.open_scenario((dir / "bad.json").string());
+  EXPECT_TRUE(app.state() == before);
+  ASSERT_FALSE(app.messages().entries().empty());
+  EXPECT_TRUE(app.messages().entries().back().error);
+  std::filesystem::remove_all(dir);
+
+  app.state().noise.global_rms = 0.3;
+  app.state().noise.study_draws = 5;
+  settle(app);
+  app.start_study();
+  app.wait_for_study();
+  ASSERT_TRUE(app.study().result());
+  EXPECT_EQ(app.study().result()->study.draws, 5);
+}
+
+}  // namespace
+}  // namespace ax
