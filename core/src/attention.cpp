@@ -144,17 +144,47 @@ Mat<T> compute_scores(const Vectors<T>& vectors, ScoreKind score, double alpha,
 }
 
 template <class T>
-Mat<T> compute_scores(const Vectors<T>& vectors, const AttentionSpec& spec, const Perturbation& perturbation) {
+void compute_scores_into(const Vectors<T>& vectors, const AttentionSpec& spec, const Perturbation& perturbation,
+                         Mat<T>& out) {
   const detail::ScorePlan<T> plan =
       detail::make_score_plan(vectors, spec.score, spec.alpha, spec.centre, perturbation);
   const Index n = plan.queries(), m = plan.keys();
-  Mat<T> out;
   allocate_result(out, n, m);
   parallel_for(detail::tile_count(n), [&](Index tile) {
     const auto [begin, end] = detail::tile_rows(tile, n);
     detail::score_rows(plan, begin, end, out.row(begin).data(), m);
   });
+}
+
+template <class T>
+Mat<T> compute_scores(const Vectors<T>& vectors, const AttentionSpec& spec, const Perturbation& perturbation) {
+  Mat<T> out;
+  compute_scores_into(vectors, spec, perturbation, out);
   return out;
+}
+
+template <class T>
+QueryRow<T> compute_query_row(const Vectors<T>& vectors, const AttentionSpec& spec, const Perturbation& perturbation,
+                              Index query) {
+  if (!spec.method.is_row_wise()) {
+    throw UsageError(std::string(spec.method.spec()) +
+                     " normalises columns too: one row needs every row (use a smaller input to inspect a row)");
+  }
+  const detail::ScorePlan<T> plan =
+      detail::make_score_plan(vectors, spec.score, spec.alpha, spec.centre, perturbation, /*holds_matrix=*/false);
+  const Index n = plan.queries(), m = plan.keys();
+  if (query < 0 || query >= n) {
+    throw UsageError("query " + std::to_string(query) + " is outside 0.." + std::to_string(n - 1));
+  }
+  QueryRow<T> row;
+  detail::AlignedRows<T> buffer(1, m);
+  detail::score_rows(plan, query, query + 1, buffer.row(0), m);
+  row.scores = Eigen::Map<const Vec<T>>(buffer.row(0), m);
+  detail::RowScratch scratch;
+  row.status = detail::apply_row_method(buffer.row(0), detail::valid_keys(spec.mask, query, m), m, spec.method,
+                                        scratch, spec.subtract_max);
+  row.weights = Eigen::Map<const Vec<T>>(buffer.row(0), m);
+  return row;
 }
 
 template <class T>
@@ -175,16 +205,41 @@ void compute_weights_into(const Vectors<T>& vectors, const AttentionSpec& spec,
     // A few rows at a time through a scratch buffer that stays in cache from the product to the
     // final weights; the result is then written once, by streaming stores that skip the cache
     // (the result is far larger than the cache and nothing reads it back here).
-    const std::unique_ptr<T[]> rows(new T[static_cast<std::size_t>(kScratchRows * m)]);
+    detail::AlignedRows<T> rows(kScratchRows, m);
     for (Index i0 = begin; i0 < end; i0 += kScratchRows) {
       const Index i1 = std::min(end, i0 + kScratchRows);
-      detail::score_rows(plan, i0, i1, rows.get(), m);
+      detail::score_rows(plan, i0, i1, rows.row(0), rows.stride());
       for (Index i = i0; i < i1; ++i) {
-        T* row = rows.get() + (i - i0) * m;
+        T* row = rows.row(i - i0);
         result.rows[static_cast<std::size_t>(i)] =
             detail::apply_row_method_to(row, detail::valid_keys(spec.mask, i, m), m, spec.method,
                                         scratch, spec.subtract_max, result.matrix.row(i).data());
       }
+    }
+    detail::finish_streaming_stores();
+  });
+}
+
+template <class T>
+void weights_from_scores_into(const Mat<T>& scores, const Method& method, Mask mask, bool subtract_max,
+                              Weights<T>& result) {
+  if (!method.is_row_wise()) {
+    result = weights_from_scores(scores, method, mask);
+    return;
+  }
+  const Index n = scores.rows(), m = scores.cols();
+  allocate_result(result.matrix, n, m);
+  result.rows.assign(static_cast<std::size_t>(n), RowStatus::Defined);
+  const Index tiles = detail::tile_count(n);
+  parallel_for(tiles, n * m / std::max<Index>(tiles, 1) + 1, [&](Index tile) {
+    const auto [begin, end] = detail::tile_rows(tile, n);
+    detail::RowScratch scratch;
+    // The kernel works in place: each row goes through an aligned copy that stays in cache.
+    detail::AlignedRows<T> row(1, m);
+    for (Index i = begin; i < end; ++i) {
+      std::copy_n(scores.row(i).data(), m, row.row(0));
+      result.rows[static_cast<std::size_t>(i)] = detail::apply_row_method_to(
+          row.row(0), detail::valid_keys(mask, i, m), m, method, scratch, subtract_max, result.matrix.row(i).data());
     }
     detail::finish_streaming_stores();
   });
@@ -230,6 +285,9 @@ std::string_view noise_target_name(NoiseTarget target) {
   template Vectors<T> apply_vector_noise(const Vectors<T>&, const Perturbation&);                \
   template Mat<T> compute_scores(const Vectors<T>&, ScoreKind, double, const Perturbation&);     \
   template Mat<T> compute_scores(const Vectors<T>&, const AttentionSpec&, const Perturbation&);  \
+  template void weights_from_scores_into(const Mat<T>&, const Method&, Mask, bool, Weights<T>&); \
+  template void compute_scores_into(const Vectors<T>&, const AttentionSpec&, const Perturbation&, Mat<T>&); \
+  template QueryRow<T> compute_query_row(const Vectors<T>&, const AttentionSpec&, const Perturbation&, Index); \
   template Weights<T> compute_weights(const Vectors<T>&, const AttentionSpec&, const Perturbation&);    \
   template void compute_weights_into(const Vectors<T>&, const AttentionSpec&, const Perturbation&, \
                                      Weights<T>&);

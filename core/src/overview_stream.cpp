@@ -125,25 +125,26 @@ Overview stream_overview(const Vectors<T>& vectors, const AttentionSpec& spec, c
 
   detail::pool_in_chunks(out, [&](Index r0, Index r1, double* column_sums) {
     const Index first = row_bounds[static_cast<std::size_t>(r0)], last = row_bounds[static_cast<std::size_t>(r1)];
-    // Row i of the group at rows + (i - g0) * m.
-    Mat<T> perturbed_rows(std::min(group, last - first), m);
-    Mat<T> clean_rows_buffer(difference ? perturbed_rows.rows() : 0, m);
+    // Row i of the group at row(i - g0): aligned rows, so the weights are the dense path's bits.
+    detail::AlignedRows<T> perturbed_rows(std::min(group, last - first), m);
+    detail::AlignedRows<T> clean_rows_buffer(difference ? std::min(group, last - first) : 0, m);
+    const Index ld = perturbed_rows.stride();
     detail::RowScratch scratch;
     Index r = r0;
     for (Index g0 = first; g0 < last; g0 += group) {
       rows_done.check_cancel();
       const Index g1 = std::min(last, g0 + group);
-      T* const rows = perturbed_rows.data();
-      T* const clean_rows = clean_rows_buffer.data();
-      detail::score_rows(perturbed, g0, g1, rows, m);
-      if (clean) detail::score_rows(*clean, g0, g1, clean_rows, m);
+      T* const rows = perturbed_rows.row(0);
+      T* const clean_rows = clean_rows_buffer.row(0);
+      detail::score_rows(perturbed, g0, g1, rows, ld);
+      if (clean) detail::score_rows(*clean, g0, g1, clean_rows, ld);
       for (Index i = g0; i < g1; ++i) {
         while (i >= row_bounds[static_cast<std::size_t>(r + 1)]) ++r;
         const Index valid = detail::valid_keys(spec.mask, i, m);
-        T* const row = rows + (i - g0) * m;
+        T* const row = rows + (i - g0) * ld;
         RowStatus status = detail::apply_row_method(row, valid, m, spec.method, scratch, spec.subtract_max);
         if (clean && status == RowStatus::Defined) {
-          T* const base = clean_rows + (i - g0) * m;
+          T* const base = clean_rows + (i - g0) * ld;
           status = detail::apply_row_method(base, valid, m, spec.method, scratch, spec.subtract_max);
           Eigen::Map<Vec<T>>(row, m) -= Eigen::Map<const Vec<T>>(base, m);
         }

@@ -59,9 +59,14 @@ Weights<T> weights_from_scores(Mat<T> scores, const Method& method, Mask mask) {
   parallel_for(detail::tile_count(n), [&](Index tile) {
     detail::RowScratch scratch;
     const auto [begin, end] = detail::tile_rows(tile, n);
+    // Through an aligned copy of each row (tiling.hpp: the same bits as compute_weights).
+    detail::AlignedRows<T> row(1, m);
     for (Index i = begin; i < end; ++i) {
-      result.rows[static_cast<std::size_t>(i)] = detail::apply_row_method(
-          result.matrix.row(i).data(), detail::valid_keys(mask, i, m), m, method, scratch);
+      T* const out = result.matrix.row(i).data();
+      std::copy_n(out, m, row.row(0));
+      result.rows[static_cast<std::size_t>(i)] =
+          detail::apply_row_method(row.row(0), detail::valid_keys(mask, i, m), m, method, scratch);
+      std::copy_n(row.row(0), m, out);
     }
   });
   return result;

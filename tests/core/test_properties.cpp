@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "attn/errors.hpp"
 #include "attn/attention.hpp"
 #include "attn/parallel.hpp"
 #include "test_helpers.hpp"
@@ -213,6 +214,71 @@ TEST(Properties, WeightsIntoAReusedResultEqualFreshOnes) {
   EXPECT_EQ(wrong_shape.matrix.rows(), 70);
   EXPECT_EQ(wrong_shape.matrix.cols(), 53);
   EXPECT_TRUE(test::same_bits(wrong_shape.matrix, compute_weights(v, AttentionSpec{}).matrix));
+}
+
+TEST(Properties, WeightsFromSharedScoresEqualComputeWeights) {
+  // The app computes one score matrix per edit and every method's weights from it.
+  Vectors<float> v;
+  v.queries = random_matrix<float>(130, 10, 21);
+  v.keys = random_matrix<float>(77, 10, 22);
+  Perturbation p;
+  p.shift = 1.5;
+  p.score_noise_rms = 0.3;
+  p.local_rms = 0.2;
+  p.seed = 5;
+  Weights<float> out;
+  out.matrix = Mat<float>::Constant(130, 77, 3.0f);  // stale values of the right shape
+  for (ScoreKind kind : all_score_kinds()) {
+    AttentionSpec base;
+    base.score = kind;
+    base.alpha = 1.3;
+    const Mat<float> scores = compute_scores(v, base, p);
+    const Mat<float> kept = scores;
+    for (const char* spec : {"exp", "relu", "softplus", "sigmoid", "entmax15", "sparsemax", "sinkhorn:3"}) {
+      for (Mask mask : {Mask::None, Mask::Causal}) {
+        AttentionSpec a = base;
+        a.method = parse_method(spec);
+        a.mask = mask;
+        weights_from_scores_into(scores, a.method, a.mask, a.subtract_max, out);
+        const Weights<float> direct = compute_weights(v, a, p);
+        EXPECT_TRUE(test::same_bits(out.matrix, direct.matrix)) << spec << " " << score_kind_name(kind);
+        EXPECT_EQ(out.rows, direct.rows) << spec;
+      }
+    }
+    EXPECT_TRUE(test::same_bits(scores, kept));  // the shared scores are left as they were
+  }
+}
+
+TEST(Properties, OneQueryRowEqualsThatRowOfTheWholeComputation) {
+  Vectors<double> v;
+  v.queries = random_matrix<double>(200, 8, 31);
+  v.keys = random_matrix<double>(150, 8, 32);
+  Perturbation p;
+  p.shift = -0.7;
+  p.score_noise_rms = 0.25;
+  p.global_rms = 0.1;
+  p.local_rms = 0.3;
+  p.noise_target = NoiseTarget::Both;
+  p.seed = 9;
+  p.draw = 4;
+  for (const char* spec : {"exp", "relu", "sparsemax", "entmax15", "custom:exp(2*z)"}) {
+    AttentionSpec a;
+    a.score = ScoreKind::ScaledDot;
+    a.method = parse_method(spec);
+    a.mask = Mask::Causal;
+    const Mat<double> scores = compute_scores(v, a, p);
+    const Weights<double> whole = compute_weights(v, a, p);
+    for (Index i : {Index(0), Index(17), Index(149), Index(199)}) {
+      const QueryRow<double> row = compute_query_row(v, a, p, i);
+      EXPECT_TRUE(test::same_bits(Mat<double>(row.scores.transpose()), Mat<double>(scores.row(i)))) << spec << " row " << i;
+      EXPECT_TRUE(test::same_bits(Mat<double>(row.weights.transpose()), Mat<double>(whole.matrix.row(i)))) << spec << " row " << i;
+      EXPECT_EQ(row.status, whole.rows[static_cast<std::size_t>(i)]);
+    }
+  }
+  AttentionSpec sinkhorn;
+  sinkhorn.method = parse_method("sinkhorn:3");
+  EXPECT_THROW(compute_query_row(v, sinkhorn, {}, 0), UsageError);  // needs every row
+  EXPECT_THROW(compute_query_row(v, AttentionSpec{}, {}, 200), UsageError);
 }
 
 TEST(Properties, FewKeysOfHighDimensionScoreAsPlainDotProducts) {

@@ -12,6 +12,7 @@
 #include "attn/metrics.hpp"
 #include "attn/random.hpp"
 #include "model/badge_deviation.hpp"
+#include "model/matrix_scans.hpp"
 #include "model/weights_precision.hpp"
 
 namespace ax {
@@ -23,47 +24,12 @@ constexpr int kHistogramBins = 40;
 // hold while it uploads.
 constexpr std::size_t kResultBuffers = 3;
 
-attn::Vec<float> column_sums(const attn::Weights<float>& w) {
-  attn::Vec<float> sums = attn::Vec<float>::Zero(w.matrix.cols());
-  for (attn::Index i = 0; i < w.matrix.rows(); ++i) {
-    if (w.defined(i)) sums += w.matrix.row(i).transpose();
-  }
-  return sums;
-}
-
-// Smallest and largest finite value (lo > hi when there is none).
-std::pair<double, double> finite_extent(const attn::MatF& m) {
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  for (attn::Index k = 0; k < m.size(); ++k) {
-    const double v = m.data()[k];
-    if (!std::isfinite(v)) continue;
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
-  }
-  return {lo, hi};
-}
-
 // The range of the score histogram and F(z) curves: both extents, widened when degenerate.
 std::pair<double, double> finite_range(std::pair<double, double> a, std::pair<double, double> b) {
   const double lo = std::min(a.first, b.first), hi = std::max(a.second, b.second);
   if (!(lo <= hi)) return {-1.0, 1.0};
   if (hi - lo < 1e-9) return {lo - 1.0, hi + 1.0};
   return {lo, hi};
-}
-
-Histogram histogram_of(const attn::MatF& scores, double lo, double hi) {
-  Histogram h;
-  h.lo = lo;
-  h.hi = hi;
-  h.counts.assign(kHistogramBins, 0.0);
-  const double width = (hi - lo) / kHistogramBins;
-  for (attn::Index k = 0; k < scores.size(); ++k) {
-    const double v = scores.data()[k];
-    if (!std::isfinite(v)) continue;
-    const int bin = std::clamp(static_cast<int>((v - lo) / width), 0, kHistogramBins - 1);
-    h.counts[static_cast<std::size_t>(bin)] += 1.0;
-  }
-  return h;
 }
 
 FunctionCurve curve_of(const attn::Method& method, double lo, double hi) {
@@ -155,6 +121,7 @@ struct PrecisionStage {
   attn::Vectors<T> vectors;
   std::vector<attn::Weights<T>> clean;
   std::vector<attn::Weights<T>> perturbed;
+  attn::Mat<T> scores_perturbed;  // float64 only (float32 computes into the result buffer)
   std::optional<attn::Weights<T>> reference;  // a model file's own weights of the head shown
 };
 
@@ -235,11 +202,21 @@ void compute_clean(const ComputeRequest& request, CleanStage& c, const std::atom
   c.template stage<std::conditional_t<std::is_same_v<T, float>, double, float>>() = {};  // the other precision's memory
   t.vectors = engine_vectors<T>(*request.data);
   const attn::AttentionSpec base = make_attention_spec(request.attention, request.centre, {});
+  // The clean scores once, every method's clean weights from them (as in the perturbed stage).
+  attn::Mat<T> wide_scores;  // float64 only
   if constexpr (std::is_same_v<T, float>) {
-    c.scores = attn::compute_scores(t.vectors, base);
+    attn::compute_scores_into(t.vectors, base, {}, c.scores);
   } else {
-    c.scores = attn::compute_scores(t.vectors, base).template cast<float>();
+    wide_scores = attn::compute_scores(t.vectors, base);
+    c.scores = wide_scores.template cast<float>();
   }
+  const attn::Mat<T>& scores = [&]() -> const attn::Mat<T>& {
+    if constexpr (std::is_same_v<T, float>) {
+      return c.scores;
+    } else {
+      return wide_scores;
+    }
+  }();
   c.scores_extent = finite_extent(c.scores);
   const std::size_t count = c.specs.size();
   t.clean.resize(count);
@@ -255,8 +232,8 @@ void compute_clean(const ComputeRequest& request, CleanStage& c, const std::atom
       if (c.use_double) c.display[k] = {};
       continue;
     }
-    attn::compute_weights_into(t.vectors, make_attention_spec(request.attention, request.centre, c.parsed[k]), {},
-                               t.clean[k]);
+    const attn::AttentionSpec spec = make_attention_spec(request.attention, request.centre, c.parsed[k]);
+    attn::weights_from_scores_into(scores, spec.method, spec.mask, spec.subtract_max, t.clean[k]);
     if constexpr (std::is_same_v<T, double>) c.display[k] = weights_as<float>(t.clean[k]);
     const attn::Weights<float>& shown = c.display_weights(k);
     c.stats[k] = image_stats(shown.matrix, shown.rows);
@@ -324,15 +301,24 @@ void compute_perturbed(const ComputeRequest& request, CleanStage& c, ComputeResu
   r.perturbed = !perturbation.is_identity();
 
   const attn::AttentionSpec base = make_attention_spec(request.attention, request.centre, {});
-  // The engine has no scores-into call: the perturbed scores are the one n x m matrix an edit
-  // still allocates (float32: moved in; float64: narrowed into the buffer).
+  // Into the buffer's own storage (float64: computed, then narrowed into it).
+  // One score matrix for every method: each method's weights come from it (bit for bit what
+  // compute_weights gives) instead of recomputing the product per method.
   if constexpr (std::is_same_v<T, float>) {
-    r.scores_perturbed = attn::compute_scores(t.vectors, base, perturbation);
+    attn::compute_scores_into(t.vectors, base, perturbation, r.scores_perturbed);
   } else {
-    r.scores_perturbed = attn::compute_scores(t.vectors, base, perturbation).template cast<float>();
+    attn::compute_scores_into(t.vectors, base, perturbation, t.scores_perturbed);
+    r.scores_perturbed = t.scores_perturbed.template cast<float>();
   }
+  const attn::Mat<T>& scores = [&]() -> const attn::Mat<T>& {
+    if constexpr (std::is_same_v<T, float>) {
+      return r.scores_perturbed;
+    } else {
+      return t.scores_perturbed;
+    }
+  }();
   const auto [lo, hi] = finite_range(c.scores_extent, finite_extent(r.scores_perturbed));
-  r.score_histogram = histogram_of(r.scores_clean, lo, hi);
+  r.score_histogram = histogram_of(r.scores_clean, lo, hi, kHistogramBins);
 
   if constexpr (std::is_same_v<T, double>) t.perturbed.resize(c.specs.size());
   for (std::size_t k = 0; k < c.specs.size(); ++k) {
@@ -342,10 +328,10 @@ void compute_perturbed(const ComputeRequest& request, CleanStage& c, ComputeResu
     if (!m.error.empty()) continue;
     const attn::AttentionSpec spec = make_attention_spec(request.attention, request.centre, c.parsed[k]);
     if constexpr (std::is_same_v<T, float>) {
-      attn::compute_weights_into(t.vectors, spec, perturbation, m.perturbed);
+      attn::weights_from_scores_into(scores, spec.method, spec.mask, spec.subtract_max, m.perturbed);
       m.deviation = badge_deviation(t.clean[k], m.perturbed);
     } else {
-      attn::compute_weights_into(t.vectors, spec, perturbation, t.perturbed[k]);
+      attn::weights_from_scores_into(scores, spec.method, spec.mask, spec.subtract_max, t.perturbed[k]);
       m.deviation = badge_deviation(t.clean[k], t.perturbed[k]);
       weights_as(t.perturbed[k], m.perturbed);
     }
@@ -388,7 +374,7 @@ void compute_streaming(const ComputeRequest& request, ComputeResult& result, con
   const attn::AttentionSpec base = make_attention_spec(request.attention, request.centre, {});
   const attn::MatF scores = attn::compute_scores(first, base);
   const auto [lo, hi] = finite_range(finite_extent(scores), finite_extent(scores));
-  result.score_histogram = histogram_of(scores, lo, hi);
+  result.score_histogram = histogram_of(scores, lo, hi, kHistogramBins);
   for (std::size_t k = 0; k < parsed.size(); ++k) {
     check(cancel);
     progress(static_cast<double>(k) / static_cast<double>(parsed.size()), "first rows");

@@ -66,6 +66,11 @@ Mat<T> compute_scores(const Vectors<T>& vectors, ScoreKind score, double alpha,
 template <class T>
 Mat<T> compute_scores(const Vectors<T>& vectors, const AttentionSpec& spec, const Perturbation& perturbation = {});
 
+// The same into `out`, reusing its storage when it already has the result's shape.
+template <class T>
+void compute_scores_into(const Vectors<T>& vectors, const AttentionSpec& spec, const Perturbation& perturbation,
+                         Mat<T>& out);
+
 // W for `spec`, #queries by #keys. Equal to weights_from_scores(compute_scores(...)) bit for bit.
 template <class T>
 Weights<T> compute_weights(const Vectors<T>& vectors, const AttentionSpec& spec,
@@ -77,5 +82,26 @@ Weights<T> compute_weights(const Vectors<T>& vectors, const AttentionSpec& spec,
 template <class T>
 void compute_weights_into(const Vectors<T>& vectors, const AttentionSpec& spec,
                           const Perturbation& perturbation, Weights<T>& out);
+
+// W from scores S (#queries by #keys) into `out`, reusing its storage when it has the shape; S is
+// left as it is, so several methods share one score matrix (the app's methods side by side).
+// With S from compute_scores it equals compute_weights bit for bit.
+template <class T>
+void weights_from_scores_into(const Mat<T>& scores, const Method& method, Mask mask, bool subtract_max,
+                              Weights<T>& out);
+
+// One query's scores and weights against every key, equal bit for bit to that row of
+// compute_scores and compute_weights, without any #queries x #keys matrix: a row at any size
+// (the row inspector of a 131072-token input). Needs a row-wise method (a method that normalises
+// columns, Sinkhorn or doubly-normalised, needs every row: UsageError).
+template <class T>
+struct QueryRow {
+  Vec<T> scores;
+  Vec<T> weights;
+  RowStatus status = RowStatus::Defined;
+};
+template <class T>
+QueryRow<T> compute_query_row(const Vectors<T>& vectors, const AttentionSpec& spec, const Perturbation& perturbation,
+                              Index query);
 
 }  // namespace attn
