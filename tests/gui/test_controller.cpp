@@ -6,7 +6,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "attn/attention.hpp"
 #include "controller/app_controller.hpp"
@@ -169,6 +171,29 @@ TEST(Controller, ResultsHeldByTheViewAreNeverOverwritten) {
   }
   EXPECT_TRUE(held->methods[1].perturbed.matrix == copy);
   EXPECT_NE(app.result(), held);
+}
+
+// The noise animation draws anew every frame here, faster than the engine computes n = 1500:
+// every draw must still reach the screen (a draw that cancelled the previous computation would
+// leave the first picture for ever).
+TEST(Controller, AnimationFasterThanTheEngineStillShowsNewDraws) {
+  AppState s = small_state();
+  s.data.n = 1500;
+  s.data.d = 32;
+  s.noise.global_rms = 0.3;
+  s.noise.animate = true;
+  s.noise.animate_frames = 1;
+  AppController app(s);
+  std::set<std::uint64_t> shown;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (shown.size() < 4 && std::chrono::steady_clock::now() < until) {
+    app.advance_frame();
+    app.sync();
+    if (const auto result = app.result()) shown.insert(result->generation);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_GE(shown.size(), 4u);
+  EXPECT_GE(app.state().noise.draw, 3u);
 }
 
 TEST(Controller, LessonsScenariosAndTheStudyWithoutAWindow) {

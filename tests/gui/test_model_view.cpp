@@ -56,12 +56,10 @@ class ModelView : public ::testing::Test {
       ImGui::Render();
     }
   }
-  // Presses and releases a key over two frames.
-  void press(ExplorerUi& ui, ImGuiKey key) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.KeysDown[io.KeyMap[key]] = true;
+  // A key press as the window shell turns it into commands, then a frame.
+  void key(ExplorerUi& ui, int glfw_key) {
+    for (const Command c : commands_for_key(glfw_key, kNoModifier, false)) ui.command(c);
     frames(ui, 1);
-    io.KeysDown[io.KeyMap[key]] = false;
     ui.wait_for_results();
     frames(ui, 2);
   }
@@ -107,16 +105,23 @@ TEST_F(ModelView, WalksEveryLayerAndHeadOfAModelFile) {
   EXPECT_EQ(report["heatmaps"]["heatmap:2"]["title"], "layer 0, head 0: model's weights");
   EXPECT_EQ(report["heatmaps"]["heatmap:1"]["title"], "layer 0, head 0: sparsemax");
 
-  // Click a cell, then step with the keys (wrapping at the ends); each opens that head.
+  // Click a cell, then step with the keys (wrapping at the ends); each opens that head. Up and
+  // down move M, as everywhere else, and leave the layer alone.
   click(ui, "model_cell:1:2");
   EXPECT_EQ(ui.app().state().data.layer, 1);
   EXPECT_EQ(ui.app().state().data.head, 2);
-  press(ui, ImGuiKey_RightArrow);
+  key(ui, keys::kRight);
   EXPECT_EQ(ui.app().state().data.head, 0);
-  press(ui, ImGuiKey_UpArrow);
+  const double shift = ui.app().state().noise.shift;
+  key(ui, keys::kUp);
+  EXPECT_EQ(ui.app().state().data.layer, 1);
+  EXPECT_DOUBLE_EQ(ui.app().state().noise.shift, shift + kShiftStep);
+  key(ui, keys::kDown);
+  EXPECT_DOUBLE_EQ(ui.app().state().noise.shift, shift);
+  key(ui, ']');
   EXPECT_EQ(ui.app().state().data.layer, 0);
-  press(ui, ImGuiKey_LeftArrow);
-  press(ui, ImGuiKey_DownArrow);
+  key(ui, keys::kLeft);
+  key(ui, '[');
   EXPECT_EQ(ui.app().state().data.layer, 1);
   EXPECT_EQ(ui.app().state().data.head, 2);
   report = ui.report();

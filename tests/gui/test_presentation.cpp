@@ -85,6 +85,9 @@ TEST(KeyMap, EveryKeyMeansOneThingAndEveryCommandHasAKey) {
     EXPECT_NE(std::string(b.what), "");
   }
   EXPECT_EQ(commands.size(), static_cast<std::size_t>(Command::ModeSignedDifference) + 1);
+  // What the shell dispatches: one command per key, none from letters typed into a field.
+  EXPECT_EQ(commands_for_key(keys::kUp, kNoModifier, false), std::vector<Command>{Command::ShiftUp});
+  EXPECT_TRUE(commands_for_key('S', kNoModifier, true).empty());
 }
 
 class HeadlessFrames : public ::testing::Test {

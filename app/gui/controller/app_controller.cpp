@@ -31,7 +31,13 @@ void AppController::sync() {
 
 void AppController::advance_frame() {
   ++frame_index_;
-  if (state_.noise.animate && frame_index_ % std::max(state_.noise.animate_frames, 1) == 0) ++state_.noise.draw;
+  ++frames_since_draw_;
+  // A new draw only once the previous one has been computed: draws that came faster than the
+  // engine would each cancel the computation before and the heatmaps would never change.
+  if (state_.noise.animate && frames_since_draw_ >= std::max(state_.noise.animate_frames, 1) && !compute_.busy()) {
+    ++state_.noise.draw;
+    frames_since_draw_ = 0;
+  }
 }
 
 void AppController::open_lesson(const std::string& path) {

@@ -139,6 +139,7 @@ class AppController {
   std::uint64_t reported_generation_ = 0;
   std::string opened_model_;  // path of the model file loaded last (its mask is adopted once)
   int frame_index_ = 0;
+  int frames_since_draw_ = 0;  // of the noise animation
 };
 
 }  // namespace ax

@@ -90,6 +90,15 @@ void view_row(UiContext& ctx) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("add or remove methods");
 }
 
+// A model file open in the explorer: move to another head or layer, wrapping at the ends.
+void step_model(UiContext& ctx, int heads_by, int layers_by) {
+  if (ctx.lesson.active() || !ctx.data || !ctx.data->model) return;
+  const int heads = static_cast<int>(ctx.data->model->heads), layers = static_cast<int>(ctx.data->model->layers);
+  DataSettings& d = ctx.state.data;
+  d.head = ((d.head + heads_by) % heads + heads) % heads;
+  d.layer = ((d.layer + layers_by) % layers + layers) % layers;
+}
+
 }  // namespace
 
 void apply_key_commands(UiContext& ctx) {
@@ -98,8 +107,22 @@ void apply_key_commands(UiContext& ctx) {
     switch (command) {
       case Command::Presentation: ctx.state.view.presentation = !ctx.state.view.presentation; break;
       case Command::Help: ctx.scratch.show_help = !ctx.scratch.show_help; break;
-      case Command::NextStep: ctx.lesson_commands.next = true; break;
-      case Command::PreviousStep: ctx.lesson_commands.previous = true; break;
+      case Command::NextStep:
+        if (ctx.lesson.active()) {
+          ctx.lesson_commands.next = true;
+        } else {
+          step_model(ctx, 1, 0);
+        }
+        break;
+      case Command::PreviousStep:
+        if (ctx.lesson.active()) {
+          ctx.lesson_commands.previous = true;
+        } else {
+          step_model(ctx, -1, 0);
+        }
+        break;
+      case Command::NextLayer: step_model(ctx, 0, 1); break;
+      case Command::PreviousLayer: step_model(ctx, 0, -1); break;
       case Command::ShiftUp: move_shift(ctx, kShiftStep); break;
       case Command::ShiftDown: move_shift(ctx, -kShiftStep); break;
       case Command::ShiftUpLarge: move_shift(ctx, kShiftLargeStep); break;

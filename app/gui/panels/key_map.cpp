@@ -3,8 +3,9 @@
 namespace ax {
 
 std::span<const KeyBinding> key_bindings() {
-  // Left and right step through a lesson; up and down move M: the same keys mean the same thing in
-  // the explorer, in a lesson and while presenting.
+  // Left and right step through a lesson (or, with a model file open, its heads); up and down move
+  // M: the same keys mean the same thing in the explorer, in a lesson and while presenting, and no
+  // key means two things at once.
   static constexpr KeyBinding kBindings[] = {
       {keys::kUp, kNoModifier, Command::ShiftUp, "Up", "shift M + 0.25", false},
       {keys::kDown, kNoModifier, Command::ShiftDown, "Down", "shift M - 0.25", false},
@@ -16,10 +17,12 @@ std::span<const KeyBinding> key_bindings() {
       {'2', kNoModifier, Command::ModePerturbed, "2", "show perturbed weights", false},
       {'3', kNoModifier, Command::ModeAbsDifference, "3", "show |difference|", false},
       {'4', kNoModifier, Command::ModeSignedDifference, "4", "show signed difference", false},
-      {keys::kRight, kNoModifier, Command::NextStep, "Right", "lesson: answer, then next step", false},
-      {keys::kPageDown, kNoModifier, Command::NextStep, "Page Down", "lesson: answer, then next step", false},
-      {keys::kLeft, kNoModifier, Command::PreviousStep, "Left", "lesson: previous step", false},
-      {keys::kPageUp, kNoModifier, Command::PreviousStep, "Page Up", "lesson: previous step", false},
+      {keys::kRight, kNoModifier, Command::NextStep, "Right", "lesson: answer, then next step; model: next head", false},
+      {keys::kPageDown, kNoModifier, Command::NextStep, "Page Down", "lesson: answer, then next step; model: next head", false},
+      {keys::kLeft, kNoModifier, Command::PreviousStep, "Left", "lesson: previous step; model: previous head", false},
+      {keys::kPageUp, kNoModifier, Command::PreviousStep, "Page Up", "lesson: previous step; model: previous head", false},
+      {']', kNoModifier, Command::NextLayer, "]", "model: next layer", false},
+      {'[', kNoModifier, Command::PreviousLayer, "[", "model: previous layer", false},
       {'P', kNoModifier, Command::Presentation, "P", "presentation mode on/off", false},
       {'F', kNoModifier, Command::FullScreen, "F", "full screen on/off", false},
       {keys::kF11, kNoModifier, Command::FullScreen, "F11", "full screen on/off", true},
@@ -28,6 +31,16 @@ std::span<const KeyBinding> key_bindings() {
       {'Q', kControl, Command::Quit, "Ctrl+Q", "quit", true},
   };
   return kBindings;
+}
+
+std::vector<Command> commands_for_key(int key, int modifiers, bool typing) {
+  std::vector<Command> out;
+  for (const KeyBinding& binding : key_bindings()) {
+    if (binding.key == key && binding.modifiers == modifiers && (!typing || binding.while_typing)) {
+      out.push_back(binding.command);
+    }
+  }
+  return out;
 }
 
 }  // namespace ax

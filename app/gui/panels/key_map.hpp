@@ -4,6 +4,7 @@
 #pragma once
 
 #include <span>
+#include <vector>
 
 namespace ax {
 
@@ -12,8 +13,10 @@ enum class Command {
   FullScreen,
   Presentation,
   Help,
-  NextStep,      // lessons: reveal the answer, or go to the next step
+  NextStep,      // lessons: reveal the answer, or go to the next step; a model file: next head
   PreviousStep,
+  NextLayer,     // a model file: the next layer (same head)
+  PreviousLayer,
   ShiftUp,       // M + kShiftStep
   ShiftDown,
   ShiftUpLarge,  // M + kShiftLargeStep
@@ -47,5 +50,9 @@ struct KeyBinding {
 };
 
 std::span<const KeyBinding> key_bindings();
+
+// The commands a key press gives (`modifiers`: KeyModifier flags held; `typing`: a text field has
+// the keyboard). At most one per key and modifiers: the table has no clashes (tested).
+std::vector<Command> commands_for_key(int key, int modifiers, bool typing);
 
 }  // namespace ax

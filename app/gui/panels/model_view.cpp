@@ -48,18 +48,6 @@ void refresh_cell_images(UiContext& ctx, const std::shared_ptr<const ModelGrid>&
   ctx.scratch.model_cells_of = grid;
 }
 
-// Arrow keys step through heads (left/right) and layers (up/down), wrapping at the ends.
-void keyboard(UiContext& ctx, const ModelGrid& grid) {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput || ctx.lesson.active()) return;
-  DataSettings& d = ctx.state.data;
-  const int heads = static_cast<int>(grid.heads), layers = static_cast<int>(grid.layers);
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) d.head = (d.head + 1) % heads;
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) d.head = (d.head + heads - 1) % heads;
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) d.layer = (d.layer + 1) % layers;
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) d.layer = (d.layer + layers - 1) % layers;
-}
-
 }  // namespace
 
 float model_view_height(const UiContext& ctx, float width, float max_height) {
@@ -76,7 +64,6 @@ void draw_model_view(UiContext& ctx) {
   const ModelGrid& grid = *grid_ptr;
   const LoadedData& data = *ctx.data;
   refresh_cell_images(ctx, grid_ptr);
-  keyboard(ctx, grid);
 
   ImGui::TextDisabled("%s. Click a head, or use the arrow keys.",
                       !grid.has_vectors                ? "The model's weights only (no q, k)"

@@ -21,7 +21,8 @@ namespace {
 static_assert(keys::kEscape == GLFW_KEY_ESCAPE && keys::kRight == GLFW_KEY_RIGHT && keys::kLeft == GLFW_KEY_LEFT &&
               keys::kDown == GLFW_KEY_DOWN && keys::kUp == GLFW_KEY_UP && keys::kPageUp == GLFW_KEY_PAGE_UP &&
               keys::kPageDown == GLFW_KEY_PAGE_DOWN && keys::kF1 == GLFW_KEY_F1 && keys::kF11 == GLFW_KEY_F11);
-static_assert(GLFW_KEY_A == 'A' && GLFW_KEY_Z == 'Z' && GLFW_KEY_0 == '0' && GLFW_KEY_9 == '9');
+static_assert(GLFW_KEY_A == 'A' && GLFW_KEY_Z == 'Z' && GLFW_KEY_0 == '0' && GLFW_KEY_9 == '9' &&
+              GLFW_KEY_LEFT_BRACKET == '[' && GLFW_KEY_RIGHT_BRACKET == ']');
 
 std::string g_glfw_error;
 
@@ -191,12 +192,12 @@ void Window::on_key(GLFWwindow* glfw_window, int key, int, int action, int mods)
   const bool typing = ImGui::GetCurrentContext() && ImGui::GetIO().WantTextInput;
   const int held = ((mods & GLFW_MOD_SHIFT) ? kShift : 0) | ((mods & GLFW_MOD_CONTROL) ? kControl : 0);
   const bool other = (mods & (GLFW_MOD_ALT | GLFW_MOD_SUPER)) != 0;
-  for (const KeyBinding& binding : key_bindings()) {
-    if (binding.key != key || binding.modifiers != held || other || (typing && !binding.while_typing)) continue;
+  if (other) return;
+  for (const Command command : commands_for_key(key, held, typing)) {
     // Held keys repeat only where repeating makes sense: moving M.
-    const bool repeats = binding.command == Command::ShiftUp || binding.command == Command::ShiftDown;
+    const bool repeats = command == Command::ShiftUp || command == Command::ShiftDown;
     if (action == GLFW_REPEAT && !repeats) continue;
-    self->commands_.push_back(binding.command);
+    self->commands_.push_back(command);
   }
 }
 
