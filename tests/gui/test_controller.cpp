@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <chrono>
+#include <cmath>
 #include <set>
 #include <thread>
 
@@ -194,6 +195,57 @@ TEST(Controller, AnimationFasterThanTheEngineStillShowsNewDraws) {
   }
   EXPECT_GE(shown.size(), 4u);
   EXPECT_GE(app.state().noise.draw, 3u);
+}
+
+// Beyond the dense limit the row inspector's row comes from the vectors: checked against a
+// softmax written out here, and against the shift invariance it is about.
+TEST(Controller, StreamingRowIsComputedFromTheVectors) {
+  AppState s;
+  s.data.n = 4500;  // 4500 x 4500 > 4096 x 4096 cells: the streaming path
+  s.data.d = 4;
+  s.attention.methods = {"exp", "relu", "sinkhorn:3"};
+  s.noise.shift = 2.0;
+  s.view.selected_row = 4321;
+  AppController app(s);
+  app.wait_for_results();
+  ASSERT_TRUE(app.result());
+  ASSERT_EQ(app.result()->path, ComputePath::Streaming);
+  const auto row = app.streamed_row();
+  ASSERT_TRUE(row);
+  ASSERT_TRUE(row->valid);
+  ASSERT_EQ(row->weights_clean.size(), 4500u);
+  // softmax(q_i . k_j / sqrt(d)) in double, by hand.
+  const attn::MatD& x = app.data()->queries;
+  std::vector<double> expected(4500);
+  double top = -1e300, total = 0.0;
+  for (int j = 0; j < 4500; ++j) {
+    expected[static_cast<std::size_t>(j)] = x.row(4321).dot(x.row(j)) / 2.0;
+    top = std::max(top, expected[static_cast<std::size_t>(j)]);
+  }
+  for (double& e : expected) total += (e = std::exp(e - top));
+  double worst = 0.0, worst_shift = 0.0;
+  for (std::size_t j = 0; j < expected.size(); ++j) {
+    worst = std::max(worst, std::abs(row->weights_clean[j] - expected[j] / total));
+    worst_shift = std::max(worst_shift, std::abs(row->weights_perturbed[j] - row->weights_clean[j]));
+  }
+  EXPECT_LT(worst, 1e-6);
+  EXPECT_LT(worst_shift, 1e-6);  // exp: the shift of M = 2 cancels
+  EXPECT_NEAR(row->scores_perturbed[7] - row->scores_clean[7], 2.0, 1e-5);  // s = alpha (score + M), alpha 1
+
+  app.state().view.selected_method = 1;  // relu feels the shift
+  app.wait_for_results();
+  const auto relu = app.streamed_row();
+  ASSERT_TRUE(relu);
+  double moved = 0.0;
+  for (std::size_t j = 0; j < relu->weights_clean.size(); ++j) {
+    moved = std::max(moved, std::abs(relu->weights_perturbed[j] - relu->weights_clean[j]));
+  }
+  EXPECT_GT(moved, 1e-4);
+
+  app.state().view.selected_method = 2;  // Sinkhorn needs every row: said, not computed for ever
+  app.wait_for_results();
+  EXPECT_FALSE(app.streamed_row());
+  EXPECT_NE(app.streamed_row_error().find("every row"), std::string::npos) << app.streamed_row_error();
 }
 
 TEST(Controller, LessonsScenariosAndTheStudyWithoutAWindow) {

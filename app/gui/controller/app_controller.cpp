@@ -27,6 +27,28 @@ void AppController::sync() {
   sync_compute();
   lesson_.sync(state_, data_.data());
   report_compute_error();
+  sync_streamed_row();
+}
+
+std::pair<std::size_t, int> AppController::selected_row_of(const ComputeResult& result) const {
+  const int methods = static_cast<int>(result.methods.size());
+  const auto method = static_cast<std::size_t>(std::clamp(state_.view.selected_method, 0, std::max(methods - 1, 0)));
+  const int row = std::clamp(state_.view.selected_row, 0, static_cast<int>(std::max<attn::Index>(result.queries - 1, 0)));
+  return {method, row};
+}
+
+void AppController::sync_streamed_row() {
+  const auto result = compute_.result();
+  if (!result || result->path != ComputePath::Streaming || result->methods.empty()) return;
+  const auto [method, row] = selected_row_of(*result);
+  streamed_rows_.request(result, method, row);
+}
+
+std::shared_ptr<const RowInspection> AppController::streamed_row() const {
+  const auto result = compute_.result();
+  if (!result || result->path != ComputePath::Streaming || result->methods.empty()) return nullptr;
+  const auto [method, row] = selected_row_of(*result);
+  return streamed_rows_.get(result->generation, method, row);
 }
 
 void AppController::advance_frame() {
@@ -215,6 +237,8 @@ void AppController::wait_for_results() {
   sync();
   compute_.wait_until_idle();
   lesson_.wait();
+  sync_streamed_row();
+  streamed_rows_.wait_until_idle();
 }
 
 nlohmann::json AppController::report() const {

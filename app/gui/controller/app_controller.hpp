@@ -17,6 +17,7 @@
 #include "lessons/lesson_session.hpp"
 #include "model/compute_service.hpp"
 #include "model/loaded_data.hpp"
+#include "model/streamed_row.hpp"
 #include "model/study_service.hpp"
 #include "state/app_state.hpp"
 
@@ -53,6 +54,10 @@ class AppController {
   std::string compute_error() const { return compute_.error(); }
   ComputeProgress progress() const { return compute_.progress(); }
   const StudyService& study() const { return study_; }
+  // Streaming results: the selected row computed from the vectors (null while it computes), or
+  // why it cannot be (a method that needs every row).
+  std::shared_ptr<const RowInspection> streamed_row() const;
+  std::string streamed_row_error() const { return streamed_rows_.error(); }
   const LessonSession& lesson() const { return lesson_; }
   std::shared_ptr<const StepEvaluation> evaluation() const { return lesson_.evaluation(); }
 
@@ -100,6 +105,9 @@ class AppController {
   void sync_data();
   void sync_compute();
   void report_compute_error();
+  void sync_streamed_row();
+  // The selected method and row, clamped to the result's.
+  std::pair<std::size_t, int> selected_row_of(const ComputeResult& result) const;
   void apply_lesson_commands();
   void go_to_step(int step);
 
@@ -111,6 +119,7 @@ class AppController {
   std::vector<std::string> failed_paths_;
   ComputeService compute_;
   StudyService study_;
+  StreamedRowService streamed_rows_;
   LessonSession lesson_;
   LessonCommands lesson_commands_;
   // The inputs of each compute stage, as last submitted (see sync_compute).

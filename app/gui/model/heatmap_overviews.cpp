@@ -129,6 +129,13 @@ std::optional<ImageStats> OverviewService::whole_stats(std::uint64_t generation,
   return it->second.second;
 }
 
+std::shared_ptr<const std::vector<double>> OverviewService::whole_column_sums(std::uint64_t generation, Item item) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = whole_column_sums_.find(item);
+  if (it == whole_column_sums_.end() || it->second.first != generation) return nullptr;
+  return it->second.second;
+}
+
 std::shared_ptr<const HeatmapOverview> OverviewService::get(std::uint64_t generation, Item item) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = done_.find(item);
@@ -201,9 +208,14 @@ double OverviewService::last_job_ms() const {
 void OverviewService::publish(const Job& job, Item item, std::shared_ptr<HeatmapOverview> out, bool whole) {
   std::optional<ImageStats> stats;
   if (whole && out->error.empty() && job.result->path == ComputePath::Streaming) stats = overview_stats(out->overview);
+  std::shared_ptr<const std::vector<double>> column_sums;
+  if (stats && (item.mode == HeatmapMode::Clean || item.mode == HeatmapMode::Perturbed)) {
+    column_sums = std::make_shared<const std::vector<double>>(out->overview.column_sums);
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   out->version = next_version_++;
   if (stats) whole_stats_[item] = {out->generation, *stats};
+  if (column_sums) whole_column_sums_[item] = {out->generation, std::move(column_sums)};
   done_[item] = std::move(out);
 }
 

@@ -75,6 +75,9 @@ class OverviewService {
   std::shared_ptr<const HeatmapOverview> get(std::uint64_t generation, Item item) const;
   // Streaming results: statistics of the whole heatmap once its whole overview exists.
   std::optional<ImageStats> whole_stats(std::uint64_t generation, Item item) const;
+  // Streaming results, clean or perturbed weights: the attention each key receives (column sums
+  // over every defined row), from the same pass as the whole overview; null until it exists.
+  std::shared_ptr<const std::vector<double>> whole_column_sums(std::uint64_t generation, Item item) const;
   ComputeProgress progress() const;
   double last_job_ms() const;  // how long the last finished ask took (every heatmap's pixels)
   bool busy() const { return worker_.busy(); }
@@ -93,6 +96,7 @@ class OverviewService {
   mutable std::mutex mutex_;
   std::map<Item, std::shared_ptr<const HeatmapOverview>> done_;
   std::map<Item, std::pair<std::uint64_t, ImageStats>> whole_stats_;  // generation, statistics
+  std::map<Item, std::pair<std::uint64_t, std::shared_ptr<const std::vector<double>>>> whole_column_sums_;
   std::uint64_t next_version_ = 1;
   double fraction_ = 0.0;
   double last_job_ms_ = 0.0;

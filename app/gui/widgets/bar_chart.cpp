@@ -3,11 +3,58 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
+#include <string>
 
 #include "model/axis_ticks.hpp"
 #include "widgets/plot.hpp"
 
 namespace ax::widgets {
+
+namespace {
+
+std::string pooled_note(std::size_t count, float width) {
+  char text[96];
+  std::snprintf(text, sizeof text, "(%.0f per pixel: min..max)",
+                std::ceil(static_cast<double>(count) / std::max(1.0, static_cast<double>(width))));
+  return text;
+}
+
+// One pixel column per block of bars: the first series filled from zero to its extreme values,
+// the others as marks at theirs; a block holding an undefined value is hatched.
+template <class YOf>
+void draw_pooled_bars(ImDrawList* draw, std::span<const BarSeries> series, std::size_t count, ImVec2 p0, ImVec2 p1,
+                      float zero, const YOf& y_of) {
+  const int columns = std::max(1, static_cast<int>(p1.x - p0.x));
+  for (int c = 0; c < columns; ++c) {
+    const std::size_t k0 = count * static_cast<std::size_t>(c) / static_cast<std::size_t>(columns);
+    const std::size_t k1 = std::max(k0 + 1, count * static_cast<std::size_t>(c + 1) / static_cast<std::size_t>(columns));
+    const float x0 = p0.x + static_cast<float>(c), x1 = x0 + 1.0f;
+    for (std::size_t s = 0; s < series.size(); ++s) {
+      double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+      bool undefined = false;
+      for (std::size_t k = k0; k < k1 && k < series[s].values.size(); ++k) {
+        const double v = series[s].values[k];
+        if (!std::isfinite(v)) {
+          undefined = true;
+          continue;
+        }
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+      if (undefined) draw->AddRectFilled(ImVec2(x0, p0.y), ImVec2(x1, p1.y), IM_COL32(110, 110, 110, 70));
+      if (!(lo <= hi)) continue;
+      if (s == 0) {
+        draw->AddRectFilled(ImVec2(x0, std::min(zero, y_of(hi))), ImVec2(x1, std::max(zero, y_of(lo)) + 0.5f), series[s].colour);
+      } else {
+        draw->AddRectFilled(ImVec2(x0, y_of(hi) - 1.0f), ImVec2(x1, y_of(hi) + 1.0f), series[s].colour);
+        if (lo < 0.0) draw->AddRectFilled(ImVec2(x0, y_of(lo) - 1.0f), ImVec2(x1, y_of(lo) + 1.0f), series[s].colour);
+      }
+    }
+  }
+}
+
+}  // namespace
 
 int BarChart(const char* id, ImVec2 size, std::span<const BarSeries> series, const BarOptions& options) {
   ImGui::PushID(id);
@@ -55,7 +102,19 @@ int BarChart(const char* id, ImVec2 size, std::span<const BarSeries> series, con
   if (hovered && mouse.x >= p0.x && mouse.x < p1.x) hovered_index = static_cast<int>((mouse.x - p0.x) / slot);
   if (hovered_index >= static_cast<int>(count)) hovered_index = -1;
 
-  for (std::size_t k = 0; k < count; ++k) {
+  const bool pooled = slot < 1.0f;
+  if (pooled) {
+    // More bars than pixels: each pixel column shows the extent of the bars it covers, so a
+    // single peak is never lost (drawing every bar would overdraw thousands per pixel).
+    draw_pooled_bars(draw, series, count, p0, p1, zero, y_of);
+    // Beside the title when it fits (a note cut at the edge would read as something else).
+    const std::string note = pooled_note(count, p1.x - p0.x);
+    const float x = origin.x + ImGui::CalcTextSize(options.title).x + 8.0f;
+    if (x + ImGui::CalcTextSize(note.c_str()).x <= origin.x + size.x) {
+      draw->AddText(ImVec2(x, origin.y), IM_COL32(150, 150, 160, 255), note.c_str());
+    }
+  }
+  for (std::size_t k = 0; k < (pooled ? 0 : count); ++k) {
     const float x = p0.x + slot * static_cast<float>(k) + slot * 0.1f;
     const bool masked = k < options.masked.size() && options.masked[k];
     if (static_cast<int>(k) == hovered_index) {
