@@ -90,22 +90,31 @@ Overview empty_overview(const CellWindow& window, Index pixel_rows, Index pixel_
   return out;
 }
 
-void pool_in_chunks(Overview& out, const std::function<void(Index, Index, double*)>& task) {
+void pool_in_chunks(Overview& out, const std::function<void(Index, Index, double*)>& task,
+                    const std::function<void(Index)>& after_band) {
   // Enough chunks for two to four threads to share the work evenly; few enough that their column
   // sums (one double per key each) stay small next to the keys themselves.
   constexpr Index kChunks = 16;
+  constexpr Index kChunksPerBand = 2;  // progressive: a picture after every eighth of the rows
   const Index chunks = std::min(kChunks, out.pixel_rows);
+  const Index band = after_band ? kChunksPerBand : chunks;
   const bool sums = out.cell == CellValue::Weight;
   const auto keys = static_cast<std::size_t>(out.window.cols());
-  std::vector<std::vector<double>> chunk_sums(static_cast<std::size_t>(chunks));
-  parallel_for(chunks, [&](Index k) {
-    auto& own = chunk_sums[static_cast<std::size_t>(k)];
-    if (sums) own.assign(keys, 0.0);
-    task(k * out.pixel_rows / chunks, (k + 1) * out.pixel_rows / chunks, sums ? own.data() : nullptr);
-  });
-  if (!sums) return;
-  for (const auto& own : chunk_sums) {
-    for (std::size_t j = 0; j < keys; ++j) out.column_sums[j] += own[j];
+  std::vector<double> chunk_sums[kChunks];
+  for (Index first = 0; first < chunks; first += band) {
+    const Index count = std::min(band, chunks - first);
+    parallel_for(count, [&](Index b) {
+      const Index k = first + b;
+      auto& own = chunk_sums[static_cast<std::size_t>(k)];
+      if (sums) own.assign(keys, 0.0);
+      task(k * out.pixel_rows / chunks, (k + 1) * out.pixel_rows / chunks, sums ? own.data() : nullptr);
+    });
+    for (Index k = first; sums && k < first + count; ++k) {
+      auto& own = chunk_sums[static_cast<std::size_t>(k)];
+      for (std::size_t j = 0; j < keys; ++j) out.column_sums[j] += own[j];
+      std::vector<double>().swap(own);
+    }
+    if (after_band) after_band((first + count) * out.pixel_rows / chunks);
   }
 }
 

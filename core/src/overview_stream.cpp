@@ -100,7 +100,7 @@ std::uint64_t stream_overview_bytes(Index queries, Index keys, Index dimension, 
 
 template <class T>
 Overview stream_overview(const Vectors<T>& vectors, const AttentionSpec& spec, const Perturbation& perturbation,
-                         const OverviewRequest& request, const ProgressReporter& progress) {
+                         const OverviewRequest& request, const ProgressReporter& progress, const PartialOverview& partial) {
   validate_vectors(vectors);
   if (!spec.method.is_row_wise()) return dense_column_normalised(vectors, spec, perturbation, request);
   const Index n = vectors.queries.rows(), m = vectors.key_vectors().rows();
@@ -158,13 +158,13 @@ Overview stream_overview(const Vectors<T>& vectors, const AttentionSpec& spec, c
       rows_done.add(g1 - g0);
     }
     pooler.finish(r0, r1);
-  });
+  }, partial ? std::function<void(Index)>([&](Index done) { partial(out, done); }) : std::function<void(Index)>());
   return out;
 }
 
 template Overview stream_overview(const Vectors<float>&, const AttentionSpec&, const Perturbation&,
-                                  const OverviewRequest&, const ProgressReporter&);
+                                  const OverviewRequest&, const ProgressReporter&, const PartialOverview&);
 template Overview stream_overview(const Vectors<double>&, const AttentionSpec&, const Perturbation&,
-                                  const OverviewRequest&, const ProgressReporter&);
+                                  const OverviewRequest&, const ProgressReporter&, const PartialOverview&);
 
 }  // namespace attn

@@ -26,7 +26,13 @@ Overview empty_overview(const CellWindow& window, Index pixel_rows, Index pixel_
 // each in parallel. `column_sums` has one entry per key of the window, zeroed, private to the
 // chunk (nullptr unless out.cell is Weight); the chunks' sums are then added into
 // out.column_sums in chunk order.
-void pool_in_chunks(Overview& out, const std::function<void(Index, Index, double*)>& task);
+//
+// With `after_band`, the chunks run in bands of a few, top to bottom, and after_band(pixel rows
+// done) is called on the calling thread after each: `out` is then final for pixel rows [0, done)
+// (its column sums cover their rows). The chunks and the order their sums are added in are the
+// same either way, so the finished overview is bit for bit the same.
+void pool_in_chunks(Overview& out, const std::function<void(Index, Index, double*)>& task,
+                    const std::function<void(Index)>& after_band = {});
 
 // Calls on_row(pixel row, row) for the rows [first, last) of the window that pixel rows
 // [r0, r1) cover, in order.

@@ -340,6 +340,45 @@ TEST(StreamOverview, SameResultOnAnyThreadCount) {
   expect_same_overview(one, three);
 }
 
+// The progressive picture: bands of pixel rows arrive top to bottom, each final when it arrives,
+// and the finished overview is the one computed in one go.
+TEST(StreamOverview, PartialPicturesArriveTopDownAndTheEndIsTheSame) {
+  Vectors<float> v;
+  v.queries = random_matrix<float>(500, 8, 43);
+  AttentionSpec attention;
+  attention.method = parse_method("softplus");
+  attention.mask = Mask::Causal;
+  Perturbation p;
+  p.shift = 0.5;
+  p.score_noise_rms = 0.2;
+  OverviewRequest request;
+  request.pixel_rows = 53;
+  request.pixel_cols = 29;
+  const Overview whole = stream_overview(v, attention, p, request);
+  std::vector<Overview> seen;
+  std::vector<Index> done;
+  const Overview progressive =
+      stream_overview(v, attention, p, request, {}, [&](const Overview& so_far, Index rows_done) {
+        seen.push_back(so_far);
+        done.push_back(rows_done);
+      });
+  expect_same_overview(whole, progressive);
+  ASSERT_GE(done.size(), 4u);
+  EXPECT_EQ(done.back(), whole.pixel_rows);
+  for (std::size_t k = 0; k < done.size(); ++k) {
+    if (k > 0) {
+      EXPECT_GT(done[k], done[k - 1]);
+    }
+    const auto pixels = static_cast<std::size_t>(done[k] * whole.pixel_cols);
+    const Overview& o = seen[k];
+    for (std::size_t q = 0; q < pixels; ++q) {  // the rows done are final
+      EXPECT_TRUE(o.peak[q] == whole.peak[q] || (std::isnan(o.peak[q]) && std::isnan(whole.peak[q]))) << k << " " << q;
+      EXPECT_EQ(o.peak_col[q], whole.peak_col[q]);
+    }
+    for (std::size_t q = pixels; q < o.peak.size(); ++q) EXPECT_EQ(o.peak_row[q], -1);  // the rest is empty
+  }
+}
+
 TEST(StreamOverview, ReportsProgressAndStopsWhenCancelled) {
   Vectors<float> v;
   v.queries = random_matrix<float>(500, 8, 51);

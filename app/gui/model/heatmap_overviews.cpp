@@ -27,10 +27,11 @@ std::pair<attn::Index, attn::Index> visible_cells(attn::Index count, float origi
 }
 
 attn::Overview streamed_overview(const StreamingInputs& in, std::size_t method, HeatmapMode mode,
-                                 const attn::OverviewRequest& request, const attn::ProgressReporter& progress) {
+                                 const attn::OverviewRequest& request, const attn::ProgressReporter& progress,
+                                 const attn::PartialOverview& partial) {
   const attn::Perturbation none;
   const attn::Perturbation& perturbation = mode == HeatmapMode::Clean ? none : in.perturbation;
-  return attn::stream_overview(in.vectors, in.specs.at(method), perturbation, request, progress);
+  return attn::stream_overview(in.vectors, in.specs.at(method), perturbation, request, progress, partial);
 }
 
 attn::Overview dense_overview(const MethodResult& r, HeatmapMode mode, const attn::OverviewRequest& request) {
@@ -188,8 +189,19 @@ void OverviewService::run(const Job& job, const std::atomic<bool>& cancel) {
       std::lock_guard<std::mutex> lock(mutex_);
       fraction_ = (static_cast<double>(k) + static_cast<double>(done) / std::max(total, 1)) / static_cast<double>(passes.size());
     };
+    // Streaming: each band of pixel rows is shown as it is done (the first picture of a long
+    // input after an eighth of its rows), then refined down to the last row.
+    const attn::PartialOverview partial = [&](const attn::Overview& so_far, attn::Index rows_done) {
+      if (rows_done >= so_far.pixel_rows) return;  // the final overview is published below
+      auto band = std::make_shared<HeatmapOverview>();
+      band->generation = result.generation;
+      band->grid = grid;
+      band->overview = so_far;
+      band->rows_done = rows_done;
+      publish(job, item, std::move(band), grid == whole);
+    };
     try {
-      out->overview = streaming ? streamed_overview(*result.streaming, item.method, item.mode, request, progress)
+      out->overview = streaming ? streamed_overview(*result.streaming, item.method, item.mode, request, progress, partial)
                                 : dense_overview(method, item.mode, request);
     } catch (const attn::InputError& e) {
       out->error = e.what();
@@ -209,7 +221,7 @@ void OverviewService::publish(const Job& job, Item item, std::shared_ptr<Heatmap
   std::optional<ImageStats> stats;
   if (whole && out->error.empty() && job.result->path == ComputePath::Streaming) stats = overview_stats(out->overview);
   std::shared_ptr<const std::vector<double>> column_sums;
-  if (stats && (item.mode == HeatmapMode::Clean || item.mode == HeatmapMode::Perturbed)) {
+  if (stats && out->complete() && (item.mode == HeatmapMode::Clean || item.mode == HeatmapMode::Perturbed)) {
     column_sums = std::make_shared<const std::vector<double>>(out->overview.column_sums);
   }
   std::lock_guard<std::mutex> lock(mutex_);

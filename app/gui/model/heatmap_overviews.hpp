@@ -48,6 +48,10 @@ struct HeatmapOverview {
   ViewGrid grid;
   attn::Overview overview;
   std::string error;             // the engine could not compute it (e.g. Sinkhorn beyond the dense limit)
+  // Streaming pictures arrive in bands of pixel rows: rows [0, rows_done) are final, the rest not
+  // computed yet (-1: every row).
+  attn::Index rows_done = -1;
+  bool complete() const { return rows_done < 0 || rows_done >= overview.pixel_rows; }
 };
 
 // Colour-range statistics of a whole heatmap from the pixels of its whole-matrix overview (the

@@ -94,6 +94,11 @@ HeatmapValues overview_values(const std::shared_ptr<const HeatmapOverview>& pool
   values.row_begin = o.window.row_begin;
   values.col_begin = o.window.col_begin;
   values.window_rows = o.window.rows();
+  if (!pooled->complete()) {
+    // Only the bands done so far: they cover the top of the window, the rest stays empty.
+    values.rows = static_cast<int>(pooled->rows_done);
+    values.window_rows = pooled->rows_done > 0 ? o.block_rows(pooled->rows_done - 1).second - o.window.row_begin : 0;
+  }
   values.window_cols = o.window.cols();
   return values;
 }
@@ -320,7 +325,9 @@ void cell_interaction(UiContext& ctx, std::size_t k, const GridImages& g, const 
     const int j = std::clamp(static_cast<int>(u * static_cast<float>(result.keys)), 0, static_cast<int>(result.keys) - 1);
     const int i = std::clamp(static_cast<int>(w * static_cast<float>(result.queries)), 0, static_cast<int>(result.queries) - 1);
     const auto pixel = pooled ? overview_pixel(pooled->overview, i, j) : std::array<attn::Index, 2>{-1, -1};
-    if (pixel[0] >= 0) {
+    if (pixel[0] >= 0 && !pooled->complete() && pixel[0] >= pooled->rows_done) {
+      ImGui::SetTooltip("rows %d.. are still being computed", static_cast<int>(pooled->overview.block_rows(pixel[0]).first));
+    } else if (pixel[0] >= 0) {
       pooled_tooltip(ctx, result.methods[k], pooled->overview, pixel[0], pixel[1], g.modes[k]);
     } else if (result.path != ComputePath::Streaming) {
       tooltip(ctx, result.methods[k], i, j);
@@ -416,7 +423,14 @@ void cell_footer(UiContext& ctx, std::size_t k, const GridImages& g, const GridL
   }
   if (l.view.pooled()) {
     // What a pixel is: on the mode's line when it fits, below it otherwise.
-    const std::string text = pooling_text(l.view, v.reduction, g.modes[k]) + (pooled && pooled->grid == l.view ? "" : " (computing)");
+    std::string text = pooling_text(l.view, v.reduction, g.modes[k]) + (pooled && pooled->grid == l.view ? "" : " (computing)");
+    if (pooled && !pooled->complete()) {
+      char rows[96];
+      std::snprintf(rows, sizeof rows, " (rows 0..%ld of %ld so far)",
+                    static_cast<long>(pooled->overview.block_rows(pooled->rows_done - 1).second - 1),
+                    static_cast<long>(result.queries));
+      text += rows;
+    }
     const float right = p0.x + image_w + l.bar_width;
     if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(text.c_str()).x <= right) {
       ImGui::SameLine();

@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -123,8 +124,15 @@ std::uint64_t stream_overview_bytes(Index queries, Index keys, Index dimension, 
 // kMaxMatrixElements and refused with an InputError saying why beyond. Progress counts the
 // window's rows; cancellation throws attn::Cancelled. A request beyond the memory budget is
 // refused with its shape and size before anything is allocated.
+//
+// `partial`, when given, is called on the calling thread as bands of pixel rows finish, top to
+// bottom, with the overview so far: final for pixel rows [0, done), the rest still empty (the
+// first picture of a long input arrives after an eighth of the work and refines). The finished
+// overview is the same with or without it.
+using PartialOverview = std::function<void(const Overview& so_far, Index pixel_rows_done)>;
 template <class T>
 Overview stream_overview(const Vectors<T>& vectors, const AttentionSpec& spec, const Perturbation& perturbation,
-                         const OverviewRequest& request, const ProgressReporter& progress = {});
+                         const OverviewRequest& request, const ProgressReporter& progress = {},
+                         const PartialOverview& partial = {});
 
 }  // namespace attn
