@@ -9,6 +9,7 @@
 #include "imgui.h"
 #include "model/axis_ticks.hpp"
 #include "model/heatmap_overviews.hpp"
+#include "model/heatmap_ranges.hpp"
 #include "model/heatmap_titles.hpp"
 #include "panels/panels.hpp"
 #include "widgets/colour_bar.hpp"
@@ -344,12 +345,8 @@ void draw_heatmap_grid(UiContext& ctx) {
   // Images of every heatmap first: a shared colour range needs all of them.
   std::vector<const HeatmapImage*> images(count, nullptr);
   std::vector<HeatmapMode> modes(count);
-  // Weights (clean or perturbed) take their shared range from the clean weights of every method:
-  // it does not move when a perturbation changes another method, so an unchanged heatmap keeps
-  // every pixel. Each kind of difference shares a range among the differences shown.
-  std::vector<const HeatmapImage*> same_kind[4];
-  // Streaming: no matrix; the statistics come from each heatmap's whole overview once it exists,
-  // and weights share the range of the weights shown (the clean ones may not be computed).
+  // Streaming: no matrix; the statistics come from each heatmap's whole overview once it exists.
+  // The colour ranges follow shown_colour_ranges, the rule the PNG export uses too.
   const bool streaming = result.path == ComputePath::Streaming;
   std::vector<HeatmapImage> streamed(count);
   std::vector<bool> stats_known(count, true);
@@ -357,35 +354,27 @@ void draw_heatmap_grid(UiContext& ctx) {
   bool one_range = true;
   int first = -1;
   const auto images_and_ranges = [&] {
-    for (auto& kind : same_kind) kind.clear();
+    std::vector<RangeMember> members(count);
     for (std::size_t k = 0; k < count; ++k) {
       if (!result.methods[k].error.empty()) continue;
-      // Before a lesson's answer only the clean weights are shown: differences would give it away.
-      // The model's own weights are data: nothing perturbs them, and differences are shown on the methods.
-      const bool as_loaded = result.weights_only || result.methods[k].is_reference;
-      modes[k] = (as_loaded || ctx.hide_answers) ? HeatmapMode::Clean : heatmap_mode(v, k);
+      modes[k] = shown_mode(result, v, k, ctx.hide_answers);
       if (streaming) {
         const auto stats = ctx.overviews.whole_stats(result.generation, {k, modes[k]});
         stats_known[k] = stats.has_value();
         if (stats) streamed[k].stats = *stats;
-        images[k] = &streamed[k];
-        if (modes[k] == HeatmapMode::Clean || modes[k] == HeatmapMode::Perturbed) same_kind[0].push_back(images[k]);
+        members[k] = streamed_range_member(&streamed[k], modes[k]);
       } else {
-        images[k] = &ctx.images.get(ctx.result, k, modes[k]);
-        same_kind[0].push_back(&ctx.images.get(ctx.result, k, HeatmapMode::Clean));
+        members[k] = dense_range_member(ctx.images, ctx.result, k, modes[k]);
       }
-      if (modes[k] == HeatmapMode::AbsDifference || modes[k] == HeatmapMode::SignedDifference) {
-        same_kind[static_cast<int>(modes[k])].push_back(images[k]);
-      }
+      images[k] = members[k].image;
     }
+    ranges = shown_colour_ranges(v, members);
 
     // Colour ranges: when every heatmap has the same one, a single colour bar serves them all.
     one_range = true;
     first = -1;
     for (std::size_t k = 0; k < count; ++k) {
       if (!images[k]) continue;
-      const int group = modes[k] == HeatmapMode::Perturbed ? 0 : static_cast<int>(modes[k]);
-      ranges[k] = colour_range(v, modes[k], *images[k], same_kind[group]);
       if (first < 0) {
         first = static_cast<int>(k);
       } else {
@@ -603,7 +592,8 @@ void draw_heatmap_grid(UiContext& ctx) {
     }
     if (!shared_bar) {
       ImGui::SetCursorScreenPos(ImVec2(p0.x + image_w + 12.0f, p0.y));
-      widgets::ColourBar("bar", ImVec2(bar_width - 12.0f, image_h), range);
+      const SignWords signs = difference_sign_words(result, k);
+      widgets::ColourBar("bar", ImVec2(bar_width - 12.0f, image_h), range, &signs);
     }
     ImGui::SetCursorScreenPos(ImVec2(p0.x, p0.y + image_h + 3.0f));
     if (result.weights_only || r.is_reference) {
@@ -642,7 +632,8 @@ void draw_heatmap_grid(UiContext& ctx) {
     // Next to the grid, as tall as the heatmaps of one row (at least a readable height).
     const float bar_height = std::max(image_h, std::min(cell_h * static_cast<float>(rows) - frame.top, line * 8.0f));
     ImGui::SetCursorScreenPos(ImVec2(grid_origin.x + cell_w * static_cast<float>(columns) + 8.0f, grid_origin.y + frame.top));
-    widgets::ColourBar("shared bar", ImVec2(shared_bar_width - 8.0f, bar_height), ranges[static_cast<std::size_t>(first)]);
+    const SignWords signs = difference_sign_words(result, static_cast<std::size_t>(first));
+    widgets::ColourBar("shared bar", ImVec2(shared_bar_width - 8.0f, bar_height), ranges[static_cast<std::size_t>(first)], &signs);
     record_layout(ctx, "colour_bar");
   }
   ImGui::SetCursorScreenPos(ImVec2(grid_origin.x, std::max(content_bottom + 4.0f, grid_origin.y)));
