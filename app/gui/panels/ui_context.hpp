@@ -35,6 +35,9 @@ struct UiScratch {
   std::string png_path = "heatmap.png";
   std::string window_png_path = "window.png";
   int png_scale = 8;
+  bool png_colour_bar = true;  // heatmap PNG: a colour bar with its values
+  bool png_title = true;       // heatmap PNG: the heatmap's title (method, mode, layer and head)
+  bool png_badge = true;       // heatmap PNG: the invariance badge shown on screen
   std::string vectors_path, keys_path, tokens_path;
   std::vector<std::string> failed_paths;  // typed paths whose loading failed (shown in red)
   std::string new_method = "custom:exp(2*z)";
