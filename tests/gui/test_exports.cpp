@@ -90,7 +90,7 @@ bool has_colour(const RgbImage& image, Rgb c) {
 // True when `text` in the bitmap font (any scale up to 4) appears in `image` pixel for pixel.
 bool contains_text(const RgbImage& image, const std::string& text) {
   for (int scale = 1; scale <= 4; ++scale) {
-    const int w = text_width(text, scale) - scale, h = 7 * scale;
+    const int w = text_width(text, scale) - scale, h = kGlyphRows * scale;
     for (int y = 0; y + h <= image.height; ++y) {
       for (int x = 0; x + w <= image.width; ++x) {
         bool match = true;
@@ -243,13 +243,13 @@ TEST(BitmapFont, EveryPrintableCharacterHasItsOwnGlyph) {
   std::set<std::string> seen;
   for (char c = '!'; c <= '~'; ++c) {
     std::string bits;
-    for (int y = 0; y < 7; ++y) {
+    for (int y = 0; y < kGlyphRows; ++y) {
       for (int x = 0; x < 5; ++x) bits += glyph_pixel(c, x, y) ? '#' : '.';
     }
     EXPECT_NE(bits.find('#'), std::string::npos) << c;
     EXPECT_TRUE(seen.insert(bits).second) << "glyph of '" << c << "' repeats another";
   }
-  for (int y = 0; y < 7; ++y) {
+  for (int y = 0; y < kGlyphRows; ++y) {
     for (int x = 0; x < 5; ++x) EXPECT_FALSE(glyph_pixel(' ', x, y));
   }
   RgbImage image(40, 10, Rgb{0, 0, 0});

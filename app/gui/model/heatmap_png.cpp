@@ -58,7 +58,7 @@ void draw_colour_bar(RgbImage& out, const BarGeometry& bar, const ColourRange& r
     draw_text(out, bar.x + bar.width + 4 * font, y - 7 * font / 2, label.text, kText, font);
   }
   if (is_signed_range(range)) {
-    const int gap = 2 * font;
+    const int gap = 3 * font;
     draw_text(out, bar.x, bar.top - line / 2 - gap - line, signs.positive(), kText, font);
     draw_text(out, bar.x, bar.top + bar.height + line / 2 + gap, signs.negative(), kText, font);
   }
@@ -98,7 +98,7 @@ RgbImage heatmap_picture(const CellGrid& cells, const ColourRange& range, const 
   if (!options.title.empty()) y += spacing;
   const int badge_y = y;
   if (!options.badge.text.empty()) y += spacing;
-  if (words) y += spacing + 2 * font;
+  if (words) y += spacing + 3 * font;
   if (options.colour_bar) y += line / 2 + 1;
   BarGeometry bar;
   bar.top = y;
@@ -119,7 +119,7 @@ RgbImage heatmap_picture(const CellGrid& cells, const ColourRange& range, const 
   right = std::max({right, pad + text_width(options.title, font), pad + text_width(options.badge.text, font)});
   int bottom = bar.top + std::max(hh, bar.height);
   if (options.colour_bar) bottom += line / 2 + 1;
-  if (words) bottom += spacing + 2 * font;
+  if (words) bottom += spacing + 3 * font;
   RgbImage out(right + pad, bottom + pad, kBackground);
   if (!options.title.empty()) draw_text(out, pad, title_y, options.title, kText, font);
   if (!options.badge.text.empty()) draw_text(out, pad, badge_y, options.badge.text, options.badge.colour, font);
