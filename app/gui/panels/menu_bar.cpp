@@ -83,7 +83,11 @@ void export_menu(UiContext& ctx) {
   ImGui::Separator();
   ImGui::SetNextItemWidth(220.0f);
   ImGui::InputText("##window path", &ctx.scratch.window_png_path);
-  if (ImGui::MenuItem("Save window PNG")) ctx.shell.window_png = ctx.scratch.window_png_path;
+  if (ImGui::MenuItem("Save window PNG")) {
+    // Taken two frames later: the menu has closed by then.
+    ctx.shell.window_png = ctx.scratch.window_png_path;
+    ctx.shell.window_png_wait = 2;
+  }
 }
 
 }  // namespace

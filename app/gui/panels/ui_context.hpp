@@ -22,7 +22,10 @@ namespace ax {
 
 // Requests for the window shell (things that need the window or GL, which panels never touch).
 struct ShellRequests {
-  std::optional<std::string> window_png;  // capture the whole window after this frame
+  // Capture the whole window once `window_png_wait` more frames have been shown, so the menu the
+  // request came from has closed (a capture at the end of the click's frame shows it open).
+  std::optional<std::string> window_png;
+  int window_png_wait = 0;
   bool quit = false;
   bool toggle_fullscreen = false;
 };
