@@ -411,7 +411,13 @@ void draw_heatmap_grid(UiContext& ctx) {
   const bool mode_line = !result.weights_only && (!presenting || !v.modes.empty());
   widgets::GridCellFrame frame;
   frame.left = label_margin;
-  frame.right = (shared_bar ? 0.0f : ImGui::CalcTextSize("0.000").x + 24.0f) + 12.0f;
+  // A colour bar of its own per heatmap: as wide as its widest label (signed ends, sign words).
+  float own_bar_width = ImGui::CalcTextSize("0.000").x + 24.0f;
+  for (std::size_t k = 0; k < count && !shared_bar; ++k) {
+    const SignWords signs = difference_sign_words(result, k);
+    if (images[k]) own_bar_width = std::max(own_bar_width, widgets::ColourBarWidth(ranges[k], &signs) + 12.0f);
+  }
+  frame.right = (shared_bar ? 0.0f : own_bar_width) + 12.0f;
   frame.top = line * 2.0f + 4.0f;  // title and badge, key labels
   frame.bottom = mode_line ? ImGui::GetFrameHeightWithSpacing() + 4.0f : 4.0f;
   frame.extra_header = line;

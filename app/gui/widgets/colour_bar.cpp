@@ -19,6 +19,21 @@ void sign_words(ImDrawList* draw, float x, float y, const std::string& subject, 
 
 }  // namespace
 
+constexpr float kBarWidth = 12.0f, kLabelGap = 6.0f;
+
+float ColourBarWidth(const ColourRange& range, const SignWords* signs) {
+  // Every label a tall bar could show (a shorter one shows fewer).
+  float labels = 0.0f;
+  for (const ColourBarLabel& label : colour_bar_labels(range, 4000.0f, ImGui::GetTextLineHeight())) {
+    labels = std::max(labels, ImGui::CalcTextSize(label.text.c_str()).x);
+  }
+  float width = kBarWidth + kLabelGap + labels + 2.0f;
+  if (signs && is_signed_range(range)) {
+    width = std::max({width, ImGui::CalcTextSize(signs->subject.c_str()).x, ImGui::CalcTextSize(("> " + signs->baseline).c_str()).x});
+  }
+  return width;
+}
+
 void ColourBar(const char* id, ImVec2 size, const ColourRange& range, const SignWords* signs) {
   ImGui::PushID(id);
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -26,7 +41,7 @@ void ColourBar(const char* id, ImVec2 size, const ColourRange& range, const Sign
   const bool hovered = ImGui::IsItemHovered();
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float line = ImGui::GetTextLineHeight();
-  const float bar_width = std::min(12.0f, size.x * 0.3f);
+  const float bar_width = std::min(kBarWidth, size.x * 0.3f);
   // A signed scale names its signs in two lines above and two below the bar, when the bar keeps
   // at least four lines of its own.
   const bool words = signs && is_signed_range(range) && size.y >= line * 8.0f;
@@ -45,7 +60,7 @@ void ColourBar(const char* id, ImVec2 size, const ColourRange& range, const Sign
   for (const ColourBarLabel& label : colour_bar_labels(range, p1.y - p0.y, line)) {
     const float y = p1.y - label.position * (p1.y - p0.y);
     draw->AddLine(ImVec2(p1.x, y), ImVec2(p1.x + 4.0f, y), kTextColour);
-    draw->AddText(ImVec2(p1.x + 6.0f, y - line * 0.5f), kTextColour, label.text.c_str());
+    draw->AddText(ImVec2(p1.x + kLabelGap, y - line * 0.5f), kTextColour, label.text.c_str());
   }
   if (words) {
     sign_words(draw, origin.x, origin.y, signs->subject, "> " + signs->baseline);

@@ -12,4 +12,7 @@ namespace ax::widgets {
 // ("perturbed > clean" at the top, "perturbed < clean" at the bottom).
 void ColourBar(const char* id, ImVec2 size, const ColourRange& range, const SignWords* signs = nullptr);
 
+// The width ColourBar needs so no label of `range` (nor a signed range's words) runs past it.
+float ColourBarWidth(const ColourRange& range, const SignWords* signs = nullptr);
+
 }  // namespace ax::widgets
