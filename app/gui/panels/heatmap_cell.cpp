@@ -8,6 +8,7 @@
 #include <string>
 
 #include "model/axis_ticks.hpp"
+#include "model/heatmap_ranges.hpp"
 #include "model/heatmap_titles.hpp"
 #include "panels/panels.hpp"
 #include "widgets/colour_bar.hpp"
@@ -368,7 +369,8 @@ void cell_overlay(UiContext& ctx, std::size_t k, const GridImages& g, const Grid
     // The display is float32: a float64 change below its resolution shows as exactly 0.
     std::snprintf(text, sizeof text, "no change\nmax |dW| %.2g", result.methods[k].deviation.max_abs_diff);
     overlay = text;
-  } else if (range.all_zero || image.stats.max_all == 0.0f) {
+  } else if (range.all_zero ||
+             (g.modes[k] == HeatmapMode::SignedDifference ? image.stats.max_abs : image.stats.max_all) == 0.0f) {
     overlay = "all values\nare 0";
   } else if (range.log && image.stats.max_all < range.lo) {
     std::snprintf(text, sizeof text, "all below the\ncolour floor\n(max %.2g < %.2g)", static_cast<double>(image.stats.max_all),
@@ -399,7 +401,8 @@ void cell_footer(UiContext& ctx, std::size_t k, const GridImages& g, const GridL
   const float image_w = l.choice.image_w, image_h = l.choice.image_h;
   if (!l.shared_bar) {
     ImGui::SetCursorScreenPos(ImVec2(p0.x + image_w + 12.0f, p0.y));
-    widgets::ColourBar("bar", ImVec2(l.bar_width - 12.0f, image_h), range);
+    const SignWords signs = difference_sign_words(result, k);
+    widgets::ColourBar("bar", ImVec2(l.bar_width - 12.0f, image_h), range, &signs);
   }
   ImGui::SetCursorScreenPos(ImVec2(p0.x, p0.y + image_h + 3.0f));
   if (result.weights_only || result.methods[k].is_reference) {

@@ -8,6 +8,7 @@
 
 #include "imgui.h"
 #include "model/heatmap_overviews.hpp"
+#include "model/heatmap_ranges.hpp"
 #include "model/heatmap_titles.hpp"
 #include "panels/heatmap_cell.hpp"
 #include "panels/panels.hpp"
@@ -106,40 +107,29 @@ void collect_images(UiContext& ctx, GridImages& g) {
   g.ranges.assign(count, ColourRange{});
   g.streamed.resize(count);
   g.stats_known.assign(count, true);
-  // Weights (clean or perturbed) take their shared range from the clean weights of every method:
-  // it does not move when a perturbation changes another method, so an unchanged heatmap keeps
-  // every pixel. Each kind of difference shares a range among the differences shown.
-  // Streaming: no matrix; the statistics come from each heatmap's whole overview once it exists,
-  // and weights share the range of the weights shown (the clean ones may not be computed).
-  std::vector<const HeatmapImage*> same_kind[4];
+  // Streaming: no matrix; the statistics come from each heatmap's whole overview once it exists.
+  // The colour ranges follow shown_colour_ranges, the rule the PNG export uses too.
   const bool streaming = result.path == ComputePath::Streaming;
+  std::vector<RangeMember> members(count);
   for (std::size_t k = 0; k < count; ++k) {
     if (!result.methods[k].error.empty()) continue;
-    // Before a lesson's answer only the clean weights are shown: differences would give it away.
-    // The model's own weights are data: nothing perturbs them, and differences are shown on the methods.
-    const bool as_loaded = result.weights_only || result.methods[k].is_reference;
-    g.modes[k] = (as_loaded || ctx.hide_answers) ? HeatmapMode::Clean : heatmap_mode(v, k);
+    g.modes[k] = shown_mode(result, v, k, ctx.hide_answers);
     if (streaming) {
       const auto stats = ctx.overviews.whole_stats(result.generation, {k, g.modes[k]});
       g.stats_known[k] = stats.has_value();
       if (stats) g.streamed[k].stats = *stats;
-      g.images[k] = &g.streamed[k];
-      if (g.modes[k] == HeatmapMode::Clean || g.modes[k] == HeatmapMode::Perturbed) same_kind[0].push_back(g.images[k]);
+      members[k] = streamed_range_member(&g.streamed[k], g.modes[k]);
     } else {
-      g.images[k] = &ctx.images.get(ctx.result, k, g.modes[k]);
-      same_kind[0].push_back(&ctx.images.get(ctx.result, k, HeatmapMode::Clean));
+      members[k] = dense_range_member(ctx.images, ctx.result, k, g.modes[k]);
     }
-    if (g.modes[k] == HeatmapMode::AbsDifference || g.modes[k] == HeatmapMode::SignedDifference) {
-      same_kind[static_cast<int>(g.modes[k])].push_back(g.images[k]);
-    }
+    g.images[k] = members[k].image;
   }
+  g.ranges = shown_colour_ranges(v, members);
   // Colour ranges: when every heatmap has the same one, a single colour bar serves them all.
   g.one_range = true;
   g.first = -1;
   for (std::size_t k = 0; k < count; ++k) {
     if (!g.images[k]) continue;
-    const int group = g.modes[k] == HeatmapMode::Perturbed ? 0 : static_cast<int>(g.modes[k]);
-    g.ranges[k] = colour_range(v, g.modes[k], *g.images[k], same_kind[group]);
     if (g.first < 0) {
       g.first = static_cast<int>(k);
     } else {
@@ -181,9 +171,19 @@ GridLayout grid_layout(UiContext& ctx, const GridImages& g) {
   // them, so only a heatmap with a mode of its own names it.
   l.mode_line = !result.weights_only && (!v.presentation || !v.modes.empty());
   l.frame.left = l.label_margin;
-  l.frame.right = (l.shared_bar ? 0.0f : ImGui::CalcTextSize("0.000").x + 24.0f) + 12.0f;
+  // A colour bar of its own per heatmap: as wide as its widest label (signed ends, sign words).
+  float own_bar_width = ImGui::CalcTextSize("0.000").x + 24.0f;
+  for (std::size_t k = 0; k < count && !l.shared_bar; ++k) {
+    const SignWords signs = difference_sign_words(result, k);
+    if (g.images[k]) own_bar_width = std::max(own_bar_width, widgets::ColourBarWidth(g.ranges[k], &signs) + 12.0f);
+  }
+  l.frame.right = (l.shared_bar ? 0.0f : own_bar_width) + 12.0f;
   l.frame.top = line * 2.0f + 4.0f;  // title and badge, key labels
   l.frame.bottom = l.mode_line ? ImGui::GetFrameHeightWithSpacing() + 4.0f : 4.0f;
+  // A pooled heatmap says what a pixel is below the mode menu when the line is too narrow for
+  // both: room for it, so it never runs into the next row's titles.
+  const bool may_pool = result.path == ComputePath::Streaming || result.queries > 256 || result.keys > 256;
+  if (may_pool) l.frame.bottom += line;
   l.frame.extra_header = line;
   l.titles.resize(count);
   for (std::size_t k = 0; k < count; ++k) {
@@ -232,7 +232,9 @@ void grid_legend(UiContext& ctx, const GridImages& g, const GridLayout& l, float
         std::max(l.choice.image_h, std::min(l.choice.cell_h * static_cast<float>(l.choice.rows) - l.frame.top, line * 8.0f));
     ImGui::SetCursorScreenPos(
         ImVec2(l.origin.x + l.choice.cell_w * static_cast<float>(l.choice.columns) + 8.0f, l.origin.y + l.frame.top));
-    widgets::ColourBar("shared bar", ImVec2(l.shared_bar_width - 8.0f, bar_height), g.ranges[static_cast<std::size_t>(g.first)]);
+    const SignWords signs = difference_sign_words(*ctx.result, static_cast<std::size_t>(g.first));
+    widgets::ColourBar("shared bar", ImVec2(l.shared_bar_width - 8.0f, bar_height), g.ranges[static_cast<std::size_t>(g.first)],
+                       &signs);
     record_layout(ctx, "colour_bar");
   }
   ImGui::SetCursorScreenPos(ImVec2(l.origin.x, std::max(content_bottom + 4.0f, l.origin.y)));

@@ -5,6 +5,7 @@
 #include "imgui.h"
 #include "imgui_stdlib.h"
 #include "model/exports.hpp"
+#include "model/heatmap_ranges.hpp"
 #include "panels/panels.hpp"
 #include "state/scenario_file.hpp"
 
@@ -27,23 +28,25 @@ void scenario_menu(UiContext& ctx) {
 }
 
 void export_menu(UiContext& ctx) {
-  if (!ctx.result || ctx.result->methods.empty()) {
+  // Held for the whole menu: nothing it reads can go away while it is read.
+  const std::shared_ptr<const ComputeResult> result = ctx.result;
+  if (!result || result->methods.empty()) {
     ImGui::TextDisabled("nothing computed yet");
     return;
   }
   const std::size_t method = static_cast<std::size_t>(
-      std::clamp(ctx.state.view.selected_method, 0, static_cast<int>(ctx.result->methods.size()) - 1));
-  const HeatmapMode mode = ctx.state.view.mode;
-  ImGui::TextDisabled("selected heatmap: %s", ctx.result->methods[method].spec.c_str());
-  if (!ctx.result->methods[method].error.empty()) {
+      std::clamp(ctx.state.view.selected_method, 0, static_cast<int>(result->methods.size()) - 1));
+  const HeatmapMode mode = shown_mode(*result, ctx.state.view, method, ctx.hide_answers);
+  ImGui::TextDisabled("selected heatmap: %s", result->methods[method].spec.c_str());
+  if (!result->methods[method].error.empty()) {
     ImGui::TextDisabled("(it has an error: nothing to export)");
     return;
   }
-  const HeatmapImage& image = ctx.images.get(ctx.result, method, mode);
   ImGui::SetNextItemWidth(220.0f);
   ImGui::InputText("##matrix path", &ctx.scratch.export_path);
   if (ImGui::MenuItem("Export matrix (.npy or .csv)")) {
     try {
+      const HeatmapImage image = ctx.images.get(result, method, mode);  // a copy: holds its matrix
       export_matrix(ctx.scratch.export_path, image);
       ctx.messages.info("wrote " + ctx.scratch.export_path);
     } catch (const std::exception& e) {
@@ -54,20 +57,37 @@ void export_menu(UiContext& ctx) {
   ImGui::SetNextItemWidth(220.0f);
   ImGui::InputText("##png path", &ctx.scratch.png_path);
   ImGui::SetNextItemWidth(120.0f);
-  ImGui::SliderInt("pixels per cell", &ctx.scratch.png_scale, 1, 32);
+  // Clamped even when typed (ctrl+click): the picture's size is scale x n a side.
+  ImGui::SliderInt("pixels per cell", &ctx.scratch.png_scale, 1, 32, "%d", ImGuiSliderFlags_AlwaysClamp);
+  ctx.scratch.png_scale = std::clamp(ctx.scratch.png_scale, 1, 32);
+  ImGui::Checkbox("colour bar", &ctx.scratch.png_colour_bar);
+  ImGui::SameLine();
+  ImGui::Checkbox("title", &ctx.scratch.png_title);
+  ImGui::SameLine();
+  ImGui::Checkbox("badge", &ctx.scratch.png_badge);
   if (ImGui::MenuItem("Export heatmap PNG")) {
     try {
-      const ColourRange range = colour_range(ctx.state.view, mode, image, {&image});
-      export_heatmap_png(ctx.scratch.png_path, image, range, ctx.scratch.png_scale);
+      PngExtras extras;
+      extras.scale = ctx.scratch.png_scale;
+      extras.colour_bar = ctx.scratch.png_colour_bar;
+      extras.title = ctx.scratch.png_title;
+      extras.badge = ctx.scratch.png_badge;
+      export_shown_heatmap_png(ctx.scratch.png_path, ctx.images, ctx.overviews, result, ctx.state.view, ctx.hide_answers,
+                               method, extras);
       ctx.messages.info("wrote " + ctx.scratch.png_path);
     } catch (const std::exception& e) {
       ctx.messages.error(e.what());
     }
   }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("the selected heatmap as on screen: its mode and colour range (shared when shared)");
   ImGui::Separator();
   ImGui::SetNextItemWidth(220.0f);
   ImGui::InputText("##window path", &ctx.scratch.window_png_path);
-  if (ImGui::MenuItem("Save window PNG")) ctx.shell.window_png = ctx.scratch.window_png_path;
+  if (ImGui::MenuItem("Save window PNG")) {
+    // Taken two frames later: the menu has closed by then.
+    ctx.shell.window_png = ctx.scratch.window_png_path;
+    ctx.shell.window_png_wait = 2;
+  }
 }
 
 }  // namespace

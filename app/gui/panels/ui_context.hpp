@@ -22,7 +22,10 @@ namespace ax {
 
 // Requests for the window shell (things that need the window or GL, which panels never touch).
 struct ShellRequests {
-  std::optional<std::string> window_png;  // capture the whole window after this frame
+  // Capture the whole window once `window_png_wait` more frames have been shown, so the menu the
+  // request came from has closed (a capture at the end of the click's frame shows it open).
+  std::optional<std::string> window_png;
+  int window_png_wait = 0;
   bool quit = false;
   bool toggle_fullscreen = false;
 };
@@ -35,6 +38,9 @@ struct UiScratch {
   std::string png_path = "heatmap.png";
   std::string window_png_path = "window.png";
   int png_scale = 8;
+  bool png_colour_bar = true;  // heatmap PNG: a colour bar with its values
+  bool png_title = true;       // heatmap PNG: the heatmap's title (method, mode, layer and head)
+  bool png_badge = true;       // heatmap PNG: the invariance badge shown on screen
   std::string vectors_path, keys_path, tokens_path;
   std::vector<std::string> failed_paths;  // typed paths whose loading failed (shown in red)
   std::string new_method = "custom:exp(2*z)";

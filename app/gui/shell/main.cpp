@@ -188,10 +188,13 @@ void apply_window_input(ax::Window& window, ax::ExplorerUi& ui) {
 void capture_requested(ax::ExplorerUi& ui, const Options& options, bool last_frame, int width, int height,
                        int& exit_code) {
   ax::ShellRequests& requests = ui.shell_requests();
+  // Wait the frames the request asked for (its menu closes meanwhile), then take it.
+  std::optional<std::string> window_png;
+  if (requests.window_png && requests.window_png_wait-- <= 0) window_png.swap(requests.window_png);
   try {
-    if (requests.window_png) {
-      ax::capture_window_png(*requests.window_png, width, height);
-      ui.app().messages().info("wrote " + *requests.window_png);
+    if (window_png) {
+      ax::capture_window_png(*window_png, width, height);
+      ui.app().messages().info("wrote " + *window_png);
     }
     if (last_frame && !options.screenshot.empty()) ax::capture_window_png(options.screenshot, width, height);
   } catch (const std::exception& e) {
@@ -201,7 +204,6 @@ void capture_requested(ax::ExplorerUi& ui, const Options& options, bool last_fra
       exit_code = 3;
     }
   }
-  requests.window_png.reset();
 }
 
 void serve_window_requests(ax::ExplorerUi& ui, ax::Window& window) {

@@ -4,19 +4,50 @@
 #include <cmath>
 
 #include "colour/colormap.hpp"
-#include "widgets/plot.hpp"
 
 namespace ax::widgets {
+namespace {
 
-void ColourBar(const char* id, ImVec2 size, const ColourRange& range) {
+constexpr ImU32 kTextColour = IM_COL32(220, 220, 225, 255);
+
+// Two lines, "perturbed" then "> clean", left-aligned at `x` from `y` down.
+void sign_words(ImDrawList* draw, float x, float y, const std::string& subject, const std::string& relation) {
+  const float line = ImGui::GetTextLineHeight();
+  draw->AddText(ImVec2(x, y), kTextColour, subject.c_str());
+  draw->AddText(ImVec2(x, y + line), kTextColour, relation.c_str());
+}
+
+}  // namespace
+
+constexpr float kBarWidth = 12.0f, kLabelGap = 6.0f;
+
+float ColourBarWidth(const ColourRange& range, const SignWords* signs) {
+  // Every label a tall bar could show (a shorter one shows fewer).
+  float labels = 0.0f;
+  for (const ColourBarLabel& label : colour_bar_labels(range, 4000.0f, ImGui::GetTextLineHeight())) {
+    labels = std::max(labels, ImGui::CalcTextSize(label.text.c_str()).x);
+  }
+  float width = kBarWidth + kLabelGap + labels + 2.0f;
+  if (signs && is_signed_range(range)) {
+    width = std::max({width, ImGui::CalcTextSize(signs->subject.c_str()).x, ImGui::CalcTextSize(("> " + signs->baseline).c_str()).x});
+  }
+  return width;
+}
+
+void ColourBar(const char* id, ImVec2 size, const ColourRange& range, const SignWords* signs) {
   ImGui::PushID(id);
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImGui::Dummy(size);
+  const bool hovered = ImGui::IsItemHovered();
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float line = ImGui::GetTextLineHeight();
-  const float bar_width = std::min(12.0f, size.x * 0.3f);
-  const ImVec2 p0(origin.x, origin.y + line * 0.5f);
-  const ImVec2 p1(origin.x + bar_width, origin.y + size.y - line * 0.5f);
+  const float bar_width = std::min(kBarWidth, size.x * 0.3f);
+  // A signed scale names its signs in two lines above and two below the bar, when the bar keeps
+  // at least four lines of its own.
+  const bool words = signs && is_signed_range(range) && size.y >= line * 8.0f;
+  const float words_height = words ? line * 2.0f + 2.0f : 0.0f;
+  const ImVec2 p0(origin.x, origin.y + words_height + line * 0.5f);
+  const ImVec2 p1(origin.x + bar_width, origin.y + size.y - words_height - line * 0.5f);
   const int slices = 128;
   for (int k = 0; k < slices; ++k) {
     const double t0 = static_cast<double>(k) / slices;
@@ -26,35 +57,19 @@ void ColourBar(const char* id, ImVec2 size, const ColourRange& range) {
     draw->AddRectFilled(ImVec2(p0.x, y0), ImVec2(p1.x, y1 + 0.5f), IM_COL32(c.r, c.g, c.b, 255));
   }
   draw->AddRect(p0, p1, IM_COL32(180, 180, 190, 255));
-  const auto ticks = range.log ? log_ticks(range.lo, range.hi, 6) : linear_ticks(range.lo, range.hi, 4);
-  std::vector<double> labelled(ticks.begin(), ticks.end());
-  if (labelled.empty() || range.log) {
-    // Always label both ends so the scale is readable however few ticks fall inside it.
-    labelled.push_back(range.lo);
-    labelled.push_back(range.hi);
+  for (const ColourBarLabel& label : colour_bar_labels(range, p1.y - p0.y, line)) {
+    const float y = p1.y - label.position * (p1.y - p0.y);
+    draw->AddLine(ImVec2(p1.x, y), ImVec2(p1.x + 4.0f, y), kTextColour);
+    draw->AddText(ImVec2(p1.x + kLabelGap, y - line * 0.5f), kTextColour, label.text.c_str());
   }
-  std::sort(labelled.begin(), labelled.end());
-  labelled.erase(std::unique(labelled.begin(), labelled.end()), labelled.end());
-
-  // From the top down: the range's ends first, then ticks that do not touch a label already drawn.
-  std::stable_sort(labelled.begin(), labelled.end(), [&](double a, double b) {
-    const bool end_a = a == range.lo || a == range.hi, end_b = b == range.lo || b == range.hi;
-    return end_a && !end_b;
-  });
-  std::vector<float> taken;
-  for (double t : labelled) {
-    const float u = normalized_value(static_cast<float>(t), range);
-    if (!(u >= 0.0f && u <= 1.0f)) continue;
-    const float y = p1.y - u * (p1.y - p0.y);
-    bool crowded = false;
-    for (float other : taken) crowded = crowded || std::abs(other - y) < line * 0.95f;
-    if (crowded) continue;
-    taken.push_back(y);
-
-    draw->AddLine(ImVec2(p1.x, y), ImVec2(p1.x + 4.0f, y), IM_COL32(220, 220, 225, 255));
-    char label[32];
-    std::snprintf(label, sizeof label, "%.3g", t);
-    draw->AddText(ImVec2(p1.x + 6.0f, y - line * 0.5f), IM_COL32(220, 220, 225, 255), label);
+  if (words) {
+    sign_words(draw, origin.x, origin.y, signs->subject, "> " + signs->baseline);
+    sign_words(draw, origin.x, p1.y + line * 0.5f + 2.0f, signs->subject, "< " + signs->baseline);
+  }
+  if (hovered && signs && is_signed_range(range)) {
+    ImGui::SetTooltip("signed difference, %s minus %s, from %s to %s\nabove 0: %s\nbelow 0: %s", signs->subject.c_str(),
+                      signs->baseline.c_str(), colour_bar_text(range.lo, range).c_str(),
+                      colour_bar_text(range.hi, range).c_str(), signs->positive().c_str(), signs->negative().c_str());
   }
   ImGui::PopID();
 }

@@ -70,35 +70,6 @@ Axis fit_axis(bool log, std::optional<std::pair<double, double>> fixed, const st
 
 }  // namespace
 
-std::vector<double> linear_ticks(double lo, double hi, int target_count) {
-  std::vector<double> ticks;
-  if (!(hi > lo) || target_count < 1) return ticks;
-  const double raw = (hi - lo) / target_count;
-  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-  double step = magnitude;
-  for (double m : {1.0, 2.0, 5.0, 10.0}) {
-    step = m * magnitude;
-    if (step >= raw) break;
-  }
-  for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
-    ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
-  }
-  return ticks;
-}
-
-std::vector<double> log_ticks(double lo, double hi, int max_count) {
-  std::vector<double> ticks;
-  if (!(lo > 0.0) || !(hi > lo)) return ticks;
-  const int first = static_cast<int>(std::ceil(std::log10(lo) - 1e-9));
-  const int last = static_cast<int>(std::floor(std::log10(hi) + 1e-9));
-  const int decades = last - first + 1;
-  const int stride = std::max(1, (decades + max_count - 1) / std::max(max_count, 1));
-  for (int e = first; e <= last; ++e) {
-    if ((e - first) % stride == 0) ticks.push_back(std::pow(10.0, e));
-  }
-  return ticks;
-}
-
 std::string tick_label(double value, bool log_axis) {
   char buffer[32];
   if (log_axis) {

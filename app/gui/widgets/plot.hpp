@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "imgui.h"
+#include "model/colour_bar_labels.hpp"
 
 namespace ax::widgets {
 
@@ -46,10 +47,9 @@ struct PlotOptions {
 // Draws the plot in a `size` box at the cursor and advances the cursor.
 void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const PlotOptions& options);
 
-// "Nice" tick positions covering [lo, hi]: 1, 2 or 5 times a power of ten apart.
-std::vector<double> linear_ticks(double lo, double hi, int target_count);
-// Powers of ten covering [lo, hi] (lo > 0), thinned to at most `max_count`.
-std::vector<double> log_ticks(double lo, double hi, int max_count);
+// Tick positions (model/colour_bar_labels.hpp: the colour bars of exported PNGs use them too).
+using ax::linear_ticks;
+using ax::log_ticks;
 std::string tick_label(double value, bool log_axis);
 
 }  // namespace ax::widgets
