@@ -73,7 +73,7 @@ std::array<attn::Index, 2> overview_pixel(const attn::Overview& o, attn::Index i
   return {block(i - w.row_begin, w.rows(), o.pixel_rows), block(j - w.col_begin, w.cols(), o.pixel_cols)};
 }
 
-std::string pooling_text(const ViewGrid& grid, PixelReduction reduction, HeatmapMode mode) {
+std::string pooling_text(const ViewGrid& grid, PixelReduction reduction, HeatmapMode mode, bool compact) {
   const attn::Index per_row = (grid.window.rows() + grid.pixel_rows - 1) / grid.pixel_rows;
   const attn::Index per_col = (grid.window.cols() + grid.pixel_cols - 1) / grid.pixel_cols;
   const bool difference = mode == HeatmapMode::AbsDifference || mode == HeatmapMode::SignedDifference;
@@ -81,6 +81,14 @@ std::string pooling_text(const ViewGrid& grid, PixelReduction reduction, Heatmap
                      : mode == HeatmapMode::SignedDifference ? "largest |diff|, signed"
                      : difference ? "max |diff|" : "max";
   char text[96];
+  if (compact) {
+    const char* short_what = reduction == PixelReduction::Mean ? "mean"
+                             : mode == HeatmapMode::SignedDifference ? "signed"
+                             : difference ? "max |d|" : "max";
+    std::snprintf(text, sizeof text, "%ldx%ld per px, %s", static_cast<long>(per_row), static_cast<long>(per_col),
+                  short_what);
+    return text;
+  }
   std::snprintf(text, sizeof text, "%ld x %ld cells per pixel, %s", static_cast<long>(per_row), static_cast<long>(per_col),
                 what);
   return text;

@@ -40,7 +40,8 @@ ViewGrid view_grid(attn::Index rows, attn::Index cols, float zoom, std::array<fl
 std::array<attn::Index, 2> overview_pixel(const attn::Overview& overview, attn::Index i, attn::Index j);
 
 // "7 x 7 cells per pixel, max": the largest block of the grid and the reduction shown.
-std::string pooling_text(const ViewGrid& grid, PixelReduction reduction, HeatmapMode mode);
+// `compact` ("7x7 per px, max") for narrow heatmaps.
+std::string pooling_text(const ViewGrid& grid, PixelReduction reduction, HeatmapMode mode, bool compact = false);
 
 struct HeatmapOverview {
   std::uint64_t generation = 0;  // of the ComputeResult it summarises

@@ -426,19 +426,25 @@ void cell_footer(UiContext& ctx, std::size_t k, const GridImages& g, const GridL
   }
   if (l.view.pooled()) {
     // What a pixel is: on the mode's line when it fits, below it otherwise.
-    std::string text = pooling_text(l.view, v.reduction, g.modes[k]) + (pooled && pooled->grid == l.view ? "" : " (computing)");
+    std::string state = pooled && pooled->grid == l.view ? "" : " (computing)";
     if (pooled && !pooled->complete()) {
       char rows[96];
       std::snprintf(rows, sizeof rows, " (rows 0..%ld of %ld so far)",
                     static_cast<long>(pooled->overview.block_rows(pooled->rows_done - 1).second - 1),
                     static_cast<long>(result.queries));
-      text += rows;
+      state = rows;
     }
+    // The cell's own width: the full text, else the compact one; never into the next cell.
     const float right = p0.x + image_w + l.bar_width;
+    std::string text = pooling_text(l.view, v.reduction, g.modes[k]) + state;
+    if (p0.x + ImGui::CalcTextSize(text.c_str()).x > right) text = pooling_text(l.view, v.reduction, g.modes[k], true) + state;
     if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(text.c_str()).x <= right) {
       ImGui::SameLine();
     }
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::PushClipRect(ImVec2(at.x, at.y), ImVec2(right, at.y + ImGui::GetTextLineHeightWithSpacing()), true);
     ImGui::TextDisabled("%s", text.c_str());
+    ImGui::PopClipRect();
   }
 }
 
