@@ -145,6 +145,12 @@ std::shared_ptr<const std::vector<double>> OverviewService::whole_column_sums(st
   return it->second.second;
 }
 
+std::shared_ptr<const HeatmapOverview> OverviewService::latest(Item item) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = done_.find(item);
+  return it == done_.end() ? nullptr : it->second;
+}
+
 std::shared_ptr<const HeatmapOverview> OverviewService::get(std::uint64_t generation, Item item) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = done_.find(item);

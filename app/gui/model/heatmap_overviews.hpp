@@ -78,6 +78,9 @@ class OverviewService {
   // The newest overview of `item` for the result of `generation` (possibly of an older grid
   // while the new one computes), or null.
   std::shared_ptr<const HeatmapOverview> get(std::uint64_t generation, Item item) const;
+  // The newest overview of `item` whatever result it summarises (the previous picture, kept on
+  // screen while the pixels of a new result compute), or null.
+  std::shared_ptr<const HeatmapOverview> latest(Item item) const;
   // Streaming results: statistics of the whole heatmap once its whole overview exists.
   std::optional<ImageStats> whole_stats(std::uint64_t generation, Item item) const;
   // Streaming results, clean or perturbed weights: the attention each key receives (column sums

@@ -285,9 +285,17 @@ std::shared_ptr<const HeatmapOverview> cell_image(UiContext& ctx, std::size_t k,
   std::shared_ptr<const HeatmapOverview> pooled = pooled_view ? ctx.overviews.get(result.generation, {k, g.modes[k]}) : nullptr;
   overview_error = pooled ? pooled->error : std::string();
   if (pooled && !overview_error.empty()) pooled.reset();
+  std::shared_ptr<const HeatmapOverview> previous;
+  if (pooled_view && !pooled && overview_error.empty()) previous = ctx.overviews.latest({k, g.modes[k]});
   if (pooled) {
     draw.values = overview_values(pooled, v.reduction);
-  } else if (!streaming) {
+  } else if (previous && previous->error.empty() && previous->grid == l.view && previous->complete()) {
+    // The previous result's pixels until this one's arrive (a few frames): never a whole n x m
+    // texture uploaded in between.
+    draw.values = overview_values(previous, v.reduction);
+  } else if (!streaming && (!l.view.pooled() || !overview_error.empty())) {
+    // Cells only where they are what is shown: a pooled view waits a few frames for its pixels
+    // rather than uploading the whole matrix for one frame.
     draw.values = cell_values(*g.images[k]);
   }
   const ImTextureID texture = ctx.canvas.request(draw);

@@ -56,6 +56,21 @@ void GlHeatmapCanvas::resize(Slot& slot, int width, int height) {
   slot.height = height;
 }
 
+namespace {
+
+// Everything a heatmap's framebuffer depends on, as numbers (versions exactly: below 2^24).
+std::vector<float> draw_key(const HeatmapDraw& draw, int width, int height) {
+  const HeatmapValues& v = draw.values;
+  return {static_cast<float>(v.version & 0xFFFFFF), static_cast<float>(v.version >> 24), static_cast<float>(v.rows),
+          static_cast<float>(v.cols), static_cast<float>(v.row_begin), static_cast<float>(v.col_begin),
+          static_cast<float>(v.window_rows), static_cast<float>(v.window_cols), static_cast<float>(draw.matrix_rows),
+          static_cast<float>(draw.matrix_cols), draw.range.lo, draw.range.hi, draw.range.log ? 1.0f : 0.0f,
+          static_cast<float>(draw.range.map), draw.zoom, draw.pan[0], draw.pan[1], static_cast<float>(width),
+          static_cast<float>(height)};
+}
+
+}  // namespace
+
 void GlHeatmapCanvas::flush() {
   last_upload_ms_ = 0.0;
   if (queued_.empty()) return;
@@ -78,6 +93,11 @@ void GlHeatmapCanvas::flush() {
       last_upload_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     }
     const int width = std::clamp(draw.width_px, 1, 8192), height = std::clamp(draw.height_px, 1, 8192);
+    // The framebuffer already shows this picture: software GL spends tens of milliseconds per
+    // frame redrawing large heatmaps that did not change.
+    std::vector<float> key = draw_key(draw, width, height);
+    if (key == slot.drawn && slot.width == width && slot.height == height) continue;
+    slot.drawn = std::move(key);
     resize(slot, width, height);
     glBindFramebuffer(GL_FRAMEBUFFER, slot.target.id());
     glViewport(0, 0, width, height);

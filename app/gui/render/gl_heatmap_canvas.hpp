@@ -30,6 +30,7 @@ class GlHeatmapCanvas final : public HeatmapCanvas {
     gl::Framebuffer target;
     std::uint64_t uploaded_version = 0;
     int width = 0, height = 0;  // framebuffer size
+    std::vector<float> drawn;   // what the framebuffer shows (draw_key): unchanged, it is not redrawn
     std::shared_ptr<const void> keep_alive;  // the values until the upload is done
   };
   void upload(Slot& slot, const HeatmapValues& values);
