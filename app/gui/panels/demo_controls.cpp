@@ -26,7 +26,7 @@ void set_mode(UiContext& ctx, HeatmapMode mode) {
   ctx.state.view.modes.clear();
 }
 
-void shift_row(UiContext& ctx) {
+void shift_slider(UiContext& ctx) {
   NoiseSettings& n = ctx.state.noise;
   float shift = static_cast<float>(n.shift);
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
@@ -36,6 +36,11 @@ void shift_row(UiContext& ctx) {
   }
   record_layout(ctx, "shift_control");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("the same constant added to every score (keys: Up, Down, 0, S)");
+}
+
+void shift_row(UiContext& ctx) {
+  NoiseSettings& n = ctx.state.noise;
+  shift_slider(ctx);
   if (ImGui::Button("M = 0")) move_shift(ctx, -n.shift);
   ImGui::SameLine();
   const bool sweeping = ctx.scratch.sweep.active();
@@ -145,6 +150,8 @@ void apply_key_commands(UiContext& ctx) {
   }
   if (ctx.scratch.sweep.active()) ctx.state.noise.shift = ctx.scratch.sweep.advance(ImGui::GetIO().DeltaTime);
 }
+
+void draw_shift_control(UiContext& ctx) { shift_slider(ctx); }
 
 void draw_demo_controls(UiContext& ctx) {
   ImGui::BeginGroup();

@@ -93,7 +93,12 @@ void draw_lesson_panel(UiContext& ctx) {
 
   // The question, its answer and the buttons stay in view at the bottom of the panel; the text
   // and the measured claims scroll above them when the step says more than the panel holds.
-  const nlohmann::json state = scenario_to_json(ctx.state);
+  // The state as the placeholders read it, serialised again only when it changed (compared by value).
+  if (!ctx.scratch.placeholder_state || !(*ctx.scratch.placeholder_state == ctx.state)) {
+    ctx.scratch.placeholder_state = ctx.state;
+    ctx.scratch.placeholder_json = scenario_to_json(ctx.state);
+  }
+  const nlohmann::json& state = ctx.scratch.placeholder_json;
   const TextSources sources{step, state, ctx.evaluation.get()};
   const bool has_question = !step.question.empty();
   const bool revealed = ctx.state.lesson.revealed;
@@ -111,8 +116,12 @@ void draw_lesson_panel(UiContext& ctx) {
   const char* forward = reveal ? "show the answer >" : index + 1 < count ? "next >" : "(last step)";
   auto button_width = [&](const char* label) { return ImGui::CalcTextSize(label).x + style.FramePadding.x * 2.0f; };
   const bool one_row = button_width("< back") + button_width("restart") + button_width(forward) + style.ItemSpacing.x * 2.0f <= wrap;
+  // An explorer step shows M's slider beside the buttons (the controls panel is not shown in a
+  // lesson, nor while presenting), once the answer is out.
+  const bool shift_slider = step.view == StepView::Explorer && !reveal;
   const float fixed = height(question) + (reveal ? height(hint) : 0.0f) + style.ItemSpacing.y * 3.0f + 2.0f +
-                      ImGui::GetFrameHeightWithSpacing() * (one_row ? 1.0f : 2.0f) + height(keys);
+                      ImGui::GetFrameHeightWithSpacing() * ((one_row ? 1.0f : 2.0f) + (shift_slider ? 1.0f : 0.0f)) +
+                      height(keys);
   // A long answer in large type shares the panel with the text: each gets at least a few lines
   // and scrolls within them; the buttons never leave the panel.
   const float avail = ImGui::GetContentRegionAvail().y, lines = ImGui::GetTextLineHeightWithSpacing();
@@ -149,6 +158,7 @@ void draw_lesson_panel(UiContext& ctx) {
     }
   }
   ImGui::Separator();
+  if (shift_slider) draw_shift_control(ctx);
   if (ImGui::Button("< back")) ctx.lesson_commands.previous = true;
   record_layout(ctx, "lesson_back");
   ImGui::SameLine();

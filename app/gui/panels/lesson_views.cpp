@@ -45,7 +45,9 @@ const LessonStep& current_step(const UiContext& ctx) {
 
 void explorer_view(UiContext& ctx) {
   if (ctx.hide_answers) {
+    ImGui::PushTextWrapPos(0.0f);  // a sentence cut at the edge reads as another
     ImGui::TextDisabled("The clean weights; the changes and the charts appear with the answer.");
+    ImGui::PopTextWrapPos();
     draw_heatmap_grid(ctx);
     return;
   }

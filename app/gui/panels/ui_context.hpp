@@ -61,6 +61,8 @@ struct UiScratch {
   std::vector<Command> commands;  // key presses the shell passed on, applied at the next frame
   ShiftSweep sweep;               // the S key's sweep of M, while it runs
   bool show_help = false;         // the list of keys (H)
+  std::optional<AppState> placeholder_state;  // the lesson text's placeholders read this state
+  nlohmann::json placeholder_json;            // ... serialised (once per change, not per frame)
 };
 
 struct FrameStats {
