@@ -64,6 +64,7 @@ std::shared_ptr<const ComputeResult> two_methods() {
     m.perturbed = weights_of(perturbed);
     m.clean_stats = image_stats(m.clean.matrix, m.clean.rows);
     m.perturbed_stats = image_stats(m.perturbed.matrix, m.perturbed.rows);
+    m.difference_stats = difference_stats(m.perturbed, m.clean);  // as the compute job takes them
     m.deviation.compared_rows = 2;
     m.deviation.max_abs_diff = (perturbed - clean).cwiseAbs().maxCoeff();
     result->methods.push_back(std::move(m));

@@ -83,6 +83,47 @@ TEST(ColourRange, NormalisationMatchesTheShaderRule) {
   EXPECT_EQ(colormap_colour(Colormap::Grey, 0.0).r, 0);
 }
 
+// The compute job's statistics of a difference equal those of the difference matrix itself, and
+// the matrix is made only when asked for.
+TEST(DifferenceImages, StatisticsWithoutTheMatrixEqualThoseOfTheMatrix) {
+  attn::Weights<float> a, b;
+  a.matrix = attn::MatF::Random(70, 45).cwiseAbs();
+  b.matrix = attn::MatF::Random(70, 45).cwiseAbs();
+  a.rows.assign(70, attn::RowStatus::Defined);
+  b.rows = a.rows;
+  a.rows[3] = attn::RowStatus::AllZero;
+  a.matrix.row(3).setConstant(NAN);
+  b.rows[60] = attn::RowStatus::NonFinite;
+  b.matrix.row(60).setConstant(NAN);
+  b.matrix(10, 0) = a.matrix(10, 0) + 5.0f;  // the largest change, in key 0
+  attn::MatF diff = (a.matrix - b.matrix).cwiseAbs();
+  std::vector<attn::RowStatus> rows = a.rows;
+  rows[60] = attn::RowStatus::NonFinite;
+  const ImageStats expected = image_stats(diff, rows);
+  const ImageStats got = difference_stats(a, b);
+  EXPECT_EQ(got.max_all, expected.max_all);
+  EXPECT_EQ(got.max_abs, expected.max_abs);
+  EXPECT_EQ(got.max_without_first, expected.max_without_first);
+  EXPECT_LT(got.max_without_first, got.max_all);
+  EXPECT_EQ(got.min_positive, expected.min_positive);
+  EXPECT_EQ(got.undefined_rows, 2);
+
+  auto result = std::make_shared<ComputeResult>();
+  result->queries = 70;
+  result->keys = 45;
+  MethodResult m;
+  m.clean = b;
+  m.perturbed = a;
+  m.difference_stats = got;
+  result->methods.push_back(m);
+  HeatmapImages images;
+  EXPECT_FALSE(images.get(result, 0, HeatmapMode::SignedDifference).values);  // statistics only
+  const HeatmapImage& drawn = images.with_values(result, 0, HeatmapMode::SignedDifference);
+  ASSERT_TRUE(drawn.values);
+  EXPECT_FLOAT_EQ((*drawn.values)(10, 0), -5.0f);  // perturbed - clean
+  EXPECT_TRUE(std::isnan((*drawn.values)(60, 1)));
+}
+
 TEST(Badge, ToleranceFollowsThePrecision) {
   MethodResult r;
   r.deviation.compared_rows = 3;

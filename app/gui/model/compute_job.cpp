@@ -142,6 +142,7 @@ struct CleanStage {
   std::vector<ImageStats> stats;
   std::vector<attn::Vec<float>> column_sums;
   std::vector<attn::Deviation> vs_reference;  // each method's clean weights against the model's
+  std::vector<ImageStats> vs_reference_stats;  // ... and the statistics of that difference
   // The model's own weights (data: no perturbation reaches them), shown as the last heatmap.
   bool has_reference = false;
   attn::Deviation exp_vs_reference;
@@ -186,6 +187,9 @@ void clean_reference(const ComputeRequest& request, CleanStage& c, const attn::A
   c.exp_vs_reference = attn::compare_weights(*t.reference, exp ? t.clean[*exp] : attn::compute_weights(t.vectors, base));
   c.reference_display = weights_as<float>(*t.reference);
   c.reference_stats = image_stats(c.reference_display.matrix, c.reference_display.rows);
+  for (std::size_t k = 0; k < c.specs.size(); ++k) {
+    if (c.errors[k].empty()) c.vs_reference_stats[k] = difference_stats(c.display_weights(k), c.reference_display);
+  }
   c.reference_column_sums = column_sums(c.reference_display);
 }
 
@@ -224,6 +228,7 @@ void compute_clean(const ComputeRequest& request, CleanStage& c, const std::atom
   c.stats.assign(count, ImageStats{});
   c.column_sums.assign(count, attn::Vec<float>());
   c.vs_reference.assign(count, attn::Deviation{});
+  c.vs_reference_stats.assign(count, ImageStats{});
   for (std::size_t k = 0; k < count; ++k) {
     check(cancel);
     progress(0.5 * static_cast<double>(k) / static_cast<double>(count), "clean weights");
@@ -274,6 +279,7 @@ void copy_clean_parts(const CleanStage& c, ComputeResult& r) {
     m.deviation = attn::Deviation{};
     m.is_reference = false;
     m.vs_reference = c.vs_reference[k];
+    m.reference_difference_stats = c.vs_reference_stats[k];
     if (!m.error.empty()) {
       m.clean = {};
       m.perturbed = {};
@@ -336,6 +342,7 @@ void compute_perturbed(const ComputeRequest& request, CleanStage& c, ComputeResu
       weights_as(t.perturbed[k], m.perturbed);
     }
     m.perturbed_stats = image_stats(m.perturbed.matrix, m.perturbed.rows);
+    m.difference_stats = difference_stats(m.perturbed, m.clean);
     m.column_sums_perturbed = column_sums(m.perturbed);
     if (m.ratio_form) m.curve = curve_of(c.parsed[k], lo, hi);
   }

@@ -32,6 +32,9 @@ struct MethodResult {
   attn::Weights<float> clean;      // #queries x #keys
   attn::Weights<float> perturbed;
   ImageStats clean_stats, perturbed_stats;
+  // Of |perturbed - clean|, and of |clean - the model's weights| beside a model: the difference
+  // views' colour ranges, taken by the compute job (the UI never scans an n x m difference).
+  ImageStats difference_stats, reference_difference_stats;
   attn::Deviation deviation;       // perturbed against clean: max_abs_diff and row counts only
   attn::Vec<float> column_sums_clean, column_sums_perturbed;  // attention each key receives
   FunctionCurve curve;             // F over the range of the scores (ratio forms only)

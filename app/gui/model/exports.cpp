@@ -76,7 +76,8 @@ void export_shown_heatmap_png(const std::string& path, HeatmapImages& cache, con
     return;
   }
   const ShownHeatmaps shown = shown_heatmaps(cache, result, view, hide_answers);
-  const HeatmapImage image = *shown.images[method];  // a copy: holds its matrix while it is read
+  // A copy: holds its matrix while it is read.
+  const HeatmapImage image = cache.with_values(result, method, shown.modes[method]);
   const ColourRange range = shown.ranges[method];
   export_heatmap_png(path, image, range, png_options(extras, *result, method, shown.modes[method], range, hide_answers));
 }

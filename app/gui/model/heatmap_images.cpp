@@ -35,27 +35,35 @@ const HeatmapImage& HeatmapImages::get(const std::shared_ptr<const ComputeResult
       image.stats = r.perturbed_stats;
       break;
     case HeatmapMode::AbsDifference:
-    case HeatmapMode::SignedDifference: {
-      // Perturbed minus clean; or, beside a model's own weights, this method minus the model's.
-      const bool vs_model = compares_with_reference(*result, method);
-      const attn::Weights<float>& a = vs_model ? r.clean : r.perturbed;
-      const attn::Weights<float>& b = vs_model ? result->methods.back().clean : r.clean;
-      auto diff = std::make_shared<attn::MatF>(a.matrix - b.matrix);
-      if (mode == HeatmapMode::AbsDifference) *diff = diff->cwiseAbs();
-      std::vector<attn::RowStatus> rows = b.rows;  // undefined in either input: undefined
-      for (std::size_t i = 0; i < rows.size(); ++i) {
-        if (!a.defined(static_cast<attn::Index>(i))) rows[i] = a.rows[i];
-        if (rows[i] != attn::RowStatus::Defined) {
-          diff->row(static_cast<attn::Index>(i)).setConstant(std::numeric_limits<float>::quiet_NaN());
-        }
-      }
-      image.stats = image_stats(*diff, rows);
-      image.values = std::move(diff);
+    case HeatmapMode::SignedDifference:
+      // The statistics come with the result; the matrix is made only when it is needed
+      // (with_values: drawn cell by cell or exported), never just to find a colour range.
+      image.stats = compares_with_reference(*result, method) ? r.reference_difference_stats : r.difference_stats;
       break;
-    }
   }
   image.version = next_version_++;
   return cache_.emplace(key, std::move(image)).first->second;
+}
+
+const HeatmapImage& HeatmapImages::with_values(const std::shared_ptr<const ComputeResult>& result, std::size_t method,
+                                               HeatmapMode mode) {
+  get(result, method, mode);
+  HeatmapImage& image = cache_.at(std::make_pair(method, mode));
+  if (image.values) return image;
+  // Perturbed minus clean; or, beside a model's own weights, this method minus the model's.
+  const MethodResult& r = result->methods[method];
+  const bool vs_model = compares_with_reference(*result, method);
+  const attn::Weights<float>& a = vs_model ? r.clean : r.perturbed;
+  const attn::Weights<float>& b = vs_model ? result->methods.back().clean : r.clean;
+  auto diff = std::make_shared<attn::MatF>(a.matrix - b.matrix);
+  if (mode == HeatmapMode::AbsDifference) *diff = diff->cwiseAbs();
+  for (std::size_t i = 0; i < b.rows.size(); ++i) {  // undefined in either input: undefined
+    const auto row = static_cast<attn::Index>(i);
+    if (!a.defined(row) || !b.defined(row)) diff->row(row).setConstant(std::numeric_limits<float>::quiet_NaN());
+  }
+  image.values = std::move(diff);
+  image.version = next_version_++;
+  return image;
 }
 
 ColourRange colour_range(const ViewSettings& view, HeatmapMode mode, const HeatmapImage& image,

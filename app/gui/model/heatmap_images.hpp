@@ -29,7 +29,11 @@ struct ColourRange {
 class HeatmapImages {
  public:
   // The image of `method` in `mode` for `result` (computed on first use, then cached).
+  // A difference image holds only its statistics (values null): with_values makes its matrix.
   const HeatmapImage& get(const std::shared_ptr<const ComputeResult>& result, std::size_t method, HeatmapMode mode);
+  // The same with the matrix, for drawing cell by cell and for exports.
+  const HeatmapImage& with_values(const std::shared_ptr<const ComputeResult>& result, std::size_t method,
+                                  HeatmapMode mode);
 
  private:
   std::uint64_t next_version_ = 1;

@@ -21,4 +21,10 @@ struct ImageStats {
 // `rows`: status of each row; rows that are not Defined are skipped and counted.
 ImageStats image_stats(const attn::MatF& values, const std::vector<attn::RowStatus>& rows);
 
+// The statistics of |a - b| over the rows defined in both (the others counted as undefined),
+// without making the difference matrix: the compute job takes them for the difference views, so
+// the UI thread never builds an n x m difference to find a colour range. A signed difference's
+// range (its largest magnitude) reads the same statistics.
+ImageStats difference_stats(const attn::Weights<float>& a, const attn::Weights<float>& b);
+
 }  // namespace ax

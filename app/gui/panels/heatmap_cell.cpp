@@ -296,7 +296,7 @@ std::shared_ptr<const HeatmapOverview> cell_image(UiContext& ctx, std::size_t k,
   } else if (!streaming && (!l.view.pooled() || !overview_error.empty())) {
     // Cells only where they are what is shown: a pooled view waits a few frames for its pixels
     // rather than uploading the whole matrix for one frame.
-    draw.values = cell_values(*g.images[k]);
+    draw.values = cell_values(ctx.images.with_values(ctx.result, k, g.modes[k]));
   }
   const ImTextureID texture = ctx.canvas.request(draw);
   ImGui::Image(texture, ImVec2(l.choice.image_w, l.choice.image_h), ImVec2(0, 1), ImVec2(1, 0));

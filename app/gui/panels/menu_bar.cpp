@@ -46,7 +46,7 @@ void export_menu(UiContext& ctx) {
   ImGui::InputText("##matrix path", &ctx.scratch.export_path);
   if (ImGui::MenuItem("Export matrix (.npy or .csv)")) {
     try {
-      const HeatmapImage image = ctx.images.get(result, method, mode);  // a copy: holds its matrix
+      const HeatmapImage image = ctx.images.with_values(result, method, mode);  // a copy: holds its matrix
       export_matrix(ctx.scratch.export_path, image);
       ctx.messages.info("wrote " + ctx.scratch.export_path);
     } catch (const std::exception& e) {
