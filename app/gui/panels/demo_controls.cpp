@@ -29,8 +29,10 @@ void set_mode(UiContext& ctx, HeatmapMode mode) {
 void shift_slider(UiContext& ctx) {
   NoiseSettings& n = ctx.state.noise;
   float shift = static_cast<float>(n.shift);
-  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
-  if (ImGui::SliderFloat("##shift", &shift, -10.0f, 10.0f, "shift M = %.2f")) {
+  // The name beside the slider, not on it: the slider's grab would cover part of it.
+  const char* label = "shift M";
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(label).x - ImGui::GetStyle().ItemInnerSpacing.x);
+  if (ImGui::SliderFloat(label, &shift, -10.0f, 10.0f, "%.2f")) {
     ctx.scratch.sweep.stop();
     n.shift = shift;
   }

@@ -10,14 +10,13 @@
 #include "panels/panels.hpp"
 #include "state/scenario_file.hpp"
 #include "widgets/palette.hpp"
+#include "widgets/wrapped_text.hpp"
 
 namespace ax {
 namespace {
 
 void heading(const char* text) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.85f, 0.45f, 1.0f));
-  ImGui::TextWrapped("%s", text);
-  ImGui::PopStyleColor();
+  widgets::WrappedText(text, IM_COL32(255, 217, 115, 255));
 }
 
 // Identity checks (true by construction, checked numerically) look different from empirical
@@ -30,26 +29,25 @@ const char* verdict(const Claim& claim, bool holds) {
 void claims(UiContext& ctx, const LessonStep& step, const TextSources& sources) {
   if (step.claims.empty()) return;
   ImGui::Separator();
-  ImGui::TextDisabled("measured now by the engine:");
+  widgets::WrappedText("measured now by the engine:", ImGui::GetColorU32(ImGuiCol_TextDisabled));
   const auto& evaluation = ctx.evaluation;
   for (std::size_t k = 0; k < step.claims.size(); ++k) {
     ImGui::PushID(static_cast<int>(k));
     const std::string statement = fill_placeholders(step.claims[k].statement, sources, static_cast<int>(k));
     if (!evaluation || k >= evaluation->claims.size()) {
-      ImGui::TextDisabled("...  %s", statement.c_str());
+      widgets::WrappedText("...  " + statement, ImGui::GetColorU32(ImGuiCol_TextDisabled));
     } else {
       const ClaimResult& r = evaluation->claims[k];
       const ImU32 identity_colour = IM_COL32(150, 190, 255, 255);
       const ImVec4 colour = ImGui::ColorConvertU32ToFloat4(!r.holds                 ? widgets::kErrorColour
                                                            : step.claims[k].identity ? identity_colour
                                                                                      : widgets::kUnchangedColour);
+      // The verdict on its own line: the statement then wraps over the panel's whole width
+      // (beside a verdict it became a narrow column that broke words at 1024 x 768).
       ImGui::TextColored(colour, "%s", verdict(step.claims[k], r.holds));
-      ImGui::SameLine();
-      ImGui::TextWrapped("%s", statement.c_str());
+      widgets::WrappedText(statement);
       ImGui::Indent();
-      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-      ImGui::TextWrapped("%s", r.measured.c_str());
-      ImGui::PopStyleColor();
+      widgets::WrappedText(r.measured, ImGui::GetColorU32(ImGuiCol_TextDisabled));
       ImGui::Unindent();
     }
     ImGui::PopID();
@@ -85,9 +83,7 @@ void draw_lesson_panel(UiContext& ctx) {
   const int count = ctx.lesson.step_count();
   const int index = std::clamp(ctx.state.lesson.step, 0, count - 1);
   const LessonStep& step = lesson.steps[static_cast<std::size_t>(index)];
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", lesson.title.c_str());
-  ImGui::PopStyleColor();
+  widgets::WrappedText(lesson.title, ImGui::GetColorU32(ImGuiCol_TextDisabled));
   ImGui::TextDisabled("step %d of %d", index + 1, count);
   heading(step.title.c_str());
 
@@ -109,7 +105,7 @@ void draw_lesson_panel(UiContext& ctx) {
   const ImGuiStyle& style = ImGui::GetStyle();
   const float wrap = ImGui::GetContentRegionAvail().x;
   auto height = [&](const std::string& text) {
-    return text.empty() ? 0.0f : ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap).y + style.ItemSpacing.y;
+    return text.empty() ? 0.0f : widgets::WrappedTextHeight(text, wrap) + style.ItemSpacing.y;
   };
   // The buttons wrap to a second row in large type on a narrow panel.
   const bool reveal = has_question && !revealed;
@@ -128,7 +124,7 @@ void draw_lesson_panel(UiContext& ctx) {
   const float answer_height = std::min(height(answer), std::max(avail - fixed - lines * 4.0f, lines * 2.0f));
   const float body = std::max(avail - fixed - answer_height, lines * 2.0f);
   ImGui::BeginChild("lesson body", ImVec2(0.0f, body));
-  ImGui::TextWrapped("%s", fill_placeholders(step.text, sources, -1).c_str());
+  widgets::WrappedText(fill_placeholders(step.text, sources, -1));
   // The claims are the answer: they stay hidden until it is revealed.
   if (!has_question || revealed) claims(ctx, step, sources);
   if (ctx.evaluation && !ctx.evaluation->view_error.empty()) {
@@ -142,19 +138,15 @@ void draw_lesson_panel(UiContext& ctx) {
 
   if (has_question) {
     ImGui::Spacing();
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.8f, 1.0f, 1.0f));
-    ImGui::TextWrapped("%s", question.c_str());
-    ImGui::PopStyleColor();
+    widgets::WrappedText(question, IM_COL32(140, 204, 255, 255));
     record_layout(ctx, "lesson_question");
     if (revealed) {
       ImGui::BeginChild("answer", ImVec2(0.0f, answer_height));
-      ImGui::TextWrapped("%s", answer.c_str());
+      widgets::WrappedText(answer);
       ImGui::EndChild();
       record_layout(ctx, "lesson_answer");
     } else {
-      ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextDisabled("%s", hint);
-      ImGui::PopTextWrapPos();
+      widgets::WrappedText(hint, ImGui::GetColorU32(ImGuiCol_TextDisabled));
     }
   }
   ImGui::Separator();
@@ -170,9 +162,7 @@ void draw_lesson_panel(UiContext& ctx) {
     ImGui::TextDisabled("(last step)");
   }
   record_layout(ctx, "lesson_next");
-  ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextDisabled("%s", keys);
-  ImGui::PopTextWrapPos();
+  widgets::WrappedText(keys, ImGui::GetColorU32(ImGuiCol_TextDisabled));
 }
 
 }  // namespace ax
