@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -391,13 +392,29 @@ void cell_overlay(UiContext& ctx, std::size_t k, const GridImages& g, const Grid
   if (!overlay) return;
   const float image_w = l.choice.image_w, image_h = l.choice.image_h;
   const float wrap = std::max(image_w - 16.0f, 40.0f);  // a long message (an engine refusal) wraps inside
-  const ImVec2 size = ImGui::CalcTextSize(overlay, nullptr, false, wrap);
+  // A note of several short lines on a small heatmap keeps the lines that fit whole: wrapping
+  // would break a number after its decimal point ("5." / "6e-17").
+  std::string kept;
+  if (std::strchr(overlay, '\n')) {
+    std::string note(overlay);
+    for (std::size_t at = 0; at <= note.size();) {
+      const std::size_t end = std::min(note.find('\n', at), note.size());
+      const std::string line = note.substr(at, end - at);
+      if (ImGui::CalcTextSize(line.c_str()).x <= wrap || kept.empty()) kept += (kept.empty() ? "" : "\n") + line;
+      at = end + 1;
+    }
+    overlay = kept.c_str();
+  }
+  // Notes of short lines are not wrapped (a word split in two reads as another); only a long
+  // message (an engine refusal) wraps inside the image.
+  const float wrap_at = kept.empty() ? wrap : 0.0f;
+  const ImVec2 size = ImGui::CalcTextSize(overlay, nullptr, false, wrap_at);
   const ImVec2 c(p0.x + image_w * 0.5f, p0.y + image_h * 0.5f);
   ImDrawList* list = ImGui::GetWindowDrawList();
   list->AddRectFilled(ImVec2(c.x - size.x * 0.5f - 4, c.y - size.y * 0.5f - 3), ImVec2(c.x + size.x * 0.5f + 4, c.y + size.y * 0.5f + 3),
                       IM_COL32(0, 0, 0, 200));
   list->AddText(nullptr, 0.0f, ImVec2(c.x - size.x * 0.5f, c.y - size.y * 0.5f), IM_COL32(235, 235, 235, 255), overlay, nullptr,
-                wrap);
+                wrap_at);
 }
 
 // Its own colour bar (when the grid has no shared one), the mode menu and what a pixel is.

@@ -115,9 +115,13 @@ void draw_lesson_panel(UiContext& ctx) {
   // An explorer step shows M's slider beside the buttons (the controls panel is not shown in a
   // lesson, nor while presenting), once the answer is out.
   const bool shift_slider = step.view == StepView::Explorer && !reveal;
-  const float fixed = height(question) + (reveal ? height(hint) : 0.0f) + style.ItemSpacing.y * 3.0f + 2.0f +
+  const float avail_height = ImGui::GetContentRegionAvail().y;
+  float fixed = height(question) + (reveal ? height(hint) : 0.0f) + style.ItemSpacing.y * 3.0f + 2.0f +
                       ImGui::GetFrameHeightWithSpacing() * ((one_row ? 1.0f : 2.0f) + (shift_slider ? 1.0f : 0.0f)) +
-                      height(keys);
+                      height(keys) + ImGui::GetTextLineHeight();  // slack: a scrollbar narrows the text
+  // Short of room (a long question in large type): the reminder of the keys goes first.
+  const bool show_keys = avail_height - fixed >= ImGui::GetTextLineHeightWithSpacing() * 4.0f;
+  if (!show_keys) fixed -= height(keys);
   // A long answer in large type shares the panel with the text: each gets at least a few lines
   // and scrolls within them; the buttons never leave the panel.
   const float avail = ImGui::GetContentRegionAvail().y, lines = ImGui::GetTextLineHeightWithSpacing();
@@ -162,7 +166,7 @@ void draw_lesson_panel(UiContext& ctx) {
     ImGui::TextDisabled("(last step)");
   }
   record_layout(ctx, "lesson_next");
-  widgets::WrappedText(keys, ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  if (show_keys) widgets::WrappedText(keys, ImGui::GetColorU32(ImGuiCol_TextDisabled));
 }
 
 }  // namespace ax
