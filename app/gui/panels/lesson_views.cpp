@@ -11,6 +11,7 @@
 #include "panels/panels.hpp"
 #include "widgets/bar_chart.hpp"
 #include "widgets/palette.hpp"
+#include "widgets/wrapped_text.hpp"
 #include "widgets/plane.hpp"
 #include "widgets/plot.hpp"
 
@@ -308,14 +309,17 @@ void words_view(UiContext& ctx) {
     const auto& s = sentences[k];
     std::string sentence;
     for (const auto& t : s.tokens) sentence += t + " ";
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(k == 0 ? widgets::kCleanColour : widgets::kPerturbedColour), "%s",
-                       sentence.c_str());
+    widgets::WrappedText(sentence, k == 0 ? widgets::kCleanColour : widgets::kPerturbedColour);
     if (std::isfinite(s.sentiment)) {
       if (ctx.hide_answers) {
-        ImGui::TextDisabled("sentiment: shown with the answer");
+        widgets::WrappedText("sentiment: shown with the answer", ImGui::GetColorU32(ImGuiCol_TextDisabled));
       } else {
-        ImGui::Text(s.pooled.size() == 4 ? "sentiment sigma(r . [v_1; v_2]) = %.3f  (%s)" : "sentiment sigma(u . f) = %.3f  (%s)",
-                    s.sentiment, s.sentiment > 0.5 ? "positive" : "negative");
+        // Wrapped at spaces: a value cut at the edge ("0.93" for 0.931) would read as another.
+        char text[128];
+        std::snprintf(text, sizeof text,
+                      s.pooled.size() == 4 ? "sentiment sigma(r . [v_1; v_2]) = %.3f (%s)" : "sentiment sigma(u . f) = %.3f (%s)",
+                      s.sentiment, s.sentiment > 0.5 ? "positive" : "negative");
+        widgets::WrappedText(text);
       }
     }
     if (attention && s.weights.size() > 0) {
@@ -336,7 +340,9 @@ void words_view(UiContext& ctx) {
       options.title = !reach.empty()  ? "a_i (yellow); |dz/dg_i| / largest (purple)"
                       : w2.empty()    ? "attention weights a_i"
                                       : "attention weights: head 1 (yellow), head 2 (purple)";
-      widgets::BarChart(("weights" + std::to_string(k)).c_str(), ImVec2(width, 130.0f), bars, options);
+      // Tall enough for bars above up to three staggered rows of word labels in large type.
+      const float height = std::max(130.0f, ImGui::GetTextLineHeight() * 8.5f);
+      widgets::BarChart(("weights" + std::to_string(k)).c_str(), ImVec2(width, height), bars, options);
     }
     if (gradient && !ctx.hide_answers && k + 1 == sentences.size() && s.jacobian.size() > 0) {
       ImGui::TextUnformatted("softmax Jacobian da_i/dg_j = diag(a) - a a^T");
@@ -353,7 +359,7 @@ void words_view(UiContext& ctx) {
         std::snprintf(buffer, sizeof buffer, "%s%.3f", d ? ", " : "", s.pooled(d));
         pooled += buffer;
       }
-      ImGui::TextDisabled("pooled f = (%s)", pooled.c_str());
+      widgets::WrappedText("pooled f = (" + pooled + ")", ImGui::GetColorU32(ImGuiCol_TextDisabled));
     }
     ImGui::Spacing();
   }
@@ -400,6 +406,9 @@ void classification_view(UiContext& ctx) {
 void draw_lesson_view(UiContext& ctx) {
   const LessonStep& step = ctx.lesson.lesson().steps[static_cast<std::size_t>(
       std::clamp(ctx.state.lesson.step, 0, ctx.lesson.step_count() - 1))];
+  // Every caption of a view wraps at the window's edge rather than running off it (a cut
+  // sentence or number reads as another).
+  ImGui::PushTextWrapPos(0.0f);
   switch (step.view) {
     case StepView::Explorer: explorer_view(ctx); break;
     case StepView::Figure: figure_view(ctx); break;
@@ -407,6 +416,7 @@ void draw_lesson_view(UiContext& ctx) {
     case StepView::Words: words_view(ctx); break;
     case StepView::Classification: classification_view(ctx); break;
   }
+  ImGui::PopTextWrapPos();
 }
 
 }  // namespace ax

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "model/axis_ticks.hpp"
 #include "widgets/plot.hpp"
@@ -79,8 +80,18 @@ int BarChart(const char* id, ImVec2 size, std::span<const BarSeries> series, con
   if (hi == lo) hi = lo + 1.0;
 
   const float left = ImGui::CalcTextSize("-0.000").x + line * 0.8f;
+  // A few labelled bars (the words of a sentence) each keep their label: on two staggered rows
+  // when neighbours would touch, rather than every second word left out.
+  float widest_label = 0.0f;
+  for (const auto& l : options.labels) widest_label = std::max(widest_label, ImGui::CalcTextSize(l.c_str()).x);
+  const bool few = !options.labels.empty() && count <= 32;
+  const float plot_width = size.x - 4.0f - left;
+  const float per_bar = count > 0 ? plot_width / static_cast<float>(count) : plot_width;
+  // Rows of labels needed so that labels on one row never touch (at most three).
+  const int label_rows = few ? static_cast<int>(std::ceil((widest_label + 6.0f) / std::max(per_bar, 1.0f))) : 1;
+  const int rows = label_rows <= 3 ? std::max(label_rows, 1) : 1;
   const ImVec2 p0(origin.x + left, origin.y + line * 1.2f);
-  const ImVec2 p1(origin.x + size.x - 4.0f, origin.y + size.y - line * 1.4f);
+  const ImVec2 p1(origin.x + size.x - 4.0f, origin.y + size.y - line * (0.4f + static_cast<float>(rows)));
   int hovered_index = -1;
   if (count == 0 || p1.x - p0.x < 10.0f || p1.y - p0.y < 10.0f) {
     ImGui::PopID();
@@ -143,14 +154,22 @@ int BarChart(const char* id, ImVec2 size, std::span<const BarSeries> series, con
   // Position labels at round steps that leave each label its room.
   float widest = ImGui::CalcTextSize(std::to_string(count > 0 ? count - 1 : 0).c_str()).x;
   for (const auto& l : options.labels) widest = std::max(widest, ImGui::CalcTextSize(l.c_str()).x);
-  for (attn::Index k : ax::axis_ticks(static_cast<attn::Index>(count), 0.0, static_cast<double>(count), slot, widest + 6.0f)) {
+  std::vector<attn::Index> ticks;
+  const bool every_label = few && label_rows <= 3;
+  if (every_label) {
+    for (std::size_t k = 0; k < count; ++k) ticks.push_back(static_cast<attn::Index>(k));
+  } else {
+    ticks = ax::axis_ticks(static_cast<attn::Index>(count), 0.0, static_cast<double>(count), slot, widest + 6.0f);
+  }
+  for (attn::Index k : ticks) {
     const std::string index = std::to_string(k);
     const auto u = static_cast<std::size_t>(k);
     const char* label = u < options.labels.size() ? options.labels[u].c_str() : index.c_str();
     const float w = ImGui::CalcTextSize(label).x;
-    const float x = p0.x + slot * (static_cast<float>(k) + 0.5f) - w * 0.5f;
-    if (x + w > p1.x + 4.0f) continue;  // a label cut at the edge reads as another
-    draw->AddText(ImVec2(x, p1.y + line * 0.35f), text, label);
+    const float x = std::max(p0.x - left * 0.5f, p0.x + slot * (static_cast<float>(k) + 0.5f) - w * 0.5f);
+    if (x + w > origin.x + size.x) continue;  // a label cut at the edge reads as another
+    const float row = every_label ? static_cast<float>(k % rows) * line : 0.0f;
+    draw->AddText(ImVec2(x, p1.y + line * 0.35f + row), text, label);
   }
   if (hovered_index >= 0) {
     ImGui::BeginTooltip();
