@@ -42,7 +42,7 @@ void draw_invariance_chart(UiContext& ctx) {
   // The M the heatmaps show, on the chart.
   const double shift = ctx.state.noise.shift;
   char marker[64];
-  std::snprintf(marker, sizeof marker, shift > 0.0 ? "M = %.3g" : "M = %.3g (off this axis)", shift);
+  std::snprintf(marker, sizeof marker, shift > 0.0 ? "M = %.3g" : "M = %.3g (off the axis)", shift);
   options.x_marker = shift;
   options.x_marker_label = marker;
   // The notes below the plot, wrapped: the plot takes what they leave.

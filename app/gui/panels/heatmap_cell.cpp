@@ -163,8 +163,14 @@ void badge(const UiContext& ctx, const MethodResult& r, bool versus_model, bool 
     return;
   }
   if (!ctx.result->perturbed) {
-    if (same_line) ImGui::SameLine();
-    ImGui::TextDisabled("no perturbation");
+    // Only a whole note: a cut-off one reads as something else.
+    for (const char* text : {"no perturbation", "no noise"}) {
+      const float x = same_line ? ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x : ImGui::GetCursorScreenPos().x;
+      if (x + ImGui::CalcTextSize(text).x > right_edge) continue;
+      if (same_line) ImGui::SameLine();
+      ImGui::TextDisabled("%s", text);
+      break;
+    }
     return;
   }
   if (r.deviation.compared_rows == 0) {  // streaming a method that normalises columns: not compared
