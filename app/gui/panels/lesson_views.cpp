@@ -114,7 +114,7 @@ void survivor_labels(const widgets::Plane& plane, const std::vector<attn::Surviv
 int claimed_propagation_steps(const LessonStep& step) {
   int steps = 0;
   for (const Claim& claim : step.claims) {
-    if (claim.kind != "propagation_clusters" || !claim.params.is_object()) continue;
+    if ((claim.kind != "propagation_clusters" && claim.kind != "diffusion_smooths") || !claim.params.is_object()) continue;
     if (auto it = claim.params.find("steps"); it != claim.params.end() && it->is_number_integer()) {
       steps = std::max(steps, it->get<int>());
     }
@@ -123,19 +123,19 @@ int claimed_propagation_steps(const LessonStep& step) {
 }
 
 void propagation_view(UiContext& ctx) {
-  if (current_step(ctx).view_options.value("mode", std::string("steps")) != "steps") {
-    draw_theory_view(ctx);
-    return;
-  }
   LessonSettings& lesson = ctx.state.lesson;
-  // When the answer shows, the points move to where the claim looks at them ("after 20 steps"),
-  // once per step, so "after 0 steps" never sits under an answer about 20; step, play and reset
-  // work as before from there.
+  // When the answer shows, the points (or the diffused values) move to where the claim looks at
+  // them ("after 20 steps"), once per step, so "after 0 steps" never sits under an answer about
+  // 20; step, play and reset work as before from there.
   if (ctx.lesson.active() && !ctx.hide_answers && lesson.revealed && lesson.step != ctx.scratch.propagation_answer_step &&
       lesson.step >= 0 && lesson.step < ctx.lesson.step_count()) {
     ctx.scratch.propagation_answer_step = lesson.step;
     const int claimed = claimed_propagation_steps(ctx.lesson.lesson().steps[static_cast<std::size_t>(lesson.step)]);
     if (claimed > 0 && lesson.propagation_steps == 0) lesson.propagation_steps = claimed;
+  }
+  if (current_step(ctx).view_options.value("mode", std::string("steps")) != "steps") {
+    draw_theory_view(ctx);
+    return;
   }
   if (ImGui::Button("step")) ++lesson.propagation_steps;
   ImGui::SameLine();

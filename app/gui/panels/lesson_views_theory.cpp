@@ -8,6 +8,7 @@
 #include "imgui.h"
 #include "panels/lesson_view_parts.hpp"
 #include "widgets/palette.hpp"
+#include "widgets/wrapped_text.hpp"
 #include "widgets/plane.hpp"
 
 namespace ax {
@@ -53,7 +54,10 @@ void drift_view(UiContext& ctx, const DriftView& d) {
 void values_plane(const char* id, const char* title, const attn::MatD& points, const attn::VecD& values, double scale,
                   float side, double x0, double x1, double y0, double y1) {
   ImGui::BeginGroup();
-  ImGui::TextUnformatted(title);
+  // The title within the plane's width, in a two-line header (both planes start level).
+  const float top = ImGui::GetCursorPosY();
+  widgets::WrappedText(title, 0, side);
+  ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), top + ImGui::GetTextLineHeightWithSpacing() * 2.0f));
   widgets::Plane plane(id, ImVec2(side, side), x0, x1, y0, y1);
   for (attn::Index i = 0; i < points.rows(); ++i) {
     const double t = 0.5 + 0.5 * values(i) / (scale > 0.0 ? scale : 1.0);
@@ -81,7 +85,7 @@ void diffusion_view(UiContext& ctx, const DiffusionView& d) {
   double x0, x1, y0, y1;
   lesson_view_bounds({&d.points}, x0, x1, y0, y1);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float side = std::min((avail.x - ImGui::GetStyle().ItemSpacing.x) / 2, avail.y - ImGui::GetTextLineHeightWithSpacing());
+  const float side = std::min((avail.x - ImGui::GetStyle().ItemSpacing.x) / 2, avail.y - ImGui::GetTextLineHeightWithSpacing() * 2.5f);
   values_plane("smooth", "smooth pattern: the first coordinate", d.points, d.smooth, d.smooth_scale, side, x0, x1, y0, y1);
   ImGui::SameLine();
   values_plane("rough", "rough pattern: a random sign per point", d.points, d.rough, d.rough_scale, side, x0, x1, y0, y1);
@@ -160,12 +164,18 @@ void metric_view(UiContext& ctx, const MetricView& m) {
 void outputs_plane(const char* id, const char* title, const attn::MatD& points, const attn::MatD& outputs, attn::Index ringed,
                    float side, double x0, double x1, double y0, double y1, double change) {
   ImGui::BeginGroup();
-  ImGui::TextUnformatted(title);
+  // Title and note wrap within the plane's width, in a header of the same height for every
+  // plane (wider text would push the next plane off the window).
+  const float top = ImGui::GetCursorPosY();
+  widgets::WrappedText(title, 0, side);
+  char note[64];
   if (change >= 0.0) {
-    ImGui::TextDisabled("outputs move by up to %.2g", change);
+    std::snprintf(note, sizeof note, "outputs move by up to %.2g", change);
   } else {
-    ImGui::TextDisabled("arrows: x_i -> y_i");
+    std::snprintf(note, sizeof note, "arrows: x_i -> y_i");
   }
+  widgets::WrappedText(note, ImGui::GetColorU32(ImGuiCol_TextDisabled), side);
+  ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), top + ImGui::GetTextLineHeightWithSpacing() * 4.0f));
   widgets::Plane plane(id, ImVec2(side, side), x0, x1, y0, y1);
   for (attn::Index i = 0; i < points.rows(); ++i) {
     plane.arrow(points(i, 0), points(i, 1), outputs(i, 0), outputs(i, 1), widgets::kCleanColour, 1.5f);
@@ -183,7 +193,7 @@ void duplication_view(UiContext& ctx, const DuplicationView& d) {
   lesson_view_bounds({&d.points, &e.outputs, &e.outputs_one_doubled}, x0, x1, y0, y1);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
-  const float side = std::min((avail.x - 2 * gap) / 3, avail.y - ImGui::GetTextLineHeightWithSpacing() * 3);
+  const float side = std::min((avail.x - 2 * gap) / 3, avail.y - ImGui::GetTextLineHeightWithSpacing() * 6);
   const bool show = !ctx.hide_answers;
   outputs_plane("dup0", "the tokens", d.points, e.outputs, -1, side, x0, x1, y0, y1, -1.0);
   ImGui::SameLine();

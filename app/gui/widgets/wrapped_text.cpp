@@ -43,9 +43,10 @@ std::vector<std::string> wrap_lines(std::string_view text, float width) {
 
 }  // namespace
 
-void WrappedText(std::string_view text, ImU32 colour) {
+void WrappedText(std::string_view text, ImU32 colour, float width) {
   if (colour != 0) ImGui::PushStyleColor(ImGuiCol_Text, colour);
-  for (const std::string& line : wrap_lines(text, std::max(ImGui::GetContentRegionAvail().x, 1.0f))) {
+  const float limit = width > 0.0f ? width : ImGui::GetContentRegionAvail().x;
+  for (const std::string& line : wrap_lines(text, std::max(limit, 1.0f))) {
     ImGui::TextUnformatted(line.c_str(), line.c_str() + line.size());
   }
   if (colour != 0) ImGui::PopStyleColor();

@@ -9,9 +9,9 @@
 
 namespace ax::widgets {
 
-// Wraps at the right edge of the content region (a word wider than a whole line gets its own
-// line). Newlines start new lines; `colour` 0 uses the current text colour.
-void WrappedText(std::string_view text, ImU32 colour = 0);
+// Wraps at the right edge of the content region, or at `width` when given (a word wider than a
+// whole line gets its own line). Newlines start new lines; `colour` 0 uses the current colour.
+void WrappedText(std::string_view text, ImU32 colour = 0, float width = -1.0f);
 
 // The height WrappedText takes for `text` in a region `width` wide.
 float WrappedTextHeight(std::string_view text, float width);
