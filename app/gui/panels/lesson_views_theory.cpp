@@ -134,11 +134,16 @@ void metric_view(UiContext& ctx, const MetricView& m) {
     const double reach = std::max(x1 - x0, y1 - y0);
     const ImVec2 a = plane.to_screen(m.points(q, 0) - reach * m.null_direction(0), m.points(q, 1) - reach * m.null_direction(1));
     const ImVec2 b = plane.to_screen(m.points(q, 0) + reach * m.null_direction(0), m.points(q, 1) + reach * m.null_direction(1));
+    // Inside the plane only (the line reaches far beyond it).
+    const ImVec2 c0 = plane.to_screen(x0, y1), c1 = plane.to_screen(x1, y0);
+    plane.draw()->PushClipRect(ImVec2(std::min(c0.x, c1.x), std::min(c0.y, c1.y)), ImVec2(std::max(c0.x, c1.x), std::max(c0.y, c1.y)),
+                               true);
     for (int k = 0; k < 40; k += 2) {  // dashed
       const float s = static_cast<float>(k) / 40.0f, e = static_cast<float>(k + 1) / 40.0f;
       plane.draw()->AddLine(ImVec2(a.x + (b.x - a.x) * s, a.y + (b.y - a.y) * s), ImVec2(a.x + (b.x - a.x) * e, a.y + (b.y - a.y) * e),
                             widgets::kChangedColour, 1.5f);
     }
+    plane.draw()->PopClipRect();
   }
   const double largest = n > 0 ? m.weights.row(q).maxCoeff() : 1.0;
   for (attn::Index j = 0; j < n; ++j) {
