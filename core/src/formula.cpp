@@ -8,6 +8,18 @@
 #include "attn/errors.hpp"
 
 namespace attn {
+namespace {
+
+// muParser 2.3 builds shared state (its error-message table) when a parser is constructed or
+// reports an error: two threads making parsers at once race on it (ThreadSanitizer, the compute
+// and the chart workers parsing a custom formula together). Parsers are therefore made and
+// compiled one at a time; evaluating a compiled parser needs no lock.
+std::mutex& construction_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+}  // namespace
 
 // One muParser instance per concurrent caller: mu::Parser is not thread-safe, and each instance
 // binds the variable z to its own storage.
@@ -22,6 +34,7 @@ struct Formula::ParserPool {
   std::string expression;
 
   std::unique_ptr<Slot> make_slot() const {
+    std::lock_guard<std::mutex> lock(construction_mutex());
     auto slot = std::make_unique<Slot>();
     slot->parser.DefineVar("z", &slot->z);
     // muParser 2.3's constant folding evaluates a constant `a && b` or `a || b` as (int)a && (int)b,
@@ -31,6 +44,7 @@ struct Formula::ParserPool {
       slot->parser.EnableOptimizer(false);
     }
     slot->parser.SetExpr(expression);
+    (void)slot->parser.Eval();  // muParser parses lazily: parse here, under the lock
     return slot;
   }
 
