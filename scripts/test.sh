@@ -2,14 +2,14 @@
 # Installs what is missing, builds, and runs every test through CTest (the GUI tests under Xvfb
 # included). Usage: scripts/test.sh [--sanitize | --tsan]
 #   --sanitize: ASan + UBSan build of everything in build-asan/, every test
-#   --tsan:     ThreadSanitizer build in build-tsan/: the core, model, lesson and service stress tests
+#   --tsan:     ThreadSanitizer build in build-tsan/: the core, model, controller, lesson and service stress tests
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
 if [ "${1:-}" = "--tsan" ]; then
   AX_BUILD_DIR=$AX_ROOT/build-tsan
   ax_install_packages "${AX_BUILD_PACKAGES[@]}" "${AX_TEST_PACKAGES[@]}"
-  tsan_tests=(core_tests gui_model_tests lesson_tests service_stress_tests)
+  tsan_tests=(core_tests gui_model_tests gui_controller_tests lesson_tests service_stress_tests)
   echo "== configuring and building ${tsan_tests[*]} with ThreadSanitizer in $AX_BUILD_DIR"
   cmake -S "$AX_ROOT" -B "$AX_BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAX_TSAN=ON -DAX_BUILD_TESTS=ON \
     -DAX_BUILD_GUI=ON -DAX_BUILD_BENCH=OFF
