@@ -186,7 +186,9 @@ void OverviewService::run(const Job& job, const std::atomic<bool>& cancel) {
   }
   for (std::size_t k = 0; k < passes.size(); ++k) {
     if (cancel.load()) throw attn::Cancelled();
-    const auto& [item, grid] = passes[k];
+    // Named references, not a structured binding: clang 14 (the fuzz build) cannot capture one.
+    const Item& item = passes[k].first;
+    const ViewGrid& grid = passes[k].second;
     const MethodResult& method = result.methods.at(item.method);
     if (!method.error.empty()) continue;
     attn::OverviewRequest request;
