@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <string>
 
@@ -145,38 +146,28 @@ void pooled_tooltip(UiContext& ctx, const MethodResult& r, const attn::Overview&
   ctx.scratch.hover_text = text;
 }
 
+// The longest of `texts` that fits whole before `right_edge` (a cut-off note reads as something
+// else), beside the title or on its own line; none when none fits.
+void whole_note(std::initializer_list<const char*> texts, bool same_line, float right_edge) {
+  for (const char* text : texts) {
+    const float x = same_line ? ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x : ImGui::GetCursorScreenPos().x;
+    if (x + ImGui::CalcTextSize(text).x > right_edge) continue;
+    if (same_line) ImGui::SameLine();
+    ImGui::TextDisabled("%s", text);
+    return;
+  }
+}
+
 // The verdict on this method's perturbation: on the title's line, or on its own line below when
 // the cell is narrow.
 void badge(const UiContext& ctx, const MethodResult& r, bool versus_model, bool same_line, float right_edge) {
   if (ctx.result->weights_only) return;
   if (r.is_reference) return draw_reference_badge(ctx, same_line, right_edge);
   if (versus_model) return draw_versus_model_badge(r, same_line, right_edge);
-  if (ctx.hide_answers) {
-    // Only a whole note: a cut-off one reads as something else.
-    for (const char* text : {"(answer hidden)", "(hidden)"}) {
-      const float x = same_line ? ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x : ImGui::GetCursorScreenPos().x;
-      if (x + ImGui::CalcTextSize(text).x > right_edge) continue;
-      if (same_line) ImGui::SameLine();
-      ImGui::TextDisabled("%s", text);
-      break;
-    }
-    return;
-  }
-  if (!ctx.result->perturbed) {
-    // Only a whole note: a cut-off one reads as something else.
-    for (const char* text : {"no perturbation", "no noise"}) {
-      const float x = same_line ? ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x : ImGui::GetCursorScreenPos().x;
-      if (x + ImGui::CalcTextSize(text).x > right_edge) continue;
-      if (same_line) ImGui::SameLine();
-      ImGui::TextDisabled("%s", text);
-      break;
-    }
-    return;
-  }
+  if (ctx.hide_answers) return whole_note({"(answer hidden)", "(hidden)"}, same_line, right_edge);
+  if (!ctx.result->perturbed) return whole_note({"no perturbation", "no noise"}, same_line, right_edge);
   if (r.deviation.compared_rows == 0) {  // streaming a method that normalises columns: not compared
-    if (same_line) ImGui::SameLine();
-    ImGui::TextDisabled("not compared at this size");
-    return;
+    return whole_note({"not compared at this size", "not compared"}, same_line, right_edge);
   }
   const InvarianceBadge b = invariance_badge(r, ctx.result->use_double);
   if (same_line) ImGui::SameLine();
