@@ -2,9 +2,6 @@
 // table of ratios between a peer and the engine measured in the same run.
 #pragma once
 
-#include <benchmark/benchmark.h>
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -12,8 +9,11 @@
 #include <utility>
 #include <vector>
 
-#include "attn/attention.hpp"
-#include "attn/random.hpp"
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include "attn/base/random.hpp"
+#include "attn/kernels/attention.hpp"
 
 namespace bench {
 
@@ -81,8 +81,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
           std::printf("%-20s %-8s %-22s %12s %12s %8s\n", "group", "size", "peer", "peer", "engine", "ratio");
           header = true;
         }
-        std::printf("%-20s %-8s %-22s %12.4g %12.4g %7.2fx\n", key.first.c_str(), key.second.c_str(),
-                    peer.c_str(), p->second, engine->second, p->second / engine->second);
+        std::printf("%-20s %-8s %-22s %12.4g %12.4g %7.2fx\n", key.first.c_str(), key.second.c_str(), peer.c_str(),
+                    p->second, engine->second, p->second / engine->second);
       }
     }
     std::fflush(stdout);

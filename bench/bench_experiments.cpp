@@ -8,14 +8,14 @@
 //
 // Ends with the ratios naive / engine measured in this run. Run:
 //   build-bench/bin/bench_experiments
-#include <benchmark/benchmark.h>
-
 #include <string>
 #include <vector>
 
-#include "attn/experiments.hpp"
-#include "attn/metrics.hpp"
-#include "attn/parallel.hpp"
+#include <benchmark/benchmark.h>
+
+#include "attn/base/parallel.hpp"
+#include "attn/experiments/experiments.hpp"
+#include "attn/experiments/metrics.hpp"
 #include "bench_common.hpp"
 
 namespace {
@@ -33,8 +33,8 @@ const std::vector<double> kShifts = {-10.0, -1.0, 1.0, 10.0};
 void invariance_engine(benchmark::State& state) {
   const attn::Vectors<double> v = bench::random_vectors<double>(state.range(0), kDim);
   for (auto _ : state) {
-    auto results = attn::invariance_sweep(v, attn::ScoreKind::ScaledDot, 1.0, attn::Mask::None,
-                                          sweep_methods(), kShifts);
+    auto results =
+        attn::invariance_sweep(v, attn::ScoreKind::ScaledDot, 1.0, attn::Mask::None, sweep_methods(), kShifts);
     benchmark::DoNotOptimize(results.data());
   }
 }
@@ -79,11 +79,20 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   for (auto* b : {benchmark::RegisterBenchmark("invariance/engine", invariance_engine),
                   benchmark::RegisterBenchmark("invariance/naive", invariance_naive)}) {
-    b->Arg(64)->Arg(256)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.2)->Repetitions(3)
+    b->Arg(64)
+        ->Arg(256)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime()
+        ->MinTime(0.2)
+        ->Repetitions(3)
         ->ReportAggregatesOnly(true);
   }
   benchmark::RegisterBenchmark("noise/engine", noise_engine)
-      ->Arg(64)->Arg(256)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.2);
+      ->Arg(64)
+      ->Arg(256)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime()
+      ->MinTime(0.2);
   bench::RatioReporter reporter("engine", {"naive"});
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();

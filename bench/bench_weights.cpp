@@ -11,15 +11,15 @@
 // Every call allocates its result, as a caller's would; freeing it is not timed (neither is the
 // peer's). The program ends with the ratios peer / engine measured in this run. Run:
 //   build-bench/bin/bench_weights [--benchmark_filter=softmax]
-#include <benchmark/benchmark.h>
-
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
-#include "attn/attention.hpp"
-#include "attn/parallel.hpp"
+#include <benchmark/benchmark.h>
+
+#include "attn/base/parallel.hpp"
+#include "attn/kernels/attention.hpp"
 #include "bench_common.hpp"
 
 namespace {
@@ -121,20 +121,25 @@ void register_softmax(const char* type, const std::vector<Index>& sizes, int rep
   auto* peer = benchmark::RegisterBenchmark((group + "unfused").c_str(), unfused<T>);
   for (auto* b : {eng, peer}) {
     for (Index n : sizes) b->Arg(n);
-    b->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.1)->Repetitions(repetitions)
-        ->ReportAggregatesOnly(true);
+    b->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.1)->Repetitions(repetitions)->ReportAggregatesOnly(true);
   }
   // Parallel speed-up at one size.
   benchmark::RegisterBenchmark((group + "engine_1thread").c_str(), engine<T>, std::string("exp"), 1)
-      ->Arg(sizes[sizes.size() / 2])->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.1);
+      ->Arg(sizes[sizes.size() / 2])
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime()
+      ->MinTime(0.1);
 }
 
 void register_methods(Index n) {
-  const std::vector<std::string> methods = {"exp",      "relu",      "softplus", "sparsemax",
+  const std::vector<std::string> methods = {"exp",      "relu",       "softplus",         "sparsemax",
                                             "entmax15", "sinkhorn:3", "custom:max(z,0)^2"};
   for (const std::string& m : methods) {
     benchmark::RegisterBenchmark(("method:" + m).c_str(), engine<float>, m, 0)
-        ->Arg(n)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.1);
+        ->Arg(n)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime()
+        ->MinTime(0.1);
   }
 }
 

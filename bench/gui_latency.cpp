@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "attn/attention.hpp"
+#include "attn/kernels/attention.hpp"
+#include "compute/compute_request.hpp"
 #include "controller/app_controller.hpp"
-#include "model/compute_request.hpp"
 
 namespace {
 
@@ -99,8 +99,8 @@ int main(int argc, char** argv) {
   std::printf("gui_latency: %d edits of M, n = %d, d = %d, methods exp relu softplus sigmoid, float32\n", edits, n, d);
   std::printf("  edit to finished perturbed results (app controller): median %8.1f ms   p95 %8.1f ms\n", app_median,
               quantile(app_ms, 0.95));
-  std::printf("  engine alone, 4 perturbed weight matrices (peer):     median %8.1f ms   p95 %8.1f ms\n",
-              engine_median, quantile(engine_ms, 0.95));
+  std::printf("  engine alone, 4 perturbed weight matrices (peer):     median %8.1f ms   p95 %8.1f ms\n", engine_median,
+              quantile(engine_ms, 0.95));
   std::printf("  app / engine-alone median: %.2f\n", app_median / engine_median);
   std::printf("edit_to_result_median_ms: %.1f\n", app_median);
   return 0;

@@ -1,8 +1,8 @@
 // The generic array reader as the app uses it: the file type chosen by extension (the input's
 // first byte picks .npy or .csv), then the app's loading of vectors or weight matrices from it.
-#include "attn/array_files.hpp"
+#include "attn/io/array_files.hpp"
+#include "compute/loaded_data.hpp"
 #include "fuzz_input_file.hpp"
-#include "model/loaded_data.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

@@ -1,5 +1,5 @@
 // CSV reader.
-#include "attn/csv.hpp"
+#include "attn/io/csv.hpp"
 #include "fuzz_input_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -3,8 +3,6 @@
 // dispatches on; it is removed when the process ends.
 #pragma once
 
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -12,7 +10,9 @@
 #include <exception>
 #include <string>
 
-#include "attn/errors.hpp"
+#include <unistd.h>
+
+#include "attn/base/errors.hpp"
 
 namespace ax_fuzz {
 
@@ -47,8 +47,7 @@ void expect_only_documented_errors(Read&& read) {
   try {
     read();
   } catch (const attn::InputError&) {
-  } catch (const attn::UsageError&) {
-  }
+  } catch (const attn::UsageError&) {}
 }
 
 }  // namespace ax_fuzz

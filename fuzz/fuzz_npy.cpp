@@ -1,5 +1,5 @@
 // NumPy .npy reader.
-#include "attn/npy.hpp"
+#include "attn/io/npy.hpp"
 #include "fuzz_input_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,6 +1,6 @@
 // NumPy .npz archives: every member as an array and as text, then the archive as a model file.
-#include "attn/model_file.hpp"
-#include "attn/npz.hpp"
+#include "attn/io/model_file.hpp"
+#include "attn/io/npz.hpp"
 #include "fuzz_input_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

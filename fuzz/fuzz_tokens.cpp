@@ -1,6 +1,6 @@
 // Tokens files (axis labels, one per line).
+#include "compute/tokens_file.hpp"
 #include "fuzz_input_file.hpp"
-#include "model/tokens_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static ax_fuzz::InputFile file(".txt");

@@ -17,7 +17,7 @@ AX_BUILD_PACKAGES=(
 # PyTorch for tools/export_attention.py's test (and bench/compare_torch.py).
 AX_TEST_PACKAGES=(
   libgtest-dev libbenchmark-dev python3 python3-numpy python3-torch
-  xdotool
+  xdotool clang-format
 )
 
 # Fuzzing (scripts/fuzz.sh, and the fuzz smoke tests of test.sh when clang is present): clang and
@@ -71,6 +71,6 @@ ax_build() {
 ax_build_fuzzers() {
   echo "== building the fuzz targets with clang in $AX_FUZZ_DIR"
   cmake -S "$AX_ROOT" -B "$AX_FUZZ_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
-    -DCMAKE_CXX_COMPILER=clang++ -DAX_FUZZ=ON -DAX_BUILD_TESTS=OFF -DAX_BUILD_BENCH=OFF -DAX_BUILD_GUI=ON >/dev/null
+    -DCMAKE_CXX_COMPILER=clang++ -DAX_FUZZ=ON -DAX_BUILD_TESTS=OFF -DAX_BUILD_BENCH=OFF -DAX_BUILD_GUI=OFF >/dev/null
   cmake --build "$AX_FUZZ_DIR" --target ax_fuzzers -j "$(nproc)"
 }

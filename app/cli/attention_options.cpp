@@ -3,9 +3,9 @@
 #include <cmath>
 #include <iostream>
 
-#include "attn/errors.hpp"
-#include "attn/methods.hpp"
-#include "attn/parallel.hpp"
+#include "attn/base/errors.hpp"
+#include "attn/base/parallel.hpp"
+#include "attn/kernels/methods.hpp"
 
 namespace cli {
 

@@ -1,12 +1,12 @@
 // Options shared by the subcommands that compute attention (weights, invariance, noise).
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <string>
 
-#include "attn/scores.hpp"
-#include "attn/weights.hpp"
+#include <CLI/CLI.hpp>
+
+#include "attn/kernels/scores.hpp"
+#include "attn/kernels/weights.hpp"
 
 namespace cli {
 

@@ -8,11 +8,11 @@
 #include <iostream>
 #include <memory>
 
-#include "attn/attention.hpp"
-#include "attn/errors.hpp"
-#include "attn/parallel.hpp"
-#include "attn/random.hpp"
 #include "attention_options.hpp"
+#include "attn/base/errors.hpp"
+#include "attn/base/parallel.hpp"
+#include "attn/base/random.hpp"
+#include "attn/kernels/attention.hpp"
 #include "commands.hpp"
 
 namespace cli {
@@ -72,8 +72,8 @@ void run(const BenchOptions& o) {
   std::sort(ms.begin(), ms.end());
   const double median = ms.size() % 2 ? ms[ms.size() / 2] : 0.5 * (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]);
   std::printf("n=%ld m=%ld d=%ld method=%s score=%s %s threads=%d repeat=%d output=%s\n", o.n, m, o.d,
-              spec.method.spec().c_str(), o.score.c_str(), sizeof(T) == 4 ? "float32" : "float64",
-              attn::thread_count(), o.repeat, o.fresh ? "fresh" : "reused");
+              spec.method.spec().c_str(), o.score.c_str(), sizeof(T) == 4 ? "float32" : "float64", attn::thread_count(),
+              o.repeat, o.fresh ? "fresh" : "reused");
   std::printf("min_ms: %.3f\n", ms.front());
   std::printf("max_ms: %.3f\n", ms.back());
   std::printf("median_ms: %.3f\n", median);

@@ -1,9 +1,9 @@
 // `generate`: synthetic vectors (gaussian, clusters, sphere) reproducible from a seed.
 #include <memory>
 
-#include "attn/array_files.hpp"
-#include "attn/errors.hpp"
-#include "attn/generate.hpp"
+#include "attn/base/errors.hpp"
+#include "attn/experiments/generate.hpp"
+#include "attn/io/array_files.hpp"
 #include "commands.hpp"
 
 namespace cli {
@@ -27,7 +27,9 @@ Action add_generate_command(CLI::App& app) {
   sub->add_option("--kind", o->kind, "gaussian, clusters or sphere")->capture_default_str();
   sub->add_option("--n", o->n, "Number of vectors")->capture_default_str();
   sub->add_option("--d", o->d, "Dimension")->capture_default_str();
-  sub->add_option("--seed", o->seed, "Random seed (a whole number >= 0)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  sub->add_option("--seed", o->seed, "Random seed (a whole number >= 0)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   sub->add_option("--clusters", o->clusters, "Number of clusters (kind clusters)")->capture_default_str();
   sub->add_option("--out,-o", o->out, "Output file, .npy (float64) or .csv")->required();
   sub->add_option("--labels", o->labels, "Also write each vector's cluster label (.npy or .csv)");

@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "attention_options.hpp"
-#include "attn/atomic_file.hpp"
-#include "attn/errors.hpp"
-#include "attn/experiments.hpp"
+#include "attn/base/errors.hpp"
+#include "attn/experiments/experiments.hpp"
+#include "attn/io/atomic_file.hpp"
 #include "commands.hpp"
 #include "input_files.hpp"
 #include "json_numbers.hpp"

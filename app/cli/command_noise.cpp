@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "attention_options.hpp"
-#include "attn/atomic_file.hpp"
-#include "attn/errors.hpp"
-#include "attn/experiments.hpp"
+#include "attn/base/errors.hpp"
+#include "attn/experiments/experiments.hpp"
+#include "attn/io/atomic_file.hpp"
 #include "commands.hpp"
 #include "input_files.hpp"
 #include "json_numbers.hpp"
@@ -29,8 +29,10 @@ struct NoiseOptions {
 };
 
 nlohmann::json summary_json(const attn::Summary& s) {
-  return {{"mean", json_number(s.mean)}, {"std", json_number(s.stddev)},
-          {"min", json_number(s.min)}, {"max", json_number(s.max)}};
+  return {{"mean", json_number(s.mean)},
+          {"std", json_number(s.stddev)},
+          {"min", json_number(s.min)},
+          {"max", json_number(s.max)}};
 }
 
 std::string mean_sd(const attn::Summary& s) { return format_number(s.mean) + " ± " + format_number(s.stddev, 2); }
@@ -60,15 +62,15 @@ void run(const NoiseOptions& o) {
     ProgressBar bar("noise draws");
     attn::ProgressReporter progress;
     progress.on_progress = [&bar](int done, int total) { bar.update(done, total); };
-    result = attn::noise_study(vectors, o.attention.score_kind(), o.attention.alpha, o.attention.mask_kind(),
-                               methods, config, progress);
+    result = attn::noise_study(vectors, o.attention.score_kind(), o.attention.alpha, o.attention.mask_kind(), methods,
+                               config, progress);
   }
 
   std::cout << "Vector noise on " << o.target << ": global rms " << o.global_rms << ", local rms " << o.local_rms
             << ", " << o.draws << " draws, seed " << o.seed << "\n";
   if (result.expected_shift.exact) {
-    std::cout << "Expected shift of off-diagonal " << o.attention.score << " scores from the shared noise: "
-              << format_number(result.expected_shift.value) << " (before alpha)\n";
+    std::cout << "Expected shift of off-diagonal " << o.attention.score
+              << " scores from the shared noise: " << format_number(result.expected_shift.value) << " (before alpha)\n";
   }
   TextTable table({"method", "max_abs_diff", "mean_tv", "mean_kl", "bias_tv", "undefined_rows"});
   nlohmann::json rows = nlohmann::json::array();
@@ -88,7 +90,7 @@ void run(const NoiseOptions& o) {
                " perturbed weights and the clean weights)\n";
   if (!o.json.empty()) {
     nlohmann::json doc = {{"global_rms", o.global_rms}, {"local_rms", o.local_rms}, {"target", o.target},
-                          {"draws", o.draws}, {"seed", o.seed}, {"results", rows}};
+                          {"draws", o.draws},           {"seed", o.seed},           {"results", rows}};
     if (result.expected_shift.exact) doc["expected_shift"] = result.expected_shift.value;
     attn::write_file_atomically(o.json, [&](std::ostream& out) { out << doc.dump(2) << "\n"; });
   }
@@ -105,7 +107,9 @@ Action add_noise_command(CLI::App& app) {
   sub->add_option("--local-rms", o->local_rms, "s_l: rms of the independent noise l_i")->capture_default_str();
   sub->add_option("--target", o->target, "queries, keys or both")->capture_default_str();
   sub->add_option("--draws", o->draws, "Number of noise draws K")->capture_default_str();
-  sub->add_option("--seed", o->seed, "Random seed (a whole number >= 0)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  sub->add_option("--seed", o->seed, "Random seed (a whole number >= 0)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   sub->add_option("--json", o->json, "Also write the results to this JSON file");
   return [o] { o->attention.use_double ? run<double>(*o) : run<float>(*o); };
 }

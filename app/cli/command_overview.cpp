@@ -14,13 +14,13 @@
 #include <string>
 
 #include "attention_options.hpp"
-#include "attn/array_files.hpp"
-#include "attn/errors.hpp"
-#include "attn/memory_budget.hpp"
-#include "attn/ndarray.hpp"
-#include "attn/overview.hpp"
-#include "attn/parallel.hpp"
-#include "attn/random.hpp"
+#include "attn/base/errors.hpp"
+#include "attn/base/memory_budget.hpp"
+#include "attn/base/parallel.hpp"
+#include "attn/base/random.hpp"
+#include "attn/io/array_files.hpp"
+#include "attn/io/ndarray.hpp"
+#include "attn/overview/overview.hpp"
 #include "commands.hpp"
 #include "input_files.hpp"
 
@@ -89,8 +89,8 @@ attn::OverviewRequest make_request(const OverviewOptions& o, attn::Index n, attn
   }
   const Range rows = o.rows.empty() ? Range{} : parse_range("--rows", o.rows);
   const Range cols = o.cols.empty() ? Range{} : parse_range("--cols", o.cols);
-  request.window = attn::CellWindow{rows.begin.value_or(0), rows.end.value_or(n), cols.begin.value_or(0),
-                                    cols.end.value_or(m)};
+  request.window =
+      attn::CellWindow{rows.begin.value_or(0), rows.end.value_or(n), cols.begin.value_or(0), cols.end.value_or(m)};
   return request;
 }
 
@@ -108,19 +108,17 @@ void warn_undefined(const attn::Overview& overview, const std::string& where, bo
     if (!from_file) list << " (" << attn::row_status_name(overview.rows[k]) << ")";
   }
   if (count > kShown) list << ", ... " << count - kShown << " more";
-  std::cerr << "warning: " << where << count << " of " << overview.window.rows()
-            << " rows have undefined weights" << (from_file ? " (NaN in the file)" : "")
-            << ", not part of any pixel (a pixel with no defined cell is NaN): rows "
-            << list.str() << "\n";
+  std::cerr << "warning: " << where << count << " of " << overview.window.rows() << " rows have undefined weights"
+            << (from_file ? " (NaN in the file)" : "")
+            << ", not part of any pixel (a pixel with no defined cell is NaN): rows " << list.str() << "\n";
 }
 
 std::string describe(const attn::Overview& o, const std::string& reduction, const std::string& path) {
   std::ostringstream s;
   const attn::CellWindow& w = o.window;
-  s << "overview: rows " << w.row_begin << ":" << w.row_end << " x keys " << w.col_begin << ":" << w.col_end
-    << " on " << o.pixel_rows << " x " << o.pixel_cols << " pixels (up to "
-    << (w.rows() + o.pixel_rows - 1) / o.pixel_rows << " x " << (w.cols() + o.pixel_cols - 1) / o.pixel_cols
-    << " cells per pixel), " << reduction << ", " << path;
+  s << "overview: rows " << w.row_begin << ":" << w.row_end << " x keys " << w.col_begin << ":" << w.col_end << " on "
+    << o.pixel_rows << " x " << o.pixel_cols << " pixels (up to " << (w.rows() + o.pixel_rows - 1) / o.pixel_rows
+    << " x " << (w.cols() + o.pixel_cols - 1) / o.pixel_cols << " cells per pixel), " << reduction << ", " << path;
   return s.str();
 }
 
@@ -196,8 +194,7 @@ void run_vectors(const OverviewOptions& o, const Settings& s) {
   std::vector<attn::Overview> overviews;
   for (std::size_t h = 0; h < stack.queries.size(); ++h) {
     const attn::Vectors<T> vectors = head_vectors<T>(stack, h, o.input, o.keys);
-    const attn::OverviewRequest request =
-        make_request(o, vectors.queries.rows(), vectors.key_vectors().rows());
+    const attn::OverviewRequest request = make_request(o, vectors.queries.rows(), vectors.key_vectors().rows());
     overviews.push_back(attn::stream_overview(vectors, s.spec, s.perturbation, request));
     warn_undefined(overviews.back(), stack_place(stack.stack_shape, h));
   }
@@ -210,7 +207,8 @@ void run_weights(const OverviewOptions& o, const Settings& s) {
   if (o.view != "weights") throw attn::UsageError("--view: a weight file has no perturbation to compare with");
   const attn::NdArray array = read_selected(o.weights, o.selection, true, attn::NonFinite::AllowNaN);
   const std::vector<attn::MatD> matrices = array.stack();
-  const std::vector<attn::Index> stack_shape(array.shape.begin(), array.shape.end() - std::min<attn::Index>(array.rank(), 2));
+  const std::vector<attn::Index> stack_shape(array.shape.begin(),
+                                             array.shape.end() - std::min<attn::Index>(array.rank(), 2));
   std::vector<attn::Overview> overviews;
   for (std::size_t h = 0; h < matrices.size(); ++h) {
     attn::Weights<double> w;
@@ -287,7 +285,8 @@ void run(const OverviewOptions& o) {
 
 Action add_overview_command(CLI::App& app) {
   auto* sub = app.add_subcommand(
-      "overview", "Pooled image of W: each pixel the max (or mean) of exactly the cells it covers, without the n x m matrix");
+      "overview",
+      "Pooled image of W: each pixel the max (or mean) of exactly the cells it covers, without the n x m matrix");
   auto o = std::make_shared<OverviewOptions>();
   sub->add_option("--input,-i", o->input, "Vectors X (queries), n x d, .npy or .csv");
   sub->add_option("--keys,-k", o->keys, "Keys K, m x d (default: the input, i.e. self-attention)");

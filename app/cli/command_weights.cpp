@@ -4,11 +4,11 @@
 #include <sstream>
 
 #include "attention_options.hpp"
-#include "attn/array_files.hpp"
-#include "attn/attention.hpp"
-#include "attn/errors.hpp"
-#include "attn/memory_budget.hpp"
-#include "attn/methods.hpp"
+#include "attn/base/errors.hpp"
+#include "attn/base/memory_budget.hpp"
+#include "attn/io/array_files.hpp"
+#include "attn/kernels/attention.hpp"
+#include "attn/kernels/methods.hpp"
 #include "commands.hpp"
 #include "input_files.hpp"
 
@@ -24,13 +24,14 @@ struct WeightsOptions {
   std::string outputs;
 };
 
-void warn_undefined(const std::vector<attn::Index>& rows, const std::vector<attn::RowStatus>& status,
-                    attn::Index total, const std::string& where) {
+void warn_undefined(const std::vector<attn::Index>& rows, const std::vector<attn::RowStatus>& status, attn::Index total,
+                    const std::string& where) {
   if (rows.empty()) return;
   std::ostringstream list;
   constexpr std::size_t kShown = 20;
   for (std::size_t k = 0; k < rows.size() && k < kShown; ++k) {
-    list << (k ? ", " : "") << rows[k] << " (" << attn::row_status_name(status[static_cast<std::size_t>(rows[k])]) << ")";
+    list << (k ? ", " : "") << rows[k] << " (" << attn::row_status_name(status[static_cast<std::size_t>(rows[k])])
+         << ")";
   }
   if (rows.size() > kShown) list << ", ... " << rows.size() - kShown << " more";
   std::cerr << "warning: " << where << rows.size() << " of " << total

@@ -3,9 +3,9 @@
 // (exit 3); main() turns them into one "error:" line.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
+
+#include <CLI/CLI.hpp>
 
 namespace cli {
 

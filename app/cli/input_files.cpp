@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include "attn/array_files.hpp"
-#include "attn/errors.hpp"
+#include "attn/base/errors.hpp"
+#include "attn/io/array_files.hpp"
 
 namespace cli {
 namespace {
@@ -31,19 +31,19 @@ attn::Mat<T> to_precision(const attn::MatD& m, const std::string& path) {
 std::string stack_place(const std::vector<attn::Index>& axes, std::size_t k) {
   const auto flat = static_cast<attn::Index>(k);
   if (axes.size() == 1) return "head " + std::to_string(flat) + ": ";
-  if (axes.size() == 2) return "layer " + std::to_string(flat / axes[1]) + ", head " + std::to_string(flat % axes[1]) + ": ";
+  if (axes.size() == 2)
+    return "layer " + std::to_string(flat / axes[1]) + ", head " + std::to_string(flat % axes[1]) + ": ";
   return "";
 }
 
 attn::NdArray read_selected(const std::string& path, const StackSelection& selection, bool is_input,
-                             attn::NonFinite policy) {
+                            attn::NonFinite policy) {
   attn::NdArray array = attn::read_array_file(path, policy);
   if (selection.layer >= 0) {
     if (array.rank() == 4) {
       array = array.slice(selection.layer, path, "layer");
     } else if (is_input) {
-      throw attn::UsageError("--layer: " + path + " has shape " + array.shape_text() +
-                             ", not [layers, heads, n, d]");
+      throw attn::UsageError("--layer: " + path + " has shape " + array.shape_text() + ", not [layers, heads, n, d]");
     }
   } else if (is_input && selection.head >= 0 && array.rank() == 4) {
     throw attn::UsageError("--head: " + path + " has shape " + array.shape_text() + "; choose a --layer too");
@@ -68,7 +68,8 @@ VectorStack load_vector_stack(const std::string& input_path, const std::string& 
     const attn::NdArray keys = read_selected(keys_path, selection, false);
     stack.keys = keys.stack();
     const bool keys_stacked = keys.rank() >= 3;
-    const std::vector<attn::Index> key_axes(keys.shape.begin(), keys.shape.end() - std::min<attn::Index>(keys.rank(), 2));
+    const std::vector<attn::Index> key_axes(keys.shape.begin(),
+                                            keys.shape.end() - std::min<attn::Index>(keys.rank(), 2));
     if (keys_stacked && key_axes != stack.stack_shape) {
       throw attn::InputError(keys_path + ": shape " + keys.shape_text() + " does not stack like " + input_path +
                              " of shape " + input.shape_text() + " (" + std::to_string(stack.keys.size()) +
@@ -78,9 +79,8 @@ VectorStack load_vector_stack(const std::string& input_path, const std::string& 
       stack.keys.assign(stack.queries.size(), stack.keys.front());  // one key set for every head
     }
     if (stack.keys.front().cols() != stack.queries.front().cols()) {
-      throw attn::InputError(keys_path + ": keys have dimension " +
-                             std::to_string(stack.keys.front().cols()) + " but the queries in " +
-                             input_path + " have dimension " +
+      throw attn::InputError(keys_path + ": keys have dimension " + std::to_string(stack.keys.front().cols()) +
+                             " but the queries in " + input_path + " have dimension " +
                              std::to_string(stack.queries.front().cols()));
     }
   }

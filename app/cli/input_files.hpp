@@ -6,14 +6,14 @@
 #include <vector>
 
 #include "attention_options.hpp"
-#include "attn/attention.hpp"
-#include "attn/ndarray.hpp"
+#include "attn/io/ndarray.hpp"
+#include "attn/kernels/attention.hpp"
 
 namespace cli {
 
 struct VectorStack {
-  std::vector<attn::MatD> queries;  // one n x d matrix per head
-  std::vector<attn::MatD> keys;     // empty: self-attention; else one m x d per head
+  std::vector<attn::MatD> queries;       // one n x d matrix per head
+  std::vector<attn::MatD> keys;          // empty: self-attention; else one m x d per head
   std::vector<attn::Index> stack_shape;  // leading axes of the input after selection: {}, {H} or {L, H}
 };
 
@@ -38,7 +38,7 @@ attn::Vectors<T> load_vectors(const std::string& input_path, const std::string& 
 // Head h of a stack as engine vectors, in precision T. Values beyond float range are refused
 // (use --double) instead of silently becoming infinite.
 template <class T>
-attn::Vectors<T> head_vectors(const VectorStack& stack, std::size_t head,
-                              const std::string& input_path, const std::string& keys_path);
+attn::Vectors<T> head_vectors(const VectorStack& stack, std::size_t head, const std::string& input_path,
+                              const std::string& keys_path);
 
 }  // namespace cli

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "attn/errors.hpp"
+#include "attn/base/errors.hpp"
 #include "commands.hpp"
 
 namespace {

@@ -1,8 +1,8 @@
 #include "progress_bar.hpp"
 
-#include <unistd.h>
-
 #include <cstdio>
+
+#include <unistd.h>
 
 namespace cli {
 

@@ -4,22 +4,21 @@
 //
 // This binary replaces libc's fsync with a recorder (the engine, linked statically, calls this
 // definition), so the order of the flushes can be checked without pulling the power.
-#include <gtest/gtest.h>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
 
 #include <dlfcn.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-#include <string>
-#include <vector>
-
-#include "attn/atomic_file.hpp"
-#include "attn/errors.hpp"
+#include "attn/base/errors.hpp"
+#include "attn/io/atomic_file.hpp"
 
 namespace {
 
@@ -54,9 +53,8 @@ namespace {
 class AtomicFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("attn_atomic_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("attn_atomic_test_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     g_fsync_calls.clear();
@@ -145,13 +143,14 @@ TEST_F(AtomicFileTest, RemovesStaleTemporariesOfOurOwnPatternOnly) {
   put(path("other.json.tmp-" + dead + "-1"), "another file's");
   save(path("s.json"), "saved");
   EXPECT_EQ(listing(), (std::vector<std::string>{"other.json.tmp-" + dead + "-1", "s.json",
-                                                  "s.json.tmp-" + alive + "-0", "s.json.tmp-notes"}));
+                                                 "s.json.tmp-" + alive + "-0", "s.json.tmp-notes"}));
 }
 
 TEST_F(AtomicFileTest, AFullDiskKeepsTheOldFile) {
   put(path("big.npy"), "old contents");
   // RLIMIT_FSIZE makes write() fail with EFBIG past the limit, as a full disk fails with ENOSPC.
-  struct sigaction ignore {}, previous {};
+  struct sigaction ignore {
+  }, previous{};
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGXFSZ, &ignore, &previous);
   rlimit old_limit{};
@@ -174,8 +173,8 @@ TEST_F(AtomicFileTest, AFullDiskKeepsTheOldFile) {
 
 TEST_F(AtomicFileTest, AReadOnlyDirectoryKeepsTheOldFile) {
   put(path("kept.json"), "old contents");
-  fs::permissions(dir_, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
-                            fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(dir_, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read | fs::perms::group_exec |
+                            fs::perms::others_read | fs::perms::others_exec);
   // Root ignores permission bits: the write runs in a child that drops to an ordinary user.
   const pid_t child = ::fork();
   if (child == 0) {

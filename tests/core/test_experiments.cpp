@@ -1,12 +1,12 @@
 // Invariance sweep and Monte Carlo noise study: numbers, determinism, progress, cancellation.
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <cmath>
 
-#include "attn/errors.hpp"
-#include "attn/experiments.hpp"
-#include "attn/parallel.hpp"
+#include <gtest/gtest.h>
+
+#include "attn/base/errors.hpp"
+#include "attn/base/parallel.hpp"
+#include "attn/experiments/experiments.hpp"
 #include "test_helpers.hpp"
 
 namespace attn {
@@ -27,8 +27,8 @@ TEST(Experiments, InvarianceSweepSeparatesExpFromTheRest) {
   EXPECT_EQ(results[4].method, "relu");
   EXPECT_EQ(results[4].shift, 1.0);
   for (int k = 0; k < 3; ++k) EXPECT_LE(results[k].deviation.max_abs_diff, 1e-12);
-  EXPECT_GT(results[4].deviation.max_abs_diff, 1e-3);   // relu at M = 1
-  EXPECT_GT(results[7].deviation.max_abs_diff, 1e-3);   // softplus at M = 1
+  EXPECT_GT(results[4].deviation.max_abs_diff, 1e-3);                                // relu at M = 1
+  EXPECT_GT(results[7].deviation.max_abs_diff, 1e-3);                                // softplus at M = 1
   for (int k = 9; k < 12; ++k) EXPECT_LE(results[k].deviation.max_abs_diff, 1e-12);  // sparsemax
   // Deviations grow with the shift for a non-invariant method.
   EXPECT_LT(results[3].deviation.mean_tv, results[5].deviation.mean_tv);
@@ -106,8 +106,9 @@ TEST(Experiments, NoiseStudyCountsUndefinedRows) {
   config.draws = 10;
   const auto result = noise_study(v, ScoreKind::Dot, 1.0, Mask::None, methods, config);
   EXPECT_GE(result.rows[0].undefined_rows, 0);
-  EXPECT_THROW(noise_study(v, ScoreKind::Dot, 1.0, Mask::None, methods, NoiseStudyConfig{0, 0, NoiseTarget::Both, 0, 0}),
-               UsageError);
+  EXPECT_THROW(
+      noise_study(v, ScoreKind::Dot, 1.0, Mask::None, methods, NoiseStudyConfig{0, 0, NoiseTarget::Both, 0, 0}),
+      UsageError);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Cases small enough to check by hand.
 #include <gtest/gtest.h>
 
-#include "attn/attention.hpp"
+#include "attn/kernels/attention.hpp"
 #include "test_helpers.hpp"
 
 namespace attn {

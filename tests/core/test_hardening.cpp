@@ -1,12 +1,5 @@
 // Inputs that used to crash, hang or exhaust the machine: text files that are not regular or too
 // large, odd NPY element sizes, formulas muParser folds badly, and thread start-up failure.
-#include <gtest/gtest.h>
-
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -15,14 +8,20 @@
 #include <set>
 #include <thread>
 
-#include "attn/errors.hpp"
-#include "attn/attention.hpp"
-#include "attn/formula.hpp"
-#include "attn/generate.hpp"
-#include "attn/memory_budget.hpp"
-#include "attn/npy.hpp"
-#include "attn/parallel.hpp"
-#include "attn/text_file.hpp"
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "attn/base/errors.hpp"
+#include "attn/base/memory_budget.hpp"
+#include "attn/base/parallel.hpp"
+#include "attn/experiments/generate.hpp"
+#include "attn/io/npy.hpp"
+#include "attn/io/text_file.hpp"
+#include "attn/kernels/attention.hpp"
+#include "attn/kernels/formula.hpp"
 
 namespace attn {
 namespace {
@@ -52,15 +51,18 @@ class HardeningTest : public ::testing::Test {
 TEST_F(HardeningTest, TextFilesMustBeRegularAndSmall) {
   // A FIFO with no writer: refused at once, not a hang.
   ASSERT_EQ(::mkfifo(path("pipe.json").c_str(), 0600), 0);
-  EXPECT_NE(error_of([&] { read_text_file(path("pipe.json"), "scenario file"); })
-                .find("pipe.json: cannot open the scenario file: not a regular file"),
+  EXPECT_NE(error_of([&] {
+              read_text_file(path("pipe.json"), "scenario file");
+            }).find("pipe.json: cannot open the scenario file: not a regular file"),
             std::string::npos);
   // A device that never ends.
   EXPECT_NE(error_of([] { read_text_file("/dev/zero", "tokens file"); }).find("/dev/zero: cannot open the tokens file"),
             std::string::npos);
   EXPECT_NE(error_of([&] { read_text_file(dir_.string(), "lesson file"); }).find("it is a directory"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { read_text_file(path("missing.json"), "word set"); }).find("missing.json: cannot open the word set: no such file"),
+  EXPECT_NE(error_of([&] {
+              read_text_file(path("missing.json"), "word set");
+            }).find("missing.json: cannot open the word set: no such file"),
             std::string::npos);
   std::ofstream(path("big.txt")) << std::string(1000, 'x');
   const std::string message = error_of([&] { read_text_file(path("big.txt"), "tokens file", 999); });

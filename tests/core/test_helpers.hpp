@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstring>
 
-#include "attn/attention.hpp"
-#include "attn/random.hpp"
+#include "attn/base/random.hpp"
+#include "attn/kernels/attention.hpp"
 
 namespace attn::test {
 

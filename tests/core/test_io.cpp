@@ -1,15 +1,15 @@
 // NPY and CSV files: round trips, foreign layouts, and errors that name the file and the place.
-#include <gtest/gtest.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
-#include "attn/array_files.hpp"
-#include "attn/atomic_file.hpp"
-#include "attn/csv.hpp"
-#include "attn/errors.hpp"
-#include "attn/npy.hpp"
+#include <gtest/gtest.h>
+
+#include "attn/base/errors.hpp"
+#include "attn/io/array_files.hpp"
+#include "attn/io/atomic_file.hpp"
+#include "attn/io/csv.hpp"
+#include "attn/io/npy.hpp"
 
 namespace attn {
 namespace {
@@ -58,7 +58,8 @@ template <class T>
 std::string raw(const std::vector<T>& values, bool big_endian = false) {
   std::string out(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
   if (big_endian) {
-    for (std::size_t k = 0; k < values.size(); ++k) std::reverse(out.begin() + k * sizeof(T), out.begin() + (k + 1) * sizeof(T));
+    for (std::size_t k = 0; k < values.size(); ++k)
+      std::reverse(out.begin() + k * sizeof(T), out.begin() + (k + 1) * sizeof(T));
   }
   return out;
 }
@@ -82,8 +83,7 @@ TEST_F(IoTest, NpyRoundTripsEveryRankAndPrecision) {
 TEST_F(IoTest, NpyReadsBigEndianAndFortranOrder) {
   // The matrix [[1, 2, 3], [4, 5, 6]] stored four ways.
   const std::vector<double> expected = {1, 2, 3, 4, 5, 6};
-  write_bytes("be.npy", npy_bytes("{'descr': '>f8', 'fortran_order': False, 'shape': (2, 3), }",
-                                  raw(expected, true)));
+  write_bytes("be.npy", npy_bytes("{'descr': '>f8', 'fortran_order': False, 'shape': (2, 3), }", raw(expected, true)));
   write_bytes("fortran.npy", npy_bytes("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }",
                                        raw(std::vector<float>{1, 4, 2, 5, 3, 6})));
   write_bytes("be_fortran.npy", npy_bytes("{'descr': '>f4', 'fortran_order': True, 'shape': (2, 3), }",
@@ -107,26 +107,37 @@ TEST_F(IoTest, NpyErrorsNameTheFileAndTheProblem) {
   const std::string ok_dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }";
   write_bytes("truncated.npy", npy_bytes(ok_dict, raw(std::vector<double>{1, 2, 3})));
   write_bytes("extra.npy", npy_bytes(ok_dict, raw(std::vector<double>{1, 2, 3, 4, 5})));
-  write_bytes("int.npy", npy_bytes("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", raw(std::vector<long>{1, 2})));
-  write_bytes("complex.npy", npy_bytes("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", std::string(16, '\0')));
-  write_bytes("rank5.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 1, 1, 1), }", raw(std::vector<double>{1})));
+  write_bytes("int.npy",
+              npy_bytes("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", raw(std::vector<long>{1, 2})));
+  write_bytes("complex.npy",
+              npy_bytes("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", std::string(16, '\0')));
+  write_bytes("rank5.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 1, 1, 1), }",
+                                     raw(std::vector<double>{1})));
   write_bytes("empty.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 3), }", ""));
   write_bytes("huge.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 100000), }", ""));
   write_bytes("nan.npy", npy_bytes(ok_dict, raw(std::vector<double>{1, 2, std::nan(""), 4})));
   write_bytes("inf.npy", npy_bytes(ok_dict, raw(std::vector<double>{1, -INFINITY, 3, 4})));
-  write_bytes("garbage.npy", npy_bytes("{'descr': '<f8', 'fortran_order': maybe, 'shape': (2, 2), }", raw(std::vector<double>{1, 2, 3, 4})));
+  write_bytes("garbage.npy", npy_bytes("{'descr': '<f8', 'fortran_order': maybe, 'shape': (2, 2), }",
+                                       raw(std::vector<double>{1, 2, 3, 4})));
   write_bytes("magic.npy", "PK\x03\x04 this is a zip file");
   write_bytes("short.npy", "\x93NUM");
   write_bytes("header_cut.npy", npy_bytes(ok_dict, "").substr(0, 30));
 
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"truncated.npy", "truncated"},      {"extra.npy", "unexpected bytes"},
-      {"int.npy", "integer"},              {"complex.npy", "complex"},
-      {"rank5.npy", "5 dimensions"},       {"empty.npy", "empty array"},
-      {"huge.npy", "too large"},           {"nan.npy", "element [1, 0] is NaN"},
-      {"inf.npy", "element [0, 1] is -Inf"}, {"garbage.npy", "malformed NPY header"},
-      {"magic.npy", "not an NPY file"},    {"short.npy", "not an NPY file"},
-      {"header_cut.npy", "truncated"},     {"missing.npy", "no such file"},
+      {"truncated.npy", "truncated"},
+      {"extra.npy", "unexpected bytes"},
+      {"int.npy", "integer"},
+      {"complex.npy", "complex"},
+      {"rank5.npy", "5 dimensions"},
+      {"empty.npy", "empty array"},
+      {"huge.npy", "too large"},
+      {"nan.npy", "element [1, 0] is NaN"},
+      {"inf.npy", "element [0, 1] is -Inf"},
+      {"garbage.npy", "malformed NPY header"},
+      {"magic.npy", "not an NPY file"},
+      {"short.npy", "not an NPY file"},
+      {"header_cut.npy", "truncated"},
+      {"missing.npy", "no such file"},
   };
   for (const auto& [name, expected] : cases) {
     const std::string message = error_of([&] { read_npy(path(name)); });
@@ -155,9 +166,11 @@ TEST_F(IoTest, CsvErrorsNameLineAndColumn) {
   write_bytes("empty_field.csv", "1,,2\n");
   write_bytes("empty.csv", "# only a comment\n\n");
   write_bytes("inf.csv", "1,1e999\n");
-  EXPECT_NE(error_of([&] { read_csv(path("ragged.csv")); }).find("line 2 has 2 values but line 1 has 3"), std::string::npos);
+  EXPECT_NE(error_of([&] { read_csv(path("ragged.csv")); }).find("line 2 has 2 values but line 1 has 3"),
+            std::string::npos);
   EXPECT_NE(error_of([&] { read_csv(path("long.csv")); }).find("line 2 has more than 2 values"), std::string::npos);
-  EXPECT_NE(error_of([&] { read_csv(path("word.csv")); }).find("line 2, column 2: 'abc' is not a number"), std::string::npos);
+  EXPECT_NE(error_of([&] { read_csv(path("word.csv")); }).find("line 2, column 2: 'abc' is not a number"),
+            std::string::npos);
   EXPECT_NE(error_of([&] { read_csv(path("nan.csv")); }).find("line 1, column 2: NaN"), std::string::npos);
   EXPECT_NE(error_of([&] { read_csv(path("empty_field.csv")); }).find("column 2: empty value"), std::string::npos);
   EXPECT_NE(error_of([&] { read_csv(path("empty.csv")); }).find("no data"), std::string::npos);
@@ -170,7 +183,9 @@ TEST_F(IoTest, ExtensionDecidesTheFormat) {
   write_array_file(path("w.NPY"), w.data(), {2, 2});
   EXPECT_EQ(read_array_file(path("w.csv")).values, read_array_file(path("w.NPY")).values);
   EXPECT_NE(error_of([&] { read_array_file(path("w.txt")); }).find("unknown file type '.txt'"), std::string::npos);
-  EXPECT_NE(error_of([&] { write_array_file(path("stack.csv"), w.data(), {2, 1, 2}); }).find("cannot be written as CSV"),
+  EXPECT_NE(error_of([&] {
+              write_array_file(path("stack.csv"), w.data(), {2, 1, 2});
+            }).find("cannot be written as CSV"),
             std::string::npos);
 }
 

@@ -3,20 +3,20 @@
 // Two kinds of test: correctness on cases small enough to check by hand or independently, and
 // the claims the lessons state, asserted with the lessons' parameters over several seeds so that
 // no claim hinges on one lucky draw (the margins below were measured over 5-30 seeds).
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <vector>
 
-#include "attn/errors.hpp"
-#include "attn/generate.hpp"
-#include "attn/parallel.hpp"
-#include "attn/propagation.hpp"
-#include "attn/score_statistics.hpp"
-#include "attn/smoothing_study.hpp"
-#include "attn/sweeps.hpp"
+#include <gtest/gtest.h>
+
+#include "attn/base/errors.hpp"
+#include "attn/base/parallel.hpp"
+#include "attn/experiments/generate.hpp"
+#include "attn/theory/propagation.hpp"
+#include "attn/theory/score_statistics.hpp"
+#include "attn/theory/smoothing_study.hpp"
+#include "attn/theory/sweeps.hpp"
 #include "test_helpers.hpp"
 
 namespace attn {
@@ -90,7 +90,7 @@ TEST(Propagation, CountClustersOnConstructedPoints) {
   x << 0.0, 0.0, 0.1, 0.0, 0.2, 0.0, 5.0, 0.0, 5.05, 0.0, 10.0, 0.0;
   EXPECT_EQ(count_clusters(x, 0.15), 3);
   EXPECT_EQ(count_clusters(x, 0.01), 6);
-  EXPECT_EQ(count_clusters(x, 0.0), 6);   // "closer than": nothing is closer than 0
+  EXPECT_EQ(count_clusters(x, 0.0), 6);  // "closer than": nothing is closer than 0
   EXPECT_EQ(count_clusters(x, 5.1), 1);
   EXPECT_EQ(count_clusters(x, 100.0), 1);
   EXPECT_EQ(count_clusters(x.topRows(1), 1.0), 1);
@@ -276,8 +276,8 @@ TEST(LessonDotVsDistance, GaussianDifferenceDoesNotShrinkWithDimension) {
     for (const DimensionPoint& p : sweep) {
       EXPECT_GT(p.mean_tv, 0.1) << "seed " << seed << " d " << p.dimension;
     }
-    low_sum += sweep[0].mean_tv + sweep[1].mean_tv + sweep[2].mean_tv;     // d = 2, 4, 8
-    high_sum += sweep[6].mean_tv + sweep[7].mean_tv + sweep[8].mean_tv;    // d = 128, 256, 512
+    low_sum += sweep[0].mean_tv + sweep[1].mean_tv + sweep[2].mean_tv;   // d = 2, 4, 8
+    high_sum += sweep[6].mean_tv + sweep[7].mean_tv + sweep[8].mean_tv;  // d = 128, 256, 512
     EXPECT_GT(sweep[8].mean_tv, 0.2) << "seed " << seed;
     EXPECT_LT(sweep[8].mean_tv_inverse_d, 0.25 * sweep[0].mean_tv_inverse_d) << "seed " << seed;
     EXPECT_LT(sweep[8].mean_tv_inverse_d, 0.02) << "seed " << seed;
@@ -328,8 +328,8 @@ TEST(LessonSequenceLength, LargestWeightFallsAndEntropyApproachesLogNMinusHalfSd
     const auto sweep = sequence_length_sweep(lengths, 1.0, 256, seed);
     for (std::size_t k = 0; k < sweep.size(); ++k) {
       const double n = static_cast<double>(sweep[k].length);
-      EXPECT_GT(sweep[k].mean_max_weight * n, 2.5) << "n " << n;        // well above 1/n
-      EXPECT_LT(sweep[k].mean_entropy, std::log(n)) << "n " << n;       // never uniform
+      EXPECT_GT(sweep[k].mean_max_weight * n, 2.5) << "n " << n;   // well above 1/n
+      EXPECT_LT(sweep[k].mean_entropy, std::log(n)) << "n " << n;  // never uniform
       if (k == 0) continue;
       EXPECT_LT(sweep[k].mean_max_weight, sweep[k - 1].mean_max_weight) << "n " << n;
       // ... but more slowly than 1/n: n times the largest weight grows.

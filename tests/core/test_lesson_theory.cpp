@@ -3,21 +3,21 @@
 // duplication of tokens (attention on the empirical measure), the softmax Jacobian, and where
 // iterated dot-product attention leaves its clusters. Derivatives are checked against finite
 // differences; the lesson's statements are asserted on the lessons' own data.
-#include <gtest/gtest.h>
-
-#include <Eigen/SVD>
 #include <algorithm>
 #include <cmath>
 #include <set>
 
-#include "attn/drift_diffusion.hpp"
-#include "attn/errors.hpp"
-#include "attn/generate.hpp"
-#include "attn/lipschitz.hpp"
-#include "attn/measure_duplication.hpp"
-#include "attn/metric_attention.hpp"
-#include "attn/propagation.hpp"
-#include "attn/softmax_jacobian.hpp"
+#include <Eigen/SVD>
+#include <gtest/gtest.h>
+
+#include "attn/base/errors.hpp"
+#include "attn/experiments/generate.hpp"
+#include "attn/theory/drift_diffusion.hpp"
+#include "attn/theory/lipschitz.hpp"
+#include "attn/theory/measure_duplication.hpp"
+#include "attn/theory/metric_attention.hpp"
+#include "attn/theory/propagation.hpp"
+#include "attn/theory/softmax_jacobian.hpp"
 #include "test_helpers.hpp"
 
 namespace attn {
@@ -52,9 +52,7 @@ MatD finite_difference_jacobian(const MatD& x, const AttentionSpec& spec, double
   return j;
 }
 
-double largest_singular_value_of(const MatD& j) {
-  return Eigen::JacobiSVD<MatD>(j).singularValues()(0);
-}
+double largest_singular_value_of(const MatD& j) { return Eigen::JacobiSVD<MatD>(j).singularValues()(0); }
 
 const ScoreKind kJacobianScores[] = {ScoreKind::Dot, ScoreKind::ScaledDot, ScoreKind::NegSqDist};
 
@@ -105,7 +103,8 @@ TEST(Lipschitz, DotProductAttentionGrowsWithTheInputsAndTheGaussianKernelStaysBo
   double dot_small = 0, dot_large = 0, gaussian_max = 0;
   for (double radius : {0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0}) {
     const double dot = largest_singular_value(radius * x, spec_of(ScoreKind::Dot, 1.0)).largest_singular_value;
-    const double gaussian = largest_singular_value(radius * x, spec_of(ScoreKind::NegSqDist, 1.0)).largest_singular_value;
+    const double gaussian =
+        largest_singular_value(radius * x, spec_of(ScoreKind::NegSqDist, 1.0)).largest_singular_value;
     if (radius == 0.5) dot_small = dot;
     dot_large = dot;
     gaussian_max = std::max(gaussian_max, gaussian);
@@ -180,7 +179,8 @@ TEST(MetricAttention, TheIdentityMapIsTheGaussianKernel) {
   const AttentionSpec spec = spec_of(ScoreKind::NegSqDist, 0.7);
   Vectors<double> v;
   v.queries = x;
-  EXPECT_LT(test::max_abs_diff(metric_attention(x, MatD::Identity(3, 3), spec).matrix, compute_weights(v, spec).matrix), 1e-15);
+  EXPECT_LT(test::max_abs_diff(metric_attention(x, MatD::Identity(3, 3), spec).matrix, compute_weights(v, spec).matrix),
+            1e-15);
 }
 
 TEST(MetricAttention, ASingularMapIsAPseudoMetric) {

@@ -1,14 +1,14 @@
 // Parsing methods and formulas, and method-specific behaviour.
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <thread>
 
-#include "attn/errors.hpp"
-#include "attn/experiments.hpp"
-#include "attn/formula.hpp"
-#include "attn/functions.hpp"
-#include "attn/methods.hpp"
+#include <gtest/gtest.h>
+
+#include "attn/base/errors.hpp"
+#include "attn/experiments/experiments.hpp"
+#include "attn/kernels/formula.hpp"
+#include "attn/kernels/functions.hpp"
+#include "attn/kernels/methods.hpp"
 #include "test_helpers.hpp"
 
 namespace attn {
@@ -85,20 +85,18 @@ TEST(Methods, FormulaEvaluatesAndIsThreadSafe) {
 
 TEST(Methods, CustomExpMatchesBuiltInSoftmax) {
   const MatD s = test::random_matrix<double>(8, 9, 4);
-  EXPECT_LT(test::max_abs_diff(test::weights_of(s, "custom:exp(z)").matrix, test::weights_of(s, "exp").matrix),
-            1e-15);
+  EXPECT_LT(test::max_abs_diff(test::weights_of(s, "custom:exp(z)").matrix, test::weights_of(s, "exp").matrix), 1e-15);
 }
 
 TEST(Methods, ExpPlusWithZeroConstantIsSoftmax) {
   const MatD s = test::random_matrix<double>(8, 9, 5, 30.0);
-  EXPECT_LT(test::max_abs_diff(test::weights_of(s, "exp-plus:0").matrix, test::weights_of(s, "exp").matrix),
-            1e-15);
+  EXPECT_LT(test::max_abs_diff(test::weights_of(s, "exp-plus:0").matrix, test::weights_of(s, "exp").matrix), 1e-15);
 }
 
 TEST(Methods, DoublyNormalizedIsOneSinkhornRound) {
   const MatD s = test::random_matrix<double>(10, 12, 6);
-  EXPECT_TRUE(test::same_bits(test::weights_of(s, "doubly-normalized").matrix,
-                              test::weights_of(s, "sinkhorn:1").matrix));
+  EXPECT_TRUE(
+      test::same_bits(test::weights_of(s, "doubly-normalized").matrix, test::weights_of(s, "sinkhorn:1").matrix));
 }
 
 TEST(Methods, SinkhornApproachesDoublyStochastic) {
@@ -130,12 +128,14 @@ TEST(Methods, RatioFunctionsAgreeWithTheWeights) {
   // F(z) for plots and the weight kernels share one definition: F / sum F must be the weights.
   const MatD s = test::random_matrix<double>(1, 30, 12, 1.5, 0.5);
   const std::vector<double> z(s.data(), s.data() + s.size());
-  for (const char* spec : {"exp", "relu", "power:3", "linear", "softplus", "sigmoid", "exp-plus:2", "custom:1/(1+z^2)"}) {
+  for (const char* spec :
+       {"exp", "relu", "power:3", "linear", "softplus", "sigmoid", "exp-plus:2", "custom:1/(1+z^2)"}) {
     const std::vector<double> f = evaluate_ratio_function(parse_method(spec), z);
     double total = 0.0;
     for (double v : f) total += v;
     const auto w = test::weights_of(s, spec);
-    for (std::size_t k = 0; k < z.size(); ++k) EXPECT_NEAR(w.matrix(0, static_cast<Index>(k)), f[k] / total, 1e-14) << spec;
+    for (std::size_t k = 0; k < z.size(); ++k)
+      EXPECT_NEAR(w.matrix(0, static_cast<Index>(k)), f[k] / total, 1e-14) << spec;
   }
   EXPECT_THROW(evaluate_ratio_function(parse_method("sparsemax"), z), UsageError);
 }

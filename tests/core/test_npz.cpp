@@ -1,16 +1,16 @@
 // NPZ archives written by NumPy itself (tests/core/make_npz_files.py runs at test time), malformed
 // archives, `ARCHIVE.npz:NAME` paths, 4-D stacks and model files.
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
 
-#include "attn/array_files.hpp"
-#include "attn/errors.hpp"
-#include "attn/model_file.hpp"
-#include "attn/npy.hpp"
-#include "attn/npz.hpp"
+#include <gtest/gtest.h>
+
+#include "attn/base/errors.hpp"
+#include "attn/io/array_files.hpp"
+#include "attn/io/model_file.hpp"
+#include "attn/io/npy.hpp"
+#include "attn/io/npz.hpp"
 
 namespace attn {
 namespace {
@@ -109,7 +109,8 @@ TEST_F(NpzTest, MalformedArchivesNameTheMemberAndTheProblem) {
       {[] { NpzArchive(path("stored.npz")).array("tokens"); }, "member 'tokens.npy': holds 5 strings"},
       {[] { NpzArchive(path("unknown_method.npz")).array("q"); }, "member 'q.npy': uses compression method 98"},
       {[] { NpzArchive a(path("bomb.npz")); }, "member 'q.npy': declares 4294967280 bytes uncompressed"},
-      {[] { NpzArchive(path("short_declared.npz")).array("q"); }, "member 'q.npy': truncated NPY file: shape (4, 3) needs 96"},
+      {[] { NpzArchive(path("short_declared.npz")).array("q"); },
+       "member 'q.npy': truncated NPY file: shape (4, 3) needs 96"},
   };
   for (const auto& [action, expected] : cases) {
     const std::string message = error_of(action);

@@ -1,15 +1,15 @@
 // Pooled overviews: each pixel summarises exactly its block, and the streamed overview (from
 // queries and keys, without W) equals the dense overview of compute_weights' W.
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <cmath>
 #include <limits>
 
-#include "attn/errors.hpp"
-#include "attn/memory_budget.hpp"
-#include "attn/overview.hpp"
-#include "attn/parallel.hpp"
+#include <gtest/gtest.h>
+
+#include "attn/base/errors.hpp"
+#include "attn/base/memory_budget.hpp"
+#include "attn/base/parallel.hpp"
+#include "attn/overview/overview.hpp"
 #include "test_helpers.hpp"
 
 namespace attn {
@@ -98,7 +98,7 @@ TEST(Overview, BlocksFollowTheDocumentedFormula) {
   const Overview o = overview_of(w, request);
   ASSERT_EQ(o.pixel_rows, 7);
   ASSERT_EQ(o.pixel_cols, 5);
-  EXPECT_EQ(o.block_rows(0), std::make_pair(Index(0), Index(3)));   // floor(23/7) = 3
+  EXPECT_EQ(o.block_rows(0), std::make_pair(Index(0), Index(3)));    // floor(23/7) = 3
   EXPECT_EQ(o.block_rows(6), std::make_pair(Index(19), Index(23)));  // floor(6*23/7) = 19
   EXPECT_EQ(o.block_cols(4), std::make_pair(Index(13), Index(17)));  // floor(4*17/5) = 13
   Index cells = 0;
@@ -270,9 +270,9 @@ void expect_equivalent_overview(const Overview& a, const Overview& b, const Mat<
   EXPECT_EQ(a.rows, b.rows);
 }
 
-const char* const kAllMethods[] = {"exp",        "relu",     "power:2",         "linear",    "softplus",
-                                   "sigmoid",    "exp-plus:1", "custom:exp(2*z)", "sparsemax", "entmax15",
-                                   "sinkhorn:3", "doubly-normalized"};
+const char* const kAllMethods[] = {"exp",       "relu",     "power:2",    "linear",
+                                   "softplus",  "sigmoid",  "exp-plus:1", "custom:exp(2*z)",
+                                   "sparsemax", "entmax15", "sinkhorn:3", "doubly-normalized"};
 
 TEST(StreamOverview, EqualsTheDenseOverviewForEveryMethod) {
   Vectors<float> v;

@@ -1,8 +1,8 @@
 // What each perturbation does to the scores, and which ones softmax cancels.
 #include <gtest/gtest.h>
 
-#include "attn/attention.hpp"
-#include "attn/errors.hpp"
+#include "attn/base/errors.hpp"
+#include "attn/kernels/attention.hpp"
 #include "test_helpers.hpp"
 
 namespace attn {

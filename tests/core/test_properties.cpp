@@ -1,11 +1,11 @@
 // Properties that must hold for every random input, checked over several seeds.
-#include <gtest/gtest.h>
-
 #include <cmath>
 
-#include "attn/errors.hpp"
-#include "attn/attention.hpp"
-#include "attn/parallel.hpp"
+#include <gtest/gtest.h>
+
+#include "attn/base/errors.hpp"
+#include "attn/base/parallel.hpp"
+#include "attn/kernels/attention.hpp"
 #include "test_helpers.hpp"
 
 namespace attn {
@@ -15,12 +15,11 @@ using test::max_abs_diff;
 using test::random_matrix;
 
 constexpr std::uint64_t kSeeds[] = {1, 2, 3, 4, 5};
-const char* const kRatioMethodsOtherThanExp[] = {"relu",       "power:2",  "power:0.5", "linear",
-                                                 "softplus",   "sigmoid",  "exp-plus:1",
-                                                 "custom:1+z^2*(z>0)"};
-const char* const kAllMethods[] = {"exp",        "relu",      "power:2",  "linear",     "softplus",
-                                   "sigmoid",    "exp-plus:1", "custom:exp(2*z)", "sparsemax",
-                                   "entmax15",   "sinkhorn:3", "doubly-normalized"};
+const char* const kRatioMethodsOtherThanExp[] = {"relu",     "power:2", "power:0.5",  "linear",
+                                                 "softplus", "sigmoid", "exp-plus:1", "custom:1+z^2*(z>0)"};
+const char* const kAllMethods[] = {"exp",       "relu",     "power:2",    "linear",
+                                   "softplus",  "sigmoid",  "exp-plus:1", "custom:exp(2*z)",
+                                   "sparsemax", "entmax15", "sinkhorn:3", "doubly-normalized"};
 
 // Scores centred at 0.5 so that relu-like methods have positive entries in every row.
 template <class T>
@@ -129,8 +128,8 @@ TEST(Properties, HugeLogitsGiveNoNaN) {
     Rng rng(seed);
     MatD s(16, 16);
     for (Index k = 0; k < s.size(); ++k) s.data()[k] = (2.0 * rng.uniform() - 1.0) * 1e4;
-    s.row(3).setConstant(1e4);    // all at the top of the range
-    s.row(4).setConstant(-1e4);   // all at the bottom: naive exp underflows to 0/0
+    s.row(3).setConstant(1e4);   // all at the top of the range
+    s.row(4).setConstant(-1e4);  // all at the bottom: naive exp underflows to 0/0
     for (const char* spec : {"exp", "softplus", "sigmoid", "exp-plus:1", "sparsemax", "entmax15", "sinkhorn:2"}) {
       const auto w = test::weights_of(s, spec);
       EXPECT_EQ(w.undefined_count(), 0) << spec;
@@ -270,8 +269,10 @@ TEST(Properties, OneQueryRowEqualsThatRowOfTheWholeComputation) {
     const Weights<double> whole = compute_weights(v, a, p);
     for (Index i : {Index(0), Index(17), Index(149), Index(199)}) {
       const QueryRow<double> row = compute_query_row(v, a, p, i);
-      EXPECT_TRUE(test::same_bits(Mat<double>(row.scores.transpose()), Mat<double>(scores.row(i)))) << spec << " row " << i;
-      EXPECT_TRUE(test::same_bits(Mat<double>(row.weights.transpose()), Mat<double>(whole.matrix.row(i)))) << spec << " row " << i;
+      EXPECT_TRUE(test::same_bits(Mat<double>(row.scores.transpose()), Mat<double>(scores.row(i))))
+          << spec << " row " << i;
+      EXPECT_TRUE(test::same_bits(Mat<double>(row.weights.transpose()), Mat<double>(whole.matrix.row(i))))
+          << spec << " row " << i;
       EXPECT_EQ(row.status, whole.rows[static_cast<std::size_t>(i)]);
     }
   }

@@ -1,10 +1,10 @@
 // The portable generator: reproducible, well distributed, and its log accurate.
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <set>
 
-#include "attn/random.hpp"
+#include <gtest/gtest.h>
+
+#include "attn/base/random.hpp"
 
 namespace attn {
 namespace {

@@ -1,12 +1,12 @@
 // Test tool: converts a PNG (the app's screenshot) into an NPY array of shape (height, width, 3)
 // so the Python GUI tests can read pixels with NumPy alone.
 //   png_to_npy in.png out.npy
-#include <stb_image.h>
-
 #include <cstdio>
 #include <vector>
 
-#include "attn/npy.hpp"
+#include <stb_image.h>
+
+#include "attn/io/npy.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 3) {

@@ -1,7 +1,7 @@
 // Axis labels at round steps that never collide, at any size and zoom.
 #include <gtest/gtest.h>
 
-#include "model/axis_ticks.hpp"
+#include "figures/axis_ticks.hpp"
 
 namespace ax {
 namespace {

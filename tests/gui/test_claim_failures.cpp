@@ -1,19 +1,18 @@
 // Every empirical claim kind can fail: for each, parameters under which it must read "does not
 // hold", next to parameters under which it holds, so a kind that always says "holds" is caught.
 // A new empirical kind without a case here fails EveryEmpiricalKindHasAFailingCase.
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "compute/loaded_data.hpp"
 #include "lessons/claims.hpp"
 #include "lessons/lesson_file.hpp"
 #include "lessons/word_set.hpp"
-#include "model/loaded_data.hpp"
 #include "state/scenario_file.hpp"
 
 namespace ax {
@@ -25,8 +24,10 @@ using nlohmann::json;
 const WordSet& toy_words() {
   static const WordSet words = [] {
     // One file per process: ctest runs the cases of this binary in parallel processes.
-    const auto path = std::filesystem::temp_directory_path() / ("ax_claim_failures_words_" + std::to_string(::getpid()) + ".json");
-    std::ofstream(path) << R"({"words": {"the": [0.15, 0.35], "was": [-0.1, 0.3], "great": [2.2, 0.2], "not": [-1.3, 1.7]},
+    const auto path =
+        std::filesystem::temp_directory_path() / ("ax_claim_failures_words_" + std::to_string(::getpid()) + ".json");
+    std::ofstream(path)
+        << R"({"words": {"the": [0.15, 0.35], "was": [-0.1, 0.3], "great": [2.2, 0.2], "not": [-1.3, 1.7]},
       "sentences": {"great": ["the", "was", "great"], "not great": ["the", "was", "not", "great"]},
       "readout": [1.0, 0.0], "readout_bias": 0.0, "mlp_w": [[-1.0, 1.5], [1.0, 0.3]], "mlp_b": [0.0, -0.5],
       "query_projection": [[1.0, 0.5], [-0.5, 1.0]], "key_projection": [[0.8, -0.6], [0.6, 0.8]],
@@ -49,14 +50,18 @@ struct KindCase {
 
 const json kGaussian = {{"source", "generated"}, {"generator", "gaussian"}, {"n", 24}, {"d", 16}, {"seed", 1u}};
 const json kPlane = {{"source", "generated"}, {"generator", "gaussian"}, {"n", 30}, {"d", 2}, {"seed", 1u}};
-const json kClusters = {{"source", "generated"}, {"generator", "clusters"}, {"n", 30}, {"d", 2}, {"clusters", 3}, {"seed", 4u}};
+const json kClusters = {
+    {"source", "generated"}, {"generator", "clusters"}, {"n", 30}, {"d", 2}, {"clusters", 3}, {"seed", 4u}};
 
 json scenario(json data, json attention, json noise = json::object(), json lesson = json::object()) {
   // A braced {} arrives as null: an empty part of the scenario.
   for (json* part : {&attention, &noise, &lesson}) {
     if (part->is_null()) *part = json::object();
   }
-  return {{"data", std::move(data)}, {"attention", std::move(attention)}, {"noise", std::move(noise)}, {"lesson", std::move(lesson)}};
+  return {{"data", std::move(data)},
+          {"attention", std::move(attention)},
+          {"noise", std::move(noise)},
+          {"lesson", std::move(lesson)}};
 }
 
 // The data of lesson 3's theory steps.
@@ -66,14 +71,16 @@ const json kFew = {{"source", "generated"}, {"generator", "gaussian"}, {"n", 8},
 const json kIdentityMap = {{"metric_row1", {1.0, 0.0}}, {"metric_row2", {0.0, 1.0}}};
 
 const json kTwoClass = {{"points_per_class", 60}, {"informative_dims", 1}, {"separation", 3.0}, {"within_spread", 1.0},
-                        {"noise_dims", 1}, {"noise_spread", 1.0}, {"seed", 1u}};
+                        {"noise_dims", 1},        {"noise_spread", 1.0},   {"seed", 1u}};
 
 // One case per empirical kind. The failing setting changes as little as possible.
 const std::map<std::string, KindCase>& cases() {
   static const std::map<std::string, KindCase> table = {
       {"deviation",
-       {{{{"methods", {"exp"}}, {"at_most", 1e-12}}, scenario(kGaussian, {{"double", true}, {"alpha", 0.25}}, {{"shift", 1.0}})},
-        {{{"methods", {"exp"}}, {"at_least", 1e-3}}, scenario(kGaussian, {{"double", true}, {"alpha", 0.25}}, {{"shift", 1.0}})}}},
+       {{{{"methods", {"exp"}}, {"at_most", 1e-12}},
+         scenario(kGaussian, {{"double", true}, {"alpha", 0.25}}, {{"shift", 1.0}})},
+        {{{"methods", {"exp"}}, {"at_least", 1e-3}},
+         scenario(kGaussian, {{"double", true}, {"alpha", 0.25}}, {{"shift", 1.0}})}}},
       {"exact_zeros",
        {{{{"method", "sparsemax"}, {"at_least", 1}}, scenario(kGaussian, {{"alpha", 0.5}})},
         {{{"method", "exp"}, {"at_least", 1}}, scenario(kGaussian, {{"alpha", 0.5}})}}},
@@ -87,7 +94,8 @@ const std::map<std::string, KindCase>& cases() {
        {{json::object(), scenario(kClusters, {{"score", "neg-sqdist"}, {"methods", {"exp"}}, {"double", true}})},
         {json::object(), scenario(kClusters, {{"score", "dot"}, {"methods", {"exp"}}, {"double", true}})}}},
       {"score_shift",
-       {{{{"draws", 1000}, {"seed", 11}, {"relative_error_at_most", 0.05}}, scenario(kGaussian, {}, {{"global_rms", 0.5}})},
+       {{{{"draws", 1000}, {"seed", 11}, {"relative_error_at_most", 0.05}},
+         scenario(kGaussian, {}, {{"global_rms", 0.5}})},
         {{{"draws", 1000}, {"seed", 11}, {"relative_error_at_most", 0.05}, {"pair_error_at_most", 0.001}},
          scenario(kGaussian, {}, {{"global_rms", 0.5}})}}},
       {"spread_falls",
@@ -105,35 +113,46 @@ const std::map<std::string, KindCase>& cases() {
         // max(alpha s, 0)^2 / sum does not depend on alpha (exactly, for alphas a power of 2 apart).
         {{{"alphas", {0.5, 1.0}}, {"method", "power:2"}}, scenario(kGaussian, {{"methods", {"exp"}}})}}},
       {"propagation_clusters",
-       {{{{"steps", 30}, {"radius", 0.05}, {"at_most", 3}}, scenario(kClusters, {{"score", "neg-sqdist"}, {"alpha", 1.0}, {"methods", {"exp"}}})},
-        {{{"steps", 1}, {"radius", 0.05}, {"at_most", 3}}, scenario(kClusters, {{"score", "neg-sqdist"}, {"alpha", 1.0}, {"methods", {"exp"}}})}}},
+       {{{{"steps", 30}, {"radius", 0.05}, {"at_most", 3}},
+         scenario(kClusters, {{"score", "neg-sqdist"}, {"alpha", 1.0}, {"methods", {"exp"}}})},
+        {{{"steps", 1}, {"radius", 0.05}, {"at_most", 3}},
+         scenario(kClusters, {{"score", "neg-sqdist"}, {"alpha", 1.0}, {"methods", {"exp"}}})}}},
       {"sensitivity",
        {{{{"alphas", {5.0, 0.25}}, {"trials", 8}}, scenario(kClusters, {{"score", "dot"}, {"methods", {"exp"}}})},
         // power:2 weights do not depend on alpha (exactly, for alphas a power of 2 apart).
-        {{{"alphas", {2.0, 0.5}}, {"trials", 8}, {"method", "power:2"}}, scenario(kClusters, {{"score", "dot"}, {"methods", {"exp"}}})}}},
+        {{{"alphas", {2.0, 0.5}}, {"trials", 8}, {"method", "power:2"}},
+         scenario(kClusters, {{"score", "dot"}, {"methods", {"exp"}}})}}},
       {"classification",
-       {{{{"data", kTwoClass}, {"labels_per_class", 3}, {"draws", 40}, {"gain_at_least", -100.0}}, scenario(kGaussian, {{"score", "neg-sqdist"}, {"alpha", 0.3}, {"methods", {"exp"}}})},
+       {{{{"data", kTwoClass}, {"labels_per_class", 3}, {"draws", 40}, {"gain_at_least", -100.0}},
+         scenario(kGaussian, {{"score", "neg-sqdist"}, {"alpha", 0.3}, {"methods", {"exp"}}})},
         {{{"data", kTwoClass}, {"labels_per_class", 3}, {"draws", 40}, {"gain_at_least", 20.0}},
          scenario(kGaussian, {{"score", "neg-sqdist"}, {"alpha", 0.3}, {"methods", {"exp"}}})}}},
       {"sentiment",
-       {{{{"form", "sum"}, {"great", "above"}, {"not great", "above"}, {"margin", 0.05}}, scenario(kGaussian, {{"methods", {"exp"}}})},
-        {{{"form", "sum"}, {"great", "above"}, {"not great", "below"}, {"margin", 0.05}}, scenario(kGaussian, {{"methods", {"exp"}}})}}},
+       {{{{"form", "sum"}, {"great", "above"}, {"not great", "above"}, {"margin", 0.05}},
+         scenario(kGaussian, {{"methods", {"exp"}}})},
+        {{{"form", "sum"}, {"great", "above"}, {"not great", "below"}, {"margin", 0.05}},
+         scenario(kGaussian, {{"methods", {"exp"}}})}}},
       {"heads_differ",
-       {{{{"sentence", "not great"}}, scenario(kGaussian, {{"methods", {"exp"}}}, {}, {{"theta", {-1.0, 2.0}}, {"theta2", {1.0, 0.0}}})},
-        {{{"sentence", "not great"}}, scenario(kGaussian, {{"methods", {"exp"}}}, {}, {{"theta", {1.0, 0.0}}, {"theta2", {1.0, 0.0}}})}}},
+       {{{{"sentence", "not great"}},
+         scenario(kGaussian, {{"methods", {"exp"}}}, {}, {{"theta", {-1.0, 2.0}}, {"theta2", {1.0, 0.0}}})},
+        {{{"sentence", "not great"}},
+         scenario(kGaussian, {{"methods", {"exp"}}}, {}, {{"theta", {1.0, 0.0}}, {"theta2", {1.0, 0.0}}})}}},
       {"shift_ratio",
        {{{{"shift", 1.0}, {"at_most", 1e-12}}, scenario(kGaussian, {{"alpha", 0.5}, {"methods", {"exp", "softplus"}}})},
-        {{{"shift", 1.0}, {"at_most", 1e-12}}, scenario(kGaussian, {{"alpha", 0.5}, {"methods", {"exp-plus:1", "exp"}}})}}},
+        {{{"shift", 1.0}, {"at_most", 1e-12}},
+         scenario(kGaussian, {{"alpha", 0.5}, {"methods", {"exp-plus:1", "exp"}}})}}},
       {"shift_ratio_family",
        {{{{"a", {-3.0, 0.0, 3.0}}, {"at_most", 1e-12}}, scenario(kGaussian, {{"alpha", 0.5}, {"methods", {"exp"}}})},
-        {{{"a", {-3.0, 0.0, 3.0}}, {"at_most", 1e-12}}, scenario(kGaussian, {{"alpha", 0.5}, {"methods", {"softplus"}}})}}},
+        {{{"a", {-3.0, 0.0, 3.0}}, {"at_most", 1e-12}},
+         scenario(kGaussian, {{"alpha", 0.5}, {"methods", {"softplus"}}})}}},
       {"log_derivative",
        {{{{"at_most", 1e-6}}, scenario(kGaussian, {{"alpha", 0.5}, {"methods", {"exp"}}})},
         {{{"at_most", 1e-6}, {"of", "line"}}, scenario(kGaussian, {{"alpha", 0.5}, {"methods", {"sigmoid"}}})}}},
       {"alpha_free",
        {{{{"alphas", {0.1, 1.0}}, {"at_most", 1e-12}, {"entropy_drop_at_least", 0.1}},
          scenario(kGaussian, {{"double", true}, {"score", "dot"}, {"methods", {"exp"}}}, {{"shift", 1.0}})},
-        {{{"alphas", {0.1, 1.0}}, {"at_most", 1e-12}}, scenario(kGaussian, {{"double", true}, {"score", "dot"}, {"methods", {"softplus"}}}, {{"shift", 1.0}})}}},
+        {{{"alphas", {0.1, 1.0}}, {"at_most", 1e-12}},
+         scenario(kGaussian, {{"double", true}, {"score", "dot"}, {"methods", {"softplus"}}}, {{"shift", 1.0}})}}},
       {"distance_form",
        {{{{"kernel", "laplace"}, {"at_most", 1e-6}, {"exponential", false}},
          scenario({{"source", "generated"}, {"generator", "sphere"}, {"n", 16}, {"d", 8}, {"seed", 1u}}, {})},
@@ -144,15 +163,20 @@ const std::map<std::string, KindCase>& cases() {
         {{{"levels", {0.3, 2.0}}, {"draws", 40}, {"least_biased_at", {0.3}}},
          scenario(kGaussian, {{"double", true}, {"score", "dot"}, {"alpha", 0.25}, {"methods", {"relu", "exp"}}})}}},
       {"norm_concentration",
-       {{{{"n", 32}, {"dims", {4, 256}}, {"relative_fall_at_least", 4.0}, {"logit_ratio_at_least", 0.5}}, scenario(kGaussian, {})},
-        {{{"n", 32}, {"dims", {4, 256}}, {"relative_fall_at_least", 4.0}, {"logit_ratio_at_least", 2.0}}, scenario(kGaussian, {})}}},
+       {{{{"n", 32}, {"dims", {4, 256}}, {"relative_fall_at_least", 4.0}, {"logit_ratio_at_least", 0.5}},
+         scenario(kGaussian, {})},
+        {{{"n", 32}, {"dims", {4, 256}}, {"relative_fall_at_least", 4.0}, {"logit_ratio_at_least", 2.0}},
+         scenario(kGaussian, {})}}},
       // Lessons 2 and 3 (issue7b).
       {"survivors_extreme",
-       {{{{"steps", 20}, {"radius", 0.05}}, scenario(kLesson3, {{"score", "dot"}, {"alpha", 5.0}, {"methods", {"exp"}}})},
+       {{{{"steps", 20}, {"radius", 0.05}},
+         scenario(kLesson3, {{"score", "dot"}, {"alpha", 5.0}, {"methods", {"exp"}}})},
         // The Gaussian kernel gathers points around local centres, not on the longest points.
-        {{{"steps", 20}, {"radius", 0.05}}, scenario(kLesson3, {{"score", "neg-sqdist"}, {"alpha", 10.0}, {"methods", {"exp"}}})}}},
+        {{{"steps", 20}, {"radius", 0.05}},
+         scenario(kLesson3, {{"score", "neg-sqdist"}, {"alpha", 10.0}, {"methods", {"exp"}}})}}},
       {"lipschitz",
-       {{{{"sweep", "radius"}, {"values", {0.25, 8.0}}, {"growth_at_least", 100}}, scenario(kLesson3, {{"score", "dot"}, {"alpha", 1.0}, {"methods", {"exp"}}})},
+       {{{{"sweep", "radius"}, {"values", {0.25, 8.0}}, {"growth_at_least", 100}},
+         scenario(kLesson3, {{"score", "dot"}, {"alpha", 1.0}, {"methods", {"exp"}}})},
         {{{"sweep", "radius"}, {"values", {0.25, 8.0}}, {"growth_at_least", 100}, {"score", "neg-sqdist"}},
          scenario(kLesson3, {{"score", "dot"}, {"alpha", 1.0}, {"methods", {"exp"}}})}}},
       {"drift_uphill",
@@ -172,12 +196,16 @@ const std::map<std::string, KindCase>& cases() {
         {{{"other", {{1.0, 0.0}, {0.0, 1.0}}}, {"changed_at_least", 0.2}},
          scenario(kMetric, {{"score", "neg-sqdist"}, {"alpha", 4.0}, {"methods", {"exp"}}}, {}, kIdentityMap)}}},
       {"duplication",
-       {{{{"which", "one"}, {"token", 0}, {"at_least", 0.01}}, scenario(kFew, {{"score", "dot"}, {"alpha", 1.0}, {"methods", {"exp"}}})},
-        {{{"which", "one"}, {"token", 0}, {"at_least", 1e3}}, scenario(kFew, {{"score", "dot"}, {"alpha", 1.0}, {"methods", {"exp"}}})}}},
+       {{{{"which", "one"}, {"token", 0}, {"at_least", 0.01}},
+         scenario(kFew, {{"score", "dot"}, {"alpha", 1.0}, {"methods", {"exp"}}})},
+        {{{"which", "one"}, {"token", 0}, {"at_least", 1e3}},
+         scenario(kFew, {{"score", "dot"}, {"alpha", 1.0}, {"methods", {"exp"}}})}}},
       {"word_decides",
-       {{{{"form", "dot"}, {"sentence", "not great"}, {"word", "not"}}, scenario(kGaussian, {{"methods", {"exp"}}}, {}, {{"theta", {0.75, 3.0}}})},
+       {{{{"form", "dot"}, {"sentence", "not great"}, {"word", "not"}},
+         scenario(kGaussian, {{"methods", {"exp"}}}, {}, {{"theta", {0.75, 3.0}}})},
         // theta favours 'not': 'great' does not decide 'not great'.
-        {{{"form", "dot"}, {"sentence", "not great"}, {"word", "great"}}, scenario(kGaussian, {{"methods", {"exp"}}}, {}, {{"theta", {0.75, 3.0}}})}}},
+        {{{"form", "dot"}, {"sentence", "not great"}, {"word", "great"}},
+         scenario(kGaussian, {{"methods", {"exp"}}}, {}, {{"theta", {0.75, 3.0}}})}}},
       {"score_gradient_share",
        {{{{"form", "dot"}, {"sentence", "not great"}, {"word", "was"}, {"share_at_most", 0.1}},
          scenario(kGaussian, {{"methods", {"exp"}}}, {}, {{"theta", {0.75, 3.0}}})},
@@ -232,8 +260,9 @@ INSTANTIATE_TEST_SUITE_P(Kinds, ClaimKind, ::testing::ValuesIn(case_kinds()),
 // Specific failure modes the issue names.
 TEST(ClaimFailures, DeviationReportsUndefinedRowsInsteadOfSkippingThem) {
   // relu with every score shifted far below zero: all rows undefined after the shift.
-  const Setting s{{{"methods", {"relu"}}, {"at_least", 0.0}},
-                  scenario(kGaussian, {{"double", true}, {"alpha", 0.25}, {"methods", {"relu"}}}, {{"shift", -1000.0}})};
+  const Setting s{
+      {{"methods", {"relu"}}, {"at_least", 0.0}},
+      scenario(kGaussian, {{"double", true}, {"alpha", 0.25}, {"methods", {"relu"}}}, {{"shift", -1000.0}})};
   const ClaimResult r = measure("deviation", s);
   EXPECT_FALSE(r.holds) << r.measured;
   EXPECT_GT(r.values.at("undefined_rows").get<long>(), 0);
@@ -251,7 +280,8 @@ TEST(ClaimFailures, SensitivityComparesTheSmallestAndLargestAlphaInAnyOrder) {
 }
 
 TEST(ClaimFailures, MaxEntropyUsesEveryRowAndReportsTheMismatch) {
-  const ClaimResult r = measure("max_entropy", {{{"trials", 20}, {"seed", 1u}}, scenario(kGaussian, {{"alpha", 0.25}})});
+  const ClaimResult r =
+      measure("max_entropy", {{{"trials", 20}, {"seed", 1u}}, scenario(kGaussian, {{"alpha", 0.25}})});
   EXPECT_TRUE(r.holds) << r.measured;
   EXPECT_EQ(r.values.at("rows").get<long>(), 24);
   EXPECT_GE(r.values.at("min_gap").get<double>(), 0.0);
@@ -264,16 +294,19 @@ TEST(ClaimFailures, SentimentNeedsItsMargin) {
   ASSERT_TRUE(plain.holds) << plain.measured;
   const double value = plain.values.at("sentiment.great").get<double>();
   // A margin just beyond the measured distance from the threshold makes the same reading fail.
-  const ClaimResult strict = measure("sentiment", {{{"form", "sum"}, {"great", "above"}, {"margin", value - 0.5 + 1e-3}}, scene});
+  const ClaimResult strict =
+      measure("sentiment", {{{"form", "sum"}, {"great", "above"}, {"margin", value - 0.5 + 1e-3}}, scene});
   EXPECT_FALSE(strict.holds) << strict.measured;
 }
 
 TEST(ClaimFailures, KindsUseTheStepsMethodNotExp) {
   // The same claim, no method named: the step's first method decides.
   const json params = {{"alphas", {0.5, 1.0}}};
-  const ClaimResult with_exp = measure("temperature_entropy", {params, scenario(kGaussian, {{"methods", {"exp", "power:2"}}})});
+  const ClaimResult with_exp =
+      measure("temperature_entropy", {params, scenario(kGaussian, {{"methods", {"exp", "power:2"}}})});
   EXPECT_TRUE(with_exp.holds) << with_exp.measured;
-  const ClaimResult with_power = measure("temperature_entropy", {params, scenario(kGaussian, {{"methods", {"power:2", "exp"}}})});
+  const ClaimResult with_power =
+      measure("temperature_entropy", {params, scenario(kGaussian, {{"methods", {"power:2", "exp"}}})});
   EXPECT_FALSE(with_power.holds) << with_power.measured;
 }
 

@@ -2,16 +2,16 @@
 // staging (an edit of M recomputes only the perturbed stage, observed through the stage counters
 // and through the results themselves), change detection by value, and the reuse of result
 // buffers between edits.
-#include <gtest/gtest.h>
-
-#include <filesystem>
-#include <fstream>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
-#include "attn/attention.hpp"
+#include <gtest/gtest.h>
+
+#include "attn/kernels/attention.hpp"
 #include "controller/app_controller.hpp"
 
 namespace ax {
@@ -71,7 +71,8 @@ TEST(Controller, AnEditOfMRecomputesOnlyThePerturbedStage) {
   const attn::Vectors<float> v = engine_vectors<float>(*app.data());
   const AppState& s = app.state();
   for (std::size_t k = 0; k < s.attention.methods.size(); ++k) {
-    const attn::AttentionSpec spec = make_attention_spec(s.attention, false, attn::parse_method(s.attention.methods[k]));
+    const attn::AttentionSpec spec =
+        make_attention_spec(s.attention, false, attn::parse_method(s.attention.methods[k]));
     const attn::Perturbation p = make_perturbation(s.noise, v.queries.rows(), v.queries.rows());
     EXPECT_TRUE(close(result->methods[k].clean.matrix, attn::compute_weights(v, spec).matrix)) << k;
     EXPECT_TRUE(close(result->methods[k].perturbed.matrix, attn::compute_weights(v, spec, p).matrix)) << k;
@@ -115,9 +116,9 @@ TEST(Controller, ChangesAreDetectedByValueAndViewEditsComputeNothing) {
   const auto data = app.data();
   const auto generation = app.data_generation();
   for (int k = 0; k < 20; ++k) app.sync();  // nothing changed
-  app.state().view.colormap = "magma";       // the view changes no number
+  app.state().view.colormap = "magma";      // the view changes no number
   app.state().view.zoom = 3.0f;
-  app.state().noise.study_draws = 17;        // nor do the study's size and the animation period
+  app.state().noise.study_draws = 17;  // nor do the study's size and the animation period
   app.state().noise.animate_frames = 7;
   app.state().lesson.revealed = true;
   settle(app);
@@ -229,7 +230,7 @@ TEST(Controller, StreamingRowIsComputedFromTheVectors) {
     worst_shift = std::max(worst_shift, std::abs(row->weights_perturbed[j] - row->weights_clean[j]));
   }
   EXPECT_LT(worst, 1e-6);
-  EXPECT_LT(worst_shift, 1e-6);  // exp: the shift of M = 2 cancels
+  EXPECT_LT(worst_shift, 1e-6);                                             // exp: the shift of M = 2 cancels
   EXPECT_NEAR(row->scores_perturbed[7] - row->scores_clean[7], 2.0, 1e-5);  // s = alpha (score + M), alpha 1
 
   app.state().view.selected_method = 1;  // relu feels the shift

@@ -1,16 +1,16 @@
 // Data loading (with fallback to the last good data) and the background compute and study services.
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <fstream>
 
-#include "attn/errors.hpp"
-#include "attn/npy.hpp"
-#include "model/compute_job.hpp"
-#include "model/compute_service.hpp"
-#include "model/heatmap_overviews.hpp"
-#include "model/loaded_data.hpp"
-#include "model/study_service.hpp"
+#include <gtest/gtest.h>
+
+#include "attn/base/errors.hpp"
+#include "attn/io/npy.hpp"
+#include "compute/compute_job.hpp"
+#include "compute/compute_service.hpp"
+#include "compute/heatmap_overviews.hpp"
+#include "compute/loaded_data.hpp"
+#include "compute/study_service.hpp"
 
 namespace ax {
 namespace {
@@ -91,8 +91,8 @@ TEST(ComputeService, ComputesEveryMethodAndTheChart) {
   ASSERT_TRUE(result);
   ASSERT_EQ(result->methods.size(), 4u);
   EXPECT_TRUE(result->perturbed);
-  EXPECT_LT(result->methods[0].deviation.max_abs_diff, 1e-6);   // exp: float32 rounding only
-  EXPECT_GT(result->methods[1].deviation.max_abs_diff, 1e-3);   // relu moves
+  EXPECT_LT(result->methods[0].deviation.max_abs_diff, 1e-6);  // exp: float32 rounding only
+  EXPECT_GT(result->methods[1].deviation.max_abs_diff, 1e-3);  // relu moves
   EXPECT_NE(result->methods[2].error.find("custom formula"), std::string::npos);
   EXPECT_FALSE(result->methods[3].ratio_form);
   EXPECT_TRUE(result->methods[3].curve.z.empty());
@@ -183,10 +183,10 @@ TEST(OverviewService, StreamedPixelsEqualDensePixelsAndEachIsItsBlocksMax) {
         EXPECT_NEAR(a->overview.mean[p], b->overview.mean[p], 1e-6f);
       }
       // Pixel (r, c) is the max of its block of the dense matrix, found through overview_pixel.
-      const auto& w = item.mode == HeatmapMode::Perturbed ? dense->methods[0].perturbed.matrix : dense->methods[1].clean.matrix;
-      const attn::MatF cells = item.mode == HeatmapMode::Perturbed
-                                   ? w
-                                   : attn::MatF((dense->methods[1].perturbed.matrix - w).cwiseAbs());
+      const auto& w =
+          item.mode == HeatmapMode::Perturbed ? dense->methods[0].perturbed.matrix : dense->methods[1].clean.matrix;
+      const attn::MatF cells =
+          item.mode == HeatmapMode::Perturbed ? w : attn::MatF((dense->methods[1].perturbed.matrix - w).cwiseAbs());
       for (attn::Index r = 0; r < a->overview.pixel_rows; ++r) {
         for (attn::Index c = 0; c < a->overview.pixel_cols; ++c) {
           const auto [i0, i1] = a->overview.block_rows(r);

@@ -1,19 +1,19 @@
 // Heatmap PNG exports match the screen: the colour range on screen (shared when shared), the
 // optional colour bar, title and badge, a signed colour bar that names its signs, the bitmap font,
 // and sizes that cannot overflow. PNGs are decoded with stb_image.
-#include <gtest/gtest.h>
-#include <stb_image.h>
-
 #include <cmath>
 #include <filesystem>
 #include <set>
 #include <string>
 
-#include "attn/errors.hpp"
-#include "model/bitmap_font.hpp"
-#include "model/colour_bar_labels.hpp"
-#include "model/exports.hpp"
-#include "model/heatmap_ranges.hpp"
+#include <gtest/gtest.h>
+#include <stb_image.h>
+
+#include "attn/base/errors.hpp"
+#include "figures/bitmap_font.hpp"
+#include "figures/colour_bar_labels.hpp"
+#include "figures/exports.hpp"
+#include "figures/heatmap_ranges.hpp"
 
 namespace ax {
 namespace {

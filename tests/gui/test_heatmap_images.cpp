@@ -1,14 +1,14 @@
 // Colour ranges, the value-to-colour rule shared with the shader, badges and exports.
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 
-#include "attn/errors.hpp"
-#include "attn/npy.hpp"
-#include "model/exports.hpp"
-#include "model/heatmap_images.hpp"
+#include <gtest/gtest.h>
+
+#include "attn/base/errors.hpp"
+#include "attn/io/npy.hpp"
+#include "figures/exports.hpp"
+#include "figures/heatmap_images.hpp"
 
 namespace ax {
 namespace {

@@ -2,23 +2,22 @@
 // fuzzer: every problem is an attn::InputError naming the file, never a crash, a hang or an
 // exception of another type. The reproducers fuzzing found are in tests/data/fuzz/<target>/ and
 // each is read here through the same calls as its fuzz target.
-#include <gtest/gtest.h>
-
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
-#include "attn/array_files.hpp"
-#include "attn/errors.hpp"
-#include "attn/formula.hpp"
-#include "attn/npz.hpp"
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "attn/base/errors.hpp"
+#include "attn/io/array_files.hpp"
+#include "attn/io/npz.hpp"
+#include "attn/kernels/formula.hpp"
+#include "compute/loaded_data.hpp"
+#include "compute/tokens_file.hpp"
 #include "lessons/lesson_file.hpp"
 #include "lessons/lesson_session.hpp"
 #include "lessons/word_set.hpp"
-#include "model/loaded_data.hpp"
-#include "model/tokens_file.hpp"
 #include "state/scenario_file.hpp"
 
 namespace ax {
@@ -90,8 +89,9 @@ TEST_F(InputFiles, ALessonWhoseWordsAreNotAFileNameFailsWhenLoaded) {
   const std::string message = input_error([&] { (void)load_lesson(lesson); });
   EXPECT_NE(message.find("l.json: step 1: view_options: 'words' must be a file name"), std::string::npos) << message;
   for (const char* options : {R"({"form": 1})", R"({"radius": "big"})", R"({"data": [1]})"}) {
-    const std::string p = write("o.json", std::string(R"({"title": "t", "steps": [{"title": "s", "text": "x", "view_options": )") +
-                                             options + "}]}");
+    const std::string p =
+        write("o.json", std::string(R"({"title": "t", "steps": [{"title": "s", "text": "x", "view_options": )") +
+                            options + "}]}");
     EXPECT_NE(input_error([&] { (void)load_lesson(p); }).find("o.json: step 1: view_options"), std::string::npos)
         << options;
   }

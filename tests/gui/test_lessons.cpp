@@ -1,18 +1,18 @@
 // Every lesson in assets/lessons: the file loads, every step's scenario applies, and every claim
 // the step makes holds when the engine recomputes it for that step's settings.
-#include <gtest/gtest.h>
-
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
+#include <gtest/gtest.h>
+
+#include "compute/loaded_data.hpp"
 #include "lessons/claim_text.hpp"
 #include "lessons/claims.hpp"
 #include "lessons/lesson_file.hpp"
 #include "lessons/lesson_session.hpp"
-#include "model/loaded_data.hpp"
 #include "state/scenario_file.hpp"
 
 namespace ax {
@@ -35,7 +35,8 @@ TEST_P(EveryLesson, EveryClaimOfEveryStepHolds) {
     const auto data = load_data(state.data);
     const auto words = session.words_for_step(k);
     EXPECT_TRUE(session.words_error().empty()) << session.words_error();
-    const StepEvaluation evaluation = evaluate_step(lesson.steps[static_cast<std::size_t>(k)], state, *data, words.get());
+    const StepEvaluation evaluation =
+        evaluate_step(lesson.steps[static_cast<std::size_t>(k)], state, *data, words.get());
     EXPECT_TRUE(evaluation.view_error.empty()) << "step " << k + 1 << ": " << evaluation.view_error;
     ASSERT_EQ(evaluation.claims.size(), lesson.steps[static_cast<std::size_t>(k)].claims.size());
     // Every number a step shows comes from the measurement: statements type none, and every
@@ -44,13 +45,16 @@ TEST_P(EveryLesson, EveryClaimOfEveryStepHolds) {
     const nlohmann::json state_json = scenario_to_json(state);
     const TextSources sources{step, state_json, &evaluation};
     std::vector<std::string> unresolved;
-    for (const std::string* text : {&step.text, &step.question, &step.answer}) (void)fill_placeholders(*text, sources, -1, &unresolved);
+    for (const std::string* text : {&step.text, &step.question, &step.answer})
+      (void)fill_placeholders(*text, sources, -1, &unresolved);
     for (std::size_t c = 0; c < step.claims.size(); ++c) {
       (void)fill_placeholders(step.claims[c].statement, sources, static_cast<int>(c), &unresolved);
       EXPECT_TRUE(typed_numbers(step.claims[c].statement).empty())
-          << "step " << k + 1 << ": typed number '" << typed_numbers(step.claims[c].statement).front() << "' in: " << step.claims[c].statement;
+          << "step " << k + 1 << ": typed number '" << typed_numbers(step.claims[c].statement).front()
+          << "' in: " << step.claims[c].statement;
     }
-    for (const auto& name : unresolved) ADD_FAILURE() << "step " << k + 1 << ": placeholder {" << name << "} does not resolve";
+    for (const auto& name : unresolved)
+      ADD_FAILURE() << "step " << k + 1 << ": placeholder {" << name << "} does not resolve";
     for (std::size_t c = 0; c < evaluation.claims.size(); ++c) {
       // AX_PRINT_CLAIMS=1 prints every claim as the panel shows it, for reading a lesson's numbers.
       if (std::getenv("AX_PRINT_CLAIMS")) {
@@ -61,8 +65,9 @@ TEST_P(EveryLesson, EveryClaimOfEveryStepHolds) {
       }
       ++claims;
       EXPECT_TRUE(evaluation.claims[c].holds)
-          << lesson.title << ", step " << k + 1 << " '" << lesson.steps[static_cast<std::size_t>(k)].title << "': "
-          << lesson.steps[static_cast<std::size_t>(k)].claims[c].statement << " -- measured: " << evaluation.claims[c].measured;
+          << lesson.title << ", step " << k + 1 << " '" << lesson.steps[static_cast<std::size_t>(k)].title
+          << "': " << lesson.steps[static_cast<std::size_t>(k)].claims[c].statement
+          << " -- measured: " << evaluation.claims[c].measured;
     }
   }
   EXPECT_GT(claims, 0);
@@ -95,9 +100,11 @@ TEST(LessonText, PlaceholdersQuoteValuesParamsStateAndOtherClaims) {
   const TextSources sources{step, state_json, &evaluation};
   EXPECT_EQ(fill_placeholders("{max_dw} in {rows} rows (claim <= {param.at_most}) for {param.methods}", sources, 0),
             "2.2e-16 in 24 rows (claim <= 1e-12) for exp, relu");
-  EXPECT_EQ(fill_placeholders("{max_dw.exp-plus:1|%} {param.methods.last} {param.methods.0}", sources, 0), "50% relu exp");
+  EXPECT_EQ(fill_placeholders("{max_dw.exp-plus:1|%} {param.methods.last} {param.methods.0}", sources, 0),
+            "50% relu exp");
   EXPECT_EQ(fill_placeholders("{gain|.1f} points, '{word}'", sources, 1), "-0.2 points, 'great'");
-  EXPECT_EQ(fill_placeholders("s_g = {state.noise.global_rms}; {shift.max_dw|.1e}, {shift.param.at_most}; {{set}}", sources, -1),
+  EXPECT_EQ(fill_placeholders("s_g = {state.noise.global_rms}; {shift.max_dw|.1e}, {shift.param.at_most}; {{set}}",
+                              sources, -1),
             "s_g = 0.5; 2.2e-16, 1e-12; {set}");
   std::vector<std::string> unresolved;
   EXPECT_EQ(fill_placeholders("{nothing} {max_dw} {state.noise.nope} {gain|.2q}", sources, -1, &unresolved),
@@ -116,7 +123,9 @@ TEST(LessonText, PlaceholdersQuoteValuesParamsStateAndOtherClaims) {
 TEST(LessonText, TypedNumbersAreFoundAndNamesWithDigitsAreNot) {
   EXPECT_EQ(typed_numbers("max |dW| <= 1e-12, within 5% of 4.0 (-3 points)"),
             (std::vector<std::string>{"1e-12", "5", "4.0", "3"}));
-  EXPECT_TRUE(typed_numbers("power:2, exp-plus:1, entmax15, x_1, d^2, 2-D points, 1/n, g'(0), F(1), {max_dw|.2e} at {param.n}").empty());
+  EXPECT_TRUE(
+      typed_numbers("power:2, exp-plus:1, entmax15, x_1, d^2, 2-D points, 1/n, g'(0), F(1), {max_dw|.2e} at {param.n}")
+          .empty());
 }
 
 TEST(Lessons, ClaimIdsAndChecksAreValidated) {

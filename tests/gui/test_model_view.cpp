@@ -1,10 +1,10 @@
 // The model view in the headless frame loop: a model file (every layer and head, written by NumPy
 // at test time) walked by clicks and arrow keys, the model's weights beside the recomputed
 // methods, differences against them, a weights-only file, and a scenario that restores the head.
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <filesystem>
+
+#include <gtest/gtest.h>
 
 #include "imgui.h"
 #include "panels/explorer_ui.hpp"
@@ -181,7 +181,8 @@ TEST_F(ModelView, WalksEveryLayerAndHeadOfAModelFile) {
   EXPECT_EQ(ui.app().state().data.head, 2);
   bool reported = false;
   report = ui.report();
-  for (const auto& m : report["messages"]) reported |= m.get<std::string>().find("layer 1, head 7 does not exist") != std::string::npos;
+  for (const auto& m : report["messages"])
+    reported |= m.get<std::string>().find("layer 1, head 7 does not exist") != std::string::npos;
   EXPECT_TRUE(reported) << report["messages"].dump();
 }
 

@@ -1,18 +1,18 @@
 // The ImGui frame loop with every panel, for hundreds of frames, with no renderer and no GL: the
 // test binary does not link OpenGL, so a GL call in a panel would not even link. State edits,
 // mouse input over the heatmaps, files good and bad, and scenario drops are exercised.
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <fstream>
 
-#include "attn/npy.hpp"
+#include <gtest/gtest.h>
+
+#include "attn/io/npy.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "panels/explorer_ui.hpp"
 #include "panels/frame_guard.hpp"
-#include "widgets/key_event_queue.hpp"
 #include "state/scenario_file.hpp"
+#include "widgets/key_event_queue.hpp"
 
 namespace ax {
 namespace {
@@ -89,8 +89,9 @@ TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
 
   // Every display mode, colormap, log scale, per-map range, precision and mask.
   AppState& s = app.state();
-  s.attention.methods = {"exp", "relu", "power:2", "linear", "softplus", "sigmoid", "exp-plus:1",
-                         "custom:max(z,0)^3", "sparsemax", "entmax15", "sinkhorn:3", "doubly-normalized"};
+  s.attention.methods = {"exp",       "relu",     "power:2",    "linear",
+                         "softplus",  "sigmoid",  "exp-plus:1", "custom:max(z,0)^3",
+                         "sparsemax", "entmax15", "sinkhorn:3", "doubly-normalized"};
   for (HeatmapMode mode : {HeatmapMode::Clean, HeatmapMode::AbsDifference, HeatmapMode::SignedDifference}) {
     s.view.mode = mode;
     s.view.log_scale = mode == HeatmapMode::AbsDifference;
@@ -131,7 +132,8 @@ TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
   app.wait_for_results();
   frames(20);
   report = ui.report();
-  EXPECT_EQ(report["results"]["methods"][0]["undefined_perturbed"].get<int>(), static_cast<int>(default_points().size()));
+  EXPECT_EQ(report["results"]["methods"][0]["undefined_perturbed"].get<int>(),
+            static_cast<int>(default_points().size()));
 
   // A weight file is shown as it is; a missing file keeps the data and reports the error.
   const std::vector<double> w = {0.25, 0.75, 1.0, 0.0, std::nan(""), std::nan("")};
@@ -158,7 +160,8 @@ TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
   app.open_dropped_files({(dir / "bad.json").string()});
   frames(3);
   EXPECT_EQ(scenario_to_json(app.state()), before);
-  std::ofstream(dir / "good.json") << R"({"attention": {"methods": ["exp", "sigmoid"]}, "view": {"show_charts": false}})";
+  std::ofstream(dir / "good.json")
+      << R"({"attention": {"methods": ["exp", "sigmoid"]}, "view": {"show_charts": false}})";
   app.open_dropped_files({(dir / "good.json").string()});
   app.wait_for_results();
   frames(20);
@@ -294,7 +297,10 @@ TEST(PanelsHeadless, AnExceptionInAFrameIsShownAndTheLastGoodStateKept) {
   EXPECT_NE(messages.entries()[0].text.find("type_error: not a string"), std::string::npos);
   // And the next frames run normally.
   ImGui::NewFrame();
-  EXPECT_TRUE(run_guarded_frame(state, messages, [] { ImGui::Begin("panel"); ImGui::End(); }));
+  EXPECT_TRUE(run_guarded_frame(state, messages, [] {
+    ImGui::Begin("panel");
+    ImGui::End();
+  }));
   ImGui::Render();
 }
 
@@ -308,9 +314,13 @@ TEST(KeyEvents, APressAndReleaseInOneFrameReachImGuiInTwoFrames) {
   KeyEventQueue queue;
   constexpr int kCtrl = 341, kA = 65, kEnter = 257, kPress = 1, kRelease = 0, kRepeat = 2;
   // xdotool's Ctrl+A, then a quick Enter, all between two frames.
-  for (const auto& [key, action] : std::vector<std::pair<int, int>>{{kCtrl, kPress}, {kA, kPress}, {kA, kRepeat},
-                                                                     {kA, kRelease}, {kCtrl, kRelease},
-                                                                     {kEnter, kPress}, {kEnter, kRelease}}) {
+  for (const auto& [key, action] : std::vector<std::pair<int, int>>{{kCtrl, kPress},
+                                                                    {kA, kPress},
+                                                                    {kA, kRepeat},
+                                                                    {kA, kRelease},
+                                                                    {kCtrl, kRelease},
+                                                                    {kEnter, kPress},
+                                                                    {kEnter, kRelease}}) {
     queue.push({key, 0, action, 0, action != kRepeat});
   }
   auto keys_of = [](const std::vector<KeyEvent>& events) {
@@ -319,7 +329,8 @@ TEST(KeyEvents, APressAndReleaseInOneFrameReachImGuiInTwoFrames) {
     return out;
   };
   // Frame 1: Ctrl and A go down together (ImGui sees Ctrl+A); A's release waits.
-  EXPECT_EQ(keys_of(queue.take_frame()), (std::vector<std::pair<int, int>>{{kCtrl, kPress}, {kA, kPress}, {kA, kRepeat}}));
+  EXPECT_EQ(keys_of(queue.take_frame()),
+            (std::vector<std::pair<int, int>>{{kCtrl, kPress}, {kA, kPress}, {kA, kRepeat}}));
   // Frame 2: both released, and Enter pressed.
   EXPECT_EQ(keys_of(queue.take_frame()),
             (std::vector<std::pair<int, int>>{{kA, kRelease}, {kCtrl, kRelease}, {kEnter, kPress}}));

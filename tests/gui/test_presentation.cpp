@@ -1,13 +1,13 @@
 // Presenting the demo without the mouse: the grid that makes heatmaps largest, the sweep of M,
 // the key map, and key commands applied to the state through the real panels (no GL).
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <set>
 #include <utility>
 
+#include <gtest/gtest.h>
+
+#include "compute/shift_sweep.hpp"
 #include "imgui.h"
-#include "model/shift_sweep.hpp"
 #include "panels/explorer_ui.hpp"
 #include "panels/key_map.hpp"
 #include "widgets/grid_layout.hpp"
@@ -69,7 +69,7 @@ TEST(ShiftSweep, EasesFromStartToTargetAndStops) {
     last = value;
   }
   EXPECT_NEAR(sweep.advance(0.0), last, 1e-12);  // no time, no move
-  EXPECT_EQ(sweep.advance(0.1), 4.0);  // exactly the target at the end
+  EXPECT_EQ(sweep.advance(0.1), 4.0);            // exactly the target at the end
   EXPECT_FALSE(sweep.active());
   sweep.start(0.0, -2.0, 1.0);
   EXPECT_LT(sweep.advance(0.5), 0.0);

@@ -1,11 +1,11 @@
 // Scenario files: round trips, partial files over defaults, and errors that name the key.
-#include <gtest/gtest.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
-#include "attn/errors.hpp"
+#include <gtest/gtest.h>
+
+#include "attn/base/errors.hpp"
 #include "state/scenario_file.hpp"
 
 namespace ax {
@@ -16,7 +16,8 @@ namespace fs = std::filesystem;
 class ScenarioFile : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ax_scenario_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    dir_ = fs::temp_directory_path() /
+           ("ax_scenario_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -112,8 +113,7 @@ TEST_F(ScenarioFile, FailedLoadLeavesTheCallersStateAlone) {
   const nlohmann::json before = scenario_to_json(current);
   try {
     current = load_scenario_file(write("bad.json", R"({"attention": {"alpha": "hot"}})"), current);
-  } catch (const attn::InputError&) {
-  }
+  } catch (const attn::InputError&) {}
   EXPECT_EQ(scenario_to_json(current), before);
 }
 

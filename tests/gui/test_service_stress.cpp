@@ -1,12 +1,12 @@
 // The background services under stress, for ThreadSanitizer (scripts/test.sh --tsan) as much as
 // for their results: rapid submits while the UI thread polls, destruction in the middle of a job,
 // and studies restarted before they finish. Each test also checks what the UI would show.
-#include <gtest/gtest.h>
-
 #include <memory>
 
-#include "model/compute_service.hpp"
-#include "model/study_service.hpp"
+#include <gtest/gtest.h>
+
+#include "compute/compute_service.hpp"
+#include "compute/study_service.hpp"
 
 namespace ax {
 namespace {

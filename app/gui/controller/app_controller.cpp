@@ -33,7 +33,8 @@ void AppController::sync() {
 std::pair<std::size_t, int> AppController::selected_row_of(const ComputeResult& result) const {
   const int methods = static_cast<int>(result.methods.size());
   const auto method = static_cast<std::size_t>(std::clamp(state_.view.selected_method, 0, std::max(methods - 1, 0)));
-  const int row = std::clamp(state_.view.selected_row, 0, static_cast<int>(std::max<attn::Index>(result.queries - 1, 0)));
+  const int row =
+      std::clamp(state_.view.selected_row, 0, static_cast<int>(std::max<attn::Index>(result.queries - 1, 0)));
   return {method, row};
 }
 
@@ -254,8 +255,8 @@ nlohmann::json AppController::report() const {
                          {"undefined_perturbed", m.perturbed.rows.empty() ? 0 : m.perturbed.undefined_count()}});
       if (result->has_reference && !m.is_reference) methods.back()["max_abs_vs_model"] = m.vs_reference.max_abs_diff;
     }
-    out["results"] = {{"queries", result->queries}, {"keys", result->keys}, {"methods", methods},
-                      {"compute_ms", result->compute_ms}};
+    out["results"] = {
+        {"queries", result->queries}, {"keys", result->keys}, {"methods", methods}, {"compute_ms", result->compute_ms}};
     if (result->has_reference) out["results"]["exp_vs_model"] = result->exp_vs_reference.max_abs_diff;
   }
   std::vector<std::string> messages;

@@ -12,13 +12,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "compute/compute_service.hpp"
+#include "compute/loaded_data.hpp"
+#include "compute/streamed_row.hpp"
+#include "compute/study_service.hpp"
 #include "controller/lesson_commands.hpp"
 #include "controller/messages.hpp"
 #include "lessons/lesson_session.hpp"
-#include "model/compute_service.hpp"
-#include "model/loaded_data.hpp"
-#include "model/streamed_row.hpp"
-#include "model/study_service.hpp"
 #include "state/app_state.hpp"
 
 namespace ax {

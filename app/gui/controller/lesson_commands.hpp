@@ -8,7 +8,7 @@
 namespace ax {
 
 struct LessonCommands {
-  bool next = false;      // reveal the answer, or go to the next step
+  bool next = false;  // reveal the answer, or go to the next step
   bool previous = false;
   bool restart = false;
   std::optional<std::string> open;  // a lesson file

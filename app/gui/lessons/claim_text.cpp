@@ -45,7 +45,8 @@ std::optional<json> at_path(const json& value, const std::vector<std::string>& p
         index = 0;
       } else if (key == "last") {
         index = node->size() - 1;
-      } else if (!key.empty() && std::all_of(key.begin(), key.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      } else if (!key.empty() && std::all_of(key.begin(), key.end(),
+                                             [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
         index = std::stoul(key);
         if (index >= node->size()) return std::nullopt;
       } else {
@@ -95,7 +96,8 @@ std::optional<json> resolve(const std::string& name, const TextSources& s, int c
     return std::nullopt;
   };
   if (segments[0] == "state") return at_path(s.state, segments, 1);
-  if (claim >= 0 && segments[0] == "param") return at_path(s.step.claims[static_cast<std::size_t>(claim)].params, segments, 1);
+  if (claim >= 0 && segments[0] == "param")
+    return at_path(s.step.claims[static_cast<std::size_t>(claim)].params, segments, 1);
   for (std::size_t k = 0; k < s.step.claims.size(); ++k) {
     const Claim& c = s.step.claims[k];
     if (c.id.empty() || c.id != segments[0] || segments.size() < 2) continue;
@@ -178,7 +180,9 @@ std::vector<std::string> typed_numbers(const std::string& statement) {
     if (depth > 0 || !std::isdigit(static_cast<unsigned char>(c))) continue;
     if (k > 0 && glued_before(statement[k - 1])) continue;
     // A function's argument, as in g'(0) or F(1), is notation.
-    if (k > 1 && statement[k - 1] == '(' && (std::isalpha(static_cast<unsigned char>(statement[k - 2])) || statement[k - 2] == '\'')) continue;
+    if (k > 1 && statement[k - 1] == '(' &&
+        (std::isalpha(static_cast<unsigned char>(statement[k - 2])) || statement[k - 2] == '\''))
+      continue;
     std::size_t e = k;
     while (e < statement.size() && std::isdigit(static_cast<unsigned char>(statement[e]))) ++e;
     if (e + 1 < statement.size() && statement[e] == '.' && std::isdigit(static_cast<unsigned char>(statement[e + 1]))) {
@@ -194,8 +198,9 @@ std::vector<std::string> typed_numbers(const std::string& statement) {
       }
     }
     const char next = e < statement.size() ? statement[e] : ' ';
-    const bool glued_after = std::isalpha(static_cast<unsigned char>(next)) || next == '_' || next == '/' ||
-                             (next == '-' && e + 1 < statement.size() && std::isalpha(static_cast<unsigned char>(statement[e + 1])));
+    const bool glued_after =
+        std::isalpha(static_cast<unsigned char>(next)) || next == '_' || next == '/' ||
+        (next == '-' && e + 1 < statement.size() && std::isalpha(static_cast<unsigned char>(statement[e + 1])));
     if (!glued_after) found.push_back(statement.substr(k, e - k));
     k = e - 1;
   }

@@ -10,18 +10,18 @@
 #include <numeric>
 #include <optional>
 
-#include "attn/errors.hpp"
-#include "attn/experiments.hpp"
-#include "attn/functional_equation.hpp"
-#include "attn/metrics.hpp"
-#include "attn/propagation.hpp"
-#include "attn/score_statistics.hpp"
-#include "attn/smoothing_study.hpp"
-#include "attn/sweeps.hpp"
+#include "attn/base/errors.hpp"
+#include "attn/experiments/experiments.hpp"
+#include "attn/experiments/metrics.hpp"
+#include "attn/theory/functional_equation.hpp"
+#include "attn/theory/propagation.hpp"
+#include "attn/theory/score_statistics.hpp"
+#include "attn/theory/smoothing_study.hpp"
+#include "attn/theory/sweeps.hpp"
+#include "compute/compute_request.hpp"
+#include "compute/weights_precision.hpp"
 #include "lessons/claims_theory.hpp"
 #include "lessons/word_attention.hpp"
-#include "model/compute_request.hpp"
-#include "model/weights_precision.hpp"
 
 namespace ax {
 namespace {
@@ -130,7 +130,9 @@ ClaimResult exact_zeros(const Context& c, const json& p) {
     if (w.defined(i)) zeros += (w.matrix.row(i).array() == 0.0).count();
   }
   const double at_least = p.value("at_least", 1.0);
-  ClaimResult r{static_cast<double>(zeros) >= at_least, std::to_string(zeros) + " exact zeros (claim >= " + number(at_least) + ")", {}};
+  ClaimResult r{static_cast<double>(zeros) >= at_least,
+                std::to_string(zeros) + " exact zeros (claim >= " + number(at_least) + ")",
+                {}};
   r.values["zeros"] = zeros;
   r.values["rows"] = w.matrix.rows();
   return r;
@@ -142,8 +144,10 @@ ClaimResult undefined_rows(const Context& c, const json& p) {
                              perturbed ? perturbation_of(c.state, c.data) : attn::Perturbation{});
   const Bound bound = Bound::from(p);
   const auto count = static_cast<double>(w.undefined_count());
-  ClaimResult r{bound.holds(count), number(count) + " of " + std::to_string(w.matrix.rows()) + " rows undefined (claim " +
-                                        bound.text() + ")", {}};
+  ClaimResult r{
+      bound.holds(count),
+      number(count) + " of " + std::to_string(w.matrix.rows()) + " rows undefined (claim " + bound.text() + ")",
+      {}};
   r.values["undefined"] = count;
   r.values["rows"] = w.matrix.rows();
   return r;
@@ -161,7 +165,8 @@ ClaimResult precision(const Context& c, const json& p) {
   const Bound bound = Bound::from(p);
   ClaimResult r{bound.holds(value) && d.undefined_rows == 0,
                 "float32 against float64: max |dW| " + number(value) + ", " + std::to_string(d.undefined_rows) +
-                    " undefined rows (claim " + bound.text() + ", none undefined)", {}};
+                    " undefined rows (claim " + bound.text() + ", none undefined)",
+                {}};
   r.values["max_dw"] = value;
   r.values["undefined_rows"] = d.undefined_rows;
   return r;
@@ -185,16 +190,18 @@ ClaimResult distance_order(const Context& c, const json& p) {
     for (std::size_t k = 1; k < order.size(); ++k) violations += w.matrix(i, order[k]) > w.matrix(i, order[k - 1]);
     pairs += x.rows() - 1;
   }
-  ClaimResult r{violations == 0, std::to_string(violations) + " of " + std::to_string(pairs) +
-                                     " neighbour pairs where a farther point gets more weight (claim: none)", {}};
+  ClaimResult r{violations == 0,
+                std::to_string(violations) + " of " + std::to_string(pairs) +
+                    " neighbour pairs where a farther point gets more weight (claim: none)",
+                {}};
   r.values["violations"] = violations;
   r.values["pairs"] = pairs;
   return r;
 }
 
 ClaimResult score_shift(const Context& c, const json& p) {
-  const attn::ScoreShift s = attn::measure_score_shift(c.data.queries, c.state.noise.global_rms, c.state.noise.local_rms,
-                                                       p.value("draws", 200), p.value("seed", 1ull));
+  const attn::ScoreShift s = attn::measure_score_shift(
+      c.data.queries, c.state.noise.global_rms, c.state.noise.local_rms, p.value("draws", 200), p.value("seed", 1ull));
   const double scale = std::max(std::abs(s.expected), 1e-300);
   const double error = std::abs(s.mean_offdiagonal_change - s.expected) / scale;
   const double pair_error = s.max_pair_deviation / scale;
@@ -205,8 +212,9 @@ ClaimResult score_shift(const Context& c, const json& p) {
   r.holds = error <= limit && (!pairs_checked || pair_error <= pair_limit);
   r.measured = "mean change " + number(s.mean_offdiagonal_change) + " vs s_g^2 d = " + number(s.expected) + " (" +
                number(100 * error) + "% off; claim <= " + number(100 * limit) + "%); worst single pair (" +
-               std::to_string(s.worst_i + 1) + ", " + std::to_string(s.worst_j + 1) + ") " + number(100 * pair_error) + "% off" +
-               (pairs_checked ? " (claim <= " + number(100 * pair_limit) + "%)" : "") + " over " + std::to_string(s.draws) + " draws";
+               std::to_string(s.worst_i + 1) + ", " + std::to_string(s.worst_j + 1) + ") " + number(100 * pair_error) +
+               "% off" + (pairs_checked ? " (claim <= " + number(100 * pair_limit) + "%)" : "") + " over " +
+               std::to_string(s.draws) + " draws";
   r.values["mean_change"] = s.mean_offdiagonal_change;
   r.values["expected"] = s.expected;
   r.values["error"] = error;
@@ -271,8 +279,9 @@ ClaimResult dot_vs_distance(const Context& c, const json& p) {
   const bool level_ok = last >= p.value("gaussian_at_least", 0.0);
   const bool not_shrinking = last >= p.value("gaussian_ratio_at_least", 0.5) * first;
   ClaimResult r{sphere_ok && level_ok && not_shrinking,
-                "gaussian TV " + number(first) + " at d=" + std::to_string(dims.front()) + ", " + number(last) + " at d=" +
-                    std::to_string(dims.back()) + "; sphere max |dW| " + number(sphere_max), {}};
+                "gaussian TV " + number(first) + " at d=" + std::to_string(dims.front()) + ", " + number(last) +
+                    " at d=" + std::to_string(dims.back()) + "; sphere max |dW| " + number(sphere_max),
+                {}};
   r.values["tv_first"] = first;
   r.values["tv_last"] = last;
   r.values["d_first"] = dims.front();
@@ -288,8 +297,8 @@ ClaimResult norm_concentration(const Context& c, const json& p) {
   for (const auto& d : p.at("dims")) dims.push_back(d.get<attn::Index>());
   const auto points = attn::norm_concentration_sweep(p.value("n", 64), dims, p.value("seed", 1ull));
   Figure f{"isotropic gaussian vectors: how concentrated is |x|^2?", "dimension d", "", true, true, {}};
-  FigureSeries relative{"relative spread sd(|x|^2) / mean(|x|^2)", {}, {}}, logit{"spread on the logit scale sd(|x|^2) / (2 sqrt d)", {}, {}},
-      dots{"sd of x_i . x_j (alpha = 1)", {}, {}};
+  FigureSeries relative{"relative spread sd(|x|^2) / mean(|x|^2)", {}, {}},
+      logit{"spread on the logit scale sd(|x|^2) / (2 sqrt d)", {}, {}}, dots{"sd of x_i . x_j (alpha = 1)", {}, {}};
   for (const auto& pt : points) {
     const double d = static_cast<double>(pt.dimension);
     relative.x.push_back(d);
@@ -303,10 +312,13 @@ ClaimResult norm_concentration(const Context& c, const json& p) {
   c.out.figures.push_back(f);
   const double relative_fall = relative.y.front() / relative.y.back();
   const double logit_ratio = logit.y.back() / logit.y.front();
-  const bool holds = relative_fall >= p.value("relative_fall_at_least", 1.0) && logit_ratio >= p.value("logit_ratio_at_least", 0.0);
-  ClaimResult r{holds, "relative spread " + number(relative.y.front()) + " -> " + number(relative.y.back()) + " (falls " +
-                           number(relative_fall) + "x); logit-scale spread " + number(logit.y.front()) + " -> " +
-                           number(logit.y.back()) + "; dot-product sd " + number(dots.y.front()) + " -> " + number(dots.y.back()),
+  const bool holds =
+      relative_fall >= p.value("relative_fall_at_least", 1.0) && logit_ratio >= p.value("logit_ratio_at_least", 0.0);
+  ClaimResult r{holds,
+                "relative spread " + number(relative.y.front()) + " -> " + number(relative.y.back()) + " (falls " +
+                    number(relative_fall) + "x); logit-scale spread " + number(logit.y.front()) + " -> " +
+                    number(logit.y.back()) + "; dot-product sd " + number(dots.y.front()) + " -> " +
+                    number(dots.y.back()),
                 {}};
   r.values["relative_first"] = relative.y.front();
   r.values["relative_last"] = relative.y.back();
@@ -331,11 +343,12 @@ ClaimResult sequence_length(const Context& c, const json& p) {
   std::vector<attn::Index> lengths;
   for (const auto& n : p.at("lengths")) lengths.push_back(n.get<attn::Index>());
   const std::string method = method_of(c, p);
-  const auto points = attn::sequence_length_sweep(lengths, p.value("sd", 1.0), p.value("rows", 64), p.value("seed", 1ull),
-                                                  attn::parse_method(method));
+  const auto points = attn::sequence_length_sweep(lengths, p.value("sd", 1.0), p.value("rows", 64),
+                                                  p.value("seed", 1ull), attn::parse_method(method));
   Figure weights{method + " of n random scores", "sequence length n", "largest weight", true, true, {}};
   Figure entropy{"row entropy against log n", "sequence length n", "entropy (nats)", true, false, {}};
-  FigureSeries largest{"mean largest weight", {}, {}}, uniform{"1/n", {}, {}}, h{"mean entropy", {}, {}}, log_n{"log n", {}, {}};
+  FigureSeries largest{"mean largest weight", {}, {}}, uniform{"1/n", {}, {}}, h{"mean entropy", {}, {}},
+      log_n{"log n", {}, {}};
   for (const auto& pt : points) {
     const double n = static_cast<double>(pt.length);
     largest.x.push_back(n);
@@ -352,8 +365,10 @@ ClaimResult sequence_length(const Context& c, const json& p) {
   c.out.figures.push_back(weights);
   c.out.figures.push_back(entropy);
   const bool holds = strictly(largest.y, false) && strictly(h.y, true);
-  ClaimResult r{holds, "largest weight " + number(largest.y.front()) + " -> " + number(largest.y.back()) + ", entropy " +
-                           number(h.y.front()) + " -> " + number(h.y.back()) + " nats", {}};
+  ClaimResult r{holds,
+                "largest weight " + number(largest.y.front()) + " -> " + number(largest.y.back()) + ", entropy " +
+                    number(h.y.front()) + " -> " + number(h.y.back()) + " nats",
+                {}};
   r.values["max_first"] = largest.y.front();
   r.values["max_last"] = largest.y.back();
   r.values["entropy_first"] = h.y.front();
@@ -375,8 +390,10 @@ ClaimResult temperature_entropy(const Context& c, const json& p) {
   }
   f.series = {s};
   c.out.figures.push_back(f);
-  ClaimResult r{strictly(s.y, false), "entropy " + number(s.y.front()) + " at alpha " + number(alphas.front()) + " -> " +
-                                          number(s.y.back()) + " at alpha " + number(alphas.back()), {}};
+  ClaimResult r{strictly(s.y, false),
+                "entropy " + number(s.y.front()) + " at alpha " + number(alphas.front()) + " -> " + number(s.y.back()) +
+                    " at alpha " + number(alphas.back()),
+                {}};
   r.values["entropy_low"] = s.y.front();
   r.values["entropy_high"] = s.y.back();
   r.values["alpha_low"] = alphas.front();
@@ -385,8 +402,8 @@ ClaimResult temperature_entropy(const Context& c, const json& p) {
 }
 
 ClaimResult max_entropy(const Context& c, const json& p) {
-  const attn::MatD scores = attn::compute_scores(engine_vectors<double>(c.data), attn::parse_score_kind(c.state.attention.score),
-                                                 c.state.attention.alpha);
+  const attn::MatD scores = attn::compute_scores(
+      engine_vectors<double>(c.data), attn::parse_score_kind(c.state.attention.score), c.state.attention.alpha);
   const int trials = p.value("trials", 200);
   const std::uint64_t seed = p.value("seed", 1ull);
   // Every row, each with its own draws; the gap is the smallest over rows, the mismatch the largest.
@@ -401,10 +418,11 @@ ClaimResult max_entropy(const Context& c, const json& p) {
   // The competitors must really have softmax's expected score: rounding only.
   const double mismatch_limit = 1e-9 * std::max(scale, 1.0);
   char text[240];
-  std::snprintf(text, sizeof text,
-                "%ld rows x %d random q with the same expected score: softmax's entropy exceeds the best by at least %.3g nats; "
-                "largest expected-score mismatch %.2g (claim <= %.2g)",
-                static_cast<long>(scores.rows()), trials, min_gap, mismatch, mismatch_limit);
+  std::snprintf(
+      text, sizeof text,
+      "%ld rows x %d random q with the same expected score: softmax's entropy exceeds the best by at least %.3g nats; "
+      "largest expected-score mismatch %.2g (claim <= %.2g)",
+      static_cast<long>(scores.rows()), trials, min_gap, mismatch, mismatch_limit);
   ClaimResult r{min_gap >= 0.0 && mismatch <= mismatch_limit, text, {}};
   r.values["rows"] = scores.rows();
   r.values["trials"] = trials;
@@ -420,8 +438,10 @@ ClaimResult propagation_clusters(const Context& c, const json& p) {
   const Bound bound = Bound::from(p);
   const auto count = static_cast<double>(attn::count_clusters(path.back(), radius));
   const auto start = attn::count_clusters(path.front(), radius);
-  ClaimResult r{bound.holds(count), std::to_string(static_cast<long>(count)) + " clusters after " + std::to_string(steps) +
-                                        " steps (from " + std::to_string(start) + "; claim " + bound.text() + ")", {}};
+  ClaimResult r{bound.holds(count),
+                std::to_string(static_cast<long>(count)) + " clusters after " + std::to_string(steps) +
+                    " steps (from " + std::to_string(start) + "; claim " + bound.text() + ")",
+                {}};
   r.values["clusters"] = count;
   r.values["start"] = start;
   r.values["steps"] = steps;
@@ -449,7 +469,8 @@ ClaimResult sensitivity(const Context& c, const json& p) {
   // Smallest against largest alpha (sorted above), whatever order the lesson lists them in.
   ClaimResult r{finite && series.y.back() > series.y.front(),
                 "|dY|/|dX| = " + number(series.y.front()) + " at alpha " + number(alphas.front()) + ", " +
-                    number(series.y.back()) + " at alpha " + number(alphas.back()), {}};
+                    number(series.y.back()) + " at alpha " + number(alphas.back()),
+                {}};
   r.values["ratio_low"] = series.y.front();
   r.values["ratio_high"] = series.y.back();
   r.values["alpha_low"] = alphas.front();
@@ -494,7 +515,8 @@ ClaimResult classification(const Context& c, const json& p) {
     const auto negative = std::count_if(gains.begin(), gains.end(), [](double g) { return g < 0.0; });
     const auto [lo, hi] = std::minmax_element(gains.begin(), gains.end());
     char text[240];
-    std::snprintf(text, sizeof text, "gain over %d data sets: mean %+.2f points (claim %s), sd %.2f, from %+.2f to %+.2f; %d negative",
+    std::snprintf(text, sizeof text,
+                  "gain over %d data sets: mean %+.2f points (claim %s), sd %.2f, from %+.2f to %+.2f; %d negative",
                   static_cast<int>(gains.size()), mean, bound.text().c_str(), sd, *lo, *hi, static_cast<int>(negative));
     out = {bound.holds(mean), text, {}};
     out.values["mean_gain"] = mean;
@@ -544,20 +566,24 @@ ClaimResult sentiment(const Context& c, const json& p) {
   if (checked == 0) throw attn::InputError("the claim names none of the sentences");
   r.values["threshold"] = threshold;
   r.values["margin"] = margin;
-  r.measured = "sentiment: " + r.measured + " (claim: beyond " + number(threshold) + " by more than " + number(margin) + ")";
+  r.measured =
+      "sentiment: " + r.measured + " (claim: beyond " + number(threshold) + " by more than " + number(margin) + ")";
   return r;
 }
 
 ClaimResult heads_differ(const Context& c, const json& p) {
-  const auto pooled = pool_sentences(words_of(c), PoolingForm::Heads, c.state.lesson, attn::parse_method(method_of(c, p)));
+  const auto pooled =
+      pool_sentences(words_of(c), PoolingForm::Heads, c.state.lesson, attn::parse_method(method_of(c, p)));
   const std::string name = p.value("sentence", std::string("negative"));
   for (const auto& s : pooled) {
     if (s.name != name) continue;
     attn::Index a = 0, b = 0;
     s.weights.maxCoeff(&a);
     s.weights2.maxCoeff(&b);
-    ClaimResult r{a != b, "head 1 favours '" + s.tokens[static_cast<std::size_t>(a)] + "', head 2 favours '" +
-                              s.tokens[static_cast<std::size_t>(b)] + "'", {}};
+    ClaimResult r{a != b,
+                  "head 1 favours '" + s.tokens[static_cast<std::size_t>(a)] + "', head 2 favours '" +
+                      s.tokens[static_cast<std::size_t>(b)] + "'",
+                  {}};
     r.values["head1"] = s.tokens[static_cast<std::size_t>(a)];
     r.values["head2"] = s.tokens[static_cast<std::size_t>(b)];
     return r;
@@ -580,18 +606,22 @@ ClaimResult shuffle_invariance(const Context& c, const json& p) {
       const auto original = static_cast<attn::Index>(b[s].order[k]);
       if (form == PoolingForm::Qkv) {
         for (std::size_t l = 0; l < b[s].order.size(); ++l) {
-          weight_diff = std::max(weight_diff, std::abs(b[s].self_weights(static_cast<attn::Index>(k), static_cast<attn::Index>(l)) -
-                                                       a[s].self_weights(original, b[s].order[l])));
+          weight_diff = std::max(weight_diff,
+                                 std::abs(b[s].self_weights(static_cast<attn::Index>(k), static_cast<attn::Index>(l)) -
+                                          a[s].self_weights(original, b[s].order[l])));
         }
       } else if (a[s].weights.size() > 0) {
-        weight_diff = std::max(weight_diff, std::abs(b[s].weights(static_cast<attn::Index>(k)) - a[s].weights(original)));
+        weight_diff =
+            std::max(weight_diff, std::abs(b[s].weights(static_cast<attn::Index>(k)) - a[s].weights(original)));
       }
     }
   }
   const double limit = p.value("at_most", 1e-12);
   auto amount = [](double v) { return v == 0.0 ? std::string("0 (exactly)") : number(v); };
   ClaimResult r{pooled_diff <= limit && weight_diff <= limit,
-                "pooled result moves by " + amount(pooled_diff) + "; each weight moves with its word, off by " + amount(weight_diff), {}};
+                "pooled result moves by " + amount(pooled_diff) + "; each weight moves with its word, off by " +
+                    amount(weight_diff),
+                {}};
   r.values["pooled_diff"] = pooled_diff;
   r.values["weight_diff"] = weight_diff;
   return r;
@@ -624,8 +654,12 @@ ClaimResult shift_ratio(const Context& c, const json& p) {
   const double shift = p.at("shift").get<double>();
   const double alpha = c.state.attention.alpha;
   const std::vector<double> a = grid(p, -4.0, 4.0, 41);
-  Figure f{"F(a + M) / F(a) against a, M = " + number(shift) + ", F_alpha(a) = F(alpha a), alpha = " + number(alpha), "score a",
-           "F(a + M) / F(a)", false, false, {}};
+  Figure f{"F(a + M) / F(a) against a, M = " + number(shift) + ", F_alpha(a) = F(alpha a), alpha = " + number(alpha),
+           "score a",
+           "F(a + M) / F(a)",
+           false,
+           false,
+           {}};
   ClaimResult r;
   for (const auto& m : ratio_methods(c, method)) {
     const attn::RatioCurve curve = attn::shift_ratio_along_a(attn::parse_method(m), alpha, shift, a);
@@ -642,8 +676,8 @@ ClaimResult shift_ratio(const Context& c, const json& p) {
   const Bound bound = Bound::from(p);
   const double range = r.values["range"].get<double>();
   r.holds = bound.holds(range);
-  r.measured = method + ": F(a + M) / F(a) varies by " + number(range) + " (relative) over a in [" + number(a.front()) + ", " +
-               number(a.back()) + "] (claim " + bound.text() + ")";
+  r.measured = method + ": F(a + M) / F(a) varies by " + number(range) + " (relative) over a in [" + number(a.front()) +
+               ", " + number(a.back()) + "] (claim " + bound.text() + ")";
   r.values["shift"] = shift;
   r.values["alpha"] = alpha;
   return r;
@@ -657,7 +691,8 @@ ClaimResult shift_ratio_family(const Context& c, const json& p) {
   const std::vector<double> shifts = grid(p, 0.0, 4.0, 21);
   const attn::RatioFamily family = attn::shift_ratio_family(attn::parse_method(method), alpha, a, shifts);
   Figure f{method + ": F(a + M) / F(a) against M, one curve per a", "shift M", "F(a + M) / F(a)", false, false, {}};
-  for (std::size_t k = 0; k < a.size(); ++k) f.series.push_back({"a = " + number(a[k]), family.shifts, family.ratio[k]});
+  for (std::size_t k = 0; k < a.size(); ++k)
+    f.series.push_back({"a = " + number(a[k]), family.shifts, family.ratio[k]});
   c.out.figures.push_back(f);
   const Bound bound = Bound::from(p);
   ClaimResult r;
@@ -681,7 +716,12 @@ ClaimResult log_derivative(const Context& c, const json& p) {
   const bool line = p.value("of", std::string("spread")) == "line";
   ClaimResult r;
   Figure f = line ? Figure{"ln F(a) - ln F(0) and the line g'(0) a", "score a", "", false, false, {}}
-                  : Figure{"F'(a) / F(a) against a, and the level g'(0) of " + method, "score a", "F'(a) / F(a)", false, false, {}};
+                  : Figure{"F'(a) / F(a) against a, and the level g'(0) of " + method,
+                           "score a",
+                           "F'(a) / F(a)",
+                           false,
+                           false,
+                           {}};
   for (const auto& m : ratio_methods(c, method)) {
     const attn::LogDerivative d = attn::log_derivative(attn::parse_method(m), alpha, a, 0.0, h);
     if (line) {
@@ -704,9 +744,9 @@ ClaimResult log_derivative(const Context& c, const json& p) {
   const Bound bound = Bound::from(p);
   const double value = r.values[line ? "line_residual" : "spread"].get<double>();
   r.holds = bound.holds(value);
-  r.measured = method + ": g'(0) = " + number(r.values["g_prime_0"].get<double>()) + " (alpha " + number(alpha) + "); " +
-               (line ? "max |ln F(a) - ln F(0) - g'(0) a| = " : "max |F'/F - g'(0)| = ") + number(value) + " (claim " +
-               bound.text() + ")";
+  r.measured = method + ": g'(0) = " + number(r.values["g_prime_0"].get<double>()) + " (alpha " + number(alpha) +
+               "); " + (line ? "max |ln F(a) - ln F(0) - g'(0) a| = " : "max |F'/F - g'(0)| = ") + number(value) +
+               " (claim " + bound.text() + ")";
   return r;
 }
 
@@ -720,14 +760,16 @@ ClaimResult alpha_free(const Context& c, const json& p) {
   const std::array<double, 1> shifts = {shift};
   const std::array<attn::Method, 1> methods = {parsed};
   Figure entropy{method + ": mean row entropy against alpha", "alpha", "entropy (nats)", true, false, {}};
-  Figure change{method + ": max |W(M) - W(0)| against alpha, M = " + number(shift), "alpha", "max |dW|", true, true, {}};
+  Figure change{
+      method + ": max |W(M) - W(0)| against alpha, M = " + number(shift), "alpha", "max |dW|", true, true, {}};
   FigureSeries h{method, {}, {}}, dw{method, {}, {}};
   const auto temperature = attn::temperature_sweep(c.data.queries, alphas, spec_of(c.state, method));
   double worst = 0.0;
   for (std::size_t k = 0; k < alphas.size(); ++k) {
     attn::AttentionSpec spec = spec_of(c.state, method);
     spec.alpha = alphas[k];
-    const auto result = attn::invariance_sweep(v, spec, std::span<const attn::Method>(methods), std::span<const double>(shifts));
+    const auto result =
+        attn::invariance_sweep(v, spec, std::span<const attn::Method>(methods), std::span<const double>(shifts));
     const attn::Deviation& d = result.front().deviation;
     const double value = d.compared_rows > 0 && d.undefined_rows == 0 ? d.max_abs_diff : NAN;
     worst = std::isnan(value) || std::isnan(worst) ? NAN : std::max(worst, value);
@@ -745,9 +787,9 @@ ClaimResult alpha_free(const Context& c, const json& p) {
   const double drop_at_least = p.value("entropy_drop_at_least", 0.0);
   ClaimResult r;
   r.holds = worst <= at_most && drop >= drop_at_least;
-  r.measured = method + ": max |dW| " + number(worst) + " over alphas " + number(alphas.front()) + " ... " + number(alphas.back()) +
-               " (claim <= " + number(at_most) + "); entropy " + number(h.y.front()) + " -> " + number(h.y.back()) +
-               " nats (claim: falls by >= " + number(drop_at_least) + ")";
+  r.measured = method + ": max |dW| " + number(worst) + " over alphas " + number(alphas.front()) + " ... " +
+               number(alphas.back()) + " (claim <= " + number(at_most) + "); entropy " + number(h.y.front()) + " -> " +
+               number(h.y.back()) + " nats (claim: falls by >= " + number(drop_at_least) + ")";
   r.values["max_dw"] = worst;
   r.values["entropy_low"] = h.y.front();
   r.values["entropy_high"] = h.y.back();
@@ -767,11 +809,17 @@ ClaimResult distance_form(const Context& c, const json& p) {
   std::vector<double> z;
   const double C = check.C;
   for (int k = 0; k <= 40; ++k) z.push_back(-C + 2.0 * C * k / 40.0);
-  Figure f{"ln F(z), F(z) = f(sqrt(2C - 2z)), C = " + number(C) + ", tau = " + number(tau), "dot product z", "ln F(z)", false, false, {}};
+  Figure f{"ln F(z), F(z) = f(sqrt(2C - 2z)), C = " + number(C) + ", tau = " + number(tau),
+           "dot product z",
+           "ln F(z)",
+           false,
+           false,
+           {}};
   double residual = NAN;
   for (const char* name : {"gaussian", "laplace"}) {
     const attn::MappedFunction mapped = attn::distance_form_function(attn::parse_distance_kernel(name), C, tau, z);
-    f.series.push_back({std::string(name) == "gaussian" ? "f(d) = exp(-d^2 / 2 tau)" : "f(d) = exp(-d / tau)", mapped.z, mapped.log_f});
+    f.series.push_back({std::string(name) == "gaussian" ? "f(d) = exp(-d^2 / 2 tau)" : "f(d) = exp(-d / tau)", mapped.z,
+                        mapped.log_f});
     if (kernel_name == name) residual = mapped.line_residual;
   }
   c.out.figures.push_back(f);
@@ -783,9 +831,9 @@ ClaimResult distance_form(const Context& c, const json& p) {
   }
   ClaimResult r;
   r.holds = holds;
-  r.measured = kernel_name + " kernel: distance weights against F(dot product) weights, max |dW| " + number(check.max_abs_diff) +
-               " (claim " + bound.text() + "); norms spread " + number(check.norm_spread) + " of C; ln F(z) is " +
-               number(residual) + " from a straight line";
+  r.measured = kernel_name + " kernel: distance weights against F(dot product) weights, max |dW| " +
+               number(check.max_abs_diff) + " (claim " + bound.text() + "); norms spread " + number(check.norm_spread) +
+               " of C; ln F(z) is " + number(residual) + " from a straight line";
   r.values["max_dw"] = check.max_abs_diff;
   r.values["norm_spread"] = check.norm_spread;
   r.values["C"] = C;
@@ -807,7 +855,8 @@ ClaimResult noise_bias(const Context& c, const json& p) {
     methods.push_back(attn::parse_method(m));
   }
   const auto own = std::find(names.begin(), names.end(), method);
-  if (own == names.end()) throw attn::InputError("the claim's method '" + method + "' is not one of the step's methods");
+  if (own == names.end())
+    throw attn::InputError("the claim's method '" + method + "' is not one of the step's methods");
   const std::size_t me = static_cast<std::size_t>(own - names.begin());
   attn::NoiseStudyConfig config;
   config.local_rms = c.state.noise.local_rms;
@@ -816,7 +865,12 @@ ClaimResult noise_bias(const Context& c, const json& p) {
   config.seed = p.value("seed", 1ull);
   const attn::AttentionSpec base = spec_of(c.state, method);
   const attn::Vectors<double> v = engine_vectors<double>(c.data);
-  Figure f{"bias: TV between the mean of the noisy weights and the clean weights", "shared noise rms s_g", "mean row TV", true, true, {}};
+  Figure f{"bias: TV between the mean of the noisy weights and the clean weights",
+           "shared noise rms s_g",
+           "mean row TV",
+           true,
+           true,
+           {}};
   for (const auto& n : names) f.series.push_back({n, {}, {}});
   std::vector<bool> least;
   ClaimResult r;
@@ -855,16 +909,19 @@ ClaimResult noise_bias(const Context& c, const json& p) {
   for (const auto& level : p.value("least_biased_at", json::array())) {
     const std::size_t k = level_index(level.get<double>());
     r.holds = r.holds && least[k];
-    text += "s_g " + number(levels[k]) + ": least biased " + r.values["best." + number(levels[k])].get<std::string>() + "; ";
+    text += "s_g " + number(levels[k]) + ": least biased " + r.values["best." + number(levels[k])].get<std::string>() +
+            "; ";
   }
   for (const auto& level : p.value("not_least_biased_at", json::array())) {
     const std::size_t k = level_index(level.get<double>());
     r.holds = r.holds && !least[k];
-    text += "s_g " + number(levels[k]) + ": least biased " + r.values["best." + number(levels[k])].get<std::string>() + "; ";
+    text += "s_g " + number(levels[k]) + ": least biased " + r.values["best." + number(levels[k])].get<std::string>() +
+            "; ";
   }
-  r.measured = text + method + " is least biased up to s_g " +
-               (r.values["flip_low"].is_number() ? number(r.values["flip_low"].get<double>()) : std::string("the last level")) + " (" +
-               std::to_string(config.draws) + " draws per level)";
+  r.measured =
+      text + method + " is least biased up to s_g " +
+      (r.values["flip_low"].is_number() ? number(r.values["flip_low"].get<double>()) : std::string("the last level")) +
+      " (" + std::to_string(config.draws) + " draws per level)";
   return r;
 }
 
@@ -910,7 +967,9 @@ ClaimKind theory_kind(const std::string& kind) {
   return nullptr;
 }
 
-bool is_known_claim_kind(const std::string& kind) { return evaluators().count(kind) > 0 || theory_kind(kind) != nullptr; }
+bool is_known_claim_kind(const std::string& kind) {
+  return evaluators().count(kind) > 0 || theory_kind(kind) != nullptr;
+}
 
 std::vector<std::string> known_claim_kinds() {
   std::vector<std::string> kinds;
@@ -924,12 +983,13 @@ std::vector<std::string> known_claim_kinds() {
 bool is_identity_claim_kind(const std::string& kind) {
   // The theory steps' identities: mean shift is a gradient step, a null space is invisible, fixed
   // attention is cross-attention of one query.
-  return kind == "shuffle_invariance" || kind == "max_entropy" || kind == "mean_shift_gradient" || kind == "metric_null_space" ||
-         kind == "fixed_as_cross_attention";
+  return kind == "shuffle_invariance" || kind == "max_entropy" || kind == "mean_shift_gradient" ||
+         kind == "metric_null_space" || kind == "fixed_as_cross_attention";
 }
 
 bool valid_claim_id(const std::string& id) {
-  return std::all_of(id.begin(), id.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; });
+  return std::all_of(id.begin(), id.end(),
+                     [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; });
 }
 
 // The method the lesson views use: the step's first.
@@ -951,7 +1011,8 @@ void compute_view(const LessonStep& step, const AppState& state, const LoadedDat
       break;
     }
     case StepView::Classification: {
-      const attn::TwoClassPoints points = attn::generate_two_class_data(two_class_config(step.view_options.value("data", json::object())));
+      const attn::TwoClassPoints points =
+          attn::generate_two_class_data(two_class_config(step.view_options.value("data", json::object())));
       const attn::MatD smoothed = attn::propagate_once(points.points, spec_of(state, view_method(state))).points;
       const attn::Index shown = std::min<attn::Index>(2, points.points.cols());
       out.classification.before = points.points.leftCols(shown);
@@ -966,12 +1027,12 @@ void compute_view(const LessonStep& step, const AppState& state, const LoadedDat
                                      state.lesson, attn::parse_method(method));
       break;
     }
-    default:
-      break;
+    default: break;
   }
 }
 
-StepEvaluation evaluate_step(const LessonStep& step, const AppState& state, const LoadedData& data, const WordSet* words) {
+StepEvaluation evaluate_step(const LessonStep& step, const AppState& state, const LoadedData& data,
+                             const WordSet* words) {
   StepEvaluation out;
   try {
     compute_view(step, state, data, words, out);
@@ -994,8 +1055,9 @@ StepEvaluation evaluate_step(const LessonStep& step, const AppState& state, cons
     out.claims.push_back(std::move(result));
     // Claims about different F of one sweep (shift_ratio, distance_form) draw the same figure: once.
     for (std::size_t f = out.figures.size(); f-- > figures_before;) {
-      const bool shown = std::any_of(out.figures.begin(), out.figures.begin() + static_cast<std::ptrdiff_t>(figures_before),
-                                     [&](const Figure& g) { return g.title == out.figures[f].title; });
+      const bool shown =
+          std::any_of(out.figures.begin(), out.figures.begin() + static_cast<std::ptrdiff_t>(figures_before),
+                      [&](const Figure& g) { return g.title == out.figures[f].title; });
       if (shown) out.figures.erase(out.figures.begin() + static_cast<std::ptrdiff_t>(f));
     }
   }

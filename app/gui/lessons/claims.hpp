@@ -53,11 +53,11 @@
 #include <string>
 #include <vector>
 
+#include "compute/loaded_data.hpp"
 #include "lessons/lesson_file.hpp"
 #include "lessons/theory_views.hpp"
 #include "lessons/word_attention.hpp"
 #include "lessons/word_set.hpp"
-#include "model/loaded_data.hpp"
 
 namespace ax {
 
@@ -70,7 +70,7 @@ bool valid_claim_id(const std::string& id);
 
 struct ClaimResult {
   bool holds = false;
-  std::string measured;  // the numbers, e.g. "max |dW| = 2.2e-16"
+  std::string measured;                          // the numbers, e.g. "max |dW| = 2.2e-16"
   std::map<std::string, nlohmann::json> values;  // what the statement's placeholders quote
 };
 
@@ -87,26 +87,26 @@ struct Figure {
 
 // What the propagation view draws: the points after 0, 1, ..., k update steps.
 struct PropagationData {
-  std::vector<attn::MatD> path;   // path[0] = the data; path.back() = after lesson.propagation_steps
-  std::vector<int> groups;        // cluster of each point when the data have them
-  attn::Index clusters = 0;       // count_clusters(path.back(), radius)
+  std::vector<attn::MatD> path;  // path[0] = the data; path.back() = after lesson.propagation_steps
+  std::vector<int> groups;       // cluster of each point when the data have them
+  attn::Index clusters = 0;      // count_clusters(path.back(), radius)
   double radius = 0.05;
 };
 
 // What the classification view draws: the two classes before and after one smoothing step.
 struct ClassificationData {
-  attn::MatD before, after;        // first two coordinates of every point
+  attn::MatD before, after;  // first two coordinates of every point
   std::vector<int> labels;
 };
 
 struct StepEvaluation {
-  std::vector<ClaimResult> claims;  // one per claim of the step
-  std::vector<Figure> figures;      // what the sweep claims computed, for the figure view
-  PropagationData propagation;      // Propagation view
+  std::vector<ClaimResult> claims;         // one per claim of the step
+  std::vector<Figure> figures;             // what the sweep claims computed, for the figure view
+  PropagationData propagation;             // Propagation view
   std::vector<SentencePooling> sentences;  // Words view
   ClassificationData classification;       // Classification view
-  TheoryView theory;                // Propagation view modes (lessons 2 and 3 theory steps)
-  std::string view_error;           // why the view could not be computed, if it could not
+  TheoryView theory;                       // Propagation view modes (lessons 2 and 3 theory steps)
+  std::string view_error;                  // why the view could not be computed, if it could not
 };
 
 // Evaluates every claim of `step` under `state` on `data`; `words` for word claims (may be null).

@@ -3,11 +3,11 @@
 #include <cmath>
 #include <set>
 
-#include "attn/drift_diffusion.hpp"
-#include "attn/lipschitz.hpp"
-#include "attn/measure_duplication.hpp"
-#include "attn/metric_attention.hpp"
-#include "attn/propagation.hpp"
+#include "attn/theory/drift_diffusion.hpp"
+#include "attn/theory/lipschitz.hpp"
+#include "attn/theory/measure_duplication.hpp"
+#include "attn/theory/metric_attention.hpp"
+#include "attn/theory/propagation.hpp"
 #include "lessons/claims_theory_support.hpp"
 
 namespace ax {
@@ -54,9 +54,10 @@ ClaimResult survivors_extreme(const ClaimContext& c, const json& p) {
   }
   const auto k = static_cast<attn::Index>(found.size());
   const bool top = static_cast<attn::Index>(ranks.size()) == k && !ranks.empty() && *ranks.rbegin() == k;
-  return {top, std::to_string(k) + " clusters after " + std::to_string(steps) +
-                   " steps; the starting point under each has norm rank " + listed + " of " + std::to_string(x.rows()) +
-                   " (claim: ranks 1 to " + std::to_string(k) + ")",
+  return {top,
+          std::to_string(k) + " clusters after " + std::to_string(steps) +
+              " steps; the starting point under each has norm rank " + listed + " of " + std::to_string(x.rows()) +
+              " (claim: ranks 1 to " + std::to_string(k) + ")",
           {{"clusters", k}, {"steps", steps}, {"ranks", rank_list}, {"points", x.rows()}}};
 }
 
@@ -103,7 +104,11 @@ ClaimResult lipschitz(const ClaimContext& c, const json& p) {
   }
   const Figure shape{sweep == "radius" ? "Jacobian of one step: worst-case gain against the size of the inputs"
                                        : "Jacobian of one step: worst-case gain against alpha",
-                     sweep == "radius" ? "inputs scaled by r" : "alpha", "gain |dY| / |dX|", true, true, {}};
+                     sweep == "radius" ? "inputs scaled by r" : "alpha",
+                     "gain |dY| / |dX|",
+                     true,
+                     true,
+                     {}};
   const double first = sigma.y.front(), last = sigma.y.back();
   const double largest = *std::max_element(sigma.y.begin(), sigma.y.end());
   add_series(c.out, shape, sigma);
@@ -122,9 +127,15 @@ ClaimResult lipschitz(const ClaimContext& c, const json& p) {
     limit += ", largest <= " + number(p.at("largest_at_most").get<double>());
   }
   const std::string unit = sweep == "radius" ? " at r = " : " at alpha = ";
-  return {holds, score + ": sigma_max " + number(first) + unit + number(values.front()) + ", " + number(last) + unit +
-                     number(values.back()) + " (x" + number(ratio) + "), largest " + number(largest) + " (" + limit + ")",
-          {{"first", first}, {"last", last}, {"growth", ratio}, {"largest", largest}, {"from", values.front()}, {"to", values.back()}}};
+  return {holds,
+          score + ": sigma_max " + number(first) + unit + number(values.front()) + ", " + number(last) + unit +
+              number(values.back()) + " (x" + number(ratio) + "), largest " + number(largest) + " (" + limit + ")",
+          {{"first", first},
+           {"last", last},
+           {"growth", ratio},
+           {"largest", largest},
+           {"from", values.front()},
+           {"to", values.back()}}};
 }
 
 double density_alpha(const ClaimContext& c, const json& p) { return p.value("density_alpha", c.state.attention.alpha); }
@@ -133,8 +144,9 @@ ClaimResult drift_uphill(const ClaimContext& c, const json& p) {
   const attn::DriftCheck d = attn::measure_drift(theory::points_of(c.data), theory::spec_of(c, p), density_alpha(c, p));
   const Limits bound(p, "at_most", "at_least");
   const double fraction = static_cast<double>(d.uphill) / static_cast<double>(d.points);
-  return {bound.hold(fraction), std::to_string(d.uphill) + " of " + std::to_string(d.points) +
-                                    " points moved to a higher density estimate (" + bound.text() + ")",
+  return {bound.hold(fraction),
+          std::to_string(d.uphill) + " of " + std::to_string(d.points) +
+              " points moved to a higher density estimate (" + bound.text() + ")",
           {{"uphill", d.uphill}, {"points", d.points}, {"fraction", fraction}}};
 }
 
@@ -149,9 +161,11 @@ ClaimResult mean_shift_gradient(const ClaimContext& c, const json& p) {
 
 ClaimResult diffusion_smooths(const ClaimContext& c, const json& p) {
   const int steps = p.value("steps", 3);
-  const attn::Diffusion d = attn::diffuse_values(theory::points_of(c.data), theory::spec_of(c, p), steps, p.value("seed", 1ull));
+  const attn::Diffusion d =
+      attn::diffuse_values(theory::points_of(c.data), theory::spec_of(c, p), steps, p.value("seed", 1ull));
   const double rough = d.rough_kept.back(), smooth = d.smooth_kept.back();
-  const double rough_limit = p.at("rough_kept_at_most").get<double>(), smooth_limit = p.at("smooth_kept_at_least").get<double>();
+  const double rough_limit = p.at("rough_kept_at_most").get<double>(),
+               smooth_limit = p.at("smooth_kept_at_least").get<double>();
   return {rough <= rough_limit && smooth >= smooth_limit,
           "after " + std::to_string(steps) + " steps the rough pattern keeps " + number(100 * rough) +
               "% of its variance, the smooth one " + number(100 * smooth) + "% (claim <= " + number(100 * rough_limit) +
@@ -163,14 +177,17 @@ ClaimResult metric_neighbours(const ClaimContext& c, const json& p) {
   const double fraction = attn::neighbour_change_fraction(theory::points_of(c.data), state_map(c.state),
                                                           map_of(p.at("other")), theory::spec_of(c, p));
   const Limits bound(p, "changed_at_most", "changed_at_least");
-  return {bound.hold(fraction), number(100 * fraction) + "% of the points attend most to another point under the other map (" +
-                                    bound.text() + ")",
-                                {{"changed", fraction}}};
+  return {bound.hold(fraction),
+          number(100 * fraction) + "% of the points attend most to another point under the other map (" + bound.text() +
+              ")",
+          {{"changed", fraction}}};
 }
 
 ClaimResult metric_null_space(const ClaimContext& c, const json& p) {
-  const attn::NullSpaceCheck check = attn::null_space_check(theory::points_of(c.data), state_map(c.state), theory::spec_of(c, p));
-  if (!check.singular) return {false, "the map is invertible: the distance is a metric, no null space", {{"singular", false}}};
+  const attn::NullSpaceCheck check =
+      attn::null_space_check(theory::points_of(c.data), state_map(c.state), theory::spec_of(c, p));
+  if (!check.singular)
+    return {false, "the map is invertible: the distance is a metric, no null space", {{"singular", false}}};
   const double limit = p.value("at_most", 1e-12);
   return {check.largest_weight_gap <= limit,
           "null direction (" + number(check.direction(0)) + ", " + number(check.direction(1)) +
@@ -186,13 +203,18 @@ ClaimResult duplication(const ClaimContext& c, const json& p) {
   const attn::Duplication d = attn::duplication_effect(theory::points_of(c.data), theory::spec_of(c, p), token);
   const Limits bound(p, "at_most", "at_least");
   if (which == "all") {
-    return {bound.hold(d.all_max_change), "every token twice: outputs move by " + number(d.all_max_change) + " (" + bound.text() + ")",
+    return {bound.hold(d.all_max_change),
+            "every token twice: outputs move by " + number(d.all_max_change) + " (" + bound.text() + ")",
             {{"change", d.all_max_change}}};
   }
-  return {bound.hold(d.one_max_change), "token " + std::to_string(token + 1) + " twice: outputs move by up to " +
-                                            number(d.one_max_change) + "; its mean weight " + number(d.token_weight) + " -> " +
-                                            number(d.token_weight_doubled) + " (" + bound.text() + ")",
-          {{"change", d.one_max_change}, {"token", token + 1}, {"weight", d.token_weight}, {"weight_doubled", d.token_weight_doubled}}};
+  return {bound.hold(d.one_max_change),
+          "token " + std::to_string(token + 1) + " twice: outputs move by up to " + number(d.one_max_change) +
+              "; its mean weight " + number(d.token_weight) + " -> " + number(d.token_weight_doubled) + " (" +
+              bound.text() + ")",
+          {{"change", d.one_max_change},
+           {"token", token + 1},
+           {"weight", d.token_weight},
+           {"weight_doubled", d.token_weight_doubled}}};
 }
 
 // A grid of the density estimate over the bounds of the points, for the drift view's shading.
@@ -221,7 +243,8 @@ PropagationMode parse_propagation_mode(const std::string& name) {
   if (name == "diffusion") return PropagationMode::Diffusion;
   if (name == "metric") return PropagationMode::Metric;
   if (name == "duplication") return PropagationMode::Duplication;
-  throw attn::InputError("unknown propagation view mode '" + name + "' (steps, drift, diffusion, metric or duplication)");
+  throw attn::InputError("unknown propagation view mode '" + name +
+                         "' (steps, drift, diffusion, metric or duplication)");
 }
 
 const std::map<std::string, ClaimKind>& propagation_claim_kinds() {
@@ -234,12 +257,13 @@ const std::map<std::string, ClaimKind>& propagation_claim_kinds() {
   return table;
 }
 
-void compute_theory_view(const LessonStep& step, const AppState& state, const LoadedData& data, StepEvaluation& evaluation) {
+void compute_theory_view(const LessonStep& step, const AppState& state, const LoadedData& data,
+                         StepEvaluation& evaluation) {
   TheoryView& out = evaluation.theory;
   out.mode = parse_propagation_mode(step.view_options.value("mode", std::string("steps")));
-  const attn::AttentionSpec spec =
-      make_attention_spec(state.attention, state.data.centre,
-                          attn::parse_method(state.attention.methods.empty() ? "exp" : state.attention.methods.front()));
+  const attn::AttentionSpec spec = make_attention_spec(
+      state.attention, state.data.centre,
+      attn::parse_method(state.attention.methods.empty() ? "exp" : state.attention.methods.front()));
   const attn::MatD& x = theory::points_of(data);
   switch (out.mode) {
     case PropagationMode::Steps:

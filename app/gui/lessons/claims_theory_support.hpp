@@ -5,9 +5,9 @@
 #include <optional>
 #include <string>
 
-#include "attn/errors.hpp"
+#include "attn/base/errors.hpp"
+#include "compute/compute_request.hpp"
 #include "lessons/claims_theory.hpp"
-#include "model/compute_request.hpp"
 
 namespace ax::theory {
 

@@ -1,7 +1,7 @@
 // Claim kinds of lesson 2's steps on which word decides and where the gradient goes.
 #include <cmath>
 
-#include "attn/attention.hpp"
+#include "attn/kernels/attention.hpp"
 #include "lessons/claims_theory_support.hpp"
 #include "lessons/word_attention.hpp"
 
@@ -22,7 +22,8 @@ SentencePooling sentence_of(const ClaimContext& c, const json& p) {
   const std::string name = p.at("sentence").get<std::string>();
   for (const auto& s : pooled) {
     if (s.name != name) continue;
-    if (!s.defined || s.weights.size() == 0) throw attn::InputError("sentence '" + name + "' has no defined weights in this form");
+    if (!s.defined || s.weights.size() == 0)
+      throw attn::InputError("sentence '" + name + "' has no defined weights in this form");
     return s;
   }
   throw attn::InputError("no sentence '" + name + "'");
@@ -48,27 +49,32 @@ ClaimResult word_decides(const ClaimContext& c, const json& p) {
           "'" + s.name + "': largest weight " + s.tokens[static_cast<std::size_t>(heaviest)] + " " +
               number(s.weights(heaviest)) + "; largest term of u . f = " + number(total) + ": " + top + " " +
               number(s.contributions(largest)) + " (claim: '" + word + "' for both)",
-          {{"heaviest", s.tokens[static_cast<std::size_t>(heaviest)]}, {"weight", s.weights(heaviest)}, {"largest_term", top},
-           {"term", s.contributions(largest)}, {"total", total}}};
+          {{"heaviest", s.tokens[static_cast<std::size_t>(heaviest)]},
+           {"weight", s.weights(heaviest)},
+           {"largest_term", top},
+           {"term", s.contributions(largest)},
+           {"total", total}}};
 }
 
 ClaimResult score_gradient_share(const ClaimContext& c, const json& p) {
   const SentencePooling s = sentence_of(c, p);
   const std::size_t k = index_of(s, p.at("word").get<std::string>());
-  if (s.score_gradient.size() == 0) throw attn::InputError("the score gradient diag(a) - a a^T is softmax's: needs method exp");
+  if (s.score_gradient.size() == 0)
+    throw attn::InputError("the score gradient diag(a) - a a^T is softmax's: needs method exp");
   const double largest = s.score_gradient.cwiseAbs().maxCoeff();
   const double share = largest > 0.0 ? std::abs(s.score_gradient(static_cast<attn::Index>(k))) / largest : 0.0;
   const double limit = p.at("share_at_most").get<double>();
-  return {share <= limit, "'" + s.tokens[k] + "' (weight " + number(s.weights(static_cast<attn::Index>(k))) +
-                              ") receives " + number(100 * share) + "% of the largest score gradient (claim <= " +
-                              number(100 * limit) + "%)",
+  return {share <= limit,
+          "'" + s.tokens[k] + "' (weight " + number(s.weights(static_cast<attn::Index>(k))) + ") receives " +
+              number(100 * share) + "% of the largest score gradient (claim <= " + number(100 * limit) + "%)",
           {{"share", share}, {"weight", s.weights(static_cast<attn::Index>(k))}}};
 }
 
 // Fixed attention with theta computed as cross-attention: one query theta, the words as keys.
 ClaimResult fixed_as_cross_attention(const ClaimContext& c, const json& p) {
   const WordSet& words = words_of(c);
-  const auto pooled = pool_sentences(words, PoolingForm::Dot, c.state.lesson, attn::parse_method(theory::method_name(c, p)));
+  const auto pooled =
+      pool_sentences(words, PoolingForm::Dot, c.state.lesson, attn::parse_method(theory::method_name(c, p)));
   double gap = 0.0;
   for (const auto& s : pooled) {
     attn::Vectors<double> v;
@@ -83,8 +89,9 @@ ClaimResult fixed_as_cross_attention(const ClaimContext& c, const json& p) {
     gap = std::max(gap, (w.matrix.row(0).transpose() - s.weights).cwiseAbs().maxCoeff());
   }
   const double limit = p.value("at_most", 1e-12);
-  return {gap <= limit, "weights of the query theta over the words as keys differ from fixed attention by " + number(gap) +
-                            " (claim <= " + number(limit) + ")",
+  return {gap <= limit,
+          "weights of the query theta over the words as keys differ from fixed attention by " + number(gap) +
+              " (claim <= " + number(limit) + ")",
           {{"gap", gap}}};
 }
 

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "attn/errors.hpp"
+#include "attn/base/errors.hpp"
 #include "lessons/claims.hpp"
 #include "state/json_file.hpp"
 #include "state/scenario_file.hpp"
@@ -20,10 +20,10 @@ namespace {
 using nlohmann::json;
 
 constexpr std::pair<StepView, const char*> kViews[] = {{StepView::Explorer, "explorer"},
-                                                        {StepView::Figure, "figure"},
-                                                        {StepView::Propagation, "propagation"},
-                                                        {StepView::Words, "words"},
-                                                        {StepView::Classification, "classification"}};
+                                                       {StepView::Figure, "figure"},
+                                                       {StepView::Propagation, "propagation"},
+                                                       {StepView::Words, "words"},
+                                                       {StepView::Classification, "classification"}};
 
 std::string text_of(const json& j, const char* key, const std::string& where, bool required) {
   auto it = j.find(key);
@@ -134,7 +134,8 @@ Lesson load_lesson(const std::string& path) {
         claim.id = text_of(cj, "id", cw, false);
         if (!valid_claim_id(claim.id)) throw attn::InputError(cw + ": 'id' must be letters, digits and '_' only");
         for (const Claim& other : step.claims) {
-          if (!claim.id.empty() && other.id == claim.id) throw attn::InputError(cw + ": id '" + claim.id + "' is used twice");
+          if (!claim.id.empty() && other.id == claim.id)
+            throw attn::InputError(cw + ": id '" + claim.id + "' is used twice");
         }
         const std::string check = text_of(cj, "check", cw, false);
         if (check.empty()) {

@@ -14,9 +14,9 @@ namespace ax {
 
 // A statement the step makes, recomputed live by the engine (and by the lesson tests).
 struct Claim {
-  std::string kind;        // what is measured: see claims.hpp
-  std::string id;          // optional: lets the step's text quote the claim's values ({id.name})
-  nlohmann::json params;   // the kind's parameters
+  std::string kind;       // what is measured: see claims.hpp
+  std::string id;         // optional: lets the step's text quote the claim's values ({id.name})
+  nlohmann::json params;  // the kind's parameters
   // The sentence shown, with placeholders for its numbers ({max_dw}, {param.at_most}; see
   // claim_text.hpp): numbers are never typed into a statement.
   std::string statement;

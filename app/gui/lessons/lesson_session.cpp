@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <filesystem>
 
-
 namespace ax {
 
 LessonSession::LessonSession()

@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "compute/latest_only_worker.hpp"
 #include "lessons/claims.hpp"
-#include "model/latest_only_worker.hpp"
 
 namespace ax {
 

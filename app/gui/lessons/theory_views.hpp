@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "attn/measure_duplication.hpp"
-#include "attn/propagation.hpp"
-#include "attn/types.hpp"
+#include "attn/base/types.hpp"
+#include "attn/theory/measure_duplication.hpp"
+#include "attn/theory/propagation.hpp"
 
 namespace ax {
 
@@ -16,26 +16,26 @@ namespace ax {
 enum class PropagationMode { Steps, Drift, Diffusion, Metric, Duplication };
 
 struct DriftView {
-  attn::MatD points, moved;      // x_i and y_i after one step
-  attn::MatD log_density;        // grid rows (y) by columns (x) of log p over the bounds below
+  attn::MatD points, moved;  // x_i and y_i after one step
+  attn::MatD log_density;    // grid rows (y) by columns (x) of log p over the bounds below
   double x0 = 0, x1 = 0, y0 = 0, y1 = 0;
   attn::Index uphill = 0;
 };
 
 struct DiffusionView {
   attn::MatD points;
-  attn::Vec<double> smooth, rough;      // the two patterns after `steps` steps
+  attn::Vec<double> smooth, rough;               // the two patterns after `steps` steps
   double smooth_scale = 1.0, rough_scale = 1.0;  // largest |value| at the start (colour range)
-  double smooth_kept = 1.0, rough_kept = 1.0;  // variance kept
+  double smooth_kept = 1.0, rough_kept = 1.0;    // variance kept
   int steps = 0;
 };
 
 struct MetricView {
   attn::MatD points;
-  attn::MatD weights;                   // n by n metric-attention weights
+  attn::MatD weights;                      // n by n metric-attention weights
   std::vector<attn::Index> most_attended;  // per point, the other point it attends to most
-  int query = 0;                        // the point whose weights are shown
-  bool singular = false;                // the map has a null space: a pseudo-metric
+  int query = 0;                           // the point whose weights are shown
+  bool singular = false;                   // the map has a null space: a pseudo-metric
   attn::Vec<double> null_direction;
 };
 

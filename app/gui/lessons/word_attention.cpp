@@ -4,10 +4,10 @@
 #include <limits>
 #include <numeric>
 
-#include "attn/attention.hpp"
-#include "attn/errors.hpp"
-#include "attn/random.hpp"
-#include "attn/softmax_jacobian.hpp"
+#include "attn/base/errors.hpp"
+#include "attn/base/random.hpp"
+#include "attn/kernels/attention.hpp"
+#include "attn/theory/softmax_jacobian.hpp"
 
 namespace ax {
 namespace {
@@ -62,9 +62,9 @@ std::vector<SentencePooling> pool_sentences(const WordSet& words, PoolingForm fo
       case PoolingForm::Mean: p.pooled = attn::plain_sum(p.vectors) / static_cast<double>(p.vectors.rows()); break;
       case PoolingForm::Dot:
       case PoolingForm::Mlp: {
-        const attn::VecD scores = form == PoolingForm::Dot
-                                      ? attn::dot_fixed_scores(p.vectors, as_vec(lesson.theta))
-                                      : attn::mlp_fixed_scores(p.vectors, words.mlp_w, words.mlp_b, as_vec(lesson.theta));
+        const attn::VecD scores = form == PoolingForm::Dot ? attn::dot_fixed_scores(p.vectors, as_vec(lesson.theta))
+                                                           : attn::mlp_fixed_scores(p.vectors, words.mlp_w, words.mlp_b,
+                                                                                    as_vec(lesson.theta));
         const attn::Pooling pooled = attn::pool(p.vectors, scores, method);
         p.weights = pooled.weights;
         p.pooled = pooled.pooled;

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "attn/errors.hpp"
+#include "attn/base/errors.hpp"
 #include "state/json_file.hpp"
 
 namespace ax {
@@ -22,7 +22,8 @@ attn::MatD matrix_of(const json& j, const std::string& where, attn::Index rows, 
   for (attn::Index i = 0; i < rows; ++i) {
     const json& row = j[static_cast<std::size_t>(i)];
     if (!row.is_array() || static_cast<attn::Index>(row.size()) != cols) {
-      throw attn::InputError(where + ": row " + std::to_string(i + 1) + " must have " + std::to_string(cols) + " numbers");
+      throw attn::InputError(where + ": row " + std::to_string(i + 1) + " must have " + std::to_string(cols) +
+                             " numbers");
     }
     for (attn::Index k = 0; k < cols; ++k) {
       if (!row[static_cast<std::size_t>(k)].is_number()) throw attn::InputError(where + ": values must be numbers");
@@ -65,7 +66,8 @@ WordSet parse_word_set(const json& j, const std::string& path) {
   for (auto it = words.begin(); it != words.end(); ++it) w.tokens.push_back(it.key());
   w.vectors.resize(static_cast<attn::Index>(w.tokens.size()), 2);
   for (std::size_t k = 0; k < w.tokens.size(); ++k) {
-    w.vectors.row(static_cast<attn::Index>(k)) = matrix_of(json::array({words.at(w.tokens[k])}), path + ": words." + w.tokens[k], 1, 2);
+    w.vectors.row(static_cast<attn::Index>(k)) =
+        matrix_of(json::array({words.at(w.tokens[k])}), path + ": words." + w.tokens[k], 1, 2);
   }
   for (auto it = j.at("sentences").begin(); it != j.at("sentences").end(); ++it) {
     Sentence s;
@@ -82,7 +84,8 @@ WordSet parse_word_set(const json& j, const std::string& path) {
   w.readout = matrix_of(json::array({j.at("readout")}), path + ": readout", 1, 2).row(0).transpose();
   w.readout_bias = j.value("readout_bias", 0.0);
   if (j.contains("heads_readout")) {
-    w.heads_readout = matrix_of(json::array({j.at("heads_readout")}), path + ": heads_readout", 1, 4).row(0).transpose();
+    w.heads_readout =
+        matrix_of(json::array({j.at("heads_readout")}), path + ": heads_readout", 1, 4).row(0).transpose();
     w.heads_readout_bias = j.value("heads_readout_bias", 0.0);
   }
   w.mlp_w = matrix_of(j.at("mlp_w"), path + ": mlp_w", 2, 2);

@@ -2,9 +2,9 @@
 // side (catalogue entries and typed formulas, with parse errors shown as they are typed).
 #include <algorithm>
 
-#include "attn/errors.hpp"
-#include "attn/methods.hpp"
-#include "attn/scores.hpp"
+#include "attn/base/errors.hpp"
+#include "attn/kernels/methods.hpp"
+#include "attn/kernels/scores.hpp"
 #include "imgui.h"
 #include "imgui_stdlib.h"
 #include "panels/panels.hpp"
@@ -52,8 +52,8 @@ void method_list(UiContext& ctx) {
 
 void add_method(UiContext& ctx) {
   auto& methods = ctx.state.attention.methods;
-  if (methods.size() >= 12) {
-    ImGui::TextDisabled("12 methods at most");
+  if (methods.size() >= kMaxMethods) {
+    ImGui::TextDisabled("%zu methods at most", kMaxMethods);
     return;
   }
   if (ImGui::BeginCombo("##add", "add a method", ImGuiComboFlags_HeightLarge)) {

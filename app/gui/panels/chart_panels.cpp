@@ -50,7 +50,8 @@ void draw_invariance_chart(UiContext& ctx) {
   std::snprintf(note, sizeof note, "%s; exact zeros and values below %.0e are drawn at %.0e. s = alpha * (score + M).",
                 ctx.result->use_double ? "float64" : "float32", options.log_floor, options.log_floor);
   if (chart.rows < chart.total_rows) {
-    std::snprintf(rows_note, sizeof rows_note, "first %ld of %ld queries (the chart recomputes every method at every M)",
+    std::snprintf(rows_note, sizeof rows_note,
+                  "first %ld of %ld queries (the chart recomputes every method at every M)",
                   static_cast<long>(chart.rows), static_cast<long>(chart.total_rows));
   }
   const ImVec2 avail = ImGui::GetContentRegionAvail();

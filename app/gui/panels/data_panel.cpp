@@ -2,9 +2,9 @@
 // weight matrices) and how they are prepared.
 #include <algorithm>
 
+#include "compute/compute_path.hpp"
 #include "imgui.h"
 #include "imgui_stdlib.h"
-#include "model/compute_path.hpp"
 #include "panels/panels.hpp"
 #include "widgets/palette.hpp"
 #include "widgets/points_editor.hpp"
@@ -105,8 +105,9 @@ void draw_data_panel(UiContext& ctx) {
     case DataSource::File: file_controls(ctx); break;
   }
   if (ctx.data && ctx.data->weights_only) {
-    ImGui::TextWrapped("Showing weight matrices as loaded: shifts, noise, scores and the charts need the queries "
-                       "and keys.");
+    ImGui::TextWrapped(
+        "Showing weight matrices as loaded: shifts, noise, scores and the charts need the queries "
+        "and keys.");
   } else {
     ImGui::Checkbox("centre (subtract the mean)", &d.centre);
   }

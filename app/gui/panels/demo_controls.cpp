@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "attn/methods.hpp"
+#include "attn/kernels/methods.hpp"
 #include "imgui.h"
 #include "panels/panels.hpp"
 #include "widgets/palette.hpp"
@@ -31,7 +31,8 @@ void shift_slider(UiContext& ctx) {
   float shift = static_cast<float>(n.shift);
   // The name beside the slider, not on it: the slider's grab would cover part of it.
   const char* label = "shift M";
-  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(label).x - ImGui::GetStyle().ItemInnerSpacing.x);
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(label).x -
+                          ImGui::GetStyle().ItemInnerSpacing.x);
   if (ImGui::SliderFloat(label, &shift, -10.0f, 10.0f, "%.2f")) {
     ctx.scratch.sweep.stop();
     n.shift = shift;
@@ -59,7 +60,8 @@ void shift_row(UiContext& ctx) {
   ImGui::InputDouble("##sweep to", &ctx.state.view.sweep_to, 0.0, 0.0, "%.2f");
   ctx.state.view.sweep_to = std::clamp(ctx.state.view.sweep_to, -1e6, 1e6);
   const char* hint = "H: keys";
-  if (ImGui::GetItemRectMax().x + ImGui::CalcTextSize(hint).x + 20.0f < ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) {
+  if (ImGui::GetItemRectMax().x + ImGui::CalcTextSize(hint).x + 20.0f <
+      ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) {
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
     ImGui::TextDisabled("%s", hint);
@@ -75,8 +77,10 @@ void view_row(UiContext& ctx) {
   ImGui::SameLine();
   draw_mode_menu(ctx);
   const char* label = "methods";
-  const float width = ImGui::CalcTextSize(label).x + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2.0f + 4.0f;
-  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) {
+  const float width =
+      ImGui::CalcTextSize(label).x + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2.0f + 4.0f;
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <=
+      ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) {
     ImGui::SameLine();
   }
   ImGui::SetNextItemWidth(width);
@@ -87,7 +91,7 @@ void view_row(UiContext& ctx) {
       const auto found = std::find(methods.begin(), methods.end(), spec);
       const bool shown = found != methods.end();
       if (ImGui::Selectable(spec.c_str(), shown, ImGuiSelectableFlags_DontClosePopups)) {
-        if (!shown && methods.size() < 12) methods.push_back(spec);
+        if (!shown && methods.size() < kMaxMethods) methods.push_back(spec);
         if (shown && methods.size() > 1) methods.erase(found);
       }
     }

@@ -39,8 +39,8 @@ ExplorerUi::ExplorerUi(HeatmapCanvas& canvas, AppController& app) : canvas_(canv
 std::string computing_text(const UiContext& ctx) {
   if (!ctx.compute_error.empty()) return "not computed: " + ctx.compute_error;
   char text[96];
-  std::snprintf(text, sizeof text, "computing %s %.0f%% (%.1f s)", ctx.progress.stage.c_str(), ctx.progress.fraction * 100.0,
-                ctx.progress.seconds);
+  std::snprintf(text, sizeof text, "computing %s %.0f%% (%.1f s)", ctx.progress.stage.c_str(),
+                ctx.progress.fraction * 100.0, ctx.progress.seconds);
   return text;
 }
 
@@ -68,10 +68,26 @@ void ExplorerUi::frame(const FrameStats& stats) {
   scratch_.hover_text.clear();
 
   AppState& state = app_.state();
-  UiContext ctx{app_,     state,         app_.result(),  app_.chart(),    app_.data(),
-                app_.computing(), app_.compute_error(), images_, canvas_, app_.study(),
-                app_.messages(), shell_,    scratch_,       stats,           app_.lesson(),
-                app_.evaluation(), app_.lesson_commands(), false, app_.progress(), overviews_};
+  UiContext ctx{app_,
+                state,
+                app_.result(),
+                app_.chart(),
+                app_.data(),
+                app_.computing(),
+                app_.compute_error(),
+                images_,
+                canvas_,
+                app_.study(),
+                app_.messages(),
+                shell_,
+                scratch_,
+                stats,
+                app_.lesson(),
+                app_.evaluation(),
+                app_.lesson_commands(),
+                false,
+                app_.progress(),
+                overviews_};
   ctx.frame.frame_index = app_.frame_index();
   ctx.hide_answers = app_.answers_hidden();
   // This frame's rectangles only: a widget not drawn is not reported.
@@ -133,13 +149,14 @@ void ExplorerUi::draw_explorer_layout(UiContext& ctx, float top, float height) {
   // Presentation mode hides the controls: the audience sees the pictures.
   const bool presenting = app_.state().view.presentation;
   const float left_width = presenting ? 0.0f : std::clamp(size.x * 0.24f, 280.0f, 400.0f);
-  const float right_width = app_.state().view.show_charts || presenting ? std::clamp(size.x * 0.31f, 300.0f, 560.0f) : 0.0f;
+  const float right_width =
+      app_.state().view.show_charts || presenting ? std::clamp(size.x * 0.31f, 300.0f, 560.0f) : 0.0f;
   const float centre_width = size.x - left_width - right_width;
 
   if (!presenting) {
     place(origin.x, top, left_width, height);
     ImGui::Begin("Controls", nullptr, kPanelFlags);
-  record_window(ctx, "panel:controls");
+    record_window(ctx, "panel:controls");
     ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.58f);
     if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen)) draw_data_panel(ctx);
     if (ImGui::CollapsingHeader("Attention", ImGuiTreeNodeFlags_DefaultOpen)) draw_attention_panel(ctx);
@@ -149,7 +166,8 @@ void ExplorerUi::draw_explorer_layout(UiContext& ctx, float top, float height) {
   }
 
   // A model file puts the model view (every layer and head) above the heatmaps of the open head.
-  const float model_height = model_view_height(ctx, centre_width - 2.0f * ImGui::GetStyle().WindowPadding.x, height * 0.36f);
+  const float model_height =
+      model_view_height(ctx, centre_width - 2.0f * ImGui::GetStyle().WindowPadding.x, height * 0.36f);
   if (model_height > 0.0f) {
     place(origin.x + left_width, top, centre_width, model_height);
     ImGui::Begin("Model: every layer and head", nullptr, kPanelFlags);
@@ -171,7 +189,7 @@ void ExplorerUi::draw_explorer_layout(UiContext& ctx, float top, float height) {
     // The demo's controls beside the heatmaps, the invariance chart below them.
     place(origin.x + centre_width, top, right_width, height);
     ImGui::Begin("Demo", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar);
-  record_window(ctx, "panel:demo");
+    record_window(ctx, "panel:demo");
     draw_demo_controls(ctx);
     if (app_.state().view.show_charts) {
       ImGui::Separator();
@@ -184,12 +202,12 @@ void ExplorerUi::draw_explorer_layout(UiContext& ctx, float top, float height) {
     const float chart_height = height * 0.46f;
     place(origin.x + left_width + centre_width, top, right_width, chart_height);
     ImGui::Begin("Charts", nullptr, kPanelFlags);
-  record_window(ctx, "panel:charts");
+    record_window(ctx, "panel:charts");
     draw_chart_tabs(ctx, "charts");
     ImGui::End();
     place(origin.x + left_width + centre_width, top + chart_height, right_width, height - chart_height);
     ImGui::Begin("Row inspector", nullptr, kPanelFlags);
-  record_window(ctx, "panel:row_inspector");
+    record_window(ctx, "panel:row_inspector");
     draw_row_inspector(ctx);
     ImGui::End();
   }

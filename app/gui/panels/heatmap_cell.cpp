@@ -9,9 +9,9 @@
 #include <memory>
 #include <string>
 
-#include "model/axis_ticks.hpp"
-#include "model/heatmap_ranges.hpp"
-#include "model/heatmap_titles.hpp"
+#include "figures/axis_ticks.hpp"
+#include "figures/heatmap_ranges.hpp"
+#include "figures/heatmap_titles.hpp"
 #include "panels/panels.hpp"
 #include "widgets/colour_bar.hpp"
 #include "widgets/palette.hpp"
@@ -33,7 +33,7 @@ void zoom_and_pan(UiContext& ctx, ImVec2 p0, ImVec2 size) {
   const float fx = (io.MousePos.x - p0.x) / size.x, fy = (io.MousePos.y - p0.y) / size.y;
   if (io.MouseWheel != 0.0f) {
     const float u = v.pan[0] + fx / v.zoom, w = v.pan[1] + fy / v.zoom;
-    v.zoom = std::clamp(v.zoom * std::pow(1.25f, io.MouseWheel), 1.0f, 256.0f);
+    v.zoom = std::clamp(v.zoom * std::pow(1.25f, io.MouseWheel), 1.0f, kMaxZoom);
     v.pan = {u - fx / v.zoom, w - fy / v.zoom};
   }
   if (ImGui::IsMouseDragging(ImGuiMouseButton_Left, 3.0f) && v.zoom > 1.0f) {
@@ -52,8 +52,8 @@ void zoom_and_pan(UiContext& ctx, ImVec2 p0, ImVec2 size) {
 void tooltip(const UiContext& ctx, const MethodResult& r, int i, int j) {
   const auto& data = *ctx.result->data;
   ImGui::BeginTooltip();
-  const bool labelled = static_cast<std::size_t>(i) < data.query_labels.size() &&
-                        static_cast<std::size_t>(j) < data.key_labels.size();
+  const bool labelled =
+      static_cast<std::size_t>(i) < data.query_labels.size() && static_cast<std::size_t>(j) < data.key_labels.size();
   if (labelled) {
     ImGui::Text("query %d '%s'  ->  key %d '%s'", i, data.query_labels[static_cast<std::size_t>(i)].c_str(), j,
                 data.key_labels[static_cast<std::size_t>(j)].c_str());
@@ -61,11 +61,13 @@ void tooltip(const UiContext& ctx, const MethodResult& r, int i, int j) {
     ImGui::Text("query i = %d, key j = %d", i, j);
   }
   if (!ctx.result->weights_only) {
-    ImGui::Text("s_ij  clean %.5g   perturbed %.5g", ctx.result->scores_clean(i, j), ctx.result->scores_perturbed(i, j));
+    ImGui::Text("s_ij  clean %.5g   perturbed %.5g", ctx.result->scores_clean(i, j),
+                ctx.result->scores_perturbed(i, j));
   }
   auto weight = [](const attn::Weights<float>& w, int row, int col, char* out, std::size_t size) {
     if (!w.defined(row)) {
-      std::snprintf(out, size, "undefined (%s)", std::string(attn::row_status_name(w.rows[static_cast<std::size_t>(row)])).c_str());
+      std::snprintf(out, size, "undefined (%s)",
+                    std::string(attn::row_status_name(w.rows[static_cast<std::size_t>(row)])).c_str());
     } else {
       std::snprintf(out, size, "%.6g", static_cast<double>(w.matrix(row, col)));
     }
@@ -77,7 +79,8 @@ void tooltip(const UiContext& ctx, const MethodResult& r, int i, int j) {
   if (!ctx.result->weights_only) {
     ImGui::Text("      perturbed %s", perturbed);
     if (r.clean.defined(i) && r.perturbed.defined(i)) {
-      ImGui::Text("      |difference| %.3g", std::abs(static_cast<double>(r.perturbed.matrix(i, j) - r.clean.matrix(i, j))));
+      ImGui::Text("      |difference| %.3g",
+                  std::abs(static_cast<double>(r.perturbed.matrix(i, j) - r.clean.matrix(i, j))));
     }
   }
   ImGui::TextDisabled("click: inspect this row");
@@ -86,7 +89,8 @@ void tooltip(const UiContext& ctx, const MethodResult& r, int i, int j) {
 
 HeatmapValues overview_values(const std::shared_ptr<const HeatmapOverview>& pooled, PixelReduction reduction) {
   const attn::Overview& o = pooled->overview;
-  const std::vector<float>& pixels = o.values(reduction == PixelReduction::Mean ? attn::PoolReduction::Mean : attn::PoolReduction::Max);
+  const std::vector<float>& pixels =
+      o.values(reduction == PixelReduction::Mean ? attn::PoolReduction::Mean : attn::PoolReduction::Max);
   HeatmapValues values;
   values.owner = pooled;
   values.data = pixels.data();
@@ -114,34 +118,41 @@ void pooled_tooltip(UiContext& ctx, const MethodResult& r, const attn::Overview&
   const auto [j0, j1] = o.block_cols(pc);
   const attn::Index p = o.pixel(pr, pc);
   const auto name = [](const std::vector<std::string>& labels, attn::Index k) {
-    return static_cast<std::size_t>(k) < labels.size() ? " '" + labels[static_cast<std::size_t>(k)] + "'" : std::string();
+    return static_cast<std::size_t>(k) < labels.size() ? " '" + labels[static_cast<std::size_t>(k)] + "'"
+                                                       : std::string();
   };
   const bool difference = mode == HeatmapMode::AbsDifference || mode == HeatmapMode::SignedDifference;
   const char* value = mode == HeatmapMode::SignedDifference ? "largest |difference| (signed)"
                       : difference                          ? "max |difference|"
                                                             : "max w";
   char text[512];
-  int used = std::snprintf(text, sizeof text, "%s  (%s)\nrows %ld..%ld, keys %ld..%ld  (%ld x %ld cells in this pixel)\n",
-                           r.spec.c_str(), mode == HeatmapMode::Clean ? "clean" : mode == HeatmapMode::Perturbed ? "perturbed" : "difference",
-                           static_cast<long>(i0), static_cast<long>(i1 - 1), static_cast<long>(j0), static_cast<long>(j1 - 1),
-                           static_cast<long>(i1 - i0), static_cast<long>(j1 - j0));
+  int used = std::snprintf(text, sizeof text,
+                           "%s  (%s)\nrows %ld..%ld, keys %ld..%ld  (%ld x %ld cells in this pixel)\n", r.spec.c_str(),
+                           mode == HeatmapMode::Clean       ? "clean"
+                           : mode == HeatmapMode::Perturbed ? "perturbed"
+                                                            : "difference",
+                           static_cast<long>(i0), static_cast<long>(i1 - 1), static_cast<long>(j0),
+                           static_cast<long>(j1 - 1), static_cast<long>(i1 - i0), static_cast<long>(j1 - j0));
   if (o.peak_row[static_cast<std::size_t>(p)] < 0) {
     std::snprintf(text + used, sizeof text - static_cast<std::size_t>(used), "every row of this block is undefined");
   } else {
     const attn::Index pi = o.peak_row[static_cast<std::size_t>(p)], pj = o.peak_col[static_cast<std::size_t>(p)];
-    used += std::snprintf(text + used, sizeof text - static_cast<std::size_t>(used), "%s %.6g at query %ld%s, key %ld%s\nmean %.6g",
-                          value, static_cast<double>(o.peak[static_cast<std::size_t>(p)]), static_cast<long>(pi),
+    used += std::snprintf(text + used, sizeof text - static_cast<std::size_t>(used),
+                          "%s %.6g at query %ld%s, key %ld%s\nmean %.6g", value,
+                          static_cast<double>(o.peak[static_cast<std::size_t>(p)]), static_cast<long>(pi),
                           name(data.query_labels, pi).c_str(), static_cast<long>(pj), name(data.key_labels, pj).c_str(),
                           static_cast<double>(o.mean[static_cast<std::size_t>(p)]));
     const auto undefined = o.undefined[static_cast<std::size_t>(p)];
     if (undefined > 0) {
-      std::snprintf(text + used, sizeof text - static_cast<std::size_t>(used), "\n%ld cells in undefined rows (left out)",
-                    static_cast<long>(undefined));
+      std::snprintf(text + used, sizeof text - static_cast<std::size_t>(used),
+                    "\n%ld cells in undefined rows (left out)", static_cast<long>(undefined));
     }
   }
   ImGui::BeginTooltip();
   ImGui::TextUnformatted(text);
-  ImGui::TextDisabled("click: inspect query %ld", static_cast<long>(o.peak_row[static_cast<std::size_t>(p)] >= 0 ? o.peak_row[static_cast<std::size_t>(p)] : i0));
+  ImGui::TextDisabled(
+      "click: inspect query %ld",
+      static_cast<long>(o.peak_row[static_cast<std::size_t>(p)] >= 0 ? o.peak_row[static_cast<std::size_t>(p)] : i0));
   ImGui::EndTooltip();
   ctx.scratch.hover_text = text;
 }
@@ -150,7 +161,8 @@ void pooled_tooltip(UiContext& ctx, const MethodResult& r, const attn::Overview&
 // else), beside the title or on its own line; none when none fits.
 void whole_note(std::initializer_list<const char*> texts, bool same_line, float right_edge) {
   for (const char* text : texts) {
-    const float x = same_line ? ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x : ImGui::GetCursorScreenPos().x;
+    const float x =
+        same_line ? ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x : ImGui::GetCursorScreenPos().x;
     if (x + ImGui::CalcTextSize(text).x > right_edge) continue;
     if (same_line) ImGui::SameLine();
     ImGui::TextDisabled("%s", text);
@@ -177,7 +189,8 @@ void badge(const UiContext& ctx, const MethodResult& r, bool versus_model, bool 
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kChangedColour), "changed");
   }
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("max |perturbed - clean| = %.3g%s\n'unchanged' means at most %.0e, the rounding of %s", b.max_abs_diff,
+    ImGui::SetTooltip("max |perturbed - clean| = %.3g%s\n'unchanged' means at most %.0e, the rounding of %s",
+                      b.max_abs_diff,
                       ctx.result->path == ComputePath::Streaming ? " over the first queries (streaming path)" : "",
                       b.tolerance, ctx.result->use_double ? "float64" : "float32");
   }
@@ -216,7 +229,8 @@ void axis_labels(const UiContext& ctx, ImVec2 p0, ImVec2 size) {
   const double first_key = static_cast<double>(v.pan[0]) * static_cast<double>(m);
   const double first_query = static_cast<double>(v.pan[1]) * static_cast<double>(n);
   draw->PushClipRect(ImVec2(p0.x - 200.0f, p0.y - line - 2.0f), ImVec2(p0.x + size.x, p0.y + size.y), true);
-  for (attn::Index j : axis_ticks(m, first_key, first_key + static_cast<double>(size.x / cell_w), cell_w, key_width + 8.0f)) {
+  for (attn::Index j :
+       axis_ticks(m, first_key, first_key + static_cast<double>(size.x / cell_w), cell_w, key_width + 8.0f)) {
     const float x = p0.x + (static_cast<float>(j) + 0.5f) * cell_w - v.pan[0] * size.x * v.zoom;
     const std::string text = label(data.key_labels, j);
     const float w = std::min(ImGui::CalcTextSize(text.c_str()).x, key_width);
@@ -227,7 +241,8 @@ void axis_labels(const UiContext& ctx, ImVec2 p0, ImVec2 size) {
   }
   draw->PopClipRect();
   draw->PushClipRect(ImVec2(p0.x - 200.0f, p0.y - line * 0.5f), ImVec2(p0.x, p0.y + size.y + line * 0.5f), true);
-  for (attn::Index i : axis_ticks(n, first_query, first_query + static_cast<double>(size.y / cell_h), cell_h, line + 2.0f)) {
+  for (attn::Index i :
+       axis_ticks(n, first_query, first_query + static_cast<double>(size.y / cell_h), cell_h, line + 2.0f)) {
     const float y = p0.y + (static_cast<float>(i) + 0.5f) * cell_h - v.pan[1] * size.y * v.zoom;
     const std::string text = label(data.query_labels, i);
     const float w = ImGui::CalcTextSize(text.c_str()).x;
@@ -265,8 +280,8 @@ bool cell_header(UiContext& ctx, std::size_t k, const GridImages& g, const GridL
 
 // The image itself (cells, or the pooled pixels of the view) and what the report says of it.
 // Returns the overview drawn, if any (null when the cells are drawn or it is not there yet).
-std::shared_ptr<const HeatmapOverview> cell_image(UiContext& ctx, std::size_t k, const GridImages& g, const GridLayout& l,
-                                                  std::string& overview_error) {
+std::shared_ptr<const HeatmapOverview> cell_image(UiContext& ctx, std::size_t k, const GridImages& g,
+                                                  const GridLayout& l, std::string& overview_error) {
   const ComputeResult& result = *ctx.result;
   const ViewSettings& v = ctx.state.view;
   const bool streaming = result.path == ComputePath::Streaming;
@@ -280,7 +295,8 @@ std::shared_ptr<const HeatmapOverview> cell_image(UiContext& ctx, std::size_t k,
   draw.pan = v.pan;
   draw.width_px = l.width_px;
   draw.height_px = l.height_px;
-  std::shared_ptr<const HeatmapOverview> pooled = pooled_view ? ctx.overviews.get(result.generation, {k, g.modes[k]}) : nullptr;
+  std::shared_ptr<const HeatmapOverview> pooled =
+      pooled_view ? ctx.overviews.get(result.generation, {k, g.modes[k]}) : nullptr;
   overview_error = pooled ? pooled->error : std::string();
   if (pooled && !overview_error.empty()) pooled.reset();
   std::shared_ptr<const HeatmapOverview> previous;
@@ -312,7 +328,8 @@ std::shared_ptr<const HeatmapOverview> cell_image(UiContext& ctx, std::size_t k,
       {"cols", result.keys},
       {"zoom", v.zoom},
       {"pan", {v.pan[0], v.pan[1]}},
-      {"pooling", l.view.pooled() ? pooling_text(l.view, v.reduction, g.modes[k]) : std::string("1 cell per pixel or more")},
+      {"pooling",
+       l.view.pooled() ? pooling_text(l.view, v.reduction, g.modes[k]) : std::string("1 cell per pixel or more")},
       {"grid", {l.view.pixel_rows, l.view.pixel_cols}},
       {"texture", {draw.values.rows, draw.values.cols}}};
   return pooled;
@@ -329,11 +346,14 @@ void cell_interaction(UiContext& ctx, std::size_t k, const GridImages& g, const 
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     const float u = v.pan[0] + (mouse.x - p0.x) / image_w / v.zoom;
     const float w = v.pan[1] + (mouse.y - p0.y) / image_h / v.zoom;
-    const int j = std::clamp(static_cast<int>(u * static_cast<float>(result.keys)), 0, static_cast<int>(result.keys) - 1);
-    const int i = std::clamp(static_cast<int>(w * static_cast<float>(result.queries)), 0, static_cast<int>(result.queries) - 1);
+    const int j =
+        std::clamp(static_cast<int>(u * static_cast<float>(result.keys)), 0, static_cast<int>(result.keys) - 1);
+    const int i =
+        std::clamp(static_cast<int>(w * static_cast<float>(result.queries)), 0, static_cast<int>(result.queries) - 1);
     const auto pixel = pooled ? overview_pixel(pooled->overview, i, j) : std::array<attn::Index, 2>{-1, -1};
     if (pixel[0] >= 0 && !pooled->complete() && pixel[0] >= pooled->rows_done) {
-      ImGui::SetTooltip("rows %d.. are still being computed", static_cast<int>(pooled->overview.block_rows(pixel[0]).first));
+      ImGui::SetTooltip("rows %d.. are still being computed",
+                        static_cast<int>(pooled->overview.block_rows(pixel[0]).first));
     } else if (pixel[0] >= 0) {
       pooled_tooltip(ctx, result.methods[k], pooled->overview, pixel[0], pixel[1], g.modes[k]);
     } else if (result.path != ComputePath::Streaming) {
@@ -346,11 +366,13 @@ void cell_interaction(UiContext& ctx, std::size_t k, const GridImages& g, const 
   }
   if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) ctx.scratch.dragging_heatmap = false;
   if (v.selected_method == static_cast<int>(k) && !ctx.lesson.active()) {
-    const float y = p0.y + ((static_cast<float>(v.selected_row) + 0.5f) / static_cast<float>(result.queries) - v.pan[1]) *
-                               v.zoom * image_h;
+    const float y =
+        p0.y + ((static_cast<float>(v.selected_row) + 0.5f) / static_cast<float>(result.queries) - v.pan[1]) * v.zoom *
+                   image_h;
     if (y >= p0.y && y <= p0.y + image_h) {
-      ImGui::GetWindowDrawList()->AddTriangleFilled(ImVec2(p0.x + image_w + 2.0f, y), ImVec2(p0.x + image_w + 9.0f, y - 5.0f),
-                                                    ImVec2(p0.x + image_w + 9.0f, y + 5.0f), IM_COL32(255, 210, 80, 255));
+      ImGui::GetWindowDrawList()->AddTriangleFilled(
+          ImVec2(p0.x + image_w + 2.0f, y), ImVec2(p0.x + image_w + 9.0f, y - 5.0f),
+          ImVec2(p0.x + image_w + 9.0f, y + 5.0f), IM_COL32(255, 210, 80, 255));
     }
   }
 }
@@ -379,11 +401,12 @@ void cell_overlay(UiContext& ctx, std::size_t k, const GridImages& g, const Grid
              (g.modes[k] == HeatmapMode::SignedDifference ? image.stats.max_abs : image.stats.max_all) == 0.0f) {
     overlay = "all values\nare 0";
   } else if (range.log && image.stats.max_all < range.lo) {
-    std::snprintf(text, sizeof text, "all below the\ncolour floor\n(max %.2g < %.2g)", static_cast<double>(image.stats.max_all),
-                  static_cast<double>(range.lo));
+    std::snprintf(text, sizeof text, "all below the\ncolour floor\n(max %.2g < %.2g)",
+                  static_cast<double>(image.stats.max_all), static_cast<double>(range.lo));
     overlay = text;
   } else if (!range.log && range.lo >= 0.0f && image.stats.max_all < range.hi * 1e-3f) {
-    std::snprintf(text, sizeof text, "all below 1/1000\nof the scale\n(max %.2g)", static_cast<double>(image.stats.max_all));
+    std::snprintf(text, sizeof text, "all below 1/1000\nof the scale\n(max %.2g)",
+                  static_cast<double>(image.stats.max_all));
     overlay = text;
   }
   if (!overlay) return;
@@ -408,10 +431,10 @@ void cell_overlay(UiContext& ctx, std::size_t k, const GridImages& g, const Grid
   const ImVec2 size = ImGui::CalcTextSize(overlay, nullptr, false, wrap_at);
   const ImVec2 c(p0.x + image_w * 0.5f, p0.y + image_h * 0.5f);
   ImDrawList* list = ImGui::GetWindowDrawList();
-  list->AddRectFilled(ImVec2(c.x - size.x * 0.5f - 4, c.y - size.y * 0.5f - 3), ImVec2(c.x + size.x * 0.5f + 4, c.y + size.y * 0.5f + 3),
-                      IM_COL32(0, 0, 0, 200));
-  list->AddText(nullptr, 0.0f, ImVec2(c.x - size.x * 0.5f, c.y - size.y * 0.5f), IM_COL32(235, 235, 235, 255), overlay, nullptr,
-                wrap_at);
+  list->AddRectFilled(ImVec2(c.x - size.x * 0.5f - 4, c.y - size.y * 0.5f - 3),
+                      ImVec2(c.x + size.x * 0.5f + 4, c.y + size.y * 0.5f + 3), IM_COL32(0, 0, 0, 200));
+  list->AddText(nullptr, 0.0f, ImVec2(c.x - size.x * 0.5f, c.y - size.y * 0.5f), IM_COL32(235, 235, 235, 255), overlay,
+                nullptr, wrap_at);
 }
 
 // Its own colour bar (when the grid has no shared one), the mode menu and what a pixel is.
@@ -459,7 +482,8 @@ void cell_footer(UiContext& ctx, std::size_t k, const GridImages& g, const GridL
     // The cell's own width: the full text, else the compact one; never into the next cell.
     const float right = p0.x + image_w + l.bar_width;
     std::string text = pooling_text(l.view, v.reduction, g.modes[k]) + state;
-    if (p0.x + ImGui::CalcTextSize(text.c_str()).x > right) text = pooling_text(l.view, v.reduction, g.modes[k], true) + state;
+    if (p0.x + ImGui::CalcTextSize(text.c_str()).x > right)
+      text = pooling_text(l.view, v.reduction, g.modes[k], true) + state;
     if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(text.c_str()).x <= right) {
       ImGui::SameLine();
     }
@@ -487,7 +511,8 @@ float draw_heatmap_cell(UiContext& ctx, std::size_t k, const GridImages& g, cons
   ImGui::BeginGroup();
   if (cell_header(ctx, k, g, l)) {
     const ImVec2 cursor = ImGui::GetCursorScreenPos();
-    const ImVec2 p0(std::floor(cursor.x + l.label_margin), std::floor(cursor.y + ImGui::GetTextLineHeightWithSpacing()));
+    const ImVec2 p0(std::floor(cursor.x + l.label_margin),
+                    std::floor(cursor.y + ImGui::GetTextLineHeightWithSpacing()));
     ImGui::SetCursorScreenPos(p0);
     std::string overview_error;
     const std::shared_ptr<const HeatmapOverview> pooled = cell_image(ctx, k, g, l, overview_error);

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "compute/heatmap_overviews.hpp"
+#include "figures/heatmap_images.hpp"
 #include "imgui.h"
-#include "model/heatmap_images.hpp"
-#include "model/heatmap_overviews.hpp"
 #include "panels/ui_context.hpp"
 #include "widgets/grid_layout.hpp"
 

@@ -6,10 +6,10 @@
 #include <cstdio>
 #include <string>
 
+#include "compute/heatmap_overviews.hpp"
+#include "figures/heatmap_ranges.hpp"
+#include "figures/heatmap_titles.hpp"
 #include "imgui.h"
-#include "model/heatmap_overviews.hpp"
-#include "model/heatmap_ranges.hpp"
-#include "model/heatmap_titles.hpp"
 #include "panels/heatmap_cell.hpp"
 #include "panels/panels.hpp"
 #include "widgets/colour_bar.hpp"
@@ -19,9 +19,9 @@ namespace ax {
 namespace {
 
 constexpr const char* kModeNames[] = {"clean", "perturbed", "|difference|", "signed difference"};
-constexpr const char* kLogNote = "log scale: exact zeros (masked keys included) and values below the floor take the darkest colour";
+constexpr const char* kLogNote =
+    "log scale: exact zeros (masked keys included) and values below the floor take the darkest colour";
 constexpr const char* kHatchNote = "hatched rows: weights undefined (every F is 0, or F is infinite, NaN or negative)";
-
 
 // Places the next widget on the same line when `width` more pixels fit, else on a new line.
 void same_line_if_fits(float width) {
@@ -42,8 +42,8 @@ void view_controls(UiContext& ctx) {
   ImGui::BeginDisabled(hidden);
   for (int m = 0; m < 4; ++m) {
     same_line_if_fits(ImGui::CalcTextSize(kModeNames[m]).x + ImGui::GetStyle().FramePadding.x * 2);
-    const bool all_this = hidden ? m == static_cast<int>(HeatmapMode::Clean)
-                                 : v.mode == static_cast<HeatmapMode>(m) && v.modes.empty();
+    const bool all_this =
+        hidden ? m == static_cast<int>(HeatmapMode::Clean) : v.mode == static_cast<HeatmapMode>(m) && v.modes.empty();
     if (all_this) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     if (ImGui::SmallButton(kModeNames[m])) {
       v.mode = static_cast<HeatmapMode>(m);
@@ -67,7 +67,8 @@ void view_controls(UiContext& ctx) {
     same_line_if_fits(checkbox_width("differences vs the model"));
     ImGui::Checkbox("differences vs the model", &v.versus_model);
     if (ImGui::IsItemHovered()) {
-      ImGui::SetTooltip("on: each method minus the model's own weights\noff: each method's perturbed minus clean weights");
+      ImGui::SetTooltip(
+          "on: each method minus the model's own weights\noff: each method's perturbed minus clean weights");
     }
   }
   // What a pixel covering several cells shows.
@@ -79,11 +80,13 @@ void view_controls(UiContext& ctx) {
   int reduction = static_cast<int>(v.reduction);
   if (ImGui::Combo("pixels", &reduction, reductions, 2)) v.reduction = static_cast<PixelReduction>(reduction);
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("when a pixel covers several cells: their max (a single peak or sink column is never lost)\n"
-                      "or their mean; difference views use the largest |difference|");
+    ImGui::SetTooltip(
+        "when a pixel covers several cells: their max (a single peak or sink column is never lost)\n"
+        "or their mean; difference views use the largest |difference|");
   }
   float combo_width = 0.0f;
-  for (Colormap map : all_colormaps()) combo_width = std::max(combo_width, ImGui::CalcTextSize(std::string(colormap_name(map)).c_str()).x);
+  for (Colormap map : all_colormaps())
+    combo_width = std::max(combo_width, ImGui::CalcTextSize(std::string(colormap_name(map)).c_str()).x);
   combo_width += ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2.0f + 4.0f;
   same_line_if_fits(combo_width + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("weight colours").x);
   ImGui::SetNextItemWidth(combo_width);
@@ -165,7 +168,9 @@ GridLayout grid_layout(UiContext& ctx, const GridImages& g) {
   const float notes_width = l.avail.x + (l.shared_bar ? l.shared_bar_width : 0.0f);
   const float notes_height =
       (l.any_log_range ? ImGui::CalcTextSize(kLogNote, nullptr, false, notes_width).y + style.ItemSpacing.y : 0.0f) +
-      (l.any_undefined_rows ? ImGui::CalcTextSize(kHatchNote, nullptr, false, notes_width - 30.0f).y + style.ItemSpacing.y : 0.0f) +
+      (l.any_undefined_rows
+           ? ImGui::CalcTextSize(kHatchNote, nullptr, false, notes_width - 30.0f).y + style.ItemSpacing.y
+           : 0.0f) +
       4.0f;
   // The mode menu under each heatmap; while presenting, the demo controls set the mode for all of
   // them, so only a heatmap with a mode of its own names it.
@@ -188,9 +193,9 @@ GridLayout grid_layout(UiContext& ctx, const GridImages& g) {
   l.titles.resize(count);
   for (std::size_t k = 0; k < count; ++k) {
     l.titles[k] = heatmap_title(result, k, g.modes[k]);
-    l.frame.one_line_header_width = std::max(l.frame.one_line_header_width,
-                                             20.0f + style.ItemSpacing.x * 2.0f + ImGui::CalcTextSize(l.titles[k].c_str()).x +
-                                                 ImGui::CalcTextSize("unchanged").x + 6.0f);
+    l.frame.one_line_header_width = std::max(
+        l.frame.one_line_header_width, 20.0f + style.ItemSpacing.x * 2.0f + ImGui::CalcTextSize(l.titles[k].c_str()).x +
+                                           ImGui::CalcTextSize("unchanged").x + 6.0f);
   }
   const float aspect = static_cast<float>(result.queries) / static_cast<float>(result.keys);
   l.choice = widgets::choose_grid(static_cast<int>(count), l.avail.x, l.avail.y - notes_height, aspect, l.frame, 24.0f);
@@ -228,13 +233,13 @@ void grid_legend(UiContext& ctx, const GridImages& g, const GridLayout& l, float
   const float line = ImGui::GetTextLineHeightWithSpacing();
   if (l.shared_bar) {
     // Next to the grid, as tall as the heatmaps of one row (at least a readable height).
-    const float bar_height =
-        std::max(l.choice.image_h, std::min(l.choice.cell_h * static_cast<float>(l.choice.rows) - l.frame.top, line * 8.0f));
+    const float bar_height = std::max(
+        l.choice.image_h, std::min(l.choice.cell_h * static_cast<float>(l.choice.rows) - l.frame.top, line * 8.0f));
     ImGui::SetCursorScreenPos(
         ImVec2(l.origin.x + l.choice.cell_w * static_cast<float>(l.choice.columns) + 8.0f, l.origin.y + l.frame.top));
     const SignWords signs = difference_sign_words(*ctx.result, static_cast<std::size_t>(g.first));
-    widgets::ColourBar("shared bar", ImVec2(l.shared_bar_width - 8.0f, bar_height), g.ranges[static_cast<std::size_t>(g.first)],
-                       &signs);
+    widgets::ColourBar("shared bar", ImVec2(l.shared_bar_width - 8.0f, bar_height),
+                       g.ranges[static_cast<std::size_t>(g.first)], &signs);
     record_layout(ctx, "colour_bar");
   }
   ImGui::SetCursorScreenPos(ImVec2(l.origin.x, std::max(content_bottom + 4.0f, l.origin.y)));

@@ -13,16 +13,16 @@ enum class Command {
   FullScreen,
   Presentation,
   Help,
-  NextStep,      // lessons: reveal the answer, or go to the next step; a model file: next head
+  NextStep,  // lessons: reveal the answer, or go to the next step; a model file: next head
   PreviousStep,
-  NextLayer,     // a model file: the next layer (same head)
+  NextLayer,  // a model file: the next layer (same head)
   PreviousLayer,
-  ShiftUp,       // M + kShiftStep
+  ShiftUp,  // M + kShiftStep
   ShiftDown,
   ShiftUpLarge,  // M + kShiftLargeStep
   ShiftDownLarge,
-  ShiftReset,    // M = 0
-  ShiftSweep,    // M from 0 to the sweep target, smoothly (again: stop)
+  ShiftReset,  // M = 0
+  ShiftSweep,  // M from 0 to the sweep target, smoothly (again: stop)
   ModeClean,
   ModePerturbed,
   ModeAbsDifference,
@@ -34,8 +34,8 @@ inline constexpr double kShiftLargeStep = 1.0;
 inline constexpr double kSweepSeconds = 4.0;
 
 namespace keys {
-inline constexpr int kEscape = 256, kRight = 262, kLeft = 263, kDown = 264, kUp = 265, kPageUp = 266,
-                     kPageDown = 267, kF1 = 290, kF11 = 300;
+inline constexpr int kEscape = 256, kRight = 262, kLeft = 263, kDown = 264, kUp = 265, kPageUp = 266, kPageDown = 267,
+                     kF1 = 290, kF11 = 300;
 }  // namespace keys
 
 enum KeyModifier { kNoModifier = 0, kShift = 1, kControl = 2 };
@@ -44,9 +44,9 @@ struct KeyBinding {
   int key;
   int modifiers;  // KeyModifier flags that must be held (exactly)
   Command command;
-  const char* key_label;   // as the help lists it
+  const char* key_label;  // as the help lists it
   const char* what;
-  bool while_typing;       // also when a text field has the keyboard
+  bool while_typing;  // also when a text field has the keyboard
 };
 
 std::span<const KeyBinding> key_bindings();

@@ -15,9 +15,7 @@
 namespace ax {
 namespace {
 
-void heading(const char* text) {
-  widgets::WrappedText(text, IM_COL32(255, 217, 115, 255));
-}
+void heading(const char* text) { widgets::WrappedText(text, IM_COL32(255, 217, 115, 255)); }
 
 // Identity checks (true by construction, checked numerically) look different from empirical
 // claims, so that an identity is never read as evidence.
@@ -39,7 +37,7 @@ void claims(UiContext& ctx, const LessonStep& step, const TextSources& sources) 
     } else {
       const ClaimResult& r = evaluation->claims[k];
       const ImU32 identity_colour = IM_COL32(150, 190, 255, 255);
-      const ImVec4 colour = ImGui::ColorConvertU32ToFloat4(!r.holds                 ? widgets::kErrorColour
+      const ImVec4 colour = ImGui::ColorConvertU32ToFloat4(!r.holds                  ? widgets::kErrorColour
                                                            : step.claims[k].identity ? identity_colour
                                                                                      : widgets::kUnchangedColour);
       // The verdict on its own line: the statement then wraps over the panel's whole width
@@ -111,14 +109,15 @@ void draw_lesson_panel(UiContext& ctx) {
   const bool reveal = has_question && !revealed;
   const char* forward = reveal ? "show the answer >" : index + 1 < count ? "next >" : "(last step)";
   auto button_width = [&](const char* label) { return ImGui::CalcTextSize(label).x + style.FramePadding.x * 2.0f; };
-  const bool one_row = button_width("< back") + button_width("restart") + button_width(forward) + style.ItemSpacing.x * 2.0f <= wrap;
+  const bool one_row =
+      button_width("< back") + button_width("restart") + button_width(forward) + style.ItemSpacing.x * 2.0f <= wrap;
   // An explorer step shows M's slider beside the buttons (the controls panel is not shown in a
   // lesson, nor while presenting), once the answer is out.
   const bool shift_slider = step.view == StepView::Explorer && !reveal;
   const float avail_height = ImGui::GetContentRegionAvail().y;
   float fixed = height(question) + (reveal ? height(hint) : 0.0f) + style.ItemSpacing.y * 3.0f + 2.0f +
-                      ImGui::GetFrameHeightWithSpacing() * ((one_row ? 1.0f : 2.0f) + (shift_slider ? 1.0f : 0.0f)) +
-                      height(keys) + ImGui::GetTextLineHeight();  // slack: a scrollbar narrows the text
+                ImGui::GetFrameHeightWithSpacing() * ((one_row ? 1.0f : 2.0f) + (shift_slider ? 1.0f : 0.0f)) +
+                height(keys) + ImGui::GetTextLineHeight();  // slack: a scrollbar narrows the text
   // Short of room (a long question in large type): the reminder of the keys goes first.
   const bool show_keys = avail_height - fixed >= ImGui::GetTextLineHeightWithSpacing() * 4.0f;
   if (!show_keys) fixed -= height(keys);

@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "attn/types.hpp"
+#include "attn/base/types.hpp"
 #include "panels/ui_context.hpp"
 
 namespace ax {

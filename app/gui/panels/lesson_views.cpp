@@ -11,9 +11,9 @@
 #include "panels/panels.hpp"
 #include "widgets/bar_chart.hpp"
 #include "widgets/palette.hpp"
-#include "widgets/wrapped_text.hpp"
 #include "widgets/plane.hpp"
 #include "widgets/plot.hpp"
+#include "widgets/wrapped_text.hpp"
 
 namespace ax {
 
@@ -41,7 +41,8 @@ void lesson_view_bounds(const std::vector<const attn::MatD*>& sets, double& x0, 
 namespace {
 
 const LessonStep& current_step(const UiContext& ctx) {
-  return ctx.lesson.lesson().steps[static_cast<std::size_t>(std::clamp(ctx.state.lesson.step, 0, ctx.lesson.step_count() - 1))];
+  return ctx.lesson.lesson()
+      .steps[static_cast<std::size_t>(std::clamp(ctx.state.lesson.step, 0, ctx.lesson.step_count() - 1))];
 }
 
 void explorer_view(UiContext& ctx) {
@@ -83,22 +84,24 @@ void figure_view(UiContext& ctx) {
     return;
   }
   const auto& figures = ctx.evaluation->figures;
-  const float height = (ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(figures.size())) /
-                       static_cast<float>(figures.size());
+  const float height =
+      (ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(figures.size())) /
+      static_cast<float>(figures.size());
   for (std::size_t f = 0; f < figures.size(); ++f) {
     const Figure& figure = figures[f];
     ImGui::TextUnformatted(figure.title.c_str());
     std::vector<widgets::PlotSeries> series;
     for (std::size_t k = 0; k < figure.series.size(); ++k) {
-      series.push_back({figure.series[k].label, figure.series[k].x, figure.series[k].y, widgets::method_colour(k), 2.0f, true});
+      series.push_back(
+          {figure.series[k].label, figure.series[k].x, figure.series[k].y, widgets::method_colour(k), 2.0f, true});
     }
     widgets::PlotOptions options;
     options.x_label = figure.x_label.c_str();
     options.y_label = figure.y_label.c_str();
     options.log_x = figure.log_x;
     options.log_y = figure.log_y;
-    widgets::Plot(("figure" + std::to_string(f)).c_str(), ImVec2(ImGui::GetContentRegionAvail().x, std::max(height, 120.0f)),
-                  series, options);
+    widgets::Plot(("figure" + std::to_string(f)).c_str(),
+                  ImVec2(ImGui::GetContentRegionAvail().x, std::max(height, 120.0f)), series, options);
   }
 }
 
@@ -114,7 +117,8 @@ void survivor_labels(const widgets::Plane& plane, const std::vector<attn::Surviv
 int claimed_propagation_steps(const LessonStep& step) {
   int steps = 0;
   for (const Claim& claim : step.claims) {
-    if ((claim.kind != "propagation_clusters" && claim.kind != "diffusion_smooths") || !claim.params.is_object()) continue;
+    if ((claim.kind != "propagation_clusters" && claim.kind != "diffusion_smooths") || !claim.params.is_object())
+      continue;
     if (auto it = claim.params.find("steps"); it != claim.params.end() && it->is_number_integer()) {
       steps = std::max(steps, it->get<int>());
     }
@@ -127,8 +131,8 @@ void propagation_view(UiContext& ctx) {
   // When the answer shows, the points (or the diffused values) move to where the claim looks at
   // them ("after 20 steps"), once per step, so "after 0 steps" never sits under an answer about
   // 20; step, play and reset work as before from there.
-  if (ctx.lesson.active() && !ctx.hide_answers && lesson.revealed && lesson.step != ctx.scratch.propagation_answer_step &&
-      lesson.step >= 0 && lesson.step < ctx.lesson.step_count()) {
+  if (ctx.lesson.active() && !ctx.hide_answers && lesson.revealed &&
+      lesson.step != ctx.scratch.propagation_answer_step && lesson.step >= 0 && lesson.step < ctx.lesson.step_count()) {
     ctx.scratch.propagation_answer_step = lesson.step;
     const int claimed = claimed_propagation_steps(ctx.lesson.lesson().steps[static_cast<std::size_t>(lesson.step)]);
     if (claimed > 0 && lesson.propagation_steps == 0) lesson.propagation_steps = claimed;
@@ -148,7 +152,8 @@ void propagation_view(UiContext& ctx) {
   ImGui::SameLine();
   float alpha = static_cast<float>(ctx.state.attention.alpha);
   ImGui::SetNextItemWidth(180.0f);
-  if (ImGui::SliderFloat("alpha", &alpha, 0.05f, 50.0f, "%.3g", ImGuiSliderFlags_Logarithmic)) ctx.state.attention.alpha = alpha;
+  if (ImGui::SliderFloat("alpha", &alpha, 0.05f, 50.0f, "%.3g", ImGuiSliderFlags_Logarithmic))
+    ctx.state.attention.alpha = alpha;
   // Playing: one more step every 12 frames, up to a limit.
   if (lesson.playing && ctx.frame.frame_index % 12 == 0 && lesson.propagation_steps < 200) ++lesson.propagation_steps;
   if (!ctx.evaluation || ctx.evaluation->propagation.path.empty()) {
@@ -181,7 +186,8 @@ void propagation_view(UiContext& ctx) {
       if (k + 1 == p.path.size()) {
         plane.arrow(a(i, 0), a(i, 1), b(i, 0), b(i, 1), colour, 1.5f);
       } else {
-        plane.draw()->AddLine(plane.to_screen(a(i, 0), a(i, 1)), plane.to_screen(b(i, 0), b(i, 1)), (colour & 0x00FFFFFF) | 0x50000000);
+        plane.draw()->AddLine(plane.to_screen(a(i, 0), a(i, 1)), plane.to_screen(b(i, 0), b(i, 1)),
+                              (colour & 0x00FFFFFF) | 0x50000000);
       }
     }
     plane.draw()->AddCircle(plane.to_screen(start(i, 0), start(i, 1)), 3.0f, (colour & 0x00FFFFFF) | 0x90000000);
@@ -231,7 +237,8 @@ void words_plane(UiContext& ctx, const std::vector<SentencePooling>& sentences, 
   }
   if (!draggable_theta) return;
   plane.arrow(0, 0, lesson.theta[0], lesson.theta[1], IM_COL32(255, 210, 80, 255), 2.5f);
-  plane.label(lesson.theta[0], lesson.theta[1], two_heads ? "theta 1 (drag)" : "theta (drag)", IM_COL32(255, 210, 80, 255));
+  plane.label(lesson.theta[0], lesson.theta[1], two_heads ? "theta 1 (drag)" : "theta (drag)",
+              IM_COL32(255, 210, 80, 255));
   if (two_heads) {
     plane.arrow(0, 0, lesson.theta2[0], lesson.theta2[1], IM_COL32(200, 120, 255, 255), 2.5f);
     plane.label(lesson.theta2[0], lesson.theta2[1], "theta 2 (drag)", IM_COL32(200, 120, 255, 255));
@@ -250,7 +257,9 @@ void words_plane(UiContext& ctx, const std::vector<SentencePooling>& sentences, 
 
 // A words x words grid of numbers, brighter for larger magnitudes.
 void number_grid(const char* id, const std::vector<std::string>& tokens, const attn::MatD& values, const char* format) {
-  if (!ImGui::BeginTable(id, static_cast<int>(tokens.size()) + 1, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) return;
+  if (!ImGui::BeginTable(id, static_cast<int>(tokens.size()) + 1,
+                         ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit))
+    return;
   const double largest = std::max(values.cwiseAbs().maxCoeff(), 1e-300);
   ImGui::TableNextRow();
   ImGui::TableNextColumn();
@@ -316,9 +325,10 @@ void words_view(UiContext& ctx) {
       } else {
         // Wrapped at spaces: a value cut at the edge ("0.93" for 0.931) would read as another.
         char text[128];
-        std::snprintf(text, sizeof text,
-                      s.pooled.size() == 4 ? "sentiment sigma(r . [v_1; v_2]) = %.3f (%s)" : "sentiment sigma(u . f) = %.3f (%s)",
-                      s.sentiment, s.sentiment > 0.5 ? "positive" : "negative");
+        std::snprintf(
+            text, sizeof text,
+            s.pooled.size() == 4 ? "sentiment sigma(r . [v_1; v_2]) = %.3f (%s)" : "sentiment sigma(u . f) = %.3f (%s)",
+            s.sentiment, s.sentiment > 0.5 ? "positive" : "negative");
         widgets::WrappedText(text);
       }
     }
@@ -331,15 +341,16 @@ void words_view(UiContext& ctx) {
       std::vector<double> reach;
       if (gradient && !ctx.hide_answers && s.score_gradient.size() > 0) {
         const double largest = s.score_gradient.cwiseAbs().maxCoeff();
-        for (attn::Index i = 0; i < s.score_gradient.size(); ++i) reach.push_back(largest > 0 ? std::abs(s.score_gradient(i)) / largest : 0.0);
+        for (attn::Index i = 0; i < s.score_gradient.size(); ++i)
+          reach.push_back(largest > 0 ? std::abs(s.score_gradient(i)) / largest : 0.0);
         bars.push_back({"|dz/dg_i| / largest", reach, IM_COL32(200, 120, 255, 255)});
       }
       widgets::BarOptions options;
       options.labels = s.tokens;
       options.y_max = 1.0;  // the same scale for both sentences
-      options.title = !reach.empty()  ? "a_i (yellow); |dz/dg_i| / largest (purple)"
-                      : w2.empty()    ? "attention weights a_i"
-                                      : "attention weights: head 1 (yellow), head 2 (purple)";
+      options.title = !reach.empty() ? "a_i (yellow); |dz/dg_i| / largest (purple)"
+                      : w2.empty()   ? "attention weights a_i"
+                                     : "attention weights: head 1 (yellow), head 2 (purple)";
       // Tall enough for bars above up to three staggered rows of word labels in large type.
       const float height = std::max(130.0f, ImGui::GetTextLineHeight() * 8.5f);
       widgets::BarChart(("weights" + std::to_string(k)).c_str(), ImVec2(width, height), bars, options);
@@ -387,9 +398,10 @@ void classification_view(UiContext& ctx) {
   lesson_view_bounds({&c.before}, x0, x1, y0, y1);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::min((avail.x - 12.0f) / 2.0f, avail.y - ImGui::GetTextLineHeightWithSpacing() * 3.0f);
-  ImGui::TextWrapped("The two classes (blue, orange) in their first two coordinates: as generated (left) and after one "
-                     "smoothing step y_i = sum_j w_ij x_j (right, same scale). Accuracies are in the claims, averaged over "
-                     "many random choices of the labelled points.");
+  ImGui::TextWrapped(
+      "The two classes (blue, orange) in their first two coordinates: as generated (left) and after one "
+      "smoothing step y_i = sum_j w_ij x_j (right, same scale). Accuracies are in the claims, averaged over "
+      "many random choices of the labelled points.");
   ImGui::BeginGroup();
   ImGui::TextUnformatted("before");
   scatter("before", c.before, c.labels, side, x0, x1, y0, y1);
@@ -404,8 +416,9 @@ void classification_view(UiContext& ctx) {
 }  // namespace
 
 void draw_lesson_view(UiContext& ctx) {
-  const LessonStep& step = ctx.lesson.lesson().steps[static_cast<std::size_t>(
-      std::clamp(ctx.state.lesson.step, 0, ctx.lesson.step_count() - 1))];
+  const LessonStep& step =
+      ctx.lesson.lesson()
+          .steps[static_cast<std::size_t>(std::clamp(ctx.state.lesson.step, 0, ctx.lesson.step_count() - 1))];
   // Every caption of a view wraps at the window's edge rather than running off it (a cut
   // sentence or number reads as another).
   ImGui::PushTextWrapPos(0.0f);

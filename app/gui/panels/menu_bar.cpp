@@ -2,10 +2,10 @@
 // file dialog); files can also be dropped on the window.
 #include <algorithm>
 
+#include "figures/exports.hpp"
+#include "figures/heatmap_ranges.hpp"
 #include "imgui.h"
 #include "imgui_stdlib.h"
-#include "model/exports.hpp"
-#include "model/heatmap_ranges.hpp"
 #include "panels/panels.hpp"
 #include "state/scenario_file.hpp"
 
@@ -72,14 +72,15 @@ void export_menu(UiContext& ctx) {
       extras.colour_bar = ctx.scratch.png_colour_bar;
       extras.title = ctx.scratch.png_title;
       extras.badge = ctx.scratch.png_badge;
-      export_shown_heatmap_png(ctx.scratch.png_path, ctx.images, ctx.overviews, result, ctx.state.view, ctx.hide_answers,
-                               method, extras);
+      export_shown_heatmap_png(ctx.scratch.png_path, ctx.images, ctx.overviews, result, ctx.state.view,
+                               ctx.hide_answers, method, extras);
       ctx.messages.info("wrote " + ctx.scratch.png_path);
     } catch (const std::exception& e) {
       ctx.messages.error(e.what());
     }
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("the selected heatmap as on screen: its mode and colour range (shared when shared)");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("the selected heatmap as on screen: its mode and colour range (shared when shared)");
   ImGui::Separator();
   ImGui::SetNextItemWidth(220.0f);
   ImGui::InputText("##window path", &ctx.scratch.window_png_path);
@@ -152,7 +153,8 @@ void draw_message_bar(UiContext& ctx) {
 
 void draw_status_bar(UiContext& ctx) {
   if (ctx.lesson.active()) {
-    ImGui::Text("%s  |  step %d of %d", ctx.lesson.lesson().title.c_str(), ctx.state.lesson.step + 1, ctx.lesson.step_count());
+    ImGui::Text("%s  |  step %d of %d", ctx.lesson.lesson().title.c_str(), ctx.state.lesson.step + 1,
+                ctx.lesson.step_count());
     ImGui::SameLine();
     ImGui::TextDisabled("| frame %.1f ms", ctx.frame.frame_ms);
     return;
@@ -179,9 +181,10 @@ void draw_status_bar(UiContext& ctx) {
     ImGui::Text("%s path, compute %.1f ms (%s)", compute_path_name(ctx.result->path), ctx.result->compute_ms,
                 ctx.result->use_double ? "float64" : "float32");
     if (ImGui::IsItemHovered()) {
-      ImGui::SetTooltip("dense: every n x m matrix is held (up to %ld cells, fastest);\n"
-                        "streaming: weights are recomputed tile by tile from queries and keys, only the pixels are kept",
-                        static_cast<long>(kDenseMaxCells));
+      ImGui::SetTooltip(
+          "dense: every n x m matrix is held (up to %ld cells, fastest);\n"
+          "streaming: weights are recomputed tile by tile from queries and keys, only the pixels are kept",
+          static_cast<long>(kDenseMaxCells));
     }
   } else {
     ImGui::TextUnformatted(computing_text(ctx).c_str());

@@ -23,7 +23,8 @@ GridGeometry geometry(const ModelGrid& grid, const LoadedData& data, float width
   const float line = ImGui::GetTextLineHeightWithSpacing();
   g.label_w = ImGui::CalcTextSize("layer 00").x + 8.0f;
   g.header_h = line * 2.0f;  // the hint line and the head labels
-  const float aspect = static_cast<float>(data.query_count()) / static_cast<float>(std::max<attn::Index>(data.key_count(), 1));
+  const float aspect =
+      static_cast<float>(data.query_count()) / static_cast<float>(std::max<attn::Index>(data.key_count(), 1));
   const auto heads = static_cast<float>(grid.heads), layers = static_cast<float>(grid.layers);
   g.cell_w = std::max((width - g.label_w) / heads - kGap, 8.0f);
   g.cell_h = g.cell_w * aspect;
@@ -66,7 +67,7 @@ void draw_model_view(UiContext& ctx) {
   refresh_cell_images(ctx, grid_ptr);
 
   ImGui::TextDisabled("%s. Click a head, or use the arrow keys.",
-                      !grid.has_vectors                ? "The model's weights only (no q, k)"
+                      !grid.has_vectors              ? "The model's weights only (no q, k)"
                       : grid.cells_are_model_weights ? "The model's weights"
                                                      : "Softmax from q and k");
   const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -125,7 +126,8 @@ void draw_model_view(UiContext& ctx) {
       }
     }
   }
-  ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + line + 4.0f + static_cast<float>(grid.layers) * (g.cell_h + kGap)));
+  ImGui::SetCursorScreenPos(
+      ImVec2(origin.x, origin.y + line + 4.0f + static_cast<float>(grid.layers) * (g.cell_h + kGap)));
   ImGui::Dummy(ImVec2(1.0f, 1.0f));
 }
 
@@ -138,10 +140,11 @@ void draw_reference_badge(const UiContext& ctx, bool same_line, float right_edge
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(matches ? widgets::kUnchangedColour : widgets::kChangedColour),
                      matches ? "exp matches" : "exp differs");
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("exp recomputed from this head's q and k with the current score, alpha and mask,\n"
-                      "against the model's own weights: max |dW| = %.3g over %ld rows%s",
-                      d.max_abs_diff, static_cast<long>(d.compared_rows),
-                      matches ? "" : "\n(check the score, alpha and mask: the model used scaled-dot, alpha 1)");
+    ImGui::SetTooltip(
+        "exp recomputed from this head's q and k with the current score, alpha and mask,\n"
+        "against the model's own weights: max |dW| = %.3g over %ld rows%s",
+        d.max_abs_diff, static_cast<long>(d.compared_rows),
+        matches ? "" : "\n(check the score, alpha and mask: the model used scaled-dot, alpha 1)");
   }
   char text[64];
   std::snprintf(text, sizeof text, "max|dW| %.2g", d.max_abs_diff);
@@ -156,8 +159,9 @@ void draw_versus_model_badge(const MethodResult& method, bool same_line, float r
   if (same_line) ImGui::SameLine();
   ImGui::TextDisabled("vs model");
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("clean weights of this method against the model's own: max |dW| = %.3g, mean total variation %.3g",
-                      d.max_abs_diff, d.mean_tv);
+    ImGui::SetTooltip(
+        "clean weights of this method against the model's own: max |dW| = %.3g, mean total variation %.3g",
+        d.max_abs_diff, d.mean_tv);
   }
   char text[64];
   std::snprintf(text, sizeof text, "max|dW| %.2g", d.max_abs_diff);

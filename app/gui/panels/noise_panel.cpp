@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "attn/scores.hpp"
+#include "attn/kernels/scores.hpp"
+#include "compute/compute_job.hpp"
 #include "imgui.h"
-#include "model/compute_job.hpp"
 #include "panels/panels.hpp"
 #include "widgets/palette.hpp"
 
@@ -68,8 +68,9 @@ void study_controls(UiContext& ctx) {
 
 void draw_noise_panel(UiContext& ctx) {
   if (ctx.data && ctx.data->weights_only) {
-    ImGui::TextWrapped("Weights only: shifts and noise need the queries and keys (a model file with q and k, "
-                       "e.g. from tools/export_attention.py).");
+    ImGui::TextWrapped(
+        "Weights only: shifts and noise need the queries and keys (a model file with q and k, "
+        "e.g. from tools/export_attention.py).");
     record_layout(ctx, "shifts_need_vectors");
     return;
   }
@@ -96,7 +97,8 @@ void draw_noise_panel(UiContext& ctx) {
   if (ctx.result && n.global_rms > 0.0) {
     const auto& e = ctx.result->expected_shift;
     if (e.exact) {
-      ImGui::TextWrapped("expected shift of the %s scores: M = %.4g (before alpha)", ctx.state.attention.score.c_str(), e.value);
+      ImGui::TextWrapped("expected shift of the %s scores: M = %.4g (before alpha)", ctx.state.attention.score.c_str(),
+                         e.value);
     } else {
       ImGui::TextDisabled("no closed-form expected shift for %s", ctx.state.attention.score.c_str());
     }

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "compute/row_inspection.hpp"
 #include "imgui.h"
-#include "model/row_inspection.hpp"
 #include "panels/panels.hpp"
 #include "widgets/bar_chart.hpp"
 #include "widgets/palette.hpp"
@@ -60,8 +60,9 @@ void row_charts(UiContext& ctx, const ComputeResult& r, const RowInspection& row
   }
   const float width = ImGui::GetContentRegionAvail().x;
   const int charts = 2 + (row.scores_clean.empty() ? 0 : 1) + (row.f_clean.empty() ? 0 : 1);
-  const float height = std::max(
-      70.0f, (ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 4.4f) / static_cast<float>(charts));
+  const float height =
+      std::max(70.0f, (ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 4.4f) /
+                          static_cast<float>(charts));
   widgets::BarOptions options;
   options.labels = labels;
   options.highlight = r.queries == r.keys ? v.selected_row : -1;
@@ -74,7 +75,8 @@ void row_charts(UiContext& ctx, const ComputeResult& r, const RowInspection& row
     widgets::BarChart("scores", ImVec2(width, height), scores, options);
   }
   if (!row.f_clean.empty()) {
-    std::vector<widgets::BarSeries> f = {{"F(s) clean", row.f_clean, widgets::method_colour(static_cast<std::size_t>(v.selected_method))}};
+    std::vector<widgets::BarSeries> f = {
+        {"F(s) clean", row.f_clean, widgets::method_colour(static_cast<std::size_t>(v.selected_method))}};
     options.title = "F(s_ij) of the clean scores (w = F / sum F)";
     widgets::BarChart("f", ImVec2(width, height), f, options);
   }
@@ -87,7 +89,8 @@ void row_charts(UiContext& ctx, const ComputeResult& r, const RowInspection& row
   if (!r.weights_only) summary_line("perturbed", row.summary_perturbed, row.status_perturbed);
   std::vector<widgets::BarSeries> sums;
   if (!clean_sums.empty()) sums.push_back({"clean", clean_sums, widgets::kCleanColour});
-  if (!r.weights_only && !perturbed_sums.empty()) sums.push_back({"perturbed", perturbed_sums, widgets::kPerturbedColour});
+  if (!r.weights_only && !perturbed_sums.empty())
+    sums.push_back({"perturbed", perturbed_sums, widgets::kPerturbedColour});
   if (sums.empty()) {
     ImGui::TextDisabled("%s", sums_note);
     return;
@@ -146,7 +149,8 @@ void draw_row_inspector(UiContext& ctx) {
     return;
   }
   const MethodResult& m = r.methods[static_cast<std::size_t>(v.selected_method)];
-  const std::vector<double> clean_sums(m.column_sums_clean.data(), m.column_sums_clean.data() + m.column_sums_clean.size());
+  const std::vector<double> clean_sums(m.column_sums_clean.data(),
+                                       m.column_sums_clean.data() + m.column_sums_clean.size());
   const std::vector<double> perturbed_sums(m.column_sums_perturbed.data(),
                                            m.column_sums_perturbed.data() + m.column_sums_perturbed.size());
   row_charts(ctx, r, row, clean_sums, perturbed_sums, "");

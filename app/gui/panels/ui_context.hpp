@@ -11,12 +11,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "canvas/heatmap_canvas.hpp"
+#include "compute/heatmap_overviews.hpp"
+#include "compute/shift_sweep.hpp"
 #include "controller/app_controller.hpp"
-#include "model/heatmap_images.hpp"
-#include "model/heatmap_overviews.hpp"
-#include "model/shift_sweep.hpp"
+#include "figures/heatmap_images.hpp"
 #include "panels/key_map.hpp"
+#include "widgets/heatmap_canvas.hpp"
 
 namespace ax {
 
@@ -51,16 +51,16 @@ struct UiScratch {
   std::map<std::string, nlohmann::json> heatmaps;
   bool dragging_heatmap = false;
   bool settle_overviews = false;  // automation: the next frame waits for the pooled pictures
-  std::string hover_text;    // the heatmap readout under the pointer this frame (reports and tests)
-  int dragging_point = -1;   // index of the 2-D point being dragged
-  int source_choice = -1;    // data source radio (the file choice waits for a path)
+  std::string hover_text;         // the heatmap readout under the pointer this frame (reports and tests)
+  int dragging_point = -1;        // index of the 2-D point being dragged
+  int source_choice = -1;         // data source radio (the file choice waits for a path)
   // The model view's cells as images (they must live until the canvas draws them).
   std::shared_ptr<const ModelGrid> model_cells_of;
   std::vector<HeatmapImage> model_cells;
-  int propagation_answer_step = -1;  // lesson step whose answer already moved the propagation view
-  std::vector<Command> commands;  // key presses the shell passed on, applied at the next frame
-  ShiftSweep sweep;               // the S key's sweep of M, while it runs
-  bool show_help = false;         // the list of keys (H)
+  int propagation_answer_step = -1;           // lesson step whose answer already moved the propagation view
+  std::vector<Command> commands;              // key presses the shell passed on, applied at the next frame
+  ShiftSweep sweep;                           // the S key's sweep of M, while it runs
+  bool show_help = false;                     // the list of keys (H)
   std::optional<AppState> placeholder_state;  // the lesson text's placeholders read this state
   nlohmann::json placeholder_json;            // ... serialised (once per change, not per frame)
 };
@@ -71,10 +71,10 @@ struct FrameStats {
 };
 
 struct UiContext {
-  AppController& app;   // commands beyond editing the state
+  AppController& app;  // commands beyond editing the state
   AppState& state;
-  std::shared_ptr<const ComputeResult> result;  // null until the first results arrive
-  std::shared_ptr<const InvarianceChart> chart; // null while the chart is being computed
+  std::shared_ptr<const ComputeResult> result;   // null until the first results arrive
+  std::shared_ptr<const InvarianceChart> chart;  // null while the chart is being computed
   std::shared_ptr<const LoadedData> data;
   bool computing = false;
   std::string compute_error;  // the newest request failed: why (the previous results stay)
@@ -90,7 +90,7 @@ struct UiContext {
   LessonCommands& lesson_commands;
   // A lesson step asks a question whose answer is not shown yet: views hide their verdicts.
   bool hide_answers = false;
-  ComputeProgress progress;  // of the running computation
+  ComputeProgress progress;    // of the running computation
   OverviewService& overviews;  // pooled pictures of the heatmaps in view
 };
 

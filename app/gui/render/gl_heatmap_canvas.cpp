@@ -61,11 +61,24 @@ namespace {
 // Everything a heatmap's framebuffer depends on, as numbers (versions exactly: below 2^24).
 std::vector<float> draw_key(const HeatmapDraw& draw, int width, int height) {
   const HeatmapValues& v = draw.values;
-  return {static_cast<float>(v.version & 0xFFFFFF), static_cast<float>(v.version >> 24), static_cast<float>(v.rows),
-          static_cast<float>(v.cols), static_cast<float>(v.row_begin), static_cast<float>(v.col_begin),
-          static_cast<float>(v.window_rows), static_cast<float>(v.window_cols), static_cast<float>(draw.matrix_rows),
-          static_cast<float>(draw.matrix_cols), draw.range.lo, draw.range.hi, draw.range.log ? 1.0f : 0.0f,
-          static_cast<float>(draw.range.map), draw.zoom, draw.pan[0], draw.pan[1], static_cast<float>(width),
+  return {static_cast<float>(v.version & 0xFFFFFF),
+          static_cast<float>(v.version >> 24),
+          static_cast<float>(v.rows),
+          static_cast<float>(v.cols),
+          static_cast<float>(v.row_begin),
+          static_cast<float>(v.col_begin),
+          static_cast<float>(v.window_rows),
+          static_cast<float>(v.window_cols),
+          static_cast<float>(draw.matrix_rows),
+          static_cast<float>(draw.matrix_cols),
+          draw.range.lo,
+          draw.range.hi,
+          draw.range.log ? 1.0f : 0.0f,
+          static_cast<float>(draw.range.map),
+          draw.zoom,
+          draw.pan[0],
+          draw.pan[1],
+          static_cast<float>(width),
           static_cast<float>(height)};
 }
 
@@ -113,8 +126,9 @@ void GlHeatmapCanvas::flush() {
     glUniform1i(program_.uniform("u_log"), draw.range.log ? 1 : 0);
     const auto rows = static_cast<float>(draw.matrix_rows), cols = static_cast<float>(draw.matrix_cols);
     glUniform2f(program_.uniform("u_matrix_size"), cols, rows);
-    glUniform4f(program_.uniform("u_window"), static_cast<float>(values.col_begin), static_cast<float>(values.row_begin),
-                static_cast<float>(values.window_cols), static_cast<float>(values.window_rows));
+    glUniform4f(program_.uniform("u_window"), static_cast<float>(values.col_begin),
+                static_cast<float>(values.row_begin), static_cast<float>(values.window_cols),
+                static_cast<float>(values.window_rows));
     glUniform2f(program_.uniform("u_cell_pixels"), static_cast<float>(width) / (extent * cols),
                 static_cast<float>(height) / (extent * rows));
     glDrawArrays(GL_TRIANGLES, 0, 3);

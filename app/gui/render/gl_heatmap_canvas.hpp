@@ -8,8 +8,8 @@
 #include <memory>
 #include <vector>
 
-#include "canvas/heatmap_canvas.hpp"
 #include "render/gl_objects.hpp"
+#include "widgets/heatmap_canvas.hpp"
 
 namespace ax {
 
@@ -22,15 +22,14 @@ class GlHeatmapCanvas final : public HeatmapCanvas {
   // Time the last flush() spent uploading values to textures (the rest drew the heatmaps).
   double last_upload_ms() const { return last_upload_ms_; }
 
-
  private:
   struct Slot {
     gl::Texture values;
     gl::Texture colour;
     gl::Framebuffer target;
     std::uint64_t uploaded_version = 0;
-    int width = 0, height = 0;  // framebuffer size
-    std::vector<float> drawn;   // what the framebuffer shows (draw_key): unchanged, it is not redrawn
+    int width = 0, height = 0;               // framebuffer size
+    std::vector<float> drawn;                // what the framebuffer shows (draw_key): unchanged, it is not redrawn
     std::shared_ptr<const void> keep_alive;  // the values until the upload is done
   };
   void upload(Slot& slot, const HeatmapValues& values);

@@ -2,10 +2,10 @@
 // that calls OpenGL.
 #pragma once
 
-#include <glad/gl.h>
-
 #include <string>
 #include <string_view>
+
+#include <glad/gl.h>
 
 namespace ax::gl {
 

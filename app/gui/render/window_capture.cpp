@@ -1,10 +1,10 @@
 #include "render/window_capture.hpp"
 
-#include <glad/gl.h>
-
 #include <vector>
 
-#include "model/png_file.hpp"
+#include <glad/gl.h>
+
+#include "figures/png_file.hpp"
 
 namespace ax {
 

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "attn/atomic_file.hpp"
+#include "attn/io/atomic_file.hpp"
 #include "imgui.h"
 #include "panels/explorer_ui.hpp"
 #include "render/gl_heatmap_canvas.hpp"
@@ -44,9 +44,10 @@ struct Walker {
           const bool last = frame + 1 == kFramesPerLayout;
           window.begin_frame();
           ui.frame(stats);
-          window.end_frame([&] { canvas.flush(); }, [&](int width, int height) {
-            if (last && options.screenshots) capture_window_png(png, width, height);
-          });
+          window.end_frame([&] { canvas.flush(); },
+                           [&](int width, int height) {
+                             if (last && options.screenshots) capture_window_png(png, width, height);
+                           });
         }
         const auto geometry = window.geometry();
         nlohmann::json report = ui.report();

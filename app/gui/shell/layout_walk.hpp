@@ -15,9 +15,9 @@ class Window;
 class GlHeatmapCanvas;
 
 struct LayoutWalkOptions {
-  std::string directory;                   // layouts.json (and the PNGs) go here
-  std::vector<std::array<int, 2>> sizes;   // window sizes
-  std::vector<std::string> lessons;        // lesson files
+  std::string directory;                  // layouts.json (and the PNGs) go here
+  std::vector<std::array<int, 2>> sizes;  // window sizes
+  std::vector<std::string> lessons;       // lesson files
   bool screenshots = false;
 };
 

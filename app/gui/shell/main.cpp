@@ -7,8 +7,6 @@
 // the screenshot and report, and exits 0: tests and slide-making use this. Without it, the app
 // runs until closed (Ctrl+Q), restoring the last session at start and saving it at exit; a
 // screenshot is then taken of the last frame before closing.
-#include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -20,7 +18,9 @@
 #include <regex>
 #include <sstream>
 
-#include "attn/atomic_file.hpp"
+#include <CLI/CLI.hpp>
+
+#include "attn/io/atomic_file.hpp"
 #include "controller/app_controller.hpp"
 #include "imgui.h"
 #include "lessons/lesson_file.hpp"
@@ -43,9 +43,9 @@ struct Options {
   std::string report;
   std::string ready_file;
   bool no_session = false;
-  std::string lesson;       // open this lesson file
-  int step = 1;             // at this step (1-based)
-  std::string walk;         // render every step of the lesson into this directory, then exit
+  std::string lesson;  // open this lesson file
+  int step = 1;        // at this step (1-based)
+  std::string walk;    // render every step of the lesson into this directory, then exit
   bool presentation = false;
   std::string layout_walk;  // render every view at every size of `layout_sizes` into this directory
   std::string layout_sizes = "1024x768,1280x720,1366x768,1920x1080";
@@ -64,7 +64,9 @@ nlohmann::json frame_summary(std::vector<double> ms) {
   if (ms.size() <= kSkip) return nullptr;
   ms.erase(ms.begin(), ms.begin() + kSkip);
   std::sort(ms.begin(), ms.end());
-  return {{"count", ms.size()}, {"median_ms", ms[ms.size() / 2]}, {"p95_ms", ms[ms.size() * 95 / 100]},
+  return {{"count", ms.size()},
+          {"median_ms", ms[ms.size() / 2]},
+          {"p95_ms", ms[ms.size() * 95 / 100]},
           {"max_ms", ms.back()}};
 }
 
@@ -313,7 +315,8 @@ int run(const Options& options) {
     std::stringstream list(options.layout_sizes);
     for (std::string item; std::getline(list, item, ',');) {
       if (!std::regex_match(item, match, size_pattern)) {
-        std::cerr << "error: --layout-sizes: expected WIDTHxHEIGHT,... such as 1024x768,1280x720, got '" << item << "'\n";
+        std::cerr << "error: --layout-sizes: expected WIDTHxHEIGHT,... such as 1024x768,1280x720, got '" << item
+                  << "'\n";
         return 2;
       }
       walk.sizes.push_back({std::stoi(match[1]), std::stoi(match[2])});
@@ -343,10 +346,12 @@ int main(int argc, char** argv) {
   app.add_flag("--no-session", options.no_session, "Neither restore nor save the last session");
   app.add_option("--lesson", options.lesson, "Open this lesson file (assets/lessons/*.json)");
   app.add_option("--step", options.step, "With --lesson: start at this step (1-based)")->check(CLI::PositiveNumber);
-  app.add_option("--walk", options.walk, "With --lesson: save a screenshot of every step into this directory, then exit");
-  app.add_option("--layout-walk", options.layout_walk,
-                 "Render the explorer and every lesson step (or only --lesson's) at every --layout-sizes size, normal and "
-                 "presenting, and write their widget rectangles to DIR/layouts.json, then exit");
+  app.add_option("--walk", options.walk,
+                 "With --lesson: save a screenshot of every step into this directory, then exit");
+  app.add_option(
+      "--layout-walk", options.layout_walk,
+      "Render the explorer and every lesson step (or only --lesson's) at every --layout-sizes size, normal and "
+      "presenting, and write their widget rectangles to DIR/layouts.json, then exit");
   app.add_option("--layout-sizes", options.layout_sizes, "Window sizes of --layout-walk")->capture_default_str();
   app.add_flag("--layout-screenshots", options.layout_screenshots, "With --layout-walk: a PNG of every layout too");
   app.add_flag("--presentation", options.presentation, "Presentation mode: large type, advanced panels hidden");

@@ -1,14 +1,15 @@
-#include <chrono>
 #include "shell/window.hpp"
 
-// glad's header must come before GLFW's so GLFW does not pull in a system GL header.
-#include <glad/gl.h>
-#include <GLFW/glfw3.h>
+#include <chrono>
 
+// glad's header must come before GLFW's so GLFW does not pull in a system GL header.
 #include <cfloat>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+
+#include <GLFW/glfw3.h>
+#include <glad/gl.h>
 
 #include "backends/imgui_impl_glfw.h"
 #include "backends/imgui_impl_opengl3.h"
@@ -66,7 +67,8 @@ Window::Window(const WindowOptions& options) {
   if (!glfwInit()) {
     const char* display = std::getenv("DISPLAY");
     throw std::runtime_error(
-        std::string("cannot open a window") + (display && *display ? " on display " + std::string(display) : ": no display (DISPLAY is not set)") +
+        std::string("cannot open a window") +
+        (display && *display ? " on display " + std::string(display) : ": no display (DISPLAY is not set)") +
         (g_glfw_error.empty() ? "" : " [" + g_glfw_error + "]") +
         ". Run the app under a virtual display: xvfb-run -a build/bin/attention-explorer --frames 60 "
         "--screenshot shot.png, or use build/bin/attention-cli for headless work");
@@ -134,7 +136,7 @@ void Window::begin_frame() {
 }
 
 Window::EndFrameTimes Window::end_frame(const std::function<void()>& before_imgui_render,
-                                       const std::function<void(int, int)>& after_render) {
+                                        const std::function<void(int, int)>& after_render) {
   using Clock = std::chrono::steady_clock;
   const auto ms = [](Clock::time_point a, Clock::time_point b) {
     return std::chrono::duration<double, std::milli>(b - a).count();

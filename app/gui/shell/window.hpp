@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "widgets/key_event_queue.hpp"
 #include "panels/key_map.hpp"
+#include "widgets/key_event_queue.hpp"
 
 struct GLFWwindow;
 
@@ -34,7 +34,7 @@ class Window {
 
   bool should_close() const;
   void request_close();
-  void begin_frame();                 // poll events, start an ImGui frame
+  void begin_frame();  // poll events, start an ImGui frame
   // Where the time of end_frame went (after_render, e.g. a screenshot, is in none of them).
   struct EndFrameTimes {
     double before_render_ms = 0.0;  // before_imgui_render (the heatmap canvas: uploads, FBO draws)

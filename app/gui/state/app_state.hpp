@@ -37,10 +37,10 @@ struct DataSettings {
   std::string keys_path;     // optional separate keys
   std::string tokens_path;   // optional axis labels: a text file (one a line), a '<U' .npy or ARCHIVE.npz:NAME
   FileContent content = FileContent::Auto;
-  int layer = 0;             // which layer of a model file or a rank-4 file
-  int head = 0;              // which head of a model file, a rank-4 file or a rank-3 vectors file
+  int layer = 0;                    // which layer of a model file or a rank-4 file
+  int head = 0;                     // which head of a model file, a rank-4 file or a rank-3 vectors file
   std::vector<std::string> tokens;  // axis labels given inline (lessons)
-  bool centre = false;       // subtract the mean vector before computing scores
+  bool centre = false;              // subtract the mean vector before computing scores
   bool operator==(const DataSettings&) const = default;
 };
 
@@ -66,10 +66,10 @@ struct NoiseSettings {
   double local_rms = 0.0;         // s_l of the independent vector noise l_i
   std::string target = "both";    // queries, keys, both
   std::uint64_t seed = 1;
-  std::uint64_t draw = 0;         // "resample" moves to the next draw
-  bool animate = false;           // a new draw every `animate_frames` frames
+  std::uint64_t draw = 0;  // "resample" moves to the next draw
+  bool animate = false;    // a new draw every `animate_frames` frames
   int animate_frames = 20;
-  int study_draws = 200;          // Monte Carlo study
+  int study_draws = 200;  // Monte Carlo study
   bool operator==(const NoiseSettings&) const = default;
 };
 
@@ -80,37 +80,37 @@ enum class HeatmapMode { Clean, Perturbed, AbsDifference, SignedDifference };
 enum class PixelReduction { Max, Mean };
 
 struct ViewSettings {
-  HeatmapMode mode = HeatmapMode::Perturbed;   // every heatmap without its own mode below
-  std::vector<HeatmapMode> modes;              // per heatmap, in method order (may be shorter)
-  std::string colormap = "viridis";             // weights
-  std::string difference_colormap = "magma";    // |difference|; signed uses "diverging"
+  HeatmapMode mode = HeatmapMode::Perturbed;  // every heatmap without its own mode below
+  std::vector<HeatmapMode> modes;             // per heatmap, in method order (may be shorter)
+  std::string colormap = "viridis";           // weights
+  std::string difference_colormap = "magma";  // |difference|; signed uses "diverging"
   bool log_scale = false;
-  bool shared_range = true;       // one colour range for every compared heatmap
-  bool versus_model = true;       // with a model's own weights loaded, differences compare each method with them
-  bool exclude_first_key = false; // leave key 0 (an attention sink) out of the range
+  bool shared_range = true;        // one colour range for every compared heatmap
+  bool versus_model = true;        // with a model's own weights loaded, differences compare each method with them
+  bool exclude_first_key = false;  // leave key 0 (an attention sink) out of the range
   PixelReduction reduction = PixelReduction::Max;  // when a pixel covers several cells
-  float zoom = 1.0f;              // shared by every heatmap so they stay aligned
-  std::array<float, 2> pan = {0.0f, 0.0f};  // visible window's top-left, in [0, 1] units
+  float zoom = 1.0f;                               // shared by every heatmap so they stay aligned
+  std::array<float, 2> pan = {0.0f, 0.0f};         // visible window's top-left, in [0, 1] units
   int selected_row = 0;
   int selected_method = 0;
   double chart_shift_min = 1e-3;  // invariance chart range of M
   double chart_shift_max = 1e2;
   bool show_charts = true;
-  bool presentation = false;      // large type, high contrast, advanced panels hidden
-  double sweep_to = 5.0;          // the S key sweeps the shift M from 0 to this value
+  bool presentation = false;  // large type, high contrast, advanced panels hidden
+  double sweep_to = 5.0;      // the S key sweeps the shift M from 0 to this value
   bool operator==(const ViewSettings&) const = default;
 };
 
 // Where the user is in a lesson, and the interactive parameters of the lesson views.
 struct LessonSettings {
-  std::string path;                 // lesson file; empty when no lesson is open
+  std::string path;  // lesson file; empty when no lesson is open
   int step = 0;
-  bool revealed = false;            // the answer to the step's question is shown
-  std::array<double, 2> theta = {-1.0, 2.0};   // fixed-attention parameter (words view)
-  std::array<double, 2> theta2 = {1.0, 0.0};   // a second head
-  int propagation_steps = 0;        // update steps applied in the propagation view
-  bool playing = false;             // apply a step every few frames
-  bool shuffled = false;            // the words of the sentence in another order
+  bool revealed = false;                      // the answer to the step's question is shown
+  std::array<double, 2> theta = {-1.0, 2.0};  // fixed-attention parameter (words view)
+  std::array<double, 2> theta2 = {1.0, 0.0};  // a second head
+  int propagation_steps = 0;                  // update steps applied in the propagation view
+  bool playing = false;                       // apply a step every few frames
+  bool shuffled = false;                      // the words of the sentence in another order
   // Metric attention: the map A (rows) applied before distances, and the point whose weights
   // the metric view shows.
   std::array<double, 2> metric_row1 = {1.0, 0.0};

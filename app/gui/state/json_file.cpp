@@ -1,7 +1,7 @@
 #include "state/json_file.hpp"
 
-#include "attn/errors.hpp"
-#include "attn/text_file.hpp"
+#include "attn/base/errors.hpp"
+#include "attn/io/text_file.hpp"
 
 namespace ax {
 

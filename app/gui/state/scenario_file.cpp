@@ -5,10 +5,10 @@
 #include <set>
 #include <sstream>
 
-#include "attn/atomic_file.hpp"
-#include "attn/errors.hpp"
-#include "model/compute_path.hpp"
+#include "attn/base/errors.hpp"
+#include "attn/io/atomic_file.hpp"
 #include "state/json_file.hpp"
+#include "state/limits.hpp"
 
 namespace ax {
 namespace {
@@ -35,15 +35,15 @@ struct EnumNames<FileContent> {
 template <>
 struct EnumNames<HeatmapMode> {
   static constexpr std::pair<HeatmapMode, const char*> table[] = {{HeatmapMode::Clean, "clean"},
-                                                                   {HeatmapMode::Perturbed, "perturbed"},
-                                                                   {HeatmapMode::AbsDifference, "abs-difference"},
-                                                                   {HeatmapMode::SignedDifference, "signed-difference"}};
+                                                                  {HeatmapMode::Perturbed, "perturbed"},
+                                                                  {HeatmapMode::AbsDifference, "abs-difference"},
+                                                                  {HeatmapMode::SignedDifference, "signed-difference"}};
 };
 
 template <>
 struct EnumNames<PixelReduction> {
   static constexpr std::pair<PixelReduction, const char*> table[] = {{PixelReduction::Max, "max"},
-                                                                      {PixelReduction::Mean, "mean"}};
+                                                                     {PixelReduction::Mean, "mean"}};
 };
 
 // ---- One description of every field, used to write and to read (no field named twice).
@@ -330,16 +330,19 @@ void validate_state(const AppState& s, const std::string& where) {
   need(s.data.head >= 0, "data.head", "must be >= 0");
   need(s.data.points.size() <= 512, "data.points", "at most 512 points");
   need(s.attention.alpha >= -1e6 && s.attention.alpha <= 1e6, "attention.alpha", "must be between -1e6 and 1e6");
-  need(s.attention.methods.size() <= 12, "attention.methods", "at most 12 methods at once");
+  need(s.attention.methods.size() <= kMaxMethods, "attention.methods",
+       "at most " + std::to_string(kMaxMethods) + " methods at once");
   need(s.noise.scale >= -1e6 && s.noise.scale <= 1e6, "noise.scale", "must be between -1e6 and 1e6");
-  for (double rms : {s.noise.row_shift_rms, s.noise.column_shift_rms, s.noise.score_noise_rms,
-                     s.noise.global_rms, s.noise.local_rms}) {
+  for (double rms : {s.noise.row_shift_rms, s.noise.column_shift_rms, s.noise.score_noise_rms, s.noise.global_rms,
+                     s.noise.local_rms}) {
     need(rms >= 0.0 && rms <= 1e6, "noise", "noise levels must be between 0 and 1e6");
   }
-  need(s.noise.animate_frames >= 1 && s.noise.animate_frames <= 10000, "noise.animate_frames", "must be between 1 and 10000");
+  need(s.noise.animate_frames >= 1 && s.noise.animate_frames <= 10000, "noise.animate_frames",
+       "must be between 1 and 10000");
   need(s.noise.study_draws >= 1 && s.noise.study_draws <= 100000, "noise.study_draws", "must be between 1 and 100000");
   need(s.view.sweep_to >= -1e6 && s.view.sweep_to <= 1e6, "view.sweep_to", "must be between -1e6 and 1e6");
-  need(s.view.zoom >= 1.0f && s.view.zoom <= 512.0f, "view.zoom", "must be between 1 and 512");
+  need(s.view.zoom >= 1.0f && s.view.zoom <= kMaxZoom, "view.zoom",
+       "must be between 1 and " + std::to_string(static_cast<int>(kMaxZoom)));
   need(s.lesson.step >= 0, "lesson.step", "must be >= 0");
   need(s.lesson.metric_query >= 0, "lesson.metric_query", "must be >= 0");
   need(s.lesson.propagation_steps >= 0 && s.lesson.propagation_steps <= 10000, "lesson.propagation_steps",

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "model/axis_ticks.hpp"
+#include "figures/axis_ticks.hpp"
 #include "widgets/plot.hpp"
 
 namespace ax::widgets {
@@ -29,7 +29,8 @@ void draw_pooled_bars(ImDrawList* draw, std::span<const BarSeries> series, std::
   const int columns = std::max(1, static_cast<int>(p1.x - p0.x));
   for (int c = 0; c < columns; ++c) {
     const std::size_t k0 = count * static_cast<std::size_t>(c) / static_cast<std::size_t>(columns);
-    const std::size_t k1 = std::max(k0 + 1, count * static_cast<std::size_t>(c + 1) / static_cast<std::size_t>(columns));
+    const std::size_t k1 =
+        std::max(k0 + 1, count * static_cast<std::size_t>(c + 1) / static_cast<std::size_t>(columns));
     const float x0 = p0.x + static_cast<float>(c), x1 = x0 + 1.0f;
     for (std::size_t s = 0; s < series.size(); ++s) {
       double lo = std::numeric_limits<double>::infinity(), hi = -lo;
@@ -46,7 +47,8 @@ void draw_pooled_bars(ImDrawList* draw, std::span<const BarSeries> series, std::
       if (undefined) draw->AddRectFilled(ImVec2(x0, p0.y), ImVec2(x1, p1.y), IM_COL32(110, 110, 110, 70));
       if (!(lo <= hi)) continue;
       if (s == 0) {
-        draw->AddRectFilled(ImVec2(x0, std::min(zero, y_of(hi))), ImVec2(x1, std::max(zero, y_of(lo)) + 0.5f), series[s].colour);
+        draw->AddRectFilled(ImVec2(x0, std::min(zero, y_of(hi))), ImVec2(x1, std::max(zero, y_of(lo)) + 0.5f),
+                            series[s].colour);
       } else {
         draw->AddRectFilled(ImVec2(x0, y_of(hi) - 1.0f), ImVec2(x1, y_of(hi) + 1.0f), series[s].colour);
         if (lo < 0.0) draw->AddRectFilled(ImVec2(x0, y_of(lo) - 1.0f), ImVec2(x1, y_of(lo) + 1.0f), series[s].colour);

@@ -29,7 +29,8 @@ float ColourBarWidth(const ColourRange& range, const SignWords* signs) {
   }
   float width = kBarWidth + kLabelGap + labels + 2.0f;
   if (signs && is_signed_range(range)) {
-    width = std::max({width, ImGui::CalcTextSize(signs->subject.c_str()).x, ImGui::CalcTextSize(("> " + signs->baseline).c_str()).x});
+    width = std::max({width, ImGui::CalcTextSize(signs->subject.c_str()).x,
+                      ImGui::CalcTextSize(("> " + signs->baseline).c_str()).x});
   }
   return width;
 }

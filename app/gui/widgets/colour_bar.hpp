@@ -2,9 +2,9 @@
 // the labels of model/colour_bar_labels.hpp (the exported PNG's bar says the same).
 #pragma once
 
+#include "figures/colour_bar_labels.hpp"
+#include "figures/heatmap_images.hpp"
 #include "imgui.h"
-#include "model/colour_bar_labels.hpp"
-#include "model/heatmap_images.hpp"
 
 namespace ax::widgets {
 

@@ -5,8 +5,7 @@
 
 namespace ax::widgets {
 
-GridChoice choose_grid(int count, float width, float height, float aspect, const GridCellFrame& frame,
-                       float min_side) {
+GridChoice choose_grid(int count, float width, float height, float aspect, const GridCellFrame& frame, float min_side) {
   count = std::max(count, 1);
   aspect = aspect > 0.0f ? aspect : 1.0f;
   GridChoice best;

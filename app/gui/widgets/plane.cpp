@@ -23,10 +23,12 @@ Plane::Plane(const char* id, ImVec2 size, double x0, double x1, double y0, doubl
   to_plane(p0_, gx0, gy1);
   to_plane(p1_, gx1, gy0);
   for (double x = std::ceil(gx0 / step) * step; x <= gx1; x += step) {
-    draw_->AddLine(to_screen(x, gy0), to_screen(x, gy1), std::abs(x) < 1e-9 ? IM_COL32(140, 140, 150, 140) : IM_COL32(90, 90, 100, 50));
+    draw_->AddLine(to_screen(x, gy0), to_screen(x, gy1),
+                   std::abs(x) < 1e-9 ? IM_COL32(140, 140, 150, 140) : IM_COL32(90, 90, 100, 50));
   }
   for (double y = std::ceil(gy0 / step) * step; y <= gy1; y += step) {
-    draw_->AddLine(to_screen(gx0, y), to_screen(gx1, y), std::abs(y) < 1e-9 ? IM_COL32(140, 140, 150, 140) : IM_COL32(90, 90, 100, 50));
+    draw_->AddLine(to_screen(gx0, y), to_screen(gx1, y),
+                   std::abs(y) < 1e-9 ? IM_COL32(140, 140, 150, 140) : IM_COL32(90, 90, 100, 50));
   }
   draw_->AddRect(p0_, p1_, IM_COL32(160, 160, 170, 255));
 }

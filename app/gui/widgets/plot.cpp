@@ -228,12 +228,14 @@ void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const
       }
       // The label on the side of the line with more room.
       const float lx = x + 4.0f + w < p1.x ? x + 4.0f : x - 4.0f - w;
-      draw->AddRectFilled(ImVec2(lx - 2.0f, p0.y + 2.0f), ImVec2(lx + w + 2.0f, p0.y + line + 2.0f), IM_COL32(20, 20, 25, 200));
+      draw->AddRectFilled(ImVec2(lx - 2.0f, p0.y + 2.0f), ImVec2(lx + w + 2.0f, p0.y + line + 2.0f),
+                          IM_COL32(20, 20, 25, 200));
       draw->AddText(ImVec2(lx, p0.y + 2.0f), IM_COL32(255, 210, 80, 255), options.x_marker_label.c_str());
     } else {
       // Off the axis (M = 0 on a log axis): in the corner, on its own background, inside the plot.
       const float lx = std::max(p0.x + 2.0f, p1.x - w - 4.0f);
-      draw->AddRectFilled(ImVec2(lx - 2.0f, p1.y - line - 4.0f), ImVec2(lx + w + 2.0f, p1.y - 2.0f), IM_COL32(20, 20, 25, 220));
+      draw->AddRectFilled(ImVec2(lx - 2.0f, p1.y - line - 4.0f), ImVec2(lx + w + 2.0f, p1.y - 2.0f),
+                          IM_COL32(20, 20, 25, 220));
       draw->AddText(ImVec2(lx, p1.y - line - 3.0f), IM_COL32(255, 210, 80, 255), options.x_marker_label.c_str());
     }
   }

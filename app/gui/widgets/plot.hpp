@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "figures/colour_bar_labels.hpp"
 #include "imgui.h"
-#include "model/colour_bar_labels.hpp"
 
 namespace ax::widgets {
 
@@ -22,10 +22,10 @@ struct PlotSeries {
 };
 
 struct PlotBackgroundBars {
-  double x_lo = 0.0, x_hi = 1.0;       // the bars split [x_lo, x_hi] evenly
-  std::span<const double> heights;     // drawn scaled to the plot height
+  double x_lo = 0.0, x_hi = 1.0;    // the bars split [x_lo, x_hi] evenly
+  std::span<const double> heights;  // drawn scaled to the plot height
   ImU32 colour = IM_COL32(120, 120, 120, 90);
-  std::string label;                   // legend entry
+  std::string label;  // legend entry
 };
 
 struct PlotOptions {
@@ -35,7 +35,7 @@ struct PlotOptions {
   bool log_y = false;
   std::optional<std::pair<double, double>> x_range;  // default: the data's range
   std::optional<std::pair<double, double>> y_range;
-  double log_floor = 1e-17;            // log axes: smaller values are drawn at the floor
+  double log_floor = 1e-17;  // log axes: smaller values are drawn at the floor
   const PlotBackgroundBars* background = nullptr;
   bool legend = true;
   // A vertical marker at this x (the current setting), with its label; a value off the axis is

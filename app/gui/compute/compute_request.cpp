@@ -1,0 +1,55 @@
+#include "compute/compute_request.hpp"
+
+#include <cstdint>
+#include <utility>
+
+#include "attn/base/random.hpp"
+
+namespace ax {
+
+ComputeRequest make_compute_request(const AppState& state, std::shared_ptr<const LoadedData> data) {
+  ComputeRequest r;
+  r.data = std::move(data);
+  r.attention = state.attention;
+  r.noise = state.noise;
+  r.chart_shift_min = state.view.chart_shift_min;
+  r.chart_shift_max = state.view.chart_shift_max;
+  r.centre = state.data.centre;
+  r.versus_reference = state.view.versus_model;
+  return r;
+}
+
+attn::AttentionSpec make_attention_spec(const AttentionSettings& attention, bool centre, const attn::Method& method) {
+  attn::AttentionSpec spec;
+  spec.score = attn::parse_score_kind(attention.score);
+  spec.alpha = attention.alpha;
+  spec.mask = attn::parse_mask(attention.mask);
+  spec.method = method;
+  spec.centre = centre;
+  spec.subtract_max = attention.subtract_max;
+  return spec;
+}
+
+attn::Perturbation make_perturbation(const NoiseSettings& noise, attn::Index queries, attn::Index keys) {
+  attn::Perturbation p;
+  p.shift = noise.shift;
+  p.scale = noise.scale;
+  p.score_noise_rms = noise.score_noise_rms;
+  p.global_rms = noise.global_rms;
+  p.local_rms = noise.local_rms;
+  p.noise_target = attn::parse_noise_target(noise.target);
+  p.seed = noise.seed;
+  p.draw = noise.draw;
+  constexpr std::uint64_t kRowShiftStream = 101, kColumnShiftStream = 102;
+  if (noise.row_shift_rms > 0.0) {
+    attn::Rng rng(noise.seed, noise.draw, kRowShiftStream);
+    for (attn::Index i = 0; i < queries; ++i) p.row_shifts.push_back(noise.row_shift_rms * rng.normal());
+  }
+  if (noise.column_shift_rms > 0.0) {
+    attn::Rng rng(noise.seed, noise.draw, kColumnShiftStream);
+    for (attn::Index j = 0; j < keys; ++j) p.column_shifts.push_back(noise.column_shift_rms * rng.normal());
+  }
+  return p;
+}
+
+}  // namespace ax

@@ -1,0 +1,35 @@
+// A snapshot of what to compute: the data and the settings that affect the numbers.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "attn/kernels/attention.hpp"
+#include "compute/loaded_data.hpp"
+#include "state/app_state.hpp"
+
+namespace ax {
+
+struct ComputeRequest {
+  std::shared_ptr<const LoadedData> data;
+  AttentionSettings attention;
+  NoiseSettings noise;
+  double chart_shift_min = 1e-3;
+  double chart_shift_max = 1e2;
+  bool centre = false;
+  bool versus_reference = true;  // view.versus_model
+  // Numbers the clean stage's inputs (data, attention settings, centring): requests with the same
+  // non-zero number share their clean weights; 0 always computes them.
+  std::uint64_t clean_generation = 0;
+};
+
+ComputeRequest make_compute_request(const AppState& state, std::shared_ptr<const LoadedData> data);
+
+// The engine spec the settings describe for `method` (centring comes from the data settings).
+attn::AttentionSpec make_attention_spec(const AttentionSettings& attention, bool centre, const attn::Method& method);
+
+// The engine perturbation the noise settings describe for `queries` x `keys` scores: per-row and
+// per-column shifts are drawn from the noise seed and draw, so a scenario reproduces them.
+attn::Perturbation make_perturbation(const NoiseSettings& noise, attn::Index queries, attn::Index keys);
+
+}  // namespace ax

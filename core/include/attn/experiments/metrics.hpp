@@ -1,0 +1,37 @@
+// How far apart two weight matrices are.
+//
+// Rows undefined in either matrix are left out of every metric and counted in
+// `undefined_rows`, so a metric never mixes numbers with NaN rows.
+#pragma once
+
+#include "attn/base/types.hpp"
+#include "attn/kernels/weights.hpp"
+
+namespace attn {
+
+struct Deviation {
+  double max_abs_diff = 0.0;  // max_ij |A_ij - B_ij|
+  double mean_tv = 0.0;       // mean over rows of (1/2) sum_j |A_ij - B_ij|
+  // Mean over rows of KL(A_i || B_i) = sum_j A_ij log(A_ij / B_ij); terms with A_ij = 0 are 0, and
+  // a row where B_ij = 0 < A_ij is infinite (B excludes a key A uses): then mean_kl is +inf.
+  double mean_kl = 0.0;
+  double frobenius = 0.0;  // sqrt(sum_ij (A_ij - B_ij)^2)
+  Index compared_rows = 0;
+  Index undefined_rows = 0;  // rows undefined in A or in B
+};
+
+// A: reference (clean) weights, B: compared (perturbed) weights. Same shape required.
+template <class T>
+Deviation compare_weights(const Weights<T>& reference, const Weights<T>& compared);
+
+// Row statistics shown by the row inspector (for a defined row of weights).
+struct RowSummary {
+  double entropy = 0.0;            // -sum w log w (nats)
+  double effective_support = 0.0;  // exp(entropy): how many keys the row effectively averages
+  Index exact_zeros = 0;
+  double max_weight = 0.0;
+};
+template <class T>
+RowSummary summarize_row(const Weights<T>& weights, Index row);
+
+}  // namespace attn

@@ -1,0 +1,50 @@
+// Attention weights computed from a matrix of scores, and what is known about each row.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "attn/base/types.hpp"
+#include "attn/kernels/methods.hpp"
+
+namespace attn {
+
+enum class Mask {
+  None,
+  Causal,  // key j > query i gets weight 0 (and takes no part in any normalisation)
+};
+
+Mask parse_mask(std::string_view name);  // "none" or "causal"; throws UsageError
+std::string_view mask_name(Mask mask);
+
+// Why a row has or lacks weights.
+enum class RowStatus : std::uint8_t {
+  Defined,    // finite, non-negative, sums to 1
+  AllZero,    // every F value is zero (e.g. relu on an all-negative row): 0/0
+  NonFinite,  // some F value or the row sum is infinite or NaN
+  Negative,   // a custom F returned a negative value: not a probability
+};
+
+std::string_view row_status_name(RowStatus status);
+
+template <class T>
+struct Weights {
+  Mat<T> matrix;                // #queries by #keys; defined rows sum to 1, undefined rows are NaN
+  std::vector<RowStatus> rows;  // one per query
+
+  bool defined(Index i) const { return rows[static_cast<std::size_t>(i)] == RowStatus::Defined; }
+  Index undefined_count() const;
+  std::vector<Index> undefined_rows() const;
+};
+
+// W from S (#queries by #keys) by `method`, honouring `mask`. S is taken by value so callers that
+// no longer need their scores can move them in and the weights reuse the storage.
+template <class T>
+Weights<T> weights_from_scores(Mat<T> scores, const Method& method, Mask mask = Mask::None);
+
+// Outputs y_i = sum_j w_ij v_j. V: #keys by e. Rows of undefined weights give NaN outputs.
+template <class T>
+Mat<T> attention_outputs(const Weights<T>& weights, const Mat<T>& values);
+
+}  // namespace attn

@@ -1,0 +1,98 @@
+#include "attn/experiments/metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "attn/base/errors.hpp"
+#include "attn/base/parallel.hpp"
+#include "base/tiling.hpp"
+
+namespace attn {
+
+template <class T>
+Deviation compare_weights(const Weights<T>& a, const Weights<T>& b) {
+  if (a.matrix.rows() != b.matrix.rows() || a.matrix.cols() != b.matrix.cols()) {
+    throw InputError("cannot compare weight matrices of different shapes");
+  }
+  // Partial results per row tile, merged in tile order: the same sums on any thread count.
+  struct Partial {
+    double max_abs = 0.0, tv = 0.0, kl = 0.0, sq = 0.0;
+    Index compared = 0, undefined = 0;
+  };
+  const Index n = a.matrix.rows();
+  std::vector<Partial> partials(static_cast<std::size_t>(detail::tile_count(n)));
+  parallel_for(detail::tile_count(n), [&](Index tile) {
+    Partial& part = partials[static_cast<std::size_t>(tile)];
+    const auto [begin, end] = detail::tile_rows(tile, n);
+    for (Index i = begin; i < end; ++i) {
+      if (!a.defined(i) || !b.defined(i)) {
+        ++part.undefined;
+        continue;
+      }
+      ++part.compared;
+      // Differences in T (exact for nearby values), sums in double.
+      const Eigen::Array<T, 1, Eigen::Dynamic> diff = (a.matrix.row(i) - b.matrix.row(i)).array().abs();
+      part.max_abs = std::max(part.max_abs, static_cast<double>(diff.maxCoeff()));
+      part.tv += 0.5 * diff.template cast<double>().sum();
+      part.sq += diff.template cast<double>().square().sum();
+      // Terms with p = 0 are 0; p > 0 = q makes KL infinite: B excludes a key A uses. Otherwise,
+      // with both clamped to the smallest normal number, p log(p/q) is exact where p > 0 and 0
+      // where p = 0, without a per-element branch: the logarithms vectorise. They are taken in the
+      // weights' own precision (float weights carry float rounding anyway), the sum in double.
+      const auto pt = a.matrix.row(i).array();
+      const auto qt = b.matrix.row(i).array();
+      constexpr T tiny = std::numeric_limits<T>::min();
+      const bool excluded = ((pt > T(0)) && (qt == T(0))).any();
+      double row_kl = std::numeric_limits<double>::infinity();
+      if (!excluded) {
+        // Evaluated in T first: a cast inside the expression would stop Eigen vectorising it.
+        const Eigen::Array<T, 1, Eigen::Dynamic> terms = pt * (pt.max(tiny) / qt.max(tiny)).log();
+        row_kl = terms.template cast<double>().sum();
+      }
+      // Rounding can make KL of two nearly equal rows a hair below zero; KL is never negative.
+      part.kl += std::max(row_kl, 0.0);
+    }
+  });
+  Deviation out;
+  double tv_sum = 0.0, kl_sum = 0.0, sq_sum = 0.0;
+  for (const Partial& part : partials) {
+    out.max_abs_diff = std::max(out.max_abs_diff, part.max_abs);
+    tv_sum += part.tv;
+    kl_sum += part.kl;
+    sq_sum += part.sq;
+    out.compared_rows += part.compared;
+    out.undefined_rows += part.undefined;
+  }
+  if (out.compared_rows > 0) {
+    out.mean_tv = tv_sum / static_cast<double>(out.compared_rows);
+    out.mean_kl = kl_sum / static_cast<double>(out.compared_rows);
+  }
+  out.frobenius = std::sqrt(sq_sum);
+  return out;
+}
+
+template <class T>
+RowSummary summarize_row(const Weights<T>& weights, Index row) {
+  RowSummary out;
+  if (!weights.defined(row)) return out;
+  for (Index j = 0; j < weights.matrix.cols(); ++j) {
+    const double w = static_cast<double>(weights.matrix(row, j));
+    if (w == 0.0) {
+      ++out.exact_zeros;
+    } else {
+      out.entropy -= w * std::log(w);
+    }
+    out.max_weight = std::max(out.max_weight, w);
+  }
+  out.effective_support = std::exp(out.entropy);
+  return out;
+}
+
+template Deviation compare_weights(const Weights<float>&, const Weights<float>&);
+template Deviation compare_weights(const Weights<double>&, const Weights<double>&);
+template RowSummary summarize_row(const Weights<float>&, Index);
+template RowSummary summarize_row(const Weights<double>&, Index);
+
+}  // namespace attn

@@ -1,0 +1,81 @@
+// Scores without a score matrix (internal to core): a plan made once per call holds the prepared
+// queries and the packed, pre-scaled keys, and `score_rows` writes the final scores of any range
+// of queries into any buffer. compute_scores and compute_weights write straight into their
+// result; callers that reduce scores as they go (overviews, streaming passes) use a per-thread
+// scratch and never hold #queries x #keys values.
+#pragma once
+
+#include <cstdint>
+
+#include <Eigen/Core>
+
+#include "attn/base/types.hpp"
+#include "attn/kernels/attention.hpp"
+#include "attn/kernels/perturbation.hpp"
+
+namespace attn::detail {
+namespace product {
+
+template <class T>
+using Packet = typename Eigen::internal::packet_traits<T>::type;
+template <class T>
+constexpr Index kLanes = Eigen::internal::unpacket_traits<Packet<T>>::size;
+// Accumulators: kBlockRows x kPanelPackets packets, 24 of AVX-512's 32 registers (12 of 16
+// elsewhere), plus the panel's row and a broadcast query entry.
+constexpr int kPanelPackets = 4;
+constexpr int kBlockRows = EIGEN_ARCH_DEFAULT_NUMBER_OF_REGISTERS >= 32 ? 6 : 3;
+template <class T>
+constexpr Index kPanelCols = kPanelPackets* kLanes<T>;
+
+// The keys (scaled), transposed into panels of kPanelCols columns: panel p holds, dimension by
+// dimension, the entries of keys p*W .. p*W + W - 1 contiguously (zeros past the last key).
+//
+// With fewer keys than half a panel the padding would outweigh the keys themselves (one key of
+// dimension 26 million would take 64 x its size); such keys stay as rows (`unpacked`, scaled) and
+// every score is a plain dot product instead.
+template <class T>
+struct KeyPanels {
+  Vec<T> data;
+  Mat<T> unpacked;  // #keys by d, used instead of `data` when the padding would dominate
+  Index keys = 0, dimension = 0;
+
+  static bool padding_dominates(Index keys) { return keys < kPanelCols<T> / 2; }
+  Index count() const { return (keys + kPanelCols<T> - 1) / kPanelCols<T>; }
+  const T* panel(Index p) const { return data.data() + p * dimension * kPanelCols<T>; }
+};
+
+}  // namespace product
+
+// Everything needed to turn the matrix product of a tile into final scores.
+template <class T>
+struct ScorePlan {
+  Mat<T> left;                  // #queries by d: the (noisy; for cosine, normalised) queries
+  product::KeyPanels<T> right;  // the keys, pre-multiplied by `product_scale`, packed
+  bool distance = false;        // neg-sqdist: subtract half squared norms, clamp at 0, then scale
+  Vec<T> half_sq_left;          // |q_i|^2 / 2 (distance only)
+  Vec<T> half_sq_right;         // |k_j|^2 / 2 (distance only)
+  T distance_scale = T(1);      // alpha * lambda (distance only)
+  Vec<T> row_offset;            // alpha * (M + r_i), empty when zero
+  Vec<T> column_offset;         // alpha * c_j, empty when zero
+  T noise_sd = T(0);            // alpha * sigma
+  std::uint64_t seed = 0, draw = 0;
+
+  Index queries() const { return left.rows(); }
+  Index keys() const { return right.keys; }
+};
+
+// Validates the inputs and the perturbation's shapes (InputError), applies vector noise and
+// centring, and packs the keys. Checks the sizes against kMaxMatrixElements and the memory budget
+// for a caller that holds the #queries x #keys result; `holds_matrix` false (streaming callers,
+// which never hold it) checks only the plan's own memory.
+template <class T>
+ScorePlan<T> make_score_plan(const Vectors<T>& clean, ScoreKind kind, double alpha, bool centre,
+                             const Perturbation& perturbation, bool holds_matrix = true);
+
+// The final scores (product, distance form, shifts, score noise) of queries [begin, end) against
+// every key: query begin + r goes to dst + r * ld, ld >= plan.keys(). Bit-identical whatever the
+// range, so any split of the rows gives the same scores.
+template <class T>
+void score_rows(const ScorePlan<T>& plan, Index begin, Index end, T* dst, Index ld);
+
+}  // namespace attn::detail

@@ -1,0 +1,99 @@
+#include "attn/kernels/weights.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <string>
+
+#include "attn/base/errors.hpp"
+#include "attn/base/parallel.hpp"
+#include "base/tiling.hpp"
+#include "kernels/matrix_normalization.hpp"
+#include "kernels/row_kernels.hpp"
+
+namespace attn {
+
+Mask parse_mask(std::string_view name) {
+  if (name == "none") return Mask::None;
+  if (name == "causal") return Mask::Causal;
+  throw UsageError("unknown mask '" + std::string(name) + "' (choose none or causal)");
+}
+
+std::string_view mask_name(Mask mask) { return mask == Mask::Causal ? "causal" : "none"; }
+
+std::string_view row_status_name(RowStatus status) {
+  switch (status) {
+    case RowStatus::Defined: return "defined";
+    case RowStatus::AllZero: return "all F values are zero";
+    case RowStatus::NonFinite: return "F or its sum is infinite or NaN";
+    case RowStatus::Negative: return "F is negative";
+  }
+  return "?";
+}
+
+template <class T>
+Index Weights<T>::undefined_count() const {
+  return static_cast<Index>(
+      std::count_if(rows.begin(), rows.end(), [](RowStatus s) { return s != RowStatus::Defined; }));
+}
+
+template <class T>
+std::vector<Index> Weights<T>::undefined_rows() const {
+  std::vector<Index> out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i] != RowStatus::Defined) out.push_back(static_cast<Index>(i));
+  }
+  return out;
+}
+
+template <class T>
+Weights<T> weights_from_scores(Mat<T> scores, const Method& method, Mask mask) {
+  Weights<T> result;
+  result.matrix = std::move(scores);
+  const Index n = result.matrix.rows(), m = result.matrix.cols();
+  if (!method.is_row_wise()) {
+    const int rounds = method.kind == MethodKind::Sinkhorn ? static_cast<int>(method.parameter) : 1;
+    detail::sinkhorn_in_place(result.matrix, rounds, mask, result.rows);
+    return result;
+  }
+  result.rows.assign(static_cast<std::size_t>(n), RowStatus::Defined);
+  parallel_for(detail::tile_count(n), [&](Index tile) {
+    detail::RowScratch scratch;
+    const auto [begin, end] = detail::tile_rows(tile, n);
+    // Through an aligned copy of each row (tiling.hpp: the same bits as compute_weights).
+    detail::AlignedRows<T> row(1, m);
+    for (Index i = begin; i < end; ++i) {
+      T* const out = result.matrix.row(i).data();
+      std::copy_n(out, m, row.row(0));
+      result.rows[static_cast<std::size_t>(i)] =
+          detail::apply_row_method(row.row(0), detail::valid_keys(mask, i, m), m, method, scratch);
+      std::copy_n(row.row(0), m, out);
+    }
+  });
+  return result;
+}
+
+template <class T>
+Mat<T> attention_outputs(const Weights<T>& weights, const Mat<T>& values) {
+  if (values.rows() != weights.matrix.cols()) {
+    throw InputError("values have " + std::to_string(values.rows()) + " rows but there are " +
+                     std::to_string(weights.matrix.cols()) + " keys");
+  }
+  Mat<T> outputs(weights.matrix.rows(), values.cols());
+  for (Index i = 0; i < outputs.rows(); ++i) {
+    if (weights.defined(i)) {
+      outputs.row(i).noalias() = weights.matrix.row(i) * values;
+    } else {
+      outputs.row(i).setConstant(std::numeric_limits<T>::quiet_NaN());
+    }
+  }
+  return outputs;
+}
+
+template struct Weights<float>;
+template struct Weights<double>;
+template Weights<float> weights_from_scores(Mat<float>, const Method&, Mask);
+template Weights<double> weights_from_scores(Mat<double>, const Method&, Mask);
+template Mat<float> attention_outputs(const Weights<float>&, const Mat<float>&);
+template Mat<double> attention_outputs(const Weights<double>&, const Mat<double>&);
+
+}  // namespace attn
