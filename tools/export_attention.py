@@ -4,182 +4,112 @@
 As a module, with a model you already have:
 
     from export_attention import export
-    export(model, (input_tensor,), "run.npz", tokens=["the", "cat", ...])
+    export(model, (input_ids,), "run.npz", tokens=["the", "cat", ...])
+    export(model, (src, tgt), "run.npz", src_tokens=[...], tgt_tokens=[...], tgt_mask=mask)  # encoder-decoder
+    export(model, inputs, "run.npz", modules=["decoder"])       # a subset: names, prefixes, globs, classes
 
 From the command line, on a small built-in demo (a 2-layer nn.TransformerEncoder with random
 weights and a fixed seed; nothing is downloaded):
 
     /usr/bin/python3 tools/export_attention.py --demo out.npz [--causal]
 
-The archive holds, for L recorded attention modules of H heads each, n queries and m keys:
-  q [L, H, n, d], k [L, H, m, d], v [L, H, m, dv]  per-head projections (q not yet divided by sqrt(d))
-  weights [L, H, n, m]                              the model's own attention weights
-  tokens [n] ('<U'), layer_names [L] ('<U')         when known
-  mask ['none' | 'causal' | 'other']                the attention mask the model used
-Only the first sequence of a batch is exported.
+What is recorded. Every nn.MultiheadAttention (the fused fast paths, which return no weights, are
+left for the run: frozen models and torch.inference_mode() export too), Hugging Face-style
+BertSelfAttention / RobertaSelfAttention and GPT2Attention (transformers 4.26-4.47 layouts), any module
+with TransformerLens hook points hook_q, hook_k and hook_pattern, and modules an adapter names (see
+attention_export/adapters.py). Only the first sequence of a batch is exported. A model in training
+mode runs in eval mode and is put back (keep_training=True keeps training mode and dropout). A
+TorchScript model is refused: export the eager nn.Module. Notices are ExportNotice warnings.
 
-Every nn.MultiheadAttention is recorded. PyTorch 1.13's forward hooks do not see keyword
-arguments (attn_mask, need_weights), so for these modules the recorder wraps the instance's
-forward for the duration of the run (and restores it): the wrapper asks for per-head weights and
-keeps the mask. Any other attention module is recorded through a forward hook and an adapter, a
-function given by class name:
+FILE FORMAT (export_format '2'). An NPZ archive (numpy.savez_compressed). Numbers are float32 '<f4'
+(float64 '<f8' with dtype=np.float64), text is '<U'; nothing else (no bool, no integers). L is the
+number of recorded modules (layers) in a group, H heads, n queries, m keys, d = dq = dk, dv.
 
-    def my_adapter(module, inputs, output):
-        # return per-head tensors for the first sequence: q [H, n, d], k [H, m, d],
-        # optionally v [H, m, dv], weights [H, n, m] and mask ('none' / 'causal' / 'other')
-        return {"q": ..., "k": ..., "weights": ...}
+File-wide members:
+  export_format  '<U' [1]  '2'. Files without it are format 1 (the members q, k, v, weights, tokens,
+                           layer_names and a one-word mask, as below, and nothing else).
+  precision      '<U' [1]  'float64' | 'float32' | 'bfloat16' | 'float16': the least precise dtype the
+                           recorded modules computed in. Numbers are stored as float32 whatever it is,
+                           so recomputed weights can differ from `weights` by this precision's rounding.
+  dropout_applied '<U' [1] 'true' when the run kept training mode (keep_training=True on a model in
+                           training mode): dropout may have been applied to `weights`, whose rows then
+                           need not sum to 1 ("after dropout"). Otherwise 'false'.
+  src_tokens     '<U' [S]  the source sequence's tokens, when given (encoder-decoder, cross-attention).
+  tgt_tokens     '<U' [T]  the target sequence's tokens, when given.
+  groups         '<U' [G]  only in a grouped file (below): the group names, in the order they ran.
+
+A model: the members below, written at the top level of a file without groups, or under the prefix
+"<group>/" for each group of a grouped file ("cross/q", "cross/weights", ...). Per layer l, head h:
+  q           [L, H, n, d]  per-head queries, scaled so that the module's scores are q.k / sqrt(d) (a
+                            module that scales otherwise has the difference folded into q)
+  k           [L, H, m, d]  per-head keys
+  v           [L, H, m, dv] per-head values (when recorded)
+  weights     [L, H, n, m]  the module's own attention weights. A row that is all NaN is undefined
+                            (every key blocked, or NaN in the model); no other NaN, no inf.
+  tokens      '<U' [n]      the queries' tokens (row labels), when known
+  key_tokens  '<U' [m]      the keys' tokens (column labels) when the keys are another sequence
+                            (cross-attention); without it the keys' tokens are `tokens`
+  layer_names '<U' [L]      module names ('encoder.layers.0.self_attn')
+  role        '<U' [1]      'self' (queries and keys from one sequence) or 'cross'
+  mask        '<U' [1]      'none' | 'causal' | 'other': every layer's mask_kind is none, every layer's
+                            is causal, or anything else (format 1's one word, kept for old readers)
+  mask_kind   '<U' [L]      per layer: 'none', 'causal' (blocked exactly where key j > query i,
+                            whatever the fill: -inf, finfo.min, -1e9, -1e4 or a boolean mask),
+                            'padding' (only whole key columns blocked), 'causal+padding' (both),
+                            'other' (another pattern, a per-head pattern that differs from these, or
+                            any attn_bias). A label only: the arrays below decide the computation.
+  blocked     [L, n, m] or [L, H, n, m]  1 = the module's attention mask blocked key j for query i
+                            (a boolean True, or an additive value <= -1e4), 0 = allowed. [L, n, m] when
+                            it is the same for every head. Present when some layer's attention mask
+                            blocks an entry; layers without one hold 0.
+  key_padding [L, m]        1 = key j is padding, blocked for every query and head (key_padding_mask,
+                            or an attention mask that is the same for every query, such as Hugging
+                            Face's [B, 1, 1, m]); 0 = a real key. Present when some key is padded.
+  attn_bias   [L, n, m] or [L, H, n, m]  a finite additive bias the module added to the scores (ALiBi,
+                            a float mask's finite part, a float key_padding_mask's finite part); 0 at
+                            blocked entries. Present when nonzero somewhere.
+  q_replaced  [L, n]        1 = query row i was NaN or inf in the model (often from an earlier layer's
+                            undefined rows) and q holds 0 there instead. Present when some row was.
+  k_replaced  [L, m]        1 = key row j (k and v) was NaN or inf and holds 0. Present when some was.
+
+Recomputing the weights of layer l, head h (what the app and the CLI do to match the model):
+  s_ij = q_i . k_j / sqrt(d) + attn_bias_ij          (attn_bias 0 when absent)
+  key j is blocked for query i if blocked_ij = 1 or key_padding_j = 1   (either absent: 0)
+  w_ij = exp(s_ij - max_l s_il) / sum_l exp(s_il - max_l s_il) over the keys l not blocked;
+         0 for blocked keys; a row with every key blocked is undefined (NaN in `weights`).
+  A file with neither blocked nor key_padding falls back on its label: mask 'causal' blocks j > i
+  (format 1 files; an exporter of format 2 always writes `blocked` for a causal mask).
+  With dropout_applied 'false', the exporter checks that this recomputation gives `weights` within
+  1e-3 (0.1 for bfloat16, 0.02 for float16) and says so in a notice when it does not.
+
+Groups. When the recorded modules include both self-attention and cross-attention (nn.Transformer,
+nn.TransformerDecoder, a Hugging Face decoder with cross-attention), each kind is a group of its
+own, with its own n, m, tokens and masks: 'encoder' (self-attention over the source; tokens =
+src_tokens), 'decoder' (self-attention over the target; tokens = tgt_tokens) and 'cross' (queries
+from the target, keys from the source; tokens = tgt_tokens, key_tokens = src_tokens). A module's
+group follows its role and its stack (the module path before the first layer index): self-attention
+in a stack that also holds cross-attention is 'decoder', other self-attention 'encoder'. Two stacks
+of one kind are told apart as 'encoder_<stack>' with the stack's path in [A-Za-z0-9_]. Group names
+are words of [A-Za-z0-9_.-]; a grouped file has no ungrouped q, k, v or weights. A file with only
+self-attention, or only cross-attention, has no groups.
+
+Adapters (for other attention modules): attention_export/adapters.py. A function
+adapter(module, inputs, output[, call]) returns a dict for the first sequence: 'q' [H, n, d], 'k'
+[H, m, d], optionally 'v', 'weights' [H, n, m], 'attn_mask' (boolean or additive, broadcastable to
+[H, n, m]), 'key_padding_mask' [m] and 'role'; a batch axis of 1 in front is dropped:
+
     export(model, inputs, "run.npz", adapters={"MyAttention": my_adapter})
 """
 import argparse
+import os
 import sys
 
 import numpy as np
 import torch
 from torch import nn
-import torch.nn.functional as F
 
-
-# ---- Recording nn.MultiheadAttention
-
-def _first_sequence(t, batch_first):
-    """[n, e] of the first sequence from a batched (or unbatched) MHA input."""
-    if t.dim() == 2:
-        return t
-    return t[0] if batch_first else t[:, 0]
-
-
-def _mask_kind(attn_mask, n, m):
-    if attn_mask is None:
-        return "none"
-    blocked = attn_mask if attn_mask.dtype == torch.bool else torch.isinf(attn_mask) & (attn_mask < 0)
-    if blocked.dim() == 3:
-        blocked = blocked[0]
-    causal = torch.ones(n, m, dtype=torch.bool).triu(1)
-    if torch.equal(blocked.cpu(), causal):
-        if attn_mask.dtype != torch.bool and torch.any(attn_mask[..., ~causal] != 0):
-            return "other"  # an additive bias besides the blocked entries
-        return "causal"
-    return "other"
-
-
-def _projections(module, query, key, value):
-    """Per-head Q, K, V ([H, n, d]) of an nn.MultiheadAttention, as its forward computes them."""
-    e = module.embed_dim
-    if module._qkv_same_embed_dim:
-        w_q, w_k, w_v = module.in_proj_weight.split(e)
-    else:
-        w_q, w_k, w_v = module.q_proj_weight, module.k_proj_weight, module.v_proj_weight
-    b_q = b_k = b_v = None
-    if module.in_proj_bias is not None:
-        b_q, b_k, b_v = module.in_proj_bias.split(e)
-    q = F.linear(query, w_q, b_q)
-    k = F.linear(key, w_k, b_k)
-    v = F.linear(value, w_v, b_v)
-    if module.bias_k is not None or module.add_zero_attn:
-        raise ValueError("nn.MultiheadAttention with add_bias_kv or add_zero_attn is not supported: "
-                         "its keys are not projections of the input alone")
-    heads = module.num_heads
-
-    def split(t):
-        return t.reshape(t.shape[0], heads, -1).transpose(0, 1)
-
-    return split(q), split(k), split(v)
-
-
-def _record_mha(module, records, name):
-    original = module.forward
-
-    def forward(query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
-                average_attn_weights=True, **kwargs):
-        output, weights = original(query, key, value, key_padding_mask=key_padding_mask, need_weights=True,
-                                   attn_mask=attn_mask, average_attn_weights=False, **kwargs)
-        q_in = _first_sequence(query, module.batch_first)
-        k_in = _first_sequence(key, module.batch_first)
-        v_in = _first_sequence(value, module.batch_first)
-        q, k, v = _projections(module, q_in, k_in, v_in)
-        w = weights if weights.dim() == 3 else weights[0]  # [H, n, m]
-        kind = _mask_kind(attn_mask, q.shape[1], k.shape[1])
-        if key_padding_mask is not None and bool(key_padding_mask.reshape(-1, key_padding_mask.shape[-1])[0].any()):
-            kind = "other"
-        records.append({"name": name, "q": q, "k": k, "v": v, "weights": w, "mask": kind})
-        if not need_weights:
-            return output, None
-        return output, (weights.mean(dim=-3) if average_attn_weights else weights)
-
-    module.forward = forward
-    return lambda: delattr(module, "forward")  # the class's forward again
-
-
-def _record_adapter(module, records, name, adapter):
-    def hook(mod, inputs, output):
-        got = adapter(mod, inputs, output)
-        missing = {"q", "k"} - set(got)
-        if missing:
-            raise ValueError(f"adapter for {type(mod).__name__} ({name}) returned no {sorted(missing)}")
-        records.append({"name": name, "mask": got.get("mask", "none"),
-                        **{key: got[key] for key in ("q", "k", "v", "weights") if got.get(key) is not None}})
-
-    handle = module.register_forward_hook(hook)
-    return handle.remove
-
-
-# ---- Export
-
-def _stack(records, key, path):
-    present = [r for r in records if key in r]
-    if not present:
-        return None
-    if len(present) != len(records):
-        raise ValueError(f"{path}: '{key}' was recorded for {len(present)} of {len(records)} attention modules")
-    arrays = [r[key].detach().to("cpu", torch.float64).numpy() for r in records]
-    shapes = {a.shape for a in arrays}
-    if len(shapes) != 1:
-        detail = ", ".join(f"{r['name']}: {list(a.shape)}" for r, a in zip(records, arrays))
-        raise ValueError(f"{path}: '{key}' has different shapes across layers ({detail}); export fewer modules")
-    return np.stack(arrays)
-
-
-def export(model, inputs, path, tokens=None, adapters=None, dtype=np.float32, **forward_kwargs):
-    """Runs model(*inputs, **forward_kwargs) once and writes every attention head to `path` (.npz).
-
-    adapters: {class name: function(module, inputs, output) -> dict}, for attention modules that
-    are not nn.MultiheadAttention. Returns the dict of arrays written."""
-    adapters = dict(adapters or {})
-    records, undo = [], []
-    for name, module in model.named_modules():
-        adapter = adapters.get(type(module).__name__)
-        if adapter is not None:
-            undo.append(_record_adapter(module, records, name, adapter))
-        elif isinstance(module, nn.MultiheadAttention):
-            undo.append(_record_mha(module, records, name))
-    if not undo:
-        raise ValueError("the model has no nn.MultiheadAttention and no module an adapter names")
-    try:
-        # Grad on keeps nn.TransformerEncoderLayer off its fused fast path, which never calls its
-        # attention module (so nothing could be recorded).
-        with torch.enable_grad():
-            model(*inputs, **forward_kwargs)
-    finally:
-        for restore in undo:
-            restore()
-    if not records:
-        raise ValueError("no attention module ran during the forward pass")
-
-    arrays = {}
-    for key in ("q", "k", "v", "weights"):
-        stacked = _stack(records, key, path)
-        if stacked is not None:
-            arrays[key] = stacked.astype(dtype)
-    kinds = {r["mask"] for r in records}
-    arrays["mask"] = np.array([kinds.pop() if len(kinds) == 1 else "other"])
-    arrays["layer_names"] = np.array([r["name"] or type(model).__name__ for r in records])
-    if tokens is not None:
-        n = arrays["q"].shape[2]
-        if len(tokens) != n:
-            raise ValueError(f"{path}: {len(tokens)} tokens for {n} positions")
-        arrays["tokens"] = np.array([str(t) for t in tokens])
-    np.savez_compressed(path, **arrays)
-    return arrays
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from attention_export import ADAPTERS, Call, ExportNotice, export  # noqa: E402,F401
 
 
 # ---- The demo model
@@ -225,7 +155,8 @@ def main(argv=None):
         print(f"error: {e}", file=sys.stderr)
         return 3
     shape = arrays["weights"].shape
-    print(f"{args.demo}: {shape[0]} layers x {shape[1]} heads, {shape[2]} tokens, mask {arrays['mask'][0]}")
+    kinds = ", ".join(sorted(set(arrays["mask_kind"])))
+    print(f"{args.demo}: {shape[0]} layers x {shape[1]} heads, {shape[2]} tokens, mask {arrays['mask'][0]} ({kinds})")
     return 0
 
 

@@ -393,14 +393,19 @@ class CheckedBeforeSavingTests(ExportTestCase):
         gap, undefined_file, undefined_rec = ref.worst_gap(members)
         self.assertLess(gap, export_testing.TOLERANCE)
         np.testing.assert_array_equal(undefined_file[0], undefined_rec[0])
+        # In layer 1 the NaN keys reached every score: PyTorch's weights are NaN in every row, and the
+        # file says so, while the file's q, k and masks define rows 3-9.
+        self.assertTrue(undefined_file[1].all())
+        np.testing.assert_array_equal(undefined_rec[1], np.tile(np.arange(N_TOKENS) < 3, (2, 1)))
+        self.assert_notice(notices, "weights are NaN", "layers.1.self_attn")
         # Today's CLI reads every q and k of the file (NaN made it refuse the whole file).
         path = self.path("run.npz")
         self.cli("weights", "-i", f"{path}:q", "-k", f"{path}:k", "--double", "-o", self.path("w.npy"))
 
     def test_a_finite_fill_gives_undefined_rows_too(self):
         # With finfo.min the model writes a uniform row where every key is masked: still undefined.
-        padding = torch.zeros(1, N_TOKENS)
-        padding[0, :3] = torch.finfo(torch.float32).min
+        padding = torch.zeros(1, N_TOKENS, dtype=torch.bool)
+        padding[0, :3] = True
         groups, notices = self.export(encoder(layers=1), (tokens(),),
                                       mask=causal_mask(N_TOKENS, torch.finfo(torch.float32).min),
                                       src_key_padding_mask=padding)
@@ -408,6 +413,22 @@ class CheckedBeforeSavingTests(ExportTestCase):
         self.assertTrue(np.isnan(members["weights"][0, :, :3]).all())
         self.assert_notice(notices, "undefined")
         self.assert_reproduces(members)
+
+
+    def test_a_dtype_the_reader_refuses_is_never_written(self):
+        path = self.path("half.npz")
+        with self.assertRaisesRegex(ValueError, r"would write a file the tools refuse: 'q' has dtype float16"):
+            export_attention.export(encoder(), (tokens(),), path, dtype=np.float16)
+        self.assertFalse(__import__("os").path.exists(path))
+
+    def test_an_adapter_that_misses_a_scale_is_noticed(self):
+        def unscaled(module, inputs, output):
+            q, k, w = module.heads(inputs[0])
+            return {"q": q[0] / 3 ** 0.5, "k": k[0], "weights": w[0]}  # scores are q.k/sqrt(d): q is off
+
+        torch.manual_seed(0)
+        _, notices = self.export(nn.Sequential(TwoHeads()), (torch.randn(1, 5, 6),), adapters={"TwoHeads": unscaled})
+        self.assert_notice(notices, "differs from the module's own weights", "(0)")
 
 
 # ---- 10. TorchScript
