@@ -3,6 +3,7 @@ and the checks the reader will make, before anything is written."""
 import re
 
 import numpy as np
+import torch
 
 from . import masks as mask_tools
 from .common import PRECISIONS, notice, numpy64, precision_name
@@ -14,14 +15,16 @@ TOLERANCE = {"float64": 1e-3, "float32": 1e-3, "bfloat16": 0.1, "float16": 0.02}
 # ---- One record
 
 def _to_numpy(records, target):
-    """Tensors to float64 NumPy, in place; returns the least precise source dtype."""
+    """Tensors to NumPy in the target dtype (float16 and bfloat16 convert exactly), in place; returns
+    the least precise source dtype."""
     least = "float64"
     for rec in records:
         for key in ("q", "k", "v", "weights"):
             if rec.get(key) is not None:
                 name = precision_name(rec[key].dtype)
                 least = min(least, name, key=PRECISIONS.index)
-                rec[key] = numpy64(rec[key])
+                rec[key] = numpy64(rec[key]) if target == "float64" else \
+                    rec[key].detach().to("cpu", torch.float32).numpy().copy()
     if least in ("float16", "bfloat16"):
         notice(f"the model computed in {least}: its q, k, v and weights are written as {target} (the file's "
                f"`precision` says '{least}'); weights recomputed from them differ from the model's by {least} "
@@ -29,22 +32,28 @@ def _to_numpy(records, target):
     return least
 
 
-def _recompute_gap(rec, heads):
-    """max |softmax(q.k/sqrt(d) + bias, masks) - weights| over rows defined in both, head by head."""
+def _recompute_gap(rec, heads, block=1024):
+    """max |softmax(q.k/sqrt(d) + bias, masks) - weights| over rows defined in both, in float64, head by
+    head and block of rows by block of rows (a long sequence never needs a float64 n x m at once)."""
     q, k, w = rec["q"], rec["k"], rec["weights"]
-    blocked = mask_tools.every_blocked(rec, heads)
     worst = 0.0
     for h in range(heads):
-        s = q[h] @ k[h].T / np.sqrt(q.shape[-1])
-        if rec["bias"] is not None:
-            s = s + rec["bias"][min(h, rec["bias"].shape[0] - 1)]
-        s = np.where(blocked[h], -np.inf, s)
-        top = s.max(axis=-1, keepdims=True)
-        rows = np.isfinite(top[:, 0]) & ~np.isnan(w[h]).any(axis=-1)
-        if not rows.any():
-            continue
-        e = np.exp(s[rows] - top[rows])
-        worst = max(worst, float(np.abs(e / e.sum(axis=-1, keepdims=True) - w[h][rows]).max()))
+        kh = k[h].astype(np.float64)
+        for start in range(0, q.shape[1], block):
+            rows = slice(start, start + block)
+            s = q[h, rows].astype(np.float64) @ kh.T / np.sqrt(q.shape[-1])
+            if rec["bias"] is not None:
+                s = s + rec["bias"][min(h, rec["bias"].shape[0] - 1), rows]
+            if rec["blocked"] is not None:
+                s[rec["blocked"][min(h, rec["blocked"].shape[0] - 1), rows]] = -np.inf
+            if rec["key_padding"] is not None:
+                s[:, rec["key_padding"]] = -np.inf
+            top = s.max(axis=-1, keepdims=True)
+            defined = np.isfinite(top[:, 0]) & ~np.isnan(w[h, rows]).any(axis=-1)
+            if not defined.any():
+                continue
+            e = np.exp(s[defined] - top[defined])
+            worst = max(worst, float(np.abs(e / e.sum(axis=-1, keepdims=True) - w[h, rows][defined]).max()))
     return worst
 
 
