@@ -1,7 +1,6 @@
 """Notices, and the conversions every part of the exporter shares."""
 import warnings
 
-import numpy as np
 import torch
 
 
@@ -36,6 +35,3 @@ def shape_text(t):
 def is_bool_like(t):
     return t.dtype == torch.bool or not torch.is_floating_point(t)
 
-
-def as_numpy_bool(t):
-    return t.detach().to("cpu").bool().numpy() if isinstance(t, torch.Tensor) else np.asarray(t, dtype=bool)

@@ -6,7 +6,6 @@ exp of it is 0 in float64 beside any score a model produces. Other values form a
 whose query axis has length 1 applies to keys alone: it is key padding.
 """
 import numpy as np
-import torch
 
 from .common import is_bool_like, numpy64, shape_text
 

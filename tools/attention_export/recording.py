@@ -27,17 +27,20 @@ class Call(SimpleNamespace):
 
 
 def _bind(module, args, kwargs):
+    """{parameter name: value} of a call to the module's forward, defaults and **kwargs included."""
     try:
-        bound = inspect.signature(type(module).forward).bind(module, *args, **kwargs)
-        bound.apply_defaults()
-        arguments = dict(bound.arguments)
-        arguments.pop(next(iter(inspect.signature(type(module).forward).parameters)), None)  # self
-        extra = arguments.pop("kwargs", None)
-        if isinstance(extra, dict):
-            arguments.update(extra)
-        return arguments
+        signature = inspect.signature(type(module).forward)
+        bound = signature.bind(module, *args, **kwargs)
     except (TypeError, ValueError):
         return dict(kwargs)
+    bound.apply_defaults()
+    arguments = dict(bound.arguments)
+    parameters = list(signature.parameters.values())
+    arguments.pop(parameters[0].name, None)  # self
+    for p in parameters:
+        if p.kind == inspect.Parameter.VAR_KEYWORD and isinstance(arguments.get(p.name), dict):
+            arguments.update(arguments.pop(p.name))
+    return arguments
 
 
 def _wrap_forward(module, forward):
