@@ -18,6 +18,7 @@ AX_BUILD_PACKAGES=(
 AX_TEST_PACKAGES=(
   libgtest-dev libbenchmark-dev python3 python3-numpy python3-torch
   xdotool clang-format
+  bible-kjv bible-kjv-text  # the corpus of the tiny language models (tools/train_tiny_lm.py)
 )
 
 # Fuzzing (scripts/fuzz.sh, and the fuzz smoke tests of test.sh when clang is present): clang and
