@@ -68,9 +68,9 @@ F, as the engine computes it (method names as attention-cli spells them):
   "sigmoid"   log F = -log(1 + e^-s), then softmax of log F
 Undefined rows (policy "zero-output"): when every F(s_ij) of row i is 0 (only relu and power can do
 this, e.g. the first token whose only score is negative), the row is undefined: its weights are
-reported as NaN, the head's output o_i is 0 (the block's output is then bo alone from that head's
-share), and the row is counted. Training used the same rule, so there is no gradient through an
-undefined row.
+reported as NaN, the head's output o_i is 0 (its d_head columns of concat_h(o) are zeros before
+the output projection wo), and the row is counted. Training used the same rule, so there is no
+gradient through an undefined row. exp, softplus and sigmoid rows are never undefined (F > 0).
 """
 import json
 import math
