@@ -17,8 +17,8 @@
 #include "attn/base/random.hpp"
 #include "base/streaming_store.hpp"
 #include "base/tiling.hpp"
+#include "kernels/masked_rows.hpp"
 #include "kernels/matrix_normalization.hpp"
-#include "kernels/row_kernels.hpp"
 #include "kernels/score_plan.hpp"
 
 namespace attn {
@@ -144,7 +144,7 @@ Mat<T> compute_scores(const Vectors<T>& vectors, ScoreKind score, double alpha, 
 template <class T>
 void compute_scores_into(const Vectors<T>& vectors, const AttentionSpec& spec, const Perturbation& perturbation,
                          Mat<T>& out) {
-  const detail::ScorePlan<T> plan = detail::make_score_plan(vectors, spec.score, spec.alpha, spec.centre, perturbation);
+  const detail::ScorePlan<T> plan = detail::make_score_plan(vectors, spec, perturbation);
   const Index n = plan.queries(), m = plan.keys();
   allocate_result(out, n, m);
   parallel_for(detail::tile_count(n), [&](Index tile) {
@@ -167,8 +167,7 @@ QueryRow<T> compute_query_row(const Vectors<T>& vectors, const AttentionSpec& sp
     throw UsageError(std::string(spec.method.spec()) +
                      " normalises columns too: one row needs every row (use a smaller input to inspect a row)");
   }
-  const detail::ScorePlan<T> plan =
-      detail::make_score_plan(vectors, spec.score, spec.alpha, spec.centre, perturbation, /*holds_matrix=*/false);
+  const detail::ScorePlan<T> plan = detail::make_score_plan(vectors, spec, perturbation, /*holds_matrix=*/false);
   const Index n = plan.queries(), m = plan.keys();
   if (query < 0 || query >= n) {
     throw UsageError("query " + std::to_string(query) + " is outside 0.." + std::to_string(n - 1));
@@ -178,8 +177,8 @@ QueryRow<T> compute_query_row(const Vectors<T>& vectors, const AttentionSpec& sp
   detail::score_rows(plan, query, query + 1, buffer.row(0), m);
   row.scores = Eigen::Map<const Vec<T>>(buffer.row(0), m);
   detail::RowScratch scratch;
-  row.status = detail::apply_row_method(buffer.row(0), detail::valid_keys(spec.mask, query, m), m, spec.method, scratch,
-                                        spec.subtract_max);
+  row.status = detail::weigh_masked_row(buffer.row(0), query, m, spec.mask, spec.mask_arrays.get(), spec.method,
+                                        scratch, spec.subtract_max);
   row.weights = Eigen::Map<const Vec<T>>(buffer.row(0), m);
   return row;
 }
@@ -188,10 +187,11 @@ template <class T>
 void compute_weights_into(const Vectors<T>& vectors, const AttentionSpec& spec, const Perturbation& perturbation,
                           Weights<T>& result) {
   if (!spec.method.is_row_wise()) {
-    result = weights_from_scores(compute_scores(vectors, spec, perturbation), spec.method, spec.mask);
+    result = weights_from_scores(compute_scores(vectors, spec, perturbation), spec.method, spec.mask,
+                                 spec.mask_arrays.get());
     return;
   }
-  const detail::ScorePlan<T> plan = detail::make_score_plan(vectors, spec.score, spec.alpha, spec.centre, perturbation);
+  const detail::ScorePlan<T> plan = detail::make_score_plan(vectors, spec, perturbation);
   const Index n = plan.queries(), m = plan.keys();
   allocate_result(result.matrix, n, m);
   result.rows.assign(static_cast<std::size_t>(n), RowStatus::Defined);
@@ -208,8 +208,8 @@ void compute_weights_into(const Vectors<T>& vectors, const AttentionSpec& spec, 
       for (Index i = i0; i < i1; ++i) {
         T* row = rows.row(i - i0);
         result.rows[static_cast<std::size_t>(i)] =
-            detail::apply_row_method_to(row, detail::valid_keys(spec.mask, i, m), m, spec.method, scratch,
-                                        spec.subtract_max, result.matrix.row(i).data());
+            detail::weigh_masked_row(row, i, m, spec.mask, spec.mask_arrays.get(), spec.method, scratch,
+                                     spec.subtract_max, result.matrix.row(i).data());
       }
     }
     detail::finish_streaming_stores();
@@ -218,12 +218,13 @@ void compute_weights_into(const Vectors<T>& vectors, const AttentionSpec& spec, 
 
 template <class T>
 void weights_from_scores_into(const Mat<T>& scores, const Method& method, Mask mask, bool subtract_max,
-                              Weights<T>& result) {
+                              Weights<T>& result, const MaskArrays* arrays) {
   if (!method.is_row_wise()) {
-    result = weights_from_scores(scores, method, mask);
+    result = weights_from_scores(scores, method, mask, arrays);
     return;
   }
   const Index n = scores.rows(), m = scores.cols();
+  if (arrays != nullptr) arrays->check_extents(n, m);
   allocate_result(result.matrix, n, m);
   result.rows.assign(static_cast<std::size_t>(n), RowStatus::Defined);
   const Index tiles = detail::tile_count(n);
@@ -234,8 +235,8 @@ void weights_from_scores_into(const Mat<T>& scores, const Method& method, Mask m
     detail::AlignedRows<T> row(1, m);
     for (Index i = begin; i < end; ++i) {
       std::copy_n(scores.row(i).data(), m, row.row(0));
-      result.rows[static_cast<std::size_t>(i)] = detail::apply_row_method_to(
-          row.row(0), detail::valid_keys(mask, i, m), m, method, scratch, subtract_max, result.matrix.row(i).data());
+      result.rows[static_cast<std::size_t>(i)] = detail::weigh_masked_row(
+          row.row(0), i, m, mask, arrays, method, scratch, subtract_max, result.matrix.row(i).data());
     }
     detail::finish_streaming_stores();
   });
@@ -248,15 +249,15 @@ Weights<T> compute_weights(const Vectors<T>& vectors, const AttentionSpec& spec,
   return result;
 }
 
-#define ATTN_INSTANTIATE(T)                                                                                    \
-  template void validate_vectors(const Vectors<T>&);                                                           \
-  template Vectors<T> apply_vector_noise(const Vectors<T>&, const Perturbation&);                              \
-  template Mat<T> compute_scores(const Vectors<T>&, ScoreKind, double, const Perturbation&);                   \
-  template Mat<T> compute_scores(const Vectors<T>&, const AttentionSpec&, const Perturbation&);                \
-  template void weights_from_scores_into(const Mat<T>&, const Method&, Mask, bool, Weights<T>&);               \
-  template void compute_scores_into(const Vectors<T>&, const AttentionSpec&, const Perturbation&, Mat<T>&);    \
-  template QueryRow<T> compute_query_row(const Vectors<T>&, const AttentionSpec&, const Perturbation&, Index); \
-  template Weights<T> compute_weights(const Vectors<T>&, const AttentionSpec&, const Perturbation&);           \
+#define ATTN_INSTANTIATE(T)                                                                                         \
+  template void validate_vectors(const Vectors<T>&);                                                                \
+  template Vectors<T> apply_vector_noise(const Vectors<T>&, const Perturbation&);                                   \
+  template Mat<T> compute_scores(const Vectors<T>&, ScoreKind, double, const Perturbation&);                        \
+  template Mat<T> compute_scores(const Vectors<T>&, const AttentionSpec&, const Perturbation&);                     \
+  template void weights_from_scores_into(const Mat<T>&, const Method&, Mask, bool, Weights<T>&, const MaskArrays*); \
+  template void compute_scores_into(const Vectors<T>&, const AttentionSpec&, const Perturbation&, Mat<T>&);         \
+  template QueryRow<T> compute_query_row(const Vectors<T>&, const AttentionSpec&, const Perturbation&, Index);      \
+  template Weights<T> compute_weights(const Vectors<T>&, const AttentionSpec&, const Perturbation&);                \
   template void compute_weights_into(const Vectors<T>&, const AttentionSpec&, const Perturbation&, Weights<T>&);
 ATTN_INSTANTIATE(float)
 ATTN_INSTANTIATE(double)

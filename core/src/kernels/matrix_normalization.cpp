@@ -61,14 +61,24 @@ void normalize_rows_log(Mat<T>& L, const std::vector<RowStatus>& rows) {
 }  // namespace
 
 template <class T>
-void sinkhorn_in_place(Mat<T>& L, int rounds, Mask mask, std::vector<RowStatus>& rows) {
+void sinkhorn_in_place(Mat<T>& L, int rounds, Mask mask, const MaskArrays* arrays, std::vector<RowStatus>& rows) {
   const Index n = L.rows(), m = L.cols();
   rows.assign(static_cast<std::size_t>(n), RowStatus::Defined);
+  const auto blocked = [&](Index i, Index j) {
+    return j >= valid_keys(mask, i, m) || (arrays && arrays->blocks(i, j));
+  };
   for (Index i = 0; i < n; ++i) {
-    const Index valid = valid_keys(mask, i, m);
     auto row = L.row(i);
-    if (!row.head(valid).allFinite()) rows[static_cast<std::size_t>(i)] = RowStatus::NonFinite;
-    row.tail(m - valid).setConstant(kNegInf<T>);
+    Index open = 0;
+    for (Index j = 0; j < m; ++j) {
+      if (blocked(i, j)) {
+        row(j) = kNegInf<T>;
+      } else {
+        ++open;
+        if (!std::isfinite(row(j))) rows[static_cast<std::size_t>(i)] = RowStatus::NonFinite;
+      }
+    }
+    if (open == 0) rows[static_cast<std::size_t>(i)] = RowStatus::Masked;
   }
   for (int r = 0; r < rounds; ++r) {
     normalize_columns(L, rows);
@@ -80,8 +90,9 @@ void sinkhorn_in_place(Mat<T>& L, int rounds, Mask mask, std::vector<RowStatus>&
       row = row.exp();
       // Eigen's vectorised exp clamps its argument, so exp(-inf) comes out as the smallest
       // denormal rather than 0: masked keys get their exact zeros back here.
-      const Index valid = valid_keys(mask, i, m);
-      row.tail(m - valid).setZero();
+      for (Index j = 0; j < m; ++j) {
+        if (blocked(i, j)) row(j) = T(0);
+      }
       if (!row.allFinite()) rows[static_cast<std::size_t>(i)] = RowStatus::NonFinite;
     }
     if (rows[static_cast<std::size_t>(i)] != RowStatus::Defined) {
@@ -90,7 +101,7 @@ void sinkhorn_in_place(Mat<T>& L, int rounds, Mask mask, std::vector<RowStatus>&
   });
 }
 
-template void sinkhorn_in_place<float>(Mat<float>&, int, Mask, std::vector<RowStatus>&);
-template void sinkhorn_in_place<double>(Mat<double>&, int, Mask, std::vector<RowStatus>&);
+template void sinkhorn_in_place<float>(Mat<float>&, int, Mask, const MaskArrays*, std::vector<RowStatus>&);
+template void sinkhorn_in_place<double>(Mat<double>&, int, Mask, const MaskArrays*, std::vector<RowStatus>&);
 
 }  // namespace attn::detail

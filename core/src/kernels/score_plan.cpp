@@ -7,6 +7,7 @@
 #include "attn/base/errors.hpp"
 #include "attn/base/memory_budget.hpp"
 #include "attn/base/random.hpp"
+#include "kernels/masked_rows.hpp"
 
 namespace attn::detail {
 // ---- The product of a range of queries with all keys, written once into a buffer. ----
@@ -226,6 +227,20 @@ ScorePlan<T> make_score_plan(const Vectors<T>& clean, ScoreKind kind, double alp
 }
 
 template <class T>
+ScorePlan<T> make_score_plan(const Vectors<T>& clean, const AttentionSpec& spec, const Perturbation& p,
+                             bool holds_matrix) {
+  ScorePlan<T> plan = make_score_plan(clean, spec.score, spec.alpha, spec.centre, p, holds_matrix);
+  if (spec.mask_arrays) {
+    spec.mask_arrays->check_extents(plan.queries(), plan.keys());
+    if (spec.mask_arrays->has_bias()) {
+      plan.bias = spec.mask_arrays.get();
+      plan.bias_scale = spec.alpha * p.scale;
+    }
+  }
+  return plan;
+}
+
+template <class T>
 void score_rows(const ScorePlan<T>& plan, Index begin, Index end, T* dst, Index ld) {
   product::tile(plan.left, plan.right, begin, end, dst, ld);
   const Index m = plan.keys();
@@ -235,6 +250,7 @@ void score_rows(const ScorePlan<T>& plan, Index begin, Index end, T* dst, Index 
       // -|q - k|^2 / 2 = q.k - |q|^2/2 - |k|^2/2 <= 0; clamp the rounding error that crosses 0.
       row = (row - plan.half_sq_left(i) - plan.half_sq_right.transpose().array()).min(T(0)) * plan.distance_scale;
     }
+    if (plan.bias != nullptr) add_mask_bias(row.data(), i, m, *plan.bias, plan.bias_scale);
     if (plan.row_offset.size() > 0) row += plan.row_offset(i);
     if (plan.column_offset.size() > 0) row += plan.column_offset.transpose().array();
     if (plan.noise_sd > T(0)) {
@@ -246,6 +262,7 @@ void score_rows(const ScorePlan<T>& plan, Index begin, Index end, T* dst, Index 
 
 #define ATTN_INSTANTIATE(T)                                                                                     \
   template ScorePlan<T> make_score_plan(const Vectors<T>&, ScoreKind, double, bool, const Perturbation&, bool); \
+  template ScorePlan<T> make_score_plan(const Vectors<T>&, const AttentionSpec&, const Perturbation&, bool);    \
   template void score_rows(const ScorePlan<T>&, Index, Index, T*, Index);
 ATTN_INSTANTIATE(float)
 ATTN_INSTANTIATE(double)

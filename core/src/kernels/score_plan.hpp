@@ -49,15 +49,17 @@ struct KeyPanels {
 // Everything needed to turn the matrix product of a tile into final scores.
 template <class T>
 struct ScorePlan {
-  Mat<T> left;                  // #queries by d: the (noisy; for cosine, normalised) queries
-  product::KeyPanels<T> right;  // the keys, pre-multiplied by `product_scale`, packed
-  bool distance = false;        // neg-sqdist: subtract half squared norms, clamp at 0, then scale
-  Vec<T> half_sq_left;          // |q_i|^2 / 2 (distance only)
-  Vec<T> half_sq_right;         // |k_j|^2 / 2 (distance only)
-  T distance_scale = T(1);      // alpha * lambda (distance only)
-  Vec<T> row_offset;            // alpha * (M + r_i), empty when zero
-  Vec<T> column_offset;         // alpha * c_j, empty when zero
-  T noise_sd = T(0);            // alpha * sigma
+  Mat<T> left;                       // #queries by d: the (noisy; for cosine, normalised) queries
+  product::KeyPanels<T> right;       // the keys, pre-multiplied by `product_scale`, packed
+  bool distance = false;             // neg-sqdist: subtract half squared norms, clamp at 0, then scale
+  Vec<T> half_sq_left;               // |q_i|^2 / 2 (distance only)
+  Vec<T> half_sq_right;              // |k_j|^2 / 2 (distance only)
+  T distance_scale = T(1);           // alpha * lambda (distance only)
+  Vec<T> row_offset;                 // alpha * (M + r_i), empty when zero
+  Vec<T> column_offset;              // alpha * c_j, empty when zero
+  T noise_sd = T(0);                 // alpha * sigma
+  const MaskArrays* bias = nullptr;  // a model's additive bias (owned by the spec), null when none
+  double bias_scale = 1.0;           // alpha * lambda
   std::uint64_t seed = 0, draw = 0;
 
   Index queries() const { return left.rows(); }
@@ -72,7 +74,13 @@ template <class T>
 ScorePlan<T> make_score_plan(const Vectors<T>& clean, ScoreKind kind, double alpha, bool centre,
                              const Perturbation& perturbation, bool holds_matrix = true);
 
-// The final scores (product, distance form, shifts, score noise) of queries [begin, end) against
+// The same for `spec` (score, alpha, centring), with the bias of its mask arrays, whose extents
+// are checked (InputError). The plan points into the spec's arrays: keep the spec alive.
+template <class T>
+ScorePlan<T> make_score_plan(const Vectors<T>& clean, const AttentionSpec& spec, const Perturbation& perturbation,
+                             bool holds_matrix = true);
+
+// The final scores (product, distance form, the bias, shifts, score noise) of queries [begin, end) against
 // every key: query begin + r goes to dst + r * ld, ld >= plan.keys(). Bit-identical whatever the
 // range, so any split of the rows gives the same scores.
 template <class T>

@@ -7,8 +7,8 @@
 #include "attn/base/errors.hpp"
 #include "attn/base/parallel.hpp"
 #include "base/tiling.hpp"
+#include "kernels/masked_rows.hpp"
 #include "kernels/matrix_normalization.hpp"
-#include "kernels/row_kernels.hpp"
 
 namespace attn {
 
@@ -26,6 +26,7 @@ std::string_view row_status_name(RowStatus status) {
     case RowStatus::AllZero: return "all F values are zero";
     case RowStatus::NonFinite: return "F or its sum is infinite or NaN";
     case RowStatus::Negative: return "F is negative";
+    case RowStatus::Masked: return "every key is masked";
   }
   return "?";
 }
@@ -46,13 +47,14 @@ std::vector<Index> Weights<T>::undefined_rows() const {
 }
 
 template <class T>
-Weights<T> weights_from_scores(Mat<T> scores, const Method& method, Mask mask) {
+Weights<T> weights_from_scores(Mat<T> scores, const Method& method, Mask mask, const MaskArrays* arrays) {
   Weights<T> result;
   result.matrix = std::move(scores);
   const Index n = result.matrix.rows(), m = result.matrix.cols();
+  if (arrays != nullptr) arrays->check_extents(n, m);
   if (!method.is_row_wise()) {
     const int rounds = method.kind == MethodKind::Sinkhorn ? static_cast<int>(method.parameter) : 1;
-    detail::sinkhorn_in_place(result.matrix, rounds, mask, result.rows);
+    detail::sinkhorn_in_place(result.matrix, rounds, mask, arrays, result.rows);
     return result;
   }
   result.rows.assign(static_cast<std::size_t>(n), RowStatus::Defined);
@@ -65,7 +67,7 @@ Weights<T> weights_from_scores(Mat<T> scores, const Method& method, Mask mask) {
       T* const out = result.matrix.row(i).data();
       std::copy_n(out, m, row.row(0));
       result.rows[static_cast<std::size_t>(i)] =
-          detail::apply_row_method(row.row(0), detail::valid_keys(mask, i, m), m, method, scratch);
+          detail::weigh_masked_row(row.row(0), i, m, mask, arrays, method, scratch, true);
       std::copy_n(row.row(0), m, out);
     }
   });
@@ -91,8 +93,8 @@ Mat<T> attention_outputs(const Weights<T>& weights, const Mat<T>& values) {
 
 template struct Weights<float>;
 template struct Weights<double>;
-template Weights<float> weights_from_scores(Mat<float>, const Method&, Mask);
-template Weights<double> weights_from_scores(Mat<double>, const Method&, Mask);
+template Weights<float> weights_from_scores(Mat<float>, const Method&, Mask, const MaskArrays*);
+template Weights<double> weights_from_scores(Mat<double>, const Method&, Mask, const MaskArrays*);
 template Mat<float> attention_outputs(const Weights<float>&, const Mat<float>&);
 template Mat<double> attention_outputs(const Weights<double>&, const Mat<double>&);
 

@@ -17,7 +17,7 @@
 #include "attn/base/parallel.hpp"
 #include "attn/overview/overview.hpp"
 #include "base/tiling.hpp"
-#include "kernels/row_kernels.hpp"
+#include "kernels/masked_rows.hpp"
 #include "kernels/score_plan.hpp"
 #include "overview/pixel_pooler.hpp"
 
@@ -110,10 +110,9 @@ Overview stream_overview(const Vectors<T>& vectors, const AttentionSpec& spec, c
                           " keys of dimension " + std::to_string(vectors.dimension()) +
                           (sizeof(T) == 4 ? " in float32" : " in float64"));
   const bool difference = request.cell != CellValue::Weight;
-  const detail::ScorePlan<T> perturbed =
-      detail::make_score_plan(vectors, spec.score, spec.alpha, spec.centre, perturbation, false);
+  const detail::ScorePlan<T> perturbed = detail::make_score_plan(vectors, spec, perturbation, false);
   std::optional<detail::ScorePlan<T>> clean;
-  if (difference) clean = detail::make_score_plan(vectors, spec.score, spec.alpha, spec.centre, Perturbation{}, false);
+  if (difference) clean = detail::make_score_plan(vectors, spec, Perturbation{}, false);
 
   Overview out = detail::empty_overview(window, std::min(request.pixel_rows, window.rows()),
                                         std::min(request.pixel_cols, window.cols()), request.cell);
@@ -142,12 +141,13 @@ Overview stream_overview(const Vectors<T>& vectors, const AttentionSpec& spec, c
           if (clean) detail::score_rows(*clean, g0, g1, clean_rows, ld);
           for (Index i = g0; i < g1; ++i) {
             while (i >= row_bounds[static_cast<std::size_t>(r + 1)]) ++r;
-            const Index valid = detail::valid_keys(spec.mask, i, m);
             T* const row = rows + (i - g0) * ld;
-            RowStatus status = detail::apply_row_method(row, valid, m, spec.method, scratch, spec.subtract_max);
+            const MaskArrays* arrays = spec.mask_arrays.get();
+            RowStatus status =
+                detail::weigh_masked_row(row, i, m, spec.mask, arrays, spec.method, scratch, spec.subtract_max);
             if (clean && status == RowStatus::Defined) {
               T* const base = clean_rows + (i - g0) * ld;
-              status = detail::apply_row_method(base, valid, m, spec.method, scratch, spec.subtract_max);
+              status = detail::weigh_masked_row(base, i, m, spec.mask, arrays, spec.method, scratch, spec.subtract_max);
               Eigen::Map<Vec<T>>(row, m) -= Eigen::Map<const Vec<T>>(base, m);
             }
             out.rows[static_cast<std::size_t>(i - window.row_begin)] = status;

@@ -5,8 +5,10 @@
 // method back to back while the tile is in cache (no n x m scores are stored before the weights).
 #pragma once
 
+#include <memory>
 #include <optional>
 
+#include "attn/base/mask_arrays.hpp"
 #include "attn/base/types.hpp"
 #include "attn/kernels/perturbation.hpp"
 #include "attn/kernels/scores.hpp"
@@ -37,6 +39,10 @@ struct AttentionSpec {
   double alpha = 1.0;  // inverse temperature
   Method method;       // default: exp
   Mask mask = Mask::None;
+  // A model's own mask and bias, as data (mask_arrays.hpp), applied with `mask`: the bias joins
+  // every score, blocked and padded keys get weight 0. Null: none. Its extents must be
+  // #queries x #keys (InputError otherwise).
+  std::shared_ptr<const MaskArrays> mask_arrays;
   // Subtract the mean vector before scoring (the queries' mean from the queries, the keys' from
   // the keys; one mean in self-attention). Applied after vector noise, so it removes a shared g.
   bool centre = false;
@@ -83,10 +89,11 @@ void compute_weights_into(const Vectors<T>& vectors, const AttentionSpec& spec, 
 
 // W from scores S (#queries by #keys) into `out`, reusing its storage when it has the shape; S is
 // left as it is, so several methods share one score matrix (the app's methods side by side).
-// With S from compute_scores it equals compute_weights bit for bit.
+// With S from compute_scores (which adds the arrays' bias) and the same mask arrays it equals
+// compute_weights bit for bit.
 template <class T>
-void weights_from_scores_into(const Mat<T>& scores, const Method& method, Mask mask, bool subtract_max,
-                              Weights<T>& out);
+void weights_from_scores_into(const Mat<T>& scores, const Method& method, Mask mask, bool subtract_max, Weights<T>& out,
+                              const MaskArrays* arrays = nullptr);
 
 // One query's scores and weights against every key, equal bit for bit to that row of
 // compute_scores and compute_weights, without any #queries x #keys matrix: a row at any size

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "attn/base/mask_arrays.hpp"
 #include "attn/base/types.hpp"
 #include "attn/kernels/methods.hpp"
 
@@ -24,6 +25,7 @@ enum class RowStatus : std::uint8_t {
   AllZero,    // every F value is zero (e.g. relu on an all-negative row): 0/0
   NonFinite,  // some F value or the row sum is infinite or NaN
   Negative,   // a custom F returned a negative value: not a probability
+  Masked,     // the mask blocks every key of this row (a model's padding query, say): nothing to weigh
 };
 
 std::string_view row_status_name(RowStatus status);
@@ -38,10 +40,12 @@ struct Weights {
   std::vector<Index> undefined_rows() const;
 };
 
-// W from S (#queries by #keys) by `method`, honouring `mask`. S is taken by value so callers that
+// W from S (#queries by #keys) by `method`, honouring `mask` and the mask arrays' blocked keys
+// (their bias belongs to the scores: compute_scores adds it). S is taken by value so callers that
 // no longer need their scores can move them in and the weights reuse the storage.
 template <class T>
-Weights<T> weights_from_scores(Mat<T> scores, const Method& method, Mask mask = Mask::None);
+Weights<T> weights_from_scores(Mat<T> scores, const Method& method, Mask mask = Mask::None,
+                               const MaskArrays* arrays = nullptr);
 
 // Outputs y_i = sum_j w_ij v_j. V: #keys by e. Rows of undefined weights give NaN outputs.
 template <class T>
