@@ -6,6 +6,7 @@
 #include "attn/base/errors.hpp"
 #include "attn/base/parallel.hpp"
 #include "attn/kernels/methods.hpp"
+#include "file_masks.hpp"
 
 namespace cli {
 
@@ -16,7 +17,10 @@ void AttentionOptions::add_to(CLI::App& sub) {
   sub.add_option("--head", selection.head, "Use this head (from 0) of [H, n, d] files, or of the chosen layer");
   sub.add_option("--score", score, "dot, scaled-dot, cosine or neg-sqdist")->capture_default_str();
   sub.add_option("--alpha,-a", alpha, "Inverse temperature: s = alpha * (score + shift)")->capture_default_str();
-  sub.add_option("--mask", mask, "none or causal (key j > query i gets weight 0)")->capture_default_str();
+  sub.add_option("--mask", mask,
+                 "file (a model file's own masks, key padding and bias, when --input is ARCHIVE.npz:[GROUP/]q; "
+                 "none otherwise), none, or causal (key j > query i gets weight 0)")
+      ->capture_default_str();
   sub.add_flag("--double", use_double, "Compute in float64 (default float32)");
   sub.add_option("--threads", threads, "Worker threads (default: all cores)");
 }
@@ -30,11 +34,19 @@ attn::ScoreKind AttentionOptions::score_kind() const {
 }
 
 attn::Mask AttentionOptions::mask_kind() const {
-  try {
-    return attn::parse_mask(mask);
-  } catch (const attn::UsageError& e) {
-    throw attn::UsageError(std::string("--mask: ") + e.what());
-  }
+  if (mask == "file") return attn::Mask::None;
+  if (mask == "none" || mask == "causal") return attn::parse_mask(mask);
+  throw attn::UsageError("--mask: unknown mask '" + mask + "' (choose file, none or causal)");
+}
+
+attn::AttentionSpec AttentionOptions::spec() const {
+  attn::AttentionSpec out;
+  out.score = score_kind();
+  out.alpha = alpha;
+  const FileMasks masks(*this);
+  if (!masks.note().empty()) std::cerr << masks.note() << "\n";
+  masks.apply(out, 0);
+  return out;
 }
 
 void AttentionOptions::apply_thread_count() const {

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "attn/kernels/attention.hpp"
 #include "attn/kernels/scores.hpp"
 #include "attn/kernels/weights.hpp"
 
@@ -23,14 +24,17 @@ struct AttentionOptions {
   StackSelection selection;
   std::string score = "scaled-dot";
   double alpha = 1.0;
-  std::string mask = "none";
+  std::string mask = "file";  // file: a model file's own masks (none for other inputs); none; causal
   bool use_double = false;
   int threads = 0;
 
   void add_to(CLI::App& sub);
   // Validate the text options; throw attn::UsageError naming the option.
   attn::ScoreKind score_kind() const;
-  attn::Mask mask_kind() const;
+  attn::Mask mask_kind() const;  // the rule of --mask none or causal ('file' gives none)
+  // Score, alpha and mask of one matrix of vectors (--mask file: the model file's, printing a note
+  // to stderr when it has any). Commands over a stack use FileMasks for each matrix instead.
+  attn::AttentionSpec spec() const;
   void apply_thread_count() const;
 };
 

@@ -10,6 +10,7 @@
 #include "attn/experiments/experiments.hpp"
 #include "attn/io/atomic_file.hpp"
 #include "commands.hpp"
+#include "file_masks.hpp"
 #include "input_files.hpp"
 #include "json_numbers.hpp"
 #include "text_table.hpp"
@@ -32,8 +33,7 @@ void run(const InvarianceOptions& o) {
     if (!std::isfinite(s)) throw attn::UsageError("--shifts: every shift must be a finite number");
   }
   const attn::Vectors<T> vectors = load_vectors<T>(o.attention.input, o.attention.keys, o.attention.selection);
-  const auto results = attn::invariance_sweep(vectors, o.attention.score_kind(), o.attention.alpha,
-                                              o.attention.mask_kind(), methods, o.shifts);
+  const auto results = attn::invariance_sweep(vectors, o.attention.spec(), methods, o.shifts);
 
   TextTable table({"method", "shift", "max_abs_diff", "mean_tv", "undefined_rows"});
   nlohmann::json rows = nlohmann::json::array();

@@ -62,8 +62,7 @@ void run(const NoiseOptions& o) {
     ProgressBar bar("noise draws");
     attn::ProgressReporter progress;
     progress.on_progress = [&bar](int done, int total) { bar.update(done, total); };
-    result = attn::noise_study(vectors, o.attention.score_kind(), o.attention.alpha, o.attention.mask_kind(), methods,
-                               config, progress);
+    result = attn::noise_study(vectors, o.attention.spec(), methods, config, progress);
   }
 
   std::cout << "Vector noise on " << o.target << ": global rms " << o.global_rms << ", local rms " << o.local_rms

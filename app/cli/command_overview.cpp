@@ -22,6 +22,7 @@
 #include "attn/io/ndarray.hpp"
 #include "attn/overview/overview.hpp"
 #include "commands.hpp"
+#include "file_masks.hpp"
 #include "input_files.hpp"
 
 namespace cli {
@@ -33,7 +34,7 @@ struct OverviewOptions {
   std::string score = "scaled-dot";
   double alpha = 1.0;
   std::string method = "exp";
-  std::string mask = "none";
+  std::string mask = "file";
   double shift = 0.0;
   std::string view = "weights";
   long pixels = 0;
@@ -189,11 +190,18 @@ void write_overviews(const std::string& path, const std::vector<attn::Overview>&
 }
 
 template <class T>
-void run_vectors(const OverviewOptions& o, const Settings& s) {
+void run_vectors(const OverviewOptions& o, Settings s) {
   const VectorStack stack = load_vector_stack(o.input, o.keys, o.selection);
+  AttentionOptions source;
+  source.input = o.input;
+  source.selection = o.selection;
+  source.mask = o.mask;
+  const FileMasks masks(source);
+  if (!masks.note().empty()) std::cerr << masks.note() << "\n";
   std::vector<attn::Overview> overviews;
   for (std::size_t h = 0; h < stack.queries.size(); ++h) {
     const attn::Vectors<T> vectors = head_vectors<T>(stack, h, o.input, o.keys);
+    masks.apply(s.spec, h);
     const attn::OverviewRequest request = make_request(o, vectors.queries.rows(), vectors.key_vectors().rows());
     overviews.push_back(attn::stream_overview(vectors, s.spec, s.perturbation, request));
     warn_undefined(overviews.back(), stack_place(stack.stack_shape, h));
@@ -296,7 +304,8 @@ Action add_overview_command(CLI::App& app) {
   sub->add_option("--score", o->score, "dot, scaled-dot, cosine or neg-sqdist")->capture_default_str();
   sub->add_option("--alpha,-a", o->alpha, "Inverse temperature: s = alpha * (score + shift)")->capture_default_str();
   sub->add_option("--method,-m", o->method, "Method (see `functions`)")->capture_default_str();
-  sub->add_option("--mask", o->mask, "none or causal")->capture_default_str();
+  sub->add_option("--mask", o->mask, "file (a model file's own masks, as for `weights`), none or causal")
+      ->capture_default_str();
   sub->add_option("--shift", o->shift, "Constant M added to every score before alpha")->capture_default_str();
   sub->add_option("--view", o->view,
                   "weights, or abs-difference / signed-difference: W(shift) - W(0), pooled by magnitude")

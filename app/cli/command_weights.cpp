@@ -10,6 +10,7 @@
 #include "attn/kernels/attention.hpp"
 #include "attn/kernels/methods.hpp"
 #include "commands.hpp"
+#include "file_masks.hpp"
 #include "input_files.hpp"
 
 namespace cli {
@@ -44,7 +45,7 @@ void run(const WeightsOptions& o) {
   attn::AttentionSpec spec;
   spec.score = o.attention.score_kind();
   spec.alpha = o.attention.alpha;
-  spec.mask = o.attention.mask_kind();
+  const FileMasks masks(o.attention);
   try {
     spec.method = attn::parse_method(o.method);
   } catch (const attn::UsageError& e) {
@@ -58,6 +59,7 @@ void run(const WeightsOptions& o) {
   perturbation.shift = o.shift;
 
   const VectorStack stack = load_vector_stack(o.attention.input, o.attention.keys, o.attention.selection);
+  if (!masks.note().empty()) std::cerr << masks.note() << "\n";
   const std::size_t heads = stack.queries.size();
   {
     // Every head's W is kept for the output file, plus the one being computed.
@@ -81,6 +83,7 @@ void run(const WeightsOptions& o) {
   attn::Index n = 0, m = 0, e = 0;
   for (std::size_t h = 0; h < heads; ++h) {
     const attn::Vectors<T> vectors = head_vectors<T>(stack, h, o.attention.input, o.attention.keys);
+    masks.apply(spec, h);
     const attn::Weights<T> w = attn::compute_weights(vectors, spec, perturbation);
     n = w.matrix.rows();
     m = w.matrix.cols();
