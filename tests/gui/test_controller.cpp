@@ -13,6 +13,7 @@
 
 #include "attn/kernels/attention.hpp"
 #include "controller/app_controller.hpp"
+#include "temp_dir.hpp"
 
 namespace ax {
 namespace {
@@ -258,19 +259,17 @@ TEST(Controller, LessonsScenariosAndTheStudyWithoutAWindow) {
   settle(app);
   EXPECT_EQ(app.state().lesson.step, 1);
   EXPECT_TRUE(app.evaluation());
-  app.lesson_commands().close = true;
+  app.lesson_close();
   settle(app);
   EXPECT_FALSE(app.lesson_active());
 
-  const auto dir = std::filesystem::temp_directory_path() / "ax_controller_test";
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "bad.json") << R"({"attention": {"alpha": "warm"}})";
+  const test::TempDir dir("ax_controller_");
+  std::ofstream(dir.file("bad.json")) << R"({"attention": {"alpha": "warm"}})";
   const AppState before = app.state();
-  app.open_scenario((dir / "bad.json").string());
+  app.open_scenario(dir.file("bad.json"));
   EXPECT_TRUE(app.state() == before);
   ASSERT_FALSE(app.messages().entries().empty());
   EXPECT_TRUE(app.messages().entries().back().error);
-  std::filesystem::remove_all(dir);
 
   app.state().noise.global_rms = 0.3;
   app.state().noise.study_draws = 5;

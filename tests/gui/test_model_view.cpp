@@ -6,32 +6,13 @@
 
 #include <gtest/gtest.h>
 
-#include "imgui.h"
-#include "panels/explorer_ui.hpp"
+#include "headless_imgui.hpp"
 #include "state/scenario_file.hpp"
 
 namespace ax {
 namespace {
 
 namespace fs = std::filesystem;
-
-class HeadlessImGui {
- public:
-  HeadlessImGui() {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(1280, 800);
-    io.IniFilename = nullptr;
-    io.DeltaTime = 1.0f / 60.0f;
-    for (int k = 0; k < ImGuiKey_COUNT; ++k) io.KeyMap[k] = k;  // as a backend would map its keys
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-  }
-  ~HeadlessImGui() { ImGui::DestroyContext(); }
-  HeadlessImGui(const HeadlessImGui&) = delete;
-  HeadlessImGui& operator=(const HeadlessImGui&) = delete;
-};
 
 class ModelView : public ::testing::Test {
  protected:
@@ -47,20 +28,12 @@ class ModelView : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
   std::string path(const char* name) const { return (dir_ / name).string(); }
 
-  void frames(ExplorerUi& ui, int count) {
-    for (int k = 0; k < count; ++k) {
-      ImGui::NewFrame();
-      FrameStats stats;
-      stats.frame_index = frame_++;
-      ui.frame(stats);
-      ImGui::Render();
-    }
-  }
+  static void frames(ExplorerUi& ui, int count) { test::HeadlessImGui::frames(ui, count); }
   // A key press as the window shell turns it into commands, then a frame.
   void key(ExplorerUi& ui, int glfw_key) {
-    for (const Command c : commands_for_key(glfw_key, kNoModifier, false)) ui.command(c);
+    for (const Command c : commands_for_key(glfw_key, kNoModifier, false)) ui.app().command(c);
     frames(ui, 1);
-    ui.wait_for_results();
+    ui.app().wait_for_results();
     frames(ui, 2);
   }
   void click(ExplorerUi& ui, const std::string& widget) {
@@ -72,13 +45,12 @@ class ModelView : public ::testing::Test {
     frames(ui, 1);
     io.MouseDown[0] = false;
     io.MousePos = ImVec2(-100, -100);
-    ui.wait_for_results();
+    ui.app().wait_for_results();
     frames(ui, 2);
   }
 
-  HeadlessImGui imgui_;
+  test::HeadlessImGui imgui_;
   fs::path dir_;
-  int frame_ = 0;
 };
 
 TEST_F(ModelView, WalksEveryLayerAndHeadOfAModelFile) {
@@ -90,7 +62,7 @@ TEST_F(ModelView, WalksEveryLayerAndHeadOfAModelFile) {
   initial.attention.use_double = true;
   AppController app(initial);
   ExplorerUi ui(canvas, app);
-  ui.wait_for_results();
+  ui.app().wait_for_results();
   frames(ui, 5);
   EXPECT_EQ(ui.app().state().attention.mask, "causal");  // adopted from the file, so exp can match it
 
@@ -132,7 +104,7 @@ TEST_F(ModelView, WalksEveryLayerAndHeadOfAModelFile) {
     for (int head = 0; head < 3; ++head) {
       ui.app().state().data.layer = layer;
       ui.app().state().data.head = head;
-      ui.wait_for_results();
+      ui.app().wait_for_results();
       frames(ui, 2);
       const nlohmann::json walked = ui.report();
       ASSERT_TRUE(walked.contains("results")) << walked["messages"].dump();
@@ -155,7 +127,7 @@ TEST_F(ModelView, WalksEveryLayerAndHeadOfAModelFile) {
   ui.app().state().noise.shift = 3.0;
   ui.app().state().attention.methods = {"exp", "relu"};
   ui.app().state().view.mode = HeatmapMode::Perturbed;
-  ui.wait_for_results();
+  ui.app().wait_for_results();
   frames(ui, 3);
   report = ui.report();
   EXPECT_LT(report["results"]["methods"][0]["max_abs_diff"].get<double>(), 1e-12);
@@ -194,7 +166,7 @@ TEST_F(ModelView, WeightsOnlyFileSaysShiftsNeedQueriesAndKeys) {
   initial.data.layer = 1;
   AppController app(initial);
   ExplorerUi ui(canvas, app);
-  ui.wait_for_results();
+  ui.app().wait_for_results();
   frames(ui, 5);
   const nlohmann::json report = ui.report();
   EXPECT_EQ(report["heatmaps"].size(), 1u);

@@ -7,69 +7,54 @@
 #include <gtest/gtest.h>
 
 #include "attn/io/npy.hpp"
-#include "imgui.h"
+#include "headless_imgui.hpp"
 #include "imgui_internal.h"
-#include "panels/explorer_ui.hpp"
 #include "panels/frame_guard.hpp"
 #include "state/scenario_file.hpp"
+#include "temp_dir.hpp"
 #include "widgets/key_event_queue.hpp"
 
 namespace ax {
 namespace {
-
-namespace fs = std::filesystem;
-
-class HeadlessImGui {
- public:
-  HeadlessImGui() {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(1280, 800);
-    io.IniFilename = nullptr;
-    io.DeltaTime = 1.0f / 60.0f;
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);  // builds the atlas, as a backend would
-  }
-  ~HeadlessImGui() { ImGui::DestroyContext(); }
-  HeadlessImGui(const HeadlessImGui&) = delete;
-  HeadlessImGui& operator=(const HeadlessImGui&) = delete;
-};
-
-void run_frame(ExplorerUi& ui, int index) {
-  ImGui::NewFrame();
-  FrameStats stats;
-  stats.frame_index = index;
-  stats.frame_ms = 16.0;
-  ui.frame(stats);
-  ImGui::Render();
-  ImDrawData* draw = ImGui::GetDrawData();
-  ASSERT_NE(draw, nullptr);
-  ASSERT_GT(draw->TotalVtxCount, 0);
-}
 
 std::array<float, 4> rect(const nlohmann::json& report, const std::string& name) {
   const auto& r = report.at("layout").at(name);
   return {r[0].get<float>(), r[1].get<float>(), r[2].get<float>(), r[3].get<float>()};
 }
 
-TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
-  HeadlessImGui imgui;
-  NullHeatmapCanvas canvas;
-  AppController app(AppState{});
-  ExplorerUi ui(canvas, app);
-  const fs::path dir = fs::temp_directory_path() / "ax_headless_panels";
-  fs::create_directories(dir);
-  int frame = 0;
-  auto frames = [&](int count) {
-    for (int k = 0; k < count; ++k) run_frame(ui, frame++);
-  };
+// Hundreds of frames through every panel, one kind of input per test: each test has its own
+// controller, user interface and temporary directory.
+class PanelsHeadless : public ::testing::Test {
+ protected:
+  PanelsHeadless() : app_(AppState{}), ui_(canvas_, app_) {}
+  void frames(int count) {
+    for (int k = 0; k < count; ++k) ASSERT_GT(test::HeadlessImGui::frame(ui_), 0) << "a frame drew nothing";
+  }
+  // The state settles, then `count` frames show it.
+  void settle(int count) {
+    app_.wait_for_results();
+    frames(count);
+  }
+  bool message_names(const std::string& text) const {
+    const nlohmann::json report = ui_.report();
+    for (const auto& m : report["messages"]) {
+      if (m.get<std::string>().find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
 
-  app.wait_for_results();
-  frames(30);
-  nlohmann::json report = ui.report();
+  test::HeadlessImGui imgui_;
+  NullHeatmapCanvas canvas_;
+  AppController app_;
+  ExplorerUi ui_;
+  test::TempDir dir_{"ax_headless_panels_"};
+};
+
+TEST_F(PanelsHeadless, HoverZoomAndClickTheHeatmaps) {
+  settle(30);
+  nlohmann::json report = ui_.report();
   ASSERT_EQ(report["heatmaps"].size(), 4u);  // the default four methods
-  EXPECT_GT(canvas.requests(), 0);
+  EXPECT_GT(canvas_.requests(), 0);
 
   // Hover the first heatmap, zoom with the wheel, click a row.
   const auto r = rect(report, "heatmap:0");
@@ -79,16 +64,18 @@ TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
   io.MouseWheel = 2.0f;
   frames(1);
   io.MouseWheel = 0.0f;
-  EXPECT_GT(app.state().view.zoom, 1.0f);
+  EXPECT_GT(app_.state().view.zoom, 1.0f);
   io.MouseDown[0] = true;
   frames(1);
   io.MouseDown[0] = false;
   frames(2);
-  EXPECT_GT(app.state().view.selected_row, 0);
+  EXPECT_GT(app_.state().view.selected_row, 0);
   io.MousePos = ImVec2(-100, -100);
+}
 
+TEST_F(PanelsHeadless, EveryModeColormapPrecisionMaskAndNoiseSetting) {
   // Every display mode, colormap, log scale, per-map range, precision and mask.
-  AppState& s = app.state();
+  AppState& s = app_.state();
   s.attention.methods = {"exp",       "relu",     "power:2",    "linear",
                          "softplus",  "sigmoid",  "exp-plus:1", "custom:max(z,0)^3",
                          "sparsemax", "entmax15", "sinkhorn:3", "doubly-normalized"};
@@ -96,9 +83,9 @@ TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
     s.view.mode = mode;
     s.view.log_scale = mode == HeatmapMode::AbsDifference;
     s.noise.shift = 1.5;
-    app.wait_for_results();
-    frames(20);
+    settle(20);
   }
+  EXPECT_EQ(ui_.report()["heatmaps"].size(), 12u);
   s.view.shared_range = false;
   s.view.colormap = "magma";
   s.attention.use_double = true;
@@ -110,16 +97,16 @@ TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
   s.noise.column_shift_rms = 0.5;
   s.noise.animate = true;
   s.noise.animate_frames = 5;
-  app.wait_for_results();
-  frames(60);
-  EXPECT_GT(app.state().noise.draw, 5u);
-  s.noise.animate = false;
+  settle(60);
+  EXPECT_GT(app_.state().noise.draw, 5u);
+}
 
+TEST_F(PanelsHeadless, FormulaErrorsAndUndefinedRowsAreShownNotHidden) {
   // A formula with an error shows the error in place of that heatmap; the others still compute.
+  AppState& s = app_.state();
   s.attention.methods = {"exp", "custom:exp(z"};
-  app.wait_for_results();
-  frames(10);
-  report = ui.report();
+  settle(10);
+  nlohmann::json report = ui_.report();
   EXPECT_NE(report["results"]["methods"][1]["error"].get<std::string>().find("custom formula"), std::string::npos);
 
   // 2-D points, then a relu shift that makes rows undefined.
@@ -129,80 +116,77 @@ TEST(PanelsHeadless, HundredsOfFramesThroughEveryPanel) {
   s.attention.score = "dot";
   s.noise = NoiseSettings{};
   s.noise.shift = -5.0;
-  app.wait_for_results();
-  frames(20);
-  report = ui.report();
+  settle(20);
+  report = ui_.report();
   EXPECT_EQ(report["results"]["methods"][0]["undefined_perturbed"].get<int>(),
             static_cast<int>(default_points().size()));
+}
 
+TEST_F(PanelsHeadless, AWeightFileIsShownAndAMissingOneKeepsTheData) {
   // A weight file is shown as it is; a missing file keeps the data and reports the error.
+  AppState& s = app_.state();
   const std::vector<double> w = {0.25, 0.75, 1.0, 0.0, std::nan(""), std::nan("")};
-  const std::string weights = (dir / "w.npy").string();
+  const std::string weights = dir_.file("w.npy");
   attn::write_npy(weights, w.data(), {3, 2});
   s.data.source = DataSource::File;
   s.data.vectors_path = weights;
-  app.wait_for_results();
-  frames(20);
-  report = ui.report();
+  settle(20);
+  const nlohmann::json report = ui_.report();
   EXPECT_EQ(report["results"]["queries"].get<int>(), 3);
   EXPECT_EQ(report["results"]["methods"][0]["undefined_clean"].get<int>(), 1);
-  s.data.vectors_path = (dir / "missing.npy").string();
+  s.data.vectors_path = dir_.file("missing.npy");
   frames(5);
-  EXPECT_EQ(app.state().data.vectors_path, weights);  // back to the file that worked
-  report = ui.report();
-  bool reported = false;
-  for (const auto& m : report["messages"]) reported |= m.get<std::string>().find("missing.npy") != std::string::npos;
-  EXPECT_TRUE(reported);
+  EXPECT_EQ(app_.state().data.vectors_path, weights);  // back to the file that worked
+  EXPECT_TRUE(message_names("missing.npy"));
+}
 
+TEST_F(PanelsHeadless, DroppedScenariosApplyOrKeepTheStateAndOpenTheirLesson) {
   // Dropping a bad scenario keeps the state; dropping a good one applies it.
-  const nlohmann::json before = scenario_to_json(app.state());
-  std::ofstream(dir / "bad.json") << R"({"attention": {"alpha": "warm"}})";
-  app.open_dropped_files({(dir / "bad.json").string()});
+  const nlohmann::json before = scenario_to_json(app_.state());
+  std::ofstream(dir_.file("bad.json")) << R"({"attention": {"alpha": "warm"}})";
+  app_.open_dropped_files({dir_.file("bad.json")});
   frames(3);
-  EXPECT_EQ(scenario_to_json(app.state()), before);
-  std::ofstream(dir / "good.json")
+  EXPECT_EQ(scenario_to_json(app_.state()), before);
+  std::ofstream(dir_.file("good.json"))
       << R"({"attention": {"methods": ["exp", "sigmoid"]}, "view": {"show_charts": false}})";
-  app.open_dropped_files({(dir / "good.json").string()});
-  app.wait_for_results();
-  frames(20);
-  EXPECT_EQ(app.state().attention.methods.size(), 2u);
-  EXPECT_EQ(ui.report()["heatmaps"].size(), 2u);
+  app_.open_dropped_files({dir_.file("good.json")});
+  settle(20);
+  EXPECT_EQ(app_.state().attention.methods.size(), 2u);
+  EXPECT_EQ(ui_.report()["heatmaps"].size(), 2u);
 
   // A scenario inside a lesson opens the lesson at its step; a plain scenario closes it again.
-  std::ofstream(dir / "in_lesson.json") << R"({"lesson": {"path": ")" << AX_TEST_LESSONS_DIR
-                                        << R"(/1_why_softmax.json", "step": 2}})";
-  app.open_dropped_files({(dir / "in_lesson.json").string()});
-  app.wait_for_results();
-  frames(10);
-  EXPECT_TRUE(app.lesson_active());
-  EXPECT_EQ(app.state().lesson.step, 2);
-  app.lesson_next();
+  std::ofstream(dir_.file("in_lesson.json"))
+      << R"({"lesson": {"path": ")" << AX_TEST_LESSONS_DIR << R"(/1_why_softmax.json", "step": 2}})";
+  app_.open_dropped_files({dir_.file("in_lesson.json")});
+  settle(10);
+  EXPECT_TRUE(app_.lesson_active());
+  EXPECT_EQ(app_.state().lesson.step, 2);
+  app_.lesson_next();
   frames(3);
-  EXPECT_EQ(app.state().lesson.step, 2);  // step 3 asks a question: the first press reveals the answer
-  EXPECT_TRUE(app.state().lesson.revealed);
-  app.lesson_next();
+  EXPECT_EQ(app_.state().lesson.step, 2);  // step 3 asks a question: the first press reveals the answer
+  EXPECT_TRUE(app_.state().lesson.revealed);
+  app_.lesson_next();
   frames(3);
-  EXPECT_EQ(app.state().lesson.step, 3);
-  app.open_dropped_files({(dir / "good.json").string()});
+  EXPECT_EQ(app_.state().lesson.step, 3);
+  app_.open_dropped_files({dir_.file("good.json")});
   frames(3);
-  EXPECT_FALSE(app.lesson_active());
+  EXPECT_FALSE(app_.lesson_active());
+}
 
-  // Large input: the UI keeps building frames while the engine works.
-  s.data = DataSettings{};
+TEST_F(PanelsHeadless, FramesKeepComingWhileTheEngineWorksOnALargeInput) {
+  AppState& s = app_.state();
   s.data.n = 1024;
   s.data.d = 32;
   s.view.show_charts = true;
   frames(200);
-  app.wait_for_results();
-  frames(5);
-  EXPECT_EQ(ui.report()["results"]["queries"].get<int>(), 1024);
-  fs::remove_all(dir);
+  settle(5);
+  EXPECT_EQ(ui_.report()["results"]["queries"].get<int>(), 1024);
 }
 
 // Beyond the dense limit the app streams: no W is held, the heatmaps still show pooled pixels
 // and hovering one names its block; the row inspector says why it is not shown.
-TEST(PanelsHeadless, StreamingPathShowsPooledPixelsWithoutW) {
-  HeadlessImGui imgui;
+TEST(StreamingHeadless, StreamingPathShowsPooledPixelsWithoutW) {
+  test::HeadlessImGui imgui;
   NullHeatmapCanvas canvas;
   AppState initial;
   initial.data.n = 4500;  // 4500 x 4500 > 4096 x 4096 cells
@@ -210,9 +194,8 @@ TEST(PanelsHeadless, StreamingPathShowsPooledPixelsWithoutW) {
   initial.attention.methods = {"exp"};
   AppController app(initial);
   ExplorerUi ui(canvas, app);
-  ui.wait_for_results();
-  int frame = 0;
-  for (int k = 0; k < 5; ++k) run_frame(ui, frame++);
+  app.wait_for_results();
+  test::HeadlessImGui::frames(ui, 5);
   nlohmann::json report = ui.report();
   ASSERT_EQ(report["results"]["queries"].get<int>(), 4500);
   const auto& info = report["heatmaps"]["heatmap:0"];
@@ -220,7 +203,7 @@ TEST(PanelsHeadless, StreamingPathShowsPooledPixelsWithoutW) {
   EXPECT_EQ(info["texture"], info["grid"]);  // the pooled pixels are drawn
   const auto r = rect(report, "heatmap:0");
   ImGui::GetIO().MousePos = ImVec2((r[0] + r[2]) / 2, (r[1] + r[3]) / 2);
-  for (int k = 0; k < 3; ++k) run_frame(ui, frame++);
+  test::HeadlessImGui::frames(ui, 3);
   const std::string hover = ui.report()["hover"].get<std::string>();
   EXPECT_NE(hover.find("rows "), std::string::npos) << hover;
   EXPECT_NE(hover.find("max w"), std::string::npos) << hover;
@@ -229,25 +212,17 @@ TEST(PanelsHeadless, StreamingPathShowsPooledPixelsWithoutW) {
 
 // A vectors file too large for any path is refused when it loads, with its shape and the limit,
 // in the message bar; the previous picture stays and nothing waits on a computation.
-TEST(PanelsHeadless, OversizedFileGivesAMessageNotComputingForEver) {
-  HeadlessImGui imgui;
-  NullHeatmapCanvas canvas;
-  AppController app(AppState{});
-  ExplorerUi ui(canvas, app);
-  const fs::path dir = fs::temp_directory_path() / "ax_headless_oversized";
-  fs::create_directories(dir);
-  app.wait_for_results();
-  int frame = 0;
-  for (int k = 0; k < 5; ++k) run_frame(ui, frame++);
-  const int shown = ui.report()["results"]["queries"].get<int>();
+TEST_F(PanelsHeadless, OversizedFileGivesAMessageNotComputingForEver) {
+  settle(5);
+  const int shown = ui_.report()["results"]["queries"].get<int>();
 
   const attn::Index n = 140000;  // beyond every path: a 140000 x 140000 weight matrix
   const std::vector<float> x(static_cast<std::size_t>(n) * 2, 0.3f);  // rows do not sum to 1: vectors
-  const std::string big = (dir / "big.npy").string();
+  const std::string big = dir_.file("big.npy");
   attn::write_npy(big, x.data(), {n, 2});
-  app.open_dropped_files({big});
-  for (int k = 0; k < 3; ++k) run_frame(ui, frame++);
-  const nlohmann::json report = ui.report();
+  app_.open_dropped_files({big});
+  frames(3);
+  const nlohmann::json report = ui_.report();
   std::string message;
   for (const auto& m : report["messages"]) {
     if (m.get<std::string>().find("big.npy") != std::string::npos) message = m.get<std::string>();
@@ -255,9 +230,8 @@ TEST(PanelsHeadless, OversizedFileGivesAMessageNotComputingForEver) {
   ASSERT_FALSE(message.empty()) << "no message names the oversized file";
   EXPECT_NE(message.find("(140000, 2)"), std::string::npos) << message;  // its shape
   EXPECT_NE(message.find("at most"), std::string::npos) << message;      // the limit
-  EXPECT_FALSE(app.computing()) << "a computation started for a file that was refused";
+  EXPECT_FALSE(app_.computing()) << "a computation started for a file that was refused";
   EXPECT_EQ(report["results"]["queries"].get<int>(), shown);  // the previous picture stays
-  fs::remove_all(dir);
 }
 
 }  // namespace
@@ -266,8 +240,8 @@ TEST(PanelsHeadless, OversizedFileGivesAMessageNotComputingForEver) {
 namespace ax {
 namespace {
 
-TEST(PanelsHeadless, AnExceptionInAFrameIsShownAndTheLastGoodStateKept) {
-  HeadlessImGui imgui;
+TEST(FrameGuard, AnExceptionInAFrameIsShownAndTheLastGoodStateKept) {
+  test::HeadlessImGui imgui;
   AppState state;
   state.attention.alpha = 0.5;
   Messages messages;

@@ -1,15 +1,11 @@
-// Presenting the demo without the mouse: the grid that makes heatmaps largest, the sweep of M,
-// the key map, and key commands applied to the state through the real panels (no GL).
+// Presenting the demo without the mouse: the grid that makes heatmaps largest, and key commands
+// applied through the real panels (no GL). The key map and the sweep itself are the controller's
+// (test_controller_actions.cpp).
 #include <cmath>
-#include <set>
-#include <utility>
 
 #include <gtest/gtest.h>
 
-#include "compute/shift_sweep.hpp"
-#include "imgui.h"
-#include "panels/explorer_ui.hpp"
-#include "panels/key_map.hpp"
+#include "headless_imgui.hpp"
 #include "widgets/grid_layout.hpp"
 
 namespace ax {
@@ -56,82 +52,36 @@ TEST(GridLayout, NeverBelowTheMinimumSide) {
   EXPECT_GE(grid.image_h, 32.0f);
 }
 
-TEST(ShiftSweep, EasesFromStartToTargetAndStops) {
-  ShiftSweep sweep;
-  EXPECT_FALSE(sweep.active());
-  sweep.start(0.0, 4.0, 2.0);
-  EXPECT_TRUE(sweep.active());
-  double last = 0.0;
-  for (int k = 0; k < 19; ++k) {
-    const double value = sweep.advance(0.1);
-    EXPECT_GT(value, last);  // moves every step, never back
-    EXPECT_LT(value, 4.0);
-    last = value;
-  }
-  EXPECT_NEAR(sweep.advance(0.0), last, 1e-12);  // no time, no move
-  EXPECT_EQ(sweep.advance(0.1), 4.0);            // exactly the target at the end
-  EXPECT_FALSE(sweep.active());
-  sweep.start(0.0, -2.0, 1.0);
-  EXPECT_LT(sweep.advance(0.5), 0.0);
-  EXPECT_EQ(sweep.advance(5.0), -2.0);
-}
-
-TEST(KeyMap, EveryKeyMeansOneThingAndEveryCommandHasAKey) {
-  std::set<std::pair<int, int>> keys;
-  std::set<Command> commands;
-  for (const KeyBinding& b : key_bindings()) {
-    EXPECT_TRUE(keys.insert({b.key, b.modifiers}).second) << b.key_label << " is bound twice";
-    commands.insert(b.command);
-    EXPECT_NE(std::string(b.what), "");
-  }
-  EXPECT_EQ(commands.size(), static_cast<std::size_t>(Command::ModeSignedDifference) + 1);
-  // What the shell dispatches: one command per key, none from letters typed into a field.
-  EXPECT_EQ(commands_for_key(keys::kUp, kNoModifier, false), std::vector<Command>{Command::ShiftUp});
-  EXPECT_TRUE(commands_for_key('S', kNoModifier, true).empty());
-}
-
-class HeadlessFrames : public ::testing::Test {
- protected:
-  HeadlessFrames() {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(1280, 720);
-    io.IniFilename = nullptr;
-    io.DeltaTime = 0.5f;  // a sweep of 4 s takes 8 frames
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-  }
-  ~HeadlessFrames() override { ImGui::DestroyContext(); }
-  void frame(ExplorerUi& ui) {
-    ImGui::NewFrame();
-    ui.frame(FrameStats{});
-    ImGui::Render();
-  }
-};
-
-TEST_F(HeadlessFrames, KeysMoveResetAndSweepTheShiftAndSetTheMode) {
+// Keys reach the controller (as the shell passes them on) and the frames show what they did; the
+// sweep of M runs on the controller's clock, here a test clock of half a second per frame.
+TEST(PresentingHeadless, KeysMoveResetAndSweepTheShiftAndShowTheDemoControls) {
+  test::HeadlessImGui imgui(ImVec2(1280, 720));
   NullHeatmapCanvas canvas;
   AppState initial;
   initial.view.presentation = true;
   initial.view.sweep_to = 3.0;
-  AppController app(initial);
+  double now = 0.0;
+  AppController app(initial, [&now] { return now; });
   ExplorerUi ui(canvas, app);
-  frame(ui);
-  for (Command c : {Command::ShiftUp, Command::ShiftUp, Command::ShiftUpLarge, Command::ShiftDown}) ui.command(c);
-  frame(ui);
+  auto frame = [&] {
+    now += 0.5;  // a sweep of 4 s takes 8 frames
+    test::HeadlessImGui::frame(ui);
+  };
+  frame();
+  for (Command c : {Command::ShiftUp, Command::ShiftUp, Command::ShiftUpLarge, Command::ShiftDown}) app.command(c);
+  frame();
   EXPECT_DOUBLE_EQ(app.state().noise.shift, 1.25);
-  ui.command(Command::ShiftReset);
-  ui.command(Command::ModeSignedDifference);
-  frame(ui);
+  app.command(Command::ShiftReset);
+  app.command(Command::ModeSignedDifference);
+  frame();
   EXPECT_EQ(app.state().noise.shift, 0.0);
   EXPECT_EQ(app.state().view.mode, HeatmapMode::SignedDifference);
 
-  ui.command(Command::ShiftSweep);
+  app.command(Command::ShiftSweep);
   double last = -1.0;
   int frames = 0;
   do {
-    frame(ui);
+    frame();
     EXPECT_GE(app.state().noise.shift, last);
     last = app.state().noise.shift;
   } while (last < 3.0 && ++frames < 50);
@@ -139,15 +89,15 @@ TEST_F(HeadlessFrames, KeysMoveResetAndSweepTheShiftAndSetTheMode) {
   EXPECT_GT(frames, 4);  // smooth: several frames, not one jump
 
   // The presenting layout shows the demo's controls.
-  ui.wait_for_results();
-  frame(ui);
-  frame(ui);
+  app.wait_for_results();
+  frame();
+  frame();
   const auto layout = ui.report()["layout"];
   for (const char* name : {"shift_control", "mode_menu", "methods_menu", "sweep_button", "heatmap:3"}) {
     EXPECT_TRUE(layout.contains(name)) << name;
   }
-  ui.command(Command::Help);
-  frame(ui);
+  app.command(Command::Help);
+  frame();
   EXPECT_TRUE(ui.report()["layout"].contains("key_help"));
 }
 

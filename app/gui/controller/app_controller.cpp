@@ -1,9 +1,12 @@
 #include "controller/app_controller.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <utility>
 
+#include "lessons/lesson_file.hpp"
 #include "state/scenario_file.hpp"
 
 namespace ax {
@@ -17,12 +20,39 @@ NoiseSettings perturbation_part(NoiseSettings noise) {
   return noise;
 }
 
+// The number of steps the step's propagation claims speak of (0 when none does).
+int claimed_propagation_steps(const LessonStep& step) {
+  int steps = 0;
+  for (const Claim& claim : step.claims) {
+    if ((claim.kind != "propagation_clusters" && claim.kind != "diffusion_smooths") || !claim.params.is_object())
+      continue;
+    if (auto it = claim.params.find("steps"); it != claim.params.end() && it->is_number_integer()) {
+      steps = std::max(steps, it->get<int>());
+    }
+  }
+  return steps;
+}
+
+// A playing propagation takes one more step every this many frames, up to kPropagationMaxSteps.
+constexpr int kPropagationFramesPerStep = 12;
+constexpr int kPropagationMaxSteps = 200;
+
 }  // namespace
 
-AppController::AppController(AppState initial) { load_state(std::move(initial)); }
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+AppController::AppController(AppState initial, Clock clock)
+    : clock_(std::move(clock)), lesson_list_((std::filesystem::path(assets_directory()) / "lessons").string()) {
+  last_frame_seconds_ = clock_();
+  load_state(std::move(initial));
+}
 
 void AppController::sync() {
+  if (pending_scenario_) open_scenario(*std::exchange(pending_scenario_, std::nullopt));
   apply_lesson_commands();
+  show_propagation_answer();
   sync_data();
   sync_compute();
   lesson_.sync(state_, data_.data());
@@ -30,12 +60,15 @@ void AppController::sync() {
   sync_streamed_row();
 }
 
-std::pair<std::size_t, int> AppController::selected_row_of(const ComputeResult& result) const {
+std::size_t AppController::selected_method(const ComputeResult& result) const {
   const int methods = static_cast<int>(result.methods.size());
-  const auto method = static_cast<std::size_t>(std::clamp(state_.view.selected_method, 0, std::max(methods - 1, 0)));
+  return static_cast<std::size_t>(std::clamp(state_.view.selected_method, 0, std::max(methods - 1, 0)));
+}
+
+std::pair<std::size_t, int> AppController::selected_row_of(const ComputeResult& result) const {
   const int row =
       std::clamp(state_.view.selected_row, 0, static_cast<int>(std::max<attn::Index>(result.queries - 1, 0)));
-  return {method, row};
+  return {selected_method(result), row};
 }
 
 void AppController::sync_streamed_row() {
@@ -53,6 +86,9 @@ std::shared_ptr<const RowInspection> AppController::streamed_row() const {
 }
 
 void AppController::advance_frame() {
+  const double now = clock_();
+  const double elapsed = std::max(now - last_frame_seconds_, 0.0);
+  last_frame_seconds_ = now;
   ++frame_index_;
   ++frames_since_draw_;
   // A new draw only once the previous one has been computed: draws that came faster than the
@@ -61,6 +97,102 @@ void AppController::advance_frame() {
     ++state_.noise.draw;
     frames_since_draw_ = 0;
   }
+  advance_sweep(elapsed);
+  advance_propagation();
+}
+
+void AppController::command(Command command) {
+  switch (command) {
+    case Command::Quit: shell_.quit = true; break;
+    case Command::FullScreen: shell_.toggle_fullscreen = true; break;
+    case Command::Presentation: state_.view.presentation = !state_.view.presentation; break;
+    case Command::Help: key_help_shown_ = !key_help_shown_; break;
+    // Left and right step through a lesson, or through the heads of a model file.
+    case Command::NextStep: lesson_active() ? lesson_next() : step_model(1, 0); break;
+    case Command::PreviousStep: lesson_active() ? lesson_previous() : step_model(-1, 0); break;
+    case Command::NextLayer: step_model(0, 1); break;
+    case Command::PreviousLayer: step_model(0, -1); break;
+    case Command::ShiftUp: move_shift(kShiftStep); break;
+    case Command::ShiftDown: move_shift(-kShiftStep); break;
+    case Command::ShiftUpLarge: move_shift(kShiftLargeStep); break;
+    case Command::ShiftDownLarge: move_shift(-kShiftLargeStep); break;
+    case Command::ShiftReset: move_shift(-state_.noise.shift); break;
+    case Command::ShiftSweep: toggle_sweep(); break;
+    case Command::ModeClean:
+    case Command::ModePerturbed:
+    case Command::ModeAbsDifference:
+    case Command::ModeSignedDifference:
+      state_.view.mode = static_cast<HeatmapMode>(static_cast<int>(command) - static_cast<int>(Command::ModeClean));
+      state_.view.modes.clear();
+      break;
+  }
+}
+
+void AppController::move_shift(double by) {
+  sweep_.stop();
+  // Whole steps stay whole: no 0.30000000000000004 on the slider after a few presses.
+  state_.noise.shift = std::round((state_.noise.shift + by) * 1e9) * 1e-9;
+}
+
+// A model file open in the explorer: move to another head or layer, wrapping at the ends.
+void AppController::step_model(int heads_by, int layers_by) {
+  const auto& data = data_.data();
+  if (lesson_active() || !data || !data->model) return;
+  const int heads = static_cast<int>(data->model->heads), layers = static_cast<int>(data->model->layers);
+  DataSettings& d = state_.data;
+  d.head = ((d.head + heads_by) % heads + heads) % heads;
+  d.layer = ((d.layer + layers_by) % layers + layers) % layers;
+}
+
+void AppController::toggle_sweep() {
+  if (sweep_.active()) {
+    sweep_.stop();
+    return;
+  }
+  sweep_.start(0.0, state_.view.sweep_to, kSweepSeconds);
+  swept_shift_ = state_.noise.shift = 0.0;
+}
+
+void AppController::advance_sweep(double seconds) {
+  if (!sweep_.active()) return;
+  // M edited by other means (a slider, a scenario) since the sweep set it: the edit wins.
+  if (state_.noise.shift != swept_shift_) {
+    sweep_.stop();
+    return;
+  }
+  swept_shift_ = state_.noise.shift = sweep_.advance(seconds);
+}
+
+void AppController::advance_propagation() {
+  const LessonStep* step = current_step();
+  LessonSettings& lesson = state_.lesson;
+  if (!step || step->view != StepView::Propagation || !lesson.playing ||
+      step->view_options.value("mode", std::string("steps")) != "steps") {
+    return;
+  }
+  if (frame_index_ % kPropagationFramesPerStep == 0 && lesson.propagation_steps < kPropagationMaxSteps) {
+    ++lesson.propagation_steps;
+  }
+}
+
+// When the answer shows, the points (or the diffused values) move to where the claim looks at
+// them ("after 20 steps"), once per step, so "after 0 steps" never sits under an answer about 20;
+// step, play and reset work as before from there.
+void AppController::show_propagation_answer() {
+  const LessonStep* step = current_step();
+  LessonSettings& lesson = state_.lesson;
+  if (!step || step->view != StepView::Propagation || !lesson.revealed || lesson.step == propagation_answer_step_ ||
+      lesson.step < 0 || lesson.step >= lesson_step_count()) {
+    return;
+  }
+  propagation_answer_step_ = lesson.step;
+  const int claimed = claimed_propagation_steps(*step);
+  if (claimed > 0 && lesson.propagation_steps == 0) lesson.propagation_steps = claimed;
+}
+
+void AppController::request_window_png(const std::string& path) {
+  shell_.window_png = path;
+  shell_.window_png_wait = 2;  // two frames later the menu has closed
 }
 
 void AppController::open_lesson(const std::string& path) {
@@ -74,10 +206,23 @@ void AppController::lesson_go_to(int step, bool revealed) {
   state_.lesson.revealed = revealed;
 }
 
-bool AppController::lesson_step_has_question() const {
-  if (!lesson_.active()) return false;
+const LessonStep* AppController::current_step() const {
+  if (!lesson_.active() || lesson_.step_count() == 0) return nullptr;
   const int step = std::clamp(state_.lesson.step, 0, lesson_.step_count() - 1);
-  return !lesson_.lesson().steps[static_cast<std::size_t>(step)].question.empty();
+  return &lesson_.lesson().steps[static_cast<std::size_t>(step)];
+}
+
+bool AppController::lesson_step_has_question() const {
+  const LessonStep* step = current_step();
+  return step && !step->question.empty();
+}
+
+const nlohmann::json& AppController::state_json() {
+  if (!json_state_ || !(*json_state_ == state_)) {
+    json_state_ = state_;
+    state_json_ = scenario_to_json(state_);
+  }
+  return state_json_;
 }
 
 void AppController::go_to_step(int step) { load_state(step_state(lesson_.lesson(), step, state_)); }
@@ -96,11 +241,11 @@ void AppController::apply_lesson_commands() {
     lesson_.close();
     state_.lesson = LessonSettings{};
   }
-  if (!lesson_.active()) return;
+  const LessonStep* current = current_step();
+  if (!current) return;
   const int step = std::clamp(state_.lesson.step, 0, lesson_.step_count() - 1);
-  const LessonStep& current = lesson_.lesson().steps[static_cast<std::size_t>(step)];
   if (commands.next) {
-    if (!current.question.empty() && !state_.lesson.revealed) {
+    if (!current->question.empty() && !state_.lesson.revealed) {
       state_.lesson.revealed = true;
     } else if (step + 1 < lesson_.step_count()) {
       go_to_step(step + 1);
@@ -140,6 +285,39 @@ void AppController::open_scenario(const std::string& path) {
   } catch (const std::exception& e) {
     messages_.error(e.what());  // the current state stays
   }
+}
+
+void AppController::save_scenario(const std::string& path) {
+  try {
+    save_scenario_file(path, state_);
+    messages_.info("saved " + path);
+  } catch (const std::exception& e) {
+    messages_.error(e.what());
+  }
+}
+
+void AppController::export_matrix(const std::string& path) {
+  try {
+    const auto result = compute_.result();
+    pictures_.export_matrix(path, result, state_.view, answers_hidden(), result ? selected_method(*result) : 0);
+    messages_.info("wrote " + path);
+  } catch (const std::exception& e) {
+    messages_.error(e.what());
+  }
+}
+
+void AppController::export_heatmap_png(const std::string& path, const PngExtras& extras) {
+  try {
+    const auto result = compute_.result();
+    pictures_.export_png(path, result, state_.view, answers_hidden(), result ? selected_method(*result) : 0, extras);
+    messages_.info("wrote " + path);
+  } catch (const std::exception& e) {
+    messages_.error(e.what());
+  }
+}
+
+const std::vector<HeatmapImage>& AppController::model_cell_images() {
+  return pictures_.model_cells(data_.data() ? data_.data()->model : nullptr);
 }
 
 void AppController::open_dropped_files(const std::vector<std::string>& paths) {
@@ -240,6 +418,7 @@ void AppController::wait_for_results() {
   lesson_.wait();
   sync_streamed_row();
   streamed_rows_.wait_until_idle();
+  pictures_.settle_next_request();  // and the next frame's pooled pictures
 }
 
 nlohmann::json AppController::report() const {
@@ -262,6 +441,7 @@ nlohmann::json AppController::report() const {
   std::vector<std::string> messages;
   for (const auto& entry : messages_.entries()) messages.push_back(entry.text);
   out["messages"] = messages;
+  out["overview_ms"] = pictures_.overviews().last_job_ms();
   return out;
 }
 

@@ -1,10 +1,12 @@
-// The application's controller: owns the one state, the data it describes, the compute, study
-// and lesson services, and keeps them in step with the state. No GL and no ImGui: the panels
-// draw and edit the state, the controller does the rest, and tests and benchmarks drive it with
-// no window at all.
+// The application's controller: owns the one state, the data it describes, the compute, study,
+// overview and lesson services, the heatmap images, and every action: key and menu commands,
+// the sweep of M and the animations (timed by its own clock), saves and exports. No GL and no
+// ImGui: the panels draw and edit the state and call these actions, and tests and benchmarks
+// drive it with no window at all.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,16 +18,26 @@
 #include "compute/loaded_data.hpp"
 #include "compute/streamed_row.hpp"
 #include "compute/study_service.hpp"
+#include "controller/heatmap_pictures.hpp"
+#include "controller/key_map.hpp"
 #include "controller/lesson_commands.hpp"
+#include "controller/lesson_list.hpp"
 #include "controller/messages.hpp"
+#include "controller/shell_requests.hpp"
+#include "controller/shift_sweep.hpp"
 #include "lessons/lesson_session.hpp"
 #include "state/app_state.hpp"
 
 namespace ax {
 
+// Seconds on a steady clock: the controller's time unless a test gives it its own.
+double steady_seconds();
+
 class AppController {
  public:
-  explicit AppController(AppState initial);
+  // `clock` (seconds, never going back) times the sweep of M.
+  using Clock = std::function<double()>;
+  explicit AppController(AppState initial, Clock clock = steady_seconds);
 
   AppState& state() { return state_; }
   const AppState& state() const { return state_; }
@@ -35,9 +47,19 @@ class AppController {
   // Brings the data, the results and the lesson evaluation in step with the state: call it after
   // anything edits the state (it returns at once when nothing that matters changed).
   void sync();
-  // One frame of time passed (the noise animation draws anew every few frames).
+  // One frame passed: the sweep of M moves by the clock's time since the last frame, the noise
+  // animation draws anew every few frames, a playing propagation takes a step every 12.
   void advance_frame();
   int frame_index() const { return frame_index_; }
+
+  // ---- Commands: the key map's (controller/key_map.hpp), from keys, menus and buttons alike.
+  void command(Command command);
+  bool sweeping() const { return sweep_.active(); }
+  bool key_help_shown() const { return key_help_shown_; }
+  // What the window must do (quit, full screen, a window PNG): served by the shell.
+  ShellRequests& shell_requests() { return shell_; }
+  // A PNG of the whole window, taken by the shell once the menu that asked has closed.
+  void request_window_png(const std::string& path);
 
   // What the panels show.
   const std::shared_ptr<const LoadedData>& data() const { return data_.data(); }
@@ -64,6 +86,20 @@ class AppController {
   // Files and scenarios. Errors go to messages() and the current state stays.
   void open_dropped_files(const std::vector<std::string>& paths);
   void open_scenario(const std::string& path);
+  // Opens `path` at the next sync() (a menu asks during a frame; the frame ends on one state).
+  void request_scenario(const std::string& path) { pending_scenario_ = path; }
+  void save_scenario(const std::string& path);
+
+  // Exports of the selected heatmap as shown (its mode and colour range). Errors go to messages().
+  void export_matrix(const std::string& path);
+  void export_heatmap_png(const std::string& path, const PngExtras& extras);
+  // The method the row inspector and the exports use: the selected one, clamped to `result`'s.
+  std::size_t selected_method(const ComputeResult& result) const;
+
+  // ---- Pictures of the results: the images the heatmaps draw, the pooled overviews.
+  HeatmapPictures& pictures() { return pictures_; }
+  // The model view's cells (every layer and head of a model file) as images, made once per file.
+  const std::vector<HeatmapImage>& model_cell_images();
   // Replaces the state (a scenario); a data error keeps the current data and is reported.
   void load_state(const AppState& state);
 
@@ -71,21 +107,29 @@ class AppController {
   void start_study();
   void cancel_study() { study_.cancel(); }
 
-  // Lessons: open a file at its first step; step forward (revealing an answer first) and back.
+  // Lessons: open a file at its first step now.
   void open_lesson(const std::string& path);
-  // Requests applied at the next sync() (panels write them during a frame).
-  LessonCommands& lesson_commands() { return lesson_commands_; }
+  // Requests applied at the next sync() (panels ask during a frame): open a file, step forward
+  // (revealing an answer first) and back, restart, close.
+  void request_lesson(const std::string& path) { lesson_commands_.open = path; }
   void lesson_next() { lesson_commands_.next = true; }
   void lesson_previous() { lesson_commands_.previous = true; }
+  void lesson_restart() { lesson_commands_.restart = true; }
+  void lesson_close() { lesson_commands_.close = true; }
   // Jumps to step `step` (0-based) of the open lesson; `revealed` shows its answer at once.
   void lesson_go_to(int step, bool revealed);
   bool lesson_step_has_question() const;
   bool lesson_active() const { return lesson_.active(); }
   int lesson_step_count() const { return lesson_.step_count(); }
+  // The open lesson's current step (its index clamped to the lesson), or null without a lesson.
+  const LessonStep* current_step() const;
   // A lesson step asks a question whose answer is not shown yet: views hide their verdicts.
   bool answers_hidden() const { return lesson_step_has_question() && !state_.lesson.revealed; }
-
-  void toggle_presentation() { state_.view.presentation = !state_.view.presentation; }
+  // The lessons of assets/lessons/ with their titles, listed once.
+  LessonList& lessons() { return lesson_list_; }
+  // The state as JSON, as lesson texts read it for their placeholders (made again only when the
+  // state changed).
+  const nlohmann::json& state_json();
 
   // Automation: wait until the newest state has been computed, chart and lesson claims included.
   void wait_for_results();
@@ -110,6 +154,12 @@ class AppController {
   std::pair<std::size_t, int> selected_row_of(const ComputeResult& result) const;
   void apply_lesson_commands();
   void go_to_step(int step);
+  void move_shift(double by);
+  void step_model(int heads_by, int layers_by);
+  void toggle_sweep();
+  void advance_sweep(double seconds);
+  void advance_propagation();
+  void show_propagation_answer();
 
   AppState state_;
   Messages messages_;
@@ -147,8 +197,20 @@ class AppController {
   std::string reported_error_;
   std::uint64_t reported_generation_ = 0;
   std::string opened_model_;  // path of the model file loaded last (its mask is adopted once)
+  std::optional<std::string> pending_scenario_;
+  Clock clock_;
+  double last_frame_seconds_ = 0.0;
   int frame_index_ = 0;
   int frames_since_draw_ = 0;  // of the noise animation
+  ShiftSweep sweep_;
+  double swept_shift_ = 0.0;          // the M the sweep set last: an edit of M stops the sweep
+  int propagation_answer_step_ = -1;  // lesson step whose answer already moved the propagation view
+  bool key_help_shown_ = false;
+  ShellRequests shell_;
+  LessonList lesson_list_;
+  HeatmapPictures pictures_;
+  std::optional<AppState> json_state_;
+  nlohmann::json state_json_;
 };
 
 }  // namespace ax

@@ -41,7 +41,7 @@ void points_controls(UiContext& ctx) {
 
 // A path field; a path whose loading failed is drawn in red until it changes or loads.
 bool path_field(UiContext& ctx, const char* label, std::string& path) {
-  const auto& failed = ctx.scratch.failed_paths;
+  const auto& failed = ctx.scratch.typed.failed;
   const bool marked = !path.empty() && std::find(failed.begin(), failed.end(), path) != failed.end();
   if (marked) ImGui::PushStyleColor(ImGuiCol_Text, widgets::kErrorColour);
   const bool entered = ImGui::InputText(label, &path, ImGuiInputTextFlags_EnterReturnsTrue);
@@ -55,17 +55,17 @@ bool path_field(UiContext& ctx, const char* label, std::string& path) {
 void file_controls(UiContext& ctx) {
   DataSettings& d = ctx.state.data;
   ImGui::TextDisabled("type a path and press Enter, or drop a file on the window (.npy, .csv, a model's .npz)");
-  if (path_field(ctx, "vectors / weights", ctx.scratch.vectors_path)) {
-    d.vectors_path = ctx.scratch.vectors_path;
+  if (path_field(ctx, "vectors / weights", ctx.scratch.typed.vectors)) {
+    d.vectors_path = ctx.scratch.typed.vectors;
     d.source = DataSource::File;
   }
-  if (path_field(ctx, "keys (optional)", ctx.scratch.keys_path)) d.keys_path = ctx.scratch.keys_path;
-  if (path_field(ctx, "tokens (optional)", ctx.scratch.tokens_path)) d.tokens_path = ctx.scratch.tokens_path;
+  if (path_field(ctx, "keys (optional)", ctx.scratch.typed.keys)) d.keys_path = ctx.scratch.typed.keys;
+  if (path_field(ctx, "tokens (optional)", ctx.scratch.typed.tokens)) d.tokens_path = ctx.scratch.typed.tokens;
   if (ImGui::Button("Load")) {
     d.source = DataSource::File;
-    d.vectors_path = ctx.scratch.vectors_path;
-    d.keys_path = ctx.scratch.keys_path;
-    d.tokens_path = ctx.scratch.tokens_path;
+    d.vectors_path = ctx.scratch.typed.vectors;
+    d.keys_path = ctx.scratch.typed.keys;
+    d.tokens_path = ctx.scratch.typed.tokens;
   }
   const char* contents[] = {"auto", "vectors", "weight matrices"};
   int content = static_cast<int>(d.content);

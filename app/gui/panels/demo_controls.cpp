@@ -1,6 +1,6 @@
 // Presenting the demo: the few controls the lecture needs (the shift M, the methods, the view
-// mode) in a compact panel beside the heatmaps, the keys that change them without the mouse, and
-// the list of keys.
+// mode) in a compact panel beside the heatmaps, and the list of the keys that change them without
+// the mouse (the controller applies the keys).
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -15,17 +15,6 @@
 namespace ax {
 namespace {
 
-void move_shift(UiContext& ctx, double by) {
-  ctx.scratch.sweep.stop();
-  // Whole steps stay whole: no 0.30000000000000004 on the slider after a few presses.
-  ctx.state.noise.shift = std::round((ctx.state.noise.shift + by) * 1e9) * 1e-9;
-}
-
-void set_mode(UiContext& ctx, HeatmapMode mode) {
-  ctx.state.view.mode = mode;
-  ctx.state.view.modes.clear();
-}
-
 void shift_slider(UiContext& ctx) {
   NoiseSettings& n = ctx.state.noise;
   float shift = static_cast<float>(n.shift);
@@ -33,27 +22,17 @@ void shift_slider(UiContext& ctx) {
   const char* label = "shift M";
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(label).x -
                           ImGui::GetStyle().ItemInnerSpacing.x);
-  if (ImGui::SliderFloat(label, &shift, -10.0f, 10.0f, "%.2f")) {
-    ctx.scratch.sweep.stop();
-    n.shift = shift;
-  }
+  // An edit of M stops a running sweep (the controller sees M moved).
+  if (ImGui::SliderFloat(label, &shift, -10.0f, 10.0f, "%.2f")) n.shift = shift;
   record_layout(ctx, "shift_control");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("the same constant added to every score (keys: Up, Down, 0, S)");
 }
 
 void shift_row(UiContext& ctx) {
-  NoiseSettings& n = ctx.state.noise;
   shift_slider(ctx);
-  if (ImGui::Button("M = 0")) move_shift(ctx, -n.shift);
+  if (ImGui::Button("M = 0")) ctx.app.command(Command::ShiftReset);
   ImGui::SameLine();
-  const bool sweeping = ctx.scratch.sweep.active();
-  if (ImGui::Button(sweeping ? "stop" : "sweep 0 to")) {
-    if (sweeping) {
-      ctx.scratch.sweep.stop();
-    } else {
-      ctx.scratch.sweep.start(0.0, ctx.state.view.sweep_to, kSweepSeconds);
-    }
-  }
+  if (ImGui::Button(ctx.app.sweeping() ? "stop" : "sweep 0 to")) ctx.app.command(Command::ShiftSweep);
   record_layout(ctx, "sweep_button");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::CalcTextSize("-10.00").x + ImGui::GetStyle().FramePadding.x * 2.0f);
@@ -101,61 +80,7 @@ void view_row(UiContext& ctx) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("add or remove methods");
 }
 
-// A model file open in the explorer: move to another head or layer, wrapping at the ends.
-void step_model(UiContext& ctx, int heads_by, int layers_by) {
-  if (ctx.lesson.active() || !ctx.data || !ctx.data->model) return;
-  const int heads = static_cast<int>(ctx.data->model->heads), layers = static_cast<int>(ctx.data->model->layers);
-  DataSettings& d = ctx.state.data;
-  d.head = ((d.head + heads_by) % heads + heads) % heads;
-  d.layer = ((d.layer + layers_by) % layers + layers) % layers;
-}
-
 }  // namespace
-
-void apply_key_commands(UiContext& ctx) {
-  const std::vector<Command> commands = std::exchange(ctx.scratch.commands, {});
-  for (const Command command : commands) {
-    switch (command) {
-      case Command::Presentation: ctx.state.view.presentation = !ctx.state.view.presentation; break;
-      case Command::Help: ctx.scratch.show_help = !ctx.scratch.show_help; break;
-      case Command::NextStep:
-        if (ctx.lesson.active()) {
-          ctx.lesson_commands.next = true;
-        } else {
-          step_model(ctx, 1, 0);
-        }
-        break;
-      case Command::PreviousStep:
-        if (ctx.lesson.active()) {
-          ctx.lesson_commands.previous = true;
-        } else {
-          step_model(ctx, -1, 0);
-        }
-        break;
-      case Command::NextLayer: step_model(ctx, 0, 1); break;
-      case Command::PreviousLayer: step_model(ctx, 0, -1); break;
-      case Command::ShiftUp: move_shift(ctx, kShiftStep); break;
-      case Command::ShiftDown: move_shift(ctx, -kShiftStep); break;
-      case Command::ShiftUpLarge: move_shift(ctx, kShiftLargeStep); break;
-      case Command::ShiftDownLarge: move_shift(ctx, -kShiftLargeStep); break;
-      case Command::ShiftReset: move_shift(ctx, -ctx.state.noise.shift); break;
-      case Command::ShiftSweep:
-        if (ctx.scratch.sweep.active()) {
-          ctx.scratch.sweep.stop();
-        } else {
-          ctx.scratch.sweep.start(0.0, ctx.state.view.sweep_to, kSweepSeconds);
-        }
-        break;
-      case Command::ModeClean: set_mode(ctx, HeatmapMode::Clean); break;
-      case Command::ModePerturbed: set_mode(ctx, HeatmapMode::Perturbed); break;
-      case Command::ModeAbsDifference: set_mode(ctx, HeatmapMode::AbsDifference); break;
-      case Command::ModeSignedDifference: set_mode(ctx, HeatmapMode::SignedDifference); break;
-      case Command::Quit:
-      case Command::FullScreen: break;  // the window's own
-    }
-  }
-  if (ctx.scratch.sweep.active()) ctx.state.noise.shift = ctx.scratch.sweep.advance(ImGui::GetIO().DeltaTime);
-}
 
 void draw_shift_control(UiContext& ctx) { shift_slider(ctx); }
 
@@ -168,7 +93,7 @@ void draw_demo_controls(UiContext& ctx) {
 }
 
 void draw_key_help(UiContext& ctx) {
-  if (!ctx.scratch.show_help) return;
+  if (!ctx.app.key_help_shown()) return;
   // One line per command, its keys together ("Right, Page Down").
   std::vector<std::pair<std::string, const char*>> lines;
   std::vector<Command> seen;
@@ -185,7 +110,8 @@ void draw_key_help(UiContext& ctx) {
   ImGui::SetNextWindowPos(ImVec2(viewport->Pos.x + viewport->Size.x * 0.5f, viewport->Pos.y + viewport->Size.y * 0.5f),
                           ImGuiCond_Always, ImVec2(0.5f, 0.5f));
   ImGui::SetNextWindowBgAlpha(0.94f);
-  if (ImGui::Begin("Keys", &ctx.scratch.show_help,
+  bool open = true;
+  if (ImGui::Begin("Keys", &open,
                    ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                        ImGuiWindowFlags_NoMove)) {
     if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_SizingFixedFit)) {
@@ -201,8 +127,9 @@ void draw_key_help(UiContext& ctx) {
     ImGui::TextDisabled("H or F1 closes this list");
   }
   const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
-  ctx.scratch.layout["key_help"] = {pos.x, pos.y, pos.x + size.x, pos.y + size.y};
+  ctx.scratch.drawn.layout["key_help"] = {pos.x, pos.y, pos.x + size.x, pos.y + size.y};
   ImGui::End();
+  if (!open) ctx.app.command(Command::Help);  // its close button
 }
 
 }  // namespace ax

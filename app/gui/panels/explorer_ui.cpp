@@ -20,28 +20,32 @@ void place(float x, float y, float w, float h) {
   ImGui::SetNextWindowSize(ImVec2(std::max(w, 50.0f), std::max(h, 50.0f)));
 }
 
+// The error bar and short notices, below the menu bar: returns its height.
+float draw_messages_window(UiContext& ctx, float top) {
+  const ImVec2 origin = ImGui::GetMainViewport()->Pos, size = ImGui::GetMainViewport()->Size;
+  const auto& messages = ctx.app.messages().entries();
+  if (messages.empty()) return 0.0f;
+  const float height = ImGui::GetFrameHeightWithSpacing() * static_cast<float>(messages.size()) + 8.0f;
+  place(origin.x, top, size.x, height);
+  ImGui::Begin("##messages", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar);
+  draw_message_bar(ctx);
+  ImGui::End();
+  return height;
+}
+
+void draw_status_window(UiContext& ctx, float top, float height) {
+  const ImVec2 origin = ImGui::GetMainViewport()->Pos, size = ImGui::GetMainViewport()->Size;
+  place(origin.x, top, size.x, height);
+  ImGui::Begin("##status", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+  record_window(ctx, "panel:status");
+  draw_status_bar(ctx);
+  ImGui::End();
+}
+
 }  // namespace
-
-void record_layout(UiContext& ctx, const std::string& name) {
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  ctx.scratch.layout[name] = {a.x, a.y, b.x, b.y};
-}
-
-void record_window(UiContext& ctx, const std::string& name) {
-  const ImVec2 a = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
-  ctx.scratch.layout[name] = {a.x, a.y, a.x + size.x, a.y + size.y};
-}
 
 ExplorerUi::ExplorerUi(HeatmapCanvas& canvas, AppController& app) : canvas_(canvas), app_(app) {
   refresh_typed_paths();
-}
-
-std::string computing_text(const UiContext& ctx) {
-  if (!ctx.compute_error.empty()) return "not computed: " + ctx.compute_error;
-  char text[96];
-  std::snprintf(text, sizeof text, "computing %s %.0f%% (%.1f s)", ctx.progress.stage.c_str(),
-                ctx.progress.fraction * 100.0, ctx.progress.seconds);
-  return text;
 }
 
 // The path fields show the loaded paths again whenever the data settings were replaced, and
@@ -50,54 +54,20 @@ void ExplorerUi::refresh_typed_paths() {
   if (seen_data_generation_ == app_.data_generation()) return;
   seen_data_generation_ = app_.data_generation();
   const DataSettings& data = app_.typed_data();
-  scratch_.vectors_path = data.vectors_path;
-  scratch_.keys_path = data.keys_path;
-  scratch_.tokens_path = data.tokens_path;
-  scratch_.failed_paths = app_.failed_paths();
-}
-
-void ExplorerUi::wait_for_results() {
-  app_.wait_for_results();
-  scratch_.settle_overviews = true;
+  scratch_.typed = {data.vectors_path, data.keys_path, data.tokens_path, app_.failed_paths()};
 }
 
 void ExplorerUi::frame(const FrameStats& stats) {
   app_.advance_frame();
   app_.sync();
   refresh_typed_paths();
-  scratch_.hover_text.clear();
-
-  AppState& state = app_.state();
-  UiContext ctx{app_,
-                state,
-                app_.result(),
-                app_.chart(),
-                app_.data(),
-                app_.computing(),
-                app_.compute_error(),
-                images_,
-                canvas_,
-                app_.study(),
-                app_.messages(),
-                shell_,
-                scratch_,
-                stats,
-                app_.lesson(),
-                app_.evaluation(),
-                app_.lesson_commands(),
-                false,
-                app_.progress(),
-                overviews_};
-  ctx.frame.frame_index = app_.frame_index();
-  ctx.hide_answers = app_.answers_hidden();
+  UiContext ctx(app_, canvas_, scratch_, stats);
   // This frame's rectangles only: a widget not drawn is not reported.
-  scratch_.layout.clear();
-  scratch_.heatmaps.clear();
-  apply_key_commands(ctx);
+  scratch_.drawn = FrameRecord{};
 
   // Presentation mode: the large font (loaded by the shell as the second font) and high contrast.
   ImFont* large = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr;
-  const bool presenting = state.view.presentation;
+  const bool presenting = ctx.state.view.presentation;
   if (presenting && large) ImGui::PushFont(large);
   if (presenting) {
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.0f, 0.0f, 0.0f, 1.0f));
@@ -106,40 +76,22 @@ void ExplorerUi::frame(const FrameStats& stats) {
 
   // The whole viewport, laid out below the menu bar (WorkPos would only catch up next frame).
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
-  const ImVec2 origin = viewport->Pos, size = viewport->Size;
-  const float line = ImGui::GetFrameHeightWithSpacing();
   draw_menu_bar(ctx);
-
-  const float status_height = line + 4.0f;
-  float top = origin.y + ImGui::GetFrameHeight();
-  const auto& messages = app_.messages().entries();
-  const float message_height = messages.empty() ? 0.0f : line * static_cast<float>(messages.size()) + 8.0f;
-  if (message_height > 0.0f) {
-    place(origin.x, top, size.x, message_height);
-    ImGui::Begin("##messages", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar);
-    draw_message_bar(ctx);
-    ImGui::End();
-    top += message_height;
-  }
-  const float bottom = origin.y + size.y - status_height;
+  const float status_height = ImGui::GetFrameHeightWithSpacing() + 4.0f;
+  float top = viewport->Pos.y + ImGui::GetFrameHeight();
+  top += draw_messages_window(ctx, top);
+  const float bottom = viewport->Pos.y + viewport->Size.y - status_height;
   if (app_.lesson_active()) {
     draw_lesson_layout(ctx, top, bottom - top);
   } else {
     draw_explorer_layout(ctx, top, bottom - top);
   }
-
-  place(origin.x, bottom, size.x, status_height);
-  ImGui::Begin("##status", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
-  record_window(ctx, "panel:status");
-  draw_status_bar(ctx);
-  ImGui::End();
-
+  draw_status_window(ctx, bottom, status_height);
   draw_key_help(ctx);
   if (presenting) ImGui::PopStyleColor(2);
   if (presenting && large) ImGui::PopFont();
 
-  if (scratch_.scenario_to_open) app_.open_scenario(*std::exchange(scratch_.scenario_to_open, std::nullopt));
-  // Edits made by this frame's panels start computing now rather than next frame.
+  // Edits and requests of this frame's panels start now rather than next frame.
   app_.sync();
   refresh_typed_paths();
 }
@@ -222,9 +174,7 @@ void ExplorerUi::draw_lesson_layout(UiContext& ctx, float top, float height) {
   draw_lesson_panel(ctx);
   ImGui::End();
   place(origin.x + left_width, top, size.x - left_width, height);
-  const LessonStep& step = app_.lesson().lesson().steps[static_cast<std::size_t>(
-      std::clamp(app_.state().lesson.step, 0, app_.lesson_step_count() - 1))];
-  ImGui::Begin(step.title.c_str(), nullptr, kPanelFlags);
+  ImGui::Begin(app_.current_step()->title.c_str(), nullptr, kPanelFlags);
   record_window(ctx, "panel:lesson_view");
   draw_lesson_view(ctx);
   ImGui::End();
@@ -233,13 +183,12 @@ void ExplorerUi::draw_lesson_layout(UiContext& ctx, float top, float height) {
 nlohmann::json ExplorerUi::report() const {
   nlohmann::json out = app_.report();
   nlohmann::json layout = nlohmann::json::object();
-  for (const auto& [name, rect] : scratch_.layout) layout[name] = {rect[0], rect[1], rect[2], rect[3]};
+  for (const auto& [name, rect] : scratch_.drawn.layout) layout[name] = {rect[0], rect[1], rect[2], rect[3]};
   out["layout"] = layout;
   nlohmann::json heatmaps = nlohmann::json::object();
-  for (const auto& [name, info] : scratch_.heatmaps) heatmaps[name] = info;
+  for (const auto& [name, info] : scratch_.drawn.heatmaps) heatmaps[name] = info;
   out["heatmaps"] = heatmaps;
-  out["hover"] = scratch_.hover_text;
-  out["overview_ms"] = overviews_.last_job_ms();
+  out["hover"] = scratch_.drawn.hover_text;
   return out;
 }
 

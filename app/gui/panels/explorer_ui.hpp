@@ -1,11 +1,10 @@
 // The whole user interface for one frame: lays out the panels over the controller's state and
-// results. Holds only drawing and editing state (text being typed, cached images, widget
-// rectangles); loading, computing and lessons belong to the AppController. Contains no GL: the
+// results. Holds only drawing and editing state (text being typed, widget rectangles); loading,
+// computing, pictures, lessons and every action belong to the AppController. Contains no GL: the
 // heatmap canvas it draws through is given to it.
 #pragma once
 
-#include <string>
-#include <vector>
+#include <cstdint>
 
 #include <nlohmann/json.hpp>
 
@@ -18,16 +17,11 @@ class ExplorerUi {
  public:
   ExplorerUi(HeatmapCanvas& canvas, AppController& app);
 
-  // Builds every window of one frame (between ImGui::NewFrame and ImGui::Render).
+  // Advances the controller by one frame and builds every window of the frame (between
+  // ImGui::NewFrame and ImGui::Render).
   void frame(const FrameStats& stats);
 
   AppController& app() { return app_; }
-  ShellRequests& shell_requests() { return shell_; }
-
-  // A command of the key map (panels/key_map.hpp), applied at the start of the next frame.
-  void command(Command c) { scratch_.commands.push_back(c); }
-  // Automation: the controller's wait, and the next frame waits for the pooled pictures too.
-  void wait_for_results();
 
   // The controller's report plus what this frame drew: widget rectangles, heatmaps, hover text.
   nlohmann::json report() const;
@@ -39,9 +33,6 @@ class ExplorerUi {
 
   HeatmapCanvas& canvas_;
   AppController& app_;
-  HeatmapImages images_;
-  OverviewService overviews_;
-  ShellRequests shell_;
   UiScratch scratch_;
   std::uint64_t seen_data_generation_ = 0;
 };

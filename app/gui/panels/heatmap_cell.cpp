@@ -154,7 +154,7 @@ void pooled_tooltip(UiContext& ctx, const MethodResult& r, const attn::Overview&
       "click: inspect query %ld",
       static_cast<long>(o.peak_row[static_cast<std::size_t>(p)] >= 0 ? o.peak_row[static_cast<std::size_t>(p)] : i0));
   ImGui::EndTooltip();
-  ctx.scratch.hover_text = text;
+  ctx.scratch.drawn.hover_text = text;
 }
 
 // The longest of `texts` that fits whole before `right_edge` (a cut-off note reads as something
@@ -296,11 +296,12 @@ std::shared_ptr<const HeatmapOverview> cell_image(UiContext& ctx, std::size_t k,
   draw.width_px = l.width_px;
   draw.height_px = l.height_px;
   std::shared_ptr<const HeatmapOverview> pooled =
-      pooled_view ? ctx.overviews.get(result.generation, {k, g.modes[k]}) : nullptr;
+      pooled_view ? ctx.app.pictures().overviews().get(result.generation, {k, g.modes[k]}) : nullptr;
   overview_error = pooled ? pooled->error : std::string();
   if (pooled && !overview_error.empty()) pooled.reset();
   std::shared_ptr<const HeatmapOverview> previous;
-  if (pooled_view && !pooled && overview_error.empty()) previous = ctx.overviews.latest({k, g.modes[k]});
+  if (pooled_view && !pooled && overview_error.empty())
+    previous = ctx.app.pictures().overviews().latest({k, g.modes[k]});
   if (pooled) {
     draw.values = overview_values(pooled, v.reduction);
   } else if (previous && previous->error.empty() && previous->grid == l.view && previous->complete()) {
@@ -310,13 +311,13 @@ std::shared_ptr<const HeatmapOverview> cell_image(UiContext& ctx, std::size_t k,
   } else if (!streaming && (!l.view.pooled() || !overview_error.empty())) {
     // Cells only where they are what is shown: a pooled view waits a few frames for its pixels
     // rather than uploading the whole matrix for one frame.
-    draw.values = cell_values(ctx.images.with_values(ctx.result, k, g.modes[k]));
+    draw.values = cell_values(ctx.app.pictures().images().with_values(ctx.result, k, g.modes[k]));
   }
   const ImTextureID texture = ctx.canvas.request(draw);
   ImGui::Image(texture, ImVec2(l.choice.image_w, l.choice.image_h), ImVec2(0, 1), ImVec2(1, 0));
   record_layout(ctx, "heatmap:" + std::to_string(k));
   const ColourRange& range = g.ranges[k];
-  ctx.scratch.heatmaps["heatmap:" + std::to_string(k)] = {
+  ctx.scratch.drawn.heatmaps["heatmap:" + std::to_string(k)] = {
       {"method", result.methods[k].spec},
       {"title", l.titles[k]},
       {"mode", static_cast<int>(g.modes[k])},
@@ -365,7 +366,7 @@ void cell_interaction(UiContext& ctx, std::size_t k, const GridImages& g, const 
     }
   }
   if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) ctx.scratch.dragging_heatmap = false;
-  if (v.selected_method == static_cast<int>(k) && !ctx.lesson.active()) {
+  if (v.selected_method == static_cast<int>(k) && !ctx.app.lesson().active()) {
     const float y =
         p0.y + ((static_cast<float>(v.selected_row) + 0.5f) / static_cast<float>(result.queries) - v.pan[1]) * v.zoom *
                    image_h;
@@ -388,8 +389,9 @@ void cell_overlay(UiContext& ctx, std::size_t k, const GridImages& g, const Grid
   if (!overview_error.empty()) {
     overlay = overview_error.c_str();
   } else if (result.path == ComputePath::Streaming && !g.stats_known[k]) {
-    std::snprintf(text, sizeof text, "computing pixels\n%.0f%% (%.1f s)", ctx.overviews.progress().fraction * 100.0,
-                  ctx.overviews.progress().seconds);
+    std::snprintf(text, sizeof text, "computing pixels\n%.0f%% (%.1f s)",
+                  ctx.app.pictures().overviews().progress().fraction * 100.0,
+                  ctx.app.pictures().overviews().progress().seconds);
     overlay = text;
   } else if (image.stats.undefined_rows == result.queries) {
     overlay = "every row\nundefined";

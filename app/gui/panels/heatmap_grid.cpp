@@ -118,12 +118,12 @@ void collect_images(UiContext& ctx, GridImages& g) {
     if (!result.methods[k].error.empty()) continue;
     g.modes[k] = shown_mode(result, v, k, ctx.hide_answers);
     if (streaming) {
-      const auto stats = ctx.overviews.whole_stats(result.generation, {k, g.modes[k]});
+      const auto stats = ctx.app.pictures().overviews().whole_stats(result.generation, {k, g.modes[k]});
       g.stats_known[k] = stats.has_value();
       if (stats) g.streamed[k].stats = *stats;
       members[k] = streamed_range_member(&g.streamed[k], g.modes[k]);
     } else {
-      members[k] = dense_range_member(ctx.images, ctx.result, k, g.modes[k]);
+      members[k] = dense_range_member(ctx.app.pictures().images(), ctx.result, k, g.modes[k]);
     }
     g.images[k] = members[k].image;
   }
@@ -213,19 +213,17 @@ GridLayout grid_layout(UiContext& ctx, const GridImages& g) {
 // overview of the view (until it arrives, the previous one where it lies, or the cells).
 void request_overviews(UiContext& ctx, GridImages& g, const GridLayout& l) {
   const ComputeResult& result = *ctx.result;
+  std::optional<HeatmapPictures::OverviewAsk> ask;
   if (l.view.pooled() || result.path == ComputePath::Streaming) {
-    std::vector<OverviewService::Item> items;
+    ask.emplace();
     for (std::size_t k = 0; k < result.methods.size(); ++k) {
-      if (g.images[k]) items.push_back({k, g.modes[k]});
+      if (g.images[k]) ask->items.push_back({k, g.modes[k]});
     }
-    ctx.overviews.request(ctx.result, items, l.view,
-                          view_grid(result.queries, result.keys, 1.0f, {0.0f, 0.0f}, l.width_px, l.height_px));
-    if (ctx.scratch.settle_overviews) {  // automation: the final picture, with its colour range
-      ctx.overviews.wait_until_idle();
-      collect_images(ctx, g);
-    }
+    ask->grid = l.view;
+    ask->whole = view_grid(result.queries, result.keys, 1.0f, {0.0f, 0.0f}, l.width_px, l.height_px);
   }
-  ctx.scratch.settle_overviews = false;
+  // Automation waited for the final pictures: their statistics give the final colour ranges.
+  if (ctx.app.pictures().request_overviews(ctx.result, ask)) collect_images(ctx, g);
 }
 
 // The shared colour bar beside the grid, and the notes below it (log scale, hatched rows).
@@ -287,7 +285,7 @@ void draw_heatmap_grid(UiContext& ctx) {
     return;
   }
   if (ctx.result->methods.empty()) return;
-  ctx.scratch.heatmaps.clear();
+  ctx.scratch.drawn.heatmaps.clear();
   GridImages images;
   collect_images(ctx, images);
   const GridLayout layout = grid_layout(ctx, images);

@@ -1,14 +1,11 @@
 // The lesson panel: where we are, what the step says, the question and its answer, and every
 // claim of the step with the number the engine measured for the current settings.
 #include <algorithm>
-#include <filesystem>
 #include <string>
 
 #include "imgui.h"
 #include "lessons/claim_text.hpp"
-#include "lessons/lesson_file.hpp"
 #include "panels/panels.hpp"
-#include "state/scenario_file.hpp"
 #include "widgets/palette.hpp"
 #include "widgets/wrapped_text.hpp"
 
@@ -50,50 +47,36 @@ void claims(UiContext& ctx, const LessonStep& step, const TextSources& sources) 
     }
     ImGui::PopID();
   }
-  if (ctx.lesson.evaluating()) ImGui::TextDisabled("updating...");
+  if (ctx.app.lesson().evaluating()) ImGui::TextDisabled("updating...");
 }
 
 }  // namespace
 
 void draw_lessons_menu(UiContext& ctx) {
   if (!ImGui::BeginMenu("Lessons")) return;
-  const std::string directory = (std::filesystem::path(assets_directory()) / "lessons").string();
-  const auto files = list_lessons(directory);
-  if (files.empty()) ImGui::TextDisabled("no lessons in %s", directory.c_str());
-  for (const auto& file : files) {
-    // The title is the first thing in each file; reading a few small files per open menu is cheap.
-    std::string title = std::filesystem::path(file).stem().string();
-    try {
-      title = load_lesson(file).title;
-    } catch (const std::exception&) {
-      title += " (cannot be read)";
-    }
-    if (ImGui::MenuItem(title.c_str())) ctx.lesson_commands.open = file;
+  LessonList& lessons = ctx.app.lessons();
+  if (lessons.entries().empty()) ImGui::TextDisabled("no lessons in %s", lessons.directory().c_str());
+  for (const LessonList::Entry& lesson : lessons.entries()) {
+    if (ImGui::MenuItem(lesson.title.c_str())) ctx.app.request_lesson(lesson.path);
   }
   ImGui::Separator();
   ImGui::MenuItem("Presentation mode", "P", &ctx.state.view.presentation);
-  if (ctx.lesson.active() && ImGui::MenuItem("Close the lesson")) ctx.lesson_commands.close = true;
+  if (ctx.app.lesson_active() && ImGui::MenuItem("Close the lesson")) ctx.app.lesson_close();
   ImGui::EndMenu();
 }
 
 void draw_lesson_panel(UiContext& ctx) {
-  const Lesson& lesson = ctx.lesson.lesson();
-  const int count = ctx.lesson.step_count();
+  const Lesson& lesson = ctx.app.lesson().lesson();
+  const int count = ctx.app.lesson().step_count();
   const int index = std::clamp(ctx.state.lesson.step, 0, count - 1);
-  const LessonStep& step = lesson.steps[static_cast<std::size_t>(index)];
+  const LessonStep& step = *ctx.app.current_step();
   widgets::WrappedText(lesson.title, ImGui::GetColorU32(ImGuiCol_TextDisabled));
   ImGui::TextDisabled("step %d of %d", index + 1, count);
   heading(step.title.c_str());
 
   // The question, its answer and the buttons stay in view at the bottom of the panel; the text
   // and the measured claims scroll above them when the step says more than the panel holds.
-  // The state as the placeholders read it, serialised again only when it changed (compared by value).
-  if (!ctx.scratch.placeholder_state || !(*ctx.scratch.placeholder_state == ctx.state)) {
-    ctx.scratch.placeholder_state = ctx.state;
-    ctx.scratch.placeholder_json = scenario_to_json(ctx.state);
-  }
-  const nlohmann::json& state = ctx.scratch.placeholder_json;
-  const TextSources sources{step, state, ctx.evaluation.get()};
+  const TextSources sources{step, ctx.app.state_json(), ctx.evaluation.get()};
   const bool has_question = !step.question.empty();
   const bool revealed = ctx.state.lesson.revealed;
   const std::string question = has_question ? "Question: " + fill_placeholders(step.question, sources, -1) : "";
@@ -133,8 +116,9 @@ void draw_lesson_panel(UiContext& ctx) {
   if (ctx.evaluation && !ctx.evaluation->view_error.empty()) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kErrorColour), "%s", ctx.evaluation->view_error.c_str());
   }
-  if (!ctx.lesson.words_error().empty()) {
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kErrorColour), "%s", ctx.lesson.words_error().c_str());
+  if (!ctx.app.lesson().words_error().empty()) {
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kErrorColour), "%s",
+                       ctx.app.lesson().words_error().c_str());
   }
   ImGui::EndChild();
   record_layout(ctx, "lesson_body");
@@ -154,13 +138,13 @@ void draw_lesson_panel(UiContext& ctx) {
   }
   ImGui::Separator();
   if (shift_slider) draw_shift_control(ctx);
-  if (ImGui::Button("< back")) ctx.lesson_commands.previous = true;
+  if (ImGui::Button("< back")) ctx.app.lesson_previous();
   record_layout(ctx, "lesson_back");
   ImGui::SameLine();
-  if (ImGui::Button("restart")) ctx.lesson_commands.restart = true;
+  if (ImGui::Button("restart")) ctx.app.lesson_restart();
   if (one_row) ImGui::SameLine();
   if (reveal || index + 1 < count) {
-    if (ImGui::Button(forward)) ctx.lesson_commands.next = true;
+    if (ImGui::Button(forward)) ctx.app.lesson_next();
   } else {
     ImGui::TextDisabled("(last step)");
   }

@@ -18,7 +18,7 @@
 namespace ax {
 
 void lesson_view_waiting(const UiContext& ctx) {
-  ImGui::TextUnformatted(ctx.lesson.evaluating() ? "computing..." : "nothing to show");
+  ImGui::TextUnformatted(ctx.app.lesson().evaluating() ? "computing..." : "nothing to show");
 }
 
 void lesson_view_bounds(const std::vector<const attn::MatD*>& sets, double& x0, double& x1, double& y0, double& y1) {
@@ -40,10 +40,7 @@ void lesson_view_bounds(const std::vector<const attn::MatD*>& sets, double& x0, 
 
 namespace {
 
-const LessonStep& current_step(const UiContext& ctx) {
-  return ctx.lesson.lesson()
-      .steps[static_cast<std::size_t>(std::clamp(ctx.state.lesson.step, 0, ctx.lesson.step_count() - 1))];
-}
+const LessonStep& current_step(const UiContext& ctx) { return *ctx.app.current_step(); }
 
 void explorer_view(UiContext& ctx) {
   if (ctx.hide_answers) {
@@ -113,30 +110,10 @@ void survivor_labels(const widgets::Plane& plane, const std::vector<attn::Surviv
   }
 }
 
-// The number of steps the step's propagation claims speak of (0 when none does).
-int claimed_propagation_steps(const LessonStep& step) {
-  int steps = 0;
-  for (const Claim& claim : step.claims) {
-    if ((claim.kind != "propagation_clusters" && claim.kind != "diffusion_smooths") || !claim.params.is_object())
-      continue;
-    if (auto it = claim.params.find("steps"); it != claim.params.end() && it->is_number_integer()) {
-      steps = std::max(steps, it->get<int>());
-    }
-  }
-  return steps;
-}
-
+// The points moved by attention, step by step. The controller plays the steps (and moves them to
+// the claim's steps when the answer shows).
 void propagation_view(UiContext& ctx) {
   LessonSettings& lesson = ctx.state.lesson;
-  // When the answer shows, the points (or the diffused values) move to where the claim looks at
-  // them ("after 20 steps"), once per step, so "after 0 steps" never sits under an answer about
-  // 20; step, play and reset work as before from there.
-  if (ctx.lesson.active() && !ctx.hide_answers && lesson.revealed &&
-      lesson.step != ctx.scratch.propagation_answer_step && lesson.step >= 0 && lesson.step < ctx.lesson.step_count()) {
-    ctx.scratch.propagation_answer_step = lesson.step;
-    const int claimed = claimed_propagation_steps(ctx.lesson.lesson().steps[static_cast<std::size_t>(lesson.step)]);
-    if (claimed > 0 && lesson.propagation_steps == 0) lesson.propagation_steps = claimed;
-  }
   if (current_step(ctx).view_options.value("mode", std::string("steps")) != "steps") {
     draw_theory_view(ctx);
     return;
@@ -154,8 +131,6 @@ void propagation_view(UiContext& ctx) {
   ImGui::SetNextItemWidth(180.0f);
   if (ImGui::SliderFloat("alpha", &alpha, 0.05f, 50.0f, "%.3g", ImGuiSliderFlags_Logarithmic))
     ctx.state.attention.alpha = alpha;
-  // Playing: one more step every 12 frames, up to a limit.
-  if (lesson.playing && ctx.frame.frame_index % 12 == 0 && lesson.propagation_steps < 200) ++lesson.propagation_steps;
   if (!ctx.evaluation || ctx.evaluation->propagation.path.empty()) {
     lesson_view_waiting(ctx);
     return;
@@ -416,9 +391,7 @@ void classification_view(UiContext& ctx) {
 }  // namespace
 
 void draw_lesson_view(UiContext& ctx) {
-  const LessonStep& step =
-      ctx.lesson.lesson()
-          .steps[static_cast<std::size_t>(std::clamp(ctx.state.lesson.step, 0, ctx.lesson.step_count() - 1))];
+  const LessonStep& step = current_step(ctx);
   // Every caption of a view wraps at the window's edge rather than running off it (a cut
   // sentence or number reads as another).
   ImGui::PushTextWrapPos(0.0f);

@@ -1,94 +1,61 @@
-// Menu bar: scenario files, exports, view toggles. Paths are typed (bookworm packages no native
-// file dialog); files can also be dropped on the window.
+// Menu bar: scenario files, exports, view toggles (the controller opens, saves and writes).
+// Paths are typed (bookworm packages no native file dialog); files can also be dropped on the
+// window.
 #include <algorithm>
 
-#include "figures/exports.hpp"
-#include "figures/heatmap_ranges.hpp"
 #include "imgui.h"
 #include "imgui_stdlib.h"
 #include "panels/panels.hpp"
-#include "state/scenario_file.hpp"
 
 namespace ax {
 namespace {
 
 void scenario_menu(UiContext& ctx) {
   ImGui::SetNextItemWidth(260.0f);
-  ImGui::InputText("##scenario path", &ctx.scratch.scenario_path);
-  // Opened after this frame's panels, the same way as a dropped file (lessons included).
-  if (ImGui::MenuItem("Open scenario")) ctx.scratch.scenario_to_open = ctx.scratch.scenario_path;
-  if (ImGui::MenuItem("Save scenario")) {
-    try {
-      save_scenario_file(ctx.scratch.scenario_path, ctx.state);
-      ctx.messages.info("saved " + ctx.scratch.scenario_path);
-    } catch (const std::exception& e) {
-      ctx.messages.error(e.what());
-    }
-  }
+  ImGui::InputText("##scenario path", &ctx.scratch.menu.scenario);
+  // Opened at the end of this frame, the same way as a dropped file (lessons included).
+  if (ImGui::MenuItem("Open scenario")) ctx.app.request_scenario(ctx.scratch.menu.scenario);
+  if (ImGui::MenuItem("Save scenario")) ctx.app.save_scenario(ctx.scratch.menu.scenario);
+}
+
+void png_options(PngExtras& extras) {
+  ImGui::SetNextItemWidth(120.0f);
+  // Clamped even when typed (ctrl+click): the picture's size is scale x n a side.
+  ImGui::SliderInt("pixels per cell", &extras.scale, 1, 32, "%d", ImGuiSliderFlags_AlwaysClamp);
+  extras.scale = std::clamp(extras.scale, 1, 32);
+  ImGui::Checkbox("colour bar", &extras.colour_bar);
+  ImGui::SameLine();
+  ImGui::Checkbox("title", &extras.title);
+  ImGui::SameLine();
+  ImGui::Checkbox("badge", &extras.badge);
 }
 
 void export_menu(UiContext& ctx) {
-  // Held for the whole menu: nothing it reads can go away while it is read.
-  const std::shared_ptr<const ComputeResult> result = ctx.result;
-  if (!result || result->methods.empty()) {
+  MenuPaths& paths = ctx.scratch.menu;
+  if (!ctx.result || ctx.result->methods.empty()) {
     ImGui::TextDisabled("nothing computed yet");
     return;
   }
-  const std::size_t method = static_cast<std::size_t>(
-      std::clamp(ctx.state.view.selected_method, 0, static_cast<int>(result->methods.size()) - 1));
-  const HeatmapMode mode = shown_mode(*result, ctx.state.view, method, ctx.hide_answers);
-  ImGui::TextDisabled("selected heatmap: %s", result->methods[method].spec.c_str());
-  if (!result->methods[method].error.empty()) {
+  const MethodResult& method = ctx.result->methods[ctx.app.selected_method(*ctx.result)];
+  ImGui::TextDisabled("selected heatmap: %s", method.spec.c_str());
+  if (!method.error.empty()) {
     ImGui::TextDisabled("(it has an error: nothing to export)");
     return;
   }
   ImGui::SetNextItemWidth(220.0f);
-  ImGui::InputText("##matrix path", &ctx.scratch.export_path);
-  if (ImGui::MenuItem("Export matrix (.npy or .csv)")) {
-    try {
-      const HeatmapImage image = ctx.images.with_values(result, method, mode);  // a copy: holds its matrix
-      export_matrix(ctx.scratch.export_path, image);
-      ctx.messages.info("wrote " + ctx.scratch.export_path);
-    } catch (const std::exception& e) {
-      ctx.messages.error(e.what());
-    }
-  }
+  ImGui::InputText("##matrix path", &paths.matrix);
+  if (ImGui::MenuItem("Export matrix (.npy or .csv)")) ctx.app.export_matrix(paths.matrix);
   ImGui::Separator();
   ImGui::SetNextItemWidth(220.0f);
-  ImGui::InputText("##png path", &ctx.scratch.png_path);
-  ImGui::SetNextItemWidth(120.0f);
-  // Clamped even when typed (ctrl+click): the picture's size is scale x n a side.
-  ImGui::SliderInt("pixels per cell", &ctx.scratch.png_scale, 1, 32, "%d", ImGuiSliderFlags_AlwaysClamp);
-  ctx.scratch.png_scale = std::clamp(ctx.scratch.png_scale, 1, 32);
-  ImGui::Checkbox("colour bar", &ctx.scratch.png_colour_bar);
-  ImGui::SameLine();
-  ImGui::Checkbox("title", &ctx.scratch.png_title);
-  ImGui::SameLine();
-  ImGui::Checkbox("badge", &ctx.scratch.png_badge);
-  if (ImGui::MenuItem("Export heatmap PNG")) {
-    try {
-      PngExtras extras;
-      extras.scale = ctx.scratch.png_scale;
-      extras.colour_bar = ctx.scratch.png_colour_bar;
-      extras.title = ctx.scratch.png_title;
-      extras.badge = ctx.scratch.png_badge;
-      export_shown_heatmap_png(ctx.scratch.png_path, ctx.images, ctx.overviews, result, ctx.state.view,
-                               ctx.hide_answers, method, extras);
-      ctx.messages.info("wrote " + ctx.scratch.png_path);
-    } catch (const std::exception& e) {
-      ctx.messages.error(e.what());
-    }
-  }
+  ImGui::InputText("##png path", &paths.png);
+  png_options(paths.png_extras);
+  if (ImGui::MenuItem("Export heatmap PNG")) ctx.app.export_heatmap_png(paths.png, paths.png_extras);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("the selected heatmap as on screen: its mode and colour range (shared when shared)");
   ImGui::Separator();
   ImGui::SetNextItemWidth(220.0f);
-  ImGui::InputText("##window path", &ctx.scratch.window_png_path);
-  if (ImGui::MenuItem("Save window PNG")) {
-    // Taken two frames later: the menu has closed by then.
-    ctx.shell.window_png = ctx.scratch.window_png_path;
-    ctx.shell.window_png_wait = 2;
-  }
+  ImGui::InputText("##window path", &paths.window_png);
+  if (ImGui::MenuItem("Save window PNG")) ctx.app.request_window_png(paths.window_png);
 }
 
 }  // namespace
@@ -99,7 +66,7 @@ void draw_menu_bar(UiContext& ctx) {
   if (ImGui::BeginMenu("File")) {
     scenario_menu(ctx);
     ImGui::Separator();
-    if (ImGui::MenuItem("Quit", "Ctrl+Q")) ctx.shell.quit = true;
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) ctx.app.command(Command::Quit);
     ImGui::EndMenu();
   }
   draw_lessons_menu(ctx);
@@ -116,7 +83,7 @@ void draw_menu_bar(UiContext& ctx) {
       ctx.state.view.zoom = 1.0f;
       ctx.state.view.pan = {0.0f, 0.0f};
     }
-    if (ImGui::MenuItem("Full screen", "F11")) ctx.shell.toggle_fullscreen = true;
+    if (ImGui::MenuItem("Full screen", "F11")) ctx.app.command(Command::FullScreen);
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
@@ -133,7 +100,7 @@ void draw_menu_bar(UiContext& ctx) {
 }
 
 void draw_message_bar(UiContext& ctx) {
-  auto& entries = ctx.messages.entries();
+  auto& entries = ctx.app.messages().entries();
   for (std::size_t k = 0; k < entries.size();) {
     auto& e = entries[k];
     ImGui::PushID(static_cast<int>(k));
@@ -152,9 +119,9 @@ void draw_message_bar(UiContext& ctx) {
 }
 
 void draw_status_bar(UiContext& ctx) {
-  if (ctx.lesson.active()) {
-    ImGui::Text("%s  |  step %d of %d", ctx.lesson.lesson().title.c_str(), ctx.state.lesson.step + 1,
-                ctx.lesson.step_count());
+  if (ctx.app.lesson().active()) {
+    ImGui::Text("%s  |  step %d of %d", ctx.app.lesson().lesson().title.c_str(), ctx.state.lesson.step + 1,
+                ctx.app.lesson().step_count());
     ImGui::SameLine();
     ImGui::TextDisabled("| frame %.1f ms", ctx.frame.frame_ms);
     return;
@@ -190,14 +157,14 @@ void draw_status_bar(UiContext& ctx) {
     ImGui::TextUnformatted(computing_text(ctx).c_str());
   }
   ImGui::SameLine();
-  if (ctx.computing && ctx.result) {
+  if (ctx.app.computing() && ctx.result) {
     ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), " updating: %s", computing_text(ctx).c_str());
     ImGui::SameLine();
-  } else if (ctx.overviews.busy()) {
-    const ComputeProgress p = ctx.overviews.progress();
+  } else if (ctx.app.pictures().overviews().busy()) {
+    const ComputeProgress p = ctx.app.pictures().overviews().progress();
     ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), " pixels %.0f%% (%.1f s)", p.fraction * 100.0, p.seconds);
     ImGui::SameLine();
-  } else if (!ctx.compute_error.empty() && ctx.result) {
+  } else if (!ctx.app.compute_error().empty() && ctx.result) {
     ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), " newest settings not computed (see the message)");
     ImGui::SameLine();
   }

@@ -36,19 +36,6 @@ GridGeometry geometry(const ModelGrid& grid, const LoadedData& data, float width
   return g;
 }
 
-void refresh_cell_images(UiContext& ctx, const std::shared_ptr<const ModelGrid>& grid) {
-  if (ctx.scratch.model_cells_of == grid) return;
-  ctx.scratch.model_cells.clear();
-  for (std::size_t k = 0; k < grid->cells.size(); ++k) {
-    HeatmapImage image;
-    image.values = grid->cells[k];
-    image.version = grid->serial;  // each cell has its own slot; a new file has a new serial
-    image.stats = grid->cell_stats[k];
-    ctx.scratch.model_cells.push_back(std::move(image));
-  }
-  ctx.scratch.model_cells_of = grid;
-}
-
 }  // namespace
 
 float model_view_height(const UiContext& ctx, float width, float max_height) {
@@ -64,7 +51,7 @@ void draw_model_view(UiContext& ctx) {
   const std::shared_ptr<const ModelGrid> grid_ptr = ctx.data->model;
   const ModelGrid& grid = *grid_ptr;
   const LoadedData& data = *ctx.data;
-  refresh_cell_images(ctx, grid_ptr);
+  const std::vector<HeatmapImage>& cells = ctx.app.model_cell_images();
 
   ImGui::TextDisabled("%s. Click a head, or use the arrow keys.",
                       !grid.has_vectors              ? "The model's weights only (no q, k)"
@@ -79,11 +66,11 @@ void draw_model_view(UiContext& ctx) {
 
   // One colour range for every cell, so heads compare at a glance.
   std::vector<const HeatmapImage*> pool;
-  for (const HeatmapImage& image : ctx.scratch.model_cells) pool.push_back(&image);
+  for (const HeatmapImage& image : cells) pool.push_back(&image);
   ViewSettings view = ctx.state.view;
   view.log_scale = false;
   view.shared_range = true;
-  const ColourRange range = colour_range(view, HeatmapMode::Clean, ctx.scratch.model_cells.front(), pool);
+  const ColourRange range = colour_range(view, HeatmapMode::Clean, cells.front(), pool);
   const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
 
   for (attn::Index h = 0; h < grid.heads; ++h) {
@@ -104,9 +91,9 @@ void draw_model_view(UiContext& ctx) {
       ImGui::SetCursorScreenPos(p0);
       HeatmapDraw cell;
       cell.slot = kSlotBase + static_cast<int>(k);
-      cell.values = cell_values(ctx.scratch.model_cells[k]);
-      cell.matrix_rows = ctx.scratch.model_cells[k].values->rows();
-      cell.matrix_cols = ctx.scratch.model_cells[k].values->cols();
+      cell.values = cell_values(cells[k]);
+      cell.matrix_rows = cells[k].values->rows();
+      cell.matrix_cols = cells[k].values->cols();
       cell.range = range;
       cell.width_px = std::max(1, static_cast<int>(g.cell_w * scale.x));
       cell.height_px = std::max(1, static_cast<int>(g.cell_h * scale.y));

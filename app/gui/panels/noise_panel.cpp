@@ -26,9 +26,9 @@ void study_controls(UiContext& ctx) {
   ImGui::InputInt("draws", &n.study_draws, 50, 500);
   n.study_draws = std::clamp(n.study_draws, 1, 100000);
   ImGui::SameLine();
-  if (ctx.study.running()) {
+  if (ctx.app.study().running()) {
     if (ImGui::Button("Cancel")) ctx.app.cancel_study();
-    const auto [done, total] = ctx.study.progress();
+    const auto [done, total] = ctx.app.study().progress();
     char overlay[48];
     std::snprintf(overlay, sizeof overlay, "%d / %d draws", done, total);
     ImGui::ProgressBar(total > 0 ? static_cast<float>(done) / static_cast<float>(total) : 0.0f, ImVec2(-1, 0), overlay);
@@ -36,8 +36,8 @@ void study_controls(UiContext& ctx) {
     ctx.app.start_study();
   }
   record_layout(ctx, "study_button");
-  if (const std::string status = ctx.study.status(); !status.empty()) ImGui::TextDisabled("%s", status.c_str());
-  const auto result = ctx.study.result();
+  if (const std::string status = ctx.app.study().status(); !status.empty()) ImGui::TextDisabled("%s", status.c_str());
+  const auto result = ctx.app.study().result();
   if (!result) return;
   ImGui::TextDisabled("%d draws, s_g = %.3g, s_l = %.3g, %s (float64)", result->study.draws, result->noise.global_rms,
                       result->noise.local_rms, result->noise.target.c_str());

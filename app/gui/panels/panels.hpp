@@ -30,12 +30,10 @@ void draw_status_bar(UiContext& ctx);
 // One menu for the mode of every heatmap (clean, perturbed, |difference|, signed difference).
 void draw_mode_menu(UiContext& ctx);
 
-// Presenting the demo: M, the methods and the view mode in a compact panel; the keys of the key
-// map applied (and the sweep of M advanced) once per frame; the list of keys.
+// Presenting the demo: M, the methods and the view mode in a compact panel; the list of keys.
 void draw_demo_controls(UiContext& ctx);
 // The shift M's slider alone (its keys reset and sweep it): in a lesson's explorer steps.
 void draw_shift_control(UiContext& ctx);
-void apply_key_commands(UiContext& ctx);
 void draw_key_help(UiContext& ctx);
 
 // Lessons.

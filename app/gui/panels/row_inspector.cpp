@@ -122,8 +122,8 @@ void streamed_row_inspector(UiContext& ctx, const ComputeResult& r) {
     return;
   }
   const auto k = static_cast<std::size_t>(ctx.state.view.selected_method);
-  const auto clean = ctx.overviews.whole_column_sums(r.generation, {k, HeatmapMode::Clean});
-  const auto perturbed = ctx.overviews.whole_column_sums(r.generation, {k, HeatmapMode::Perturbed});
+  const auto clean = ctx.app.pictures().overviews().whole_column_sums(r.generation, {k, HeatmapMode::Clean});
+  const auto perturbed = ctx.app.pictures().overviews().whole_column_sums(r.generation, {k, HeatmapMode::Perturbed});
   const char* note = clean && perturbed ? ""
                      : clean || perturbed
                          ? "(column sums of the weights on screen; show the other mode to add its sums)"

@@ -1,97 +1,75 @@
-// What every panel receives: the one application state to read and edit, the latest results to
-// show, and the controller for commands (run a study, lesson steps). Panels compute no attention:
-// they edit `state` and the controller submits work when it changes.
+// What every panel receives for one frame: the controller (the state to edit and every action),
+// what to show (taken from the controller once, at the frame's start, so a result that arrives
+// while the frame is drawn waits for the next one), the canvas the heatmaps draw through, and the
+// panels' own scratch state. Panels compute nothing: they edit `state` and call the controller.
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "compute/heatmap_overviews.hpp"
-#include "compute/shift_sweep.hpp"
 #include "controller/app_controller.hpp"
-#include "figures/heatmap_images.hpp"
-#include "panels/key_map.hpp"
 #include "widgets/heatmap_canvas.hpp"
 
 namespace ax {
 
-// Requests for the window shell (things that need the window or GL, which panels never touch).
-struct ShellRequests {
-  // Capture the whole window once `window_png_wait` more frames have been shown, so the menu the
-  // request came from has closed (a capture at the end of the click's frame shows it open).
-  std::optional<std::string> window_png;
-  int window_png_wait = 0;
-  bool quit = false;
-  bool toggle_fullscreen = false;
+// The paths and options the File and Export menus show (typed; bookworm has no file dialog).
+struct MenuPaths {
+  std::string scenario = "scenario.json";
+  std::string matrix = "weights.npy";
+  std::string png = "heatmap.png";
+  std::string window_png = "window.png";
+  PngExtras png_extras;  // pixels per cell, colour bar, title, badge
 };
 
-// UI-only transient state: text being typed, hover state. Not part of the scenario.
-struct UiScratch {
-  std::string scenario_path = "scenario.json";
-  std::optional<std::string> scenario_to_open;  // File > Open scenario, applied after the frame's panels
-  std::string export_path = "weights.npy";
-  std::string png_path = "heatmap.png";
-  std::string window_png_path = "window.png";
-  int png_scale = 8;
-  bool png_colour_bar = true;  // heatmap PNG: a colour bar with its values
-  bool png_title = true;       // heatmap PNG: the heatmap's title (method, mode, layer and head)
-  bool png_badge = true;       // heatmap PNG: the invariance badge shown on screen
-  std::string vectors_path, keys_path, tokens_path;
-  std::vector<std::string> failed_paths;  // typed paths whose loading failed (shown in red)
-  std::string new_method = "custom:exp(2*z)";
-  std::map<std::string, std::string> method_errors;  // spec -> parse error (live)
-  // Screen rectangles of widgets that tests and reports locate: name -> (x0, y0, x1, y1).
+// The data panel's path fields: what is typed, and which typed paths failed to load (in red).
+struct TypedPaths {
+  std::string vectors, keys, tokens;
+  std::vector<std::string> failed;
+};
+
+// What this frame drew, for reports and tests: widget rectangles by name (x0, y0, x1, y1), what
+// each heatmap shows (method, mode, colour range), and the readout under the pointer.
+struct FrameRecord {
   std::map<std::string, std::array<float, 4>> layout;
-  // What each heatmap shows this frame (method, mode, colour range), for reports and tests.
   std::map<std::string, nlohmann::json> heatmaps;
+  std::string hover_text;
+};
+
+// The panels' own state between frames: text being typed, drags. Not part of the scenario.
+struct UiScratch {
+  MenuPaths menu;
+  TypedPaths typed;
+  FrameRecord drawn;
+  std::string new_method = "custom:exp(2*z)";
+  int source_choice = -1;  // the data source radio (the file choice waits for a path)
   bool dragging_heatmap = false;
-  bool settle_overviews = false;  // automation: the next frame waits for the pooled pictures
-  std::string hover_text;         // the heatmap readout under the pointer this frame (reports and tests)
-  int dragging_point = -1;        // index of the 2-D point being dragged
-  int source_choice = -1;         // data source radio (the file choice waits for a path)
-  // The model view's cells as images (they must live until the canvas draws them).
-  std::shared_ptr<const ModelGrid> model_cells_of;
-  std::vector<HeatmapImage> model_cells;
-  int propagation_answer_step = -1;           // lesson step whose answer already moved the propagation view
-  std::vector<Command> commands;              // key presses the shell passed on, applied at the next frame
-  ShiftSweep sweep;                           // the S key's sweep of M, while it runs
-  bool show_help = false;                     // the list of keys (H)
-  std::optional<AppState> placeholder_state;  // the lesson text's placeholders read this state
-  nlohmann::json placeholder_json;            // ... serialised (once per change, not per frame)
+  int dragging_point = -1;  // index of the 2-D point being dragged
 };
 
 struct FrameStats {
-  double frame_ms = 0.0;
-  int frame_index = 0;
+  double frame_ms = 0.0;  // how long the previous frame took
 };
 
 struct UiContext {
-  AppController& app;  // commands beyond editing the state
-  AppState& state;
-  std::shared_ptr<const ComputeResult> result;   // null until the first results arrive
-  std::shared_ptr<const InvarianceChart> chart;  // null while the chart is being computed
-  std::shared_ptr<const LoadedData> data;
-  bool computing = false;
-  std::string compute_error;  // the newest request failed: why (the previous results stay)
-  HeatmapImages& images;
+  // Everything else is taken from `app`.
+  UiContext(AppController& controller, HeatmapCanvas& heatmap_canvas, UiScratch& ui_scratch, const FrameStats& stats);
+
+  AppController& app;
+  AppState& state;  // app.state(): what the panels edit
   HeatmapCanvas& canvas;
-  const StudyService& study;
-  Messages& messages;
-  ShellRequests& shell;
   UiScratch& scratch;
-  FrameStats frame;
-  const LessonSession& lesson;
-  std::shared_ptr<const StepEvaluation> evaluation;  // of the current lesson step, may be null
-  LessonCommands& lesson_commands;
-  // A lesson step asks a question whose answer is not shown yet: views hide their verdicts.
-  bool hide_answers = false;
-  ComputeProgress progress;    // of the running computation
-  OverviewService& overviews;  // pooled pictures of the heatmaps in view
+  const FrameStats frame;
+  // What to show this frame.
+  const std::shared_ptr<const ComputeResult> result;       // null until the first results arrive
+  const std::shared_ptr<const InvarianceChart> chart;      // null while the chart is computed
+  const std::shared_ptr<const LoadedData> data;            // null when nothing could be loaded
+  const std::shared_ptr<const StepEvaluation> evaluation;  // of the current lesson step, may be null
+  const bool hide_answers;                                 // a lesson question is open: views hide what would answer it
 };
 
 // Records a widget's screen rectangle under `name` (call right after the widget).

@@ -29,7 +29,7 @@ struct Walker {
 
   // Renders the current state at every size in both modes and records each.
   void record_all(const std::string& view, int step, bool revealed) {
-    ui.wait_for_results();
+    ui.app().wait_for_results();
     for (const auto& size : options.sizes) {
       for (const bool presenting : {false, true}) {
         ui.app().state().view.presentation = presenting;

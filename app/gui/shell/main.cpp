@@ -122,7 +122,7 @@ int walk_lesson(ax::ExplorerUi& ui, ax::Window& window, ax::GlHeatmapCanvas& can
       const std::string path = (std::filesystem::path(directory) / name).string();
       const ax::FrameStats stats;
       for (int frame = 0; frame < 4; ++frame) {
-        if (frame == 3) ui.wait_for_results();
+        if (frame == 3) app.wait_for_results();
         render_frame(ui, window, canvas, stats, nullptr, [&](int width, int height) {
           if (frame == 3) ax::capture_window_png(path, width, height);
         });
@@ -170,26 +170,18 @@ std::optional<int> initial_state(const Options& options, bool use_session, ax::A
   return std::nullopt;
 }
 
-// What the window received since the last frame: files dropped on it and key commands (the
-// window's own commands, quit and full screen, are served here; the rest go to the UI).
-void apply_window_input(ax::Window& window, ax::ExplorerUi& ui) {
-  ui.app().open_dropped_files(window.take_dropped_files());
-  for (const ax::Command command : window.take_commands()) {
-    if (command == ax::Command::Quit) {
-      window.request_close();
-    } else if (command == ax::Command::FullScreen) {
-      window.toggle_fullscreen();
-    } else {
-      ui.command(command);
-    }
-  }
+// What the window received since the last frame: files dropped on it and key commands, for the
+// controller (what it asks of the window comes back through its shell requests).
+void apply_window_input(ax::Window& window, ax::AppController& app) {
+  app.open_dropped_files(window.take_dropped_files());
+  for (const ax::Command command : window.take_commands()) app.command(command);
 }
 
 // Window PNGs the panels asked for, and the final screenshot; a failure is shown in the error bar
 // (and, on the last frame, makes the exit code 3).
 void capture_requested(ax::ExplorerUi& ui, const Options& options, bool last_frame, int width, int height,
                        int& exit_code) {
-  ax::ShellRequests& requests = ui.shell_requests();
+  ax::ShellRequests& requests = ui.app().shell_requests();
   // Wait the frames the request asked for (its menu closes meanwhile), then take it.
   std::optional<std::string> window_png;
   if (requests.window_png && requests.window_png_wait-- <= 0) window_png.swap(requests.window_png);
@@ -208,8 +200,8 @@ void capture_requested(ax::ExplorerUi& ui, const Options& options, bool last_fra
   }
 }
 
-void serve_window_requests(ax::ExplorerUi& ui, ax::Window& window) {
-  ax::ShellRequests& requests = ui.shell_requests();
+void serve_window_requests(ax::AppController& app, ax::Window& window) {
+  ax::ShellRequests& requests = app.shell_requests();
   if (requests.quit) window.request_close();
   if (requests.toggle_fullscreen) window.toggle_fullscreen();
   requests.quit = requests.toggle_fullscreen = false;
@@ -237,12 +229,12 @@ int frame_loop(const Options& options, bool automated, ax::ExplorerUi& ui, ax::W
     const bool closing = window.should_close();
     const bool last_frame = (automated && frame == options.frames - 1) || closing;
     // The picture shows the final numbers, not "computing".
-    if (last_frame && (automated || !options.screenshot.empty())) ui.wait_for_results();
+    if (last_frame && (automated || !options.screenshot.empty())) ui.app().wait_for_results();
     render_frame(
-        ui, window, canvas, stats, [&] { apply_window_input(window, ui); },
+        ui, window, canvas, stats, [&] { apply_window_input(window, ui.app()); },
         [&](int width, int height) { capture_requested(ui, options, last_frame, width, height, exit_code); },
         last_frame ? nullptr : &times);  // the last frame waited for the engine
-    serve_window_requests(ui, window);
+    serve_window_requests(ui.app(), window);
     if (frame == kReadyFrame && !options.ready_file.empty()) {
       try {
         write_report(options.ready_file, ui, window, times);

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "panels/key_map.hpp"
+#include "controller/key_map.hpp"
 #include "widgets/key_event_queue.hpp"
 
 struct GLFWwindow;
@@ -46,7 +46,7 @@ class Window {
   void toggle_fullscreen();
   // Resizes the window's content area now (automation: the layout walk).
   void set_size(int width, int height);
-  // Commands of the key map (panels/key_map.hpp) pressed since the last call. Latched in GLFW's key
+  // Commands of the key map (controller/key_map.hpp) pressed since the last call. Latched in GLFW's key
   // callback: ImGui 1.86 has no input queue, so a press and release within one frame would
   // otherwise be missed.
   std::vector<Command> take_commands();

@@ -1,4 +1,4 @@
-#include "panels/key_map.hpp"
+#include "controller/key_map.hpp"
 
 namespace ax {
 
