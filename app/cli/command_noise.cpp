@@ -35,7 +35,9 @@ nlohmann::json summary_json(const attn::Summary& s) {
           {"max", json_number(s.max)}};
 }
 
-std::string mean_sd(const attn::Summary& s) { return format_number(s.mean) + " ± " + format_number(s.stddev, 2); }
+std::string mean_sd(const attn::Summary& s) {
+  return std::isnan(s.mean) ? "undefined" : format_number(s.mean) + " ± " + format_number(s.stddev, 2);
+}
 
 template <class T>
 void run(const NoiseOptions& o) {
@@ -68,8 +70,14 @@ void run(const NoiseOptions& o) {
   std::cout << "Vector noise on " << o.target << ": global rms " << o.global_rms << ", local rms " << o.local_rms
             << ", " << o.draws << " draws, seed " << o.seed << "\n";
   if (result.expected_shift.exact) {
-    std::cout << "Expected shift of off-diagonal " << o.attention.score
-              << " scores from the shared noise: " << format_number(result.expected_shift.value) << " (before alpha)\n";
+    // For the target: 0 when only the queries or only the keys are noisy.
+    std::cout << "Expected shift of the " << o.attention.score
+              << " scores (before alpha): " << format_number(result.expected_shift.value);
+    if (result.expected_shift.diagonal_extra != 0.0) {
+      std::cout << " off the diagonal; the diagonal (self-attention, its own local noise) gets "
+                << format_number(result.expected_shift.diagonal_extra) << " more";
+    }
+    std::cout << "\n";
   }
   TextTable table({"method", "max_abs_diff", "mean_tv", "mean_kl", "bias_tv", "undefined_rows"});
   nlohmann::json rows = nlohmann::json::array();
@@ -90,7 +98,10 @@ void run(const NoiseOptions& o) {
   if (!o.json.empty()) {
     nlohmann::json doc = {{"global_rms", o.global_rms}, {"local_rms", o.local_rms}, {"target", o.target},
                           {"draws", o.draws},           {"seed", o.seed},           {"results", rows}};
-    if (result.expected_shift.exact) doc["expected_shift"] = result.expected_shift.value;
+    if (result.expected_shift.exact) {
+      doc["expected_shift"] = result.expected_shift.value;
+      doc["expected_diagonal_extra"] = result.expected_shift.diagonal_extra;
+    }
     attn::write_file_atomically(o.json, [&](std::ostream& out) { out << doc.dump(2) << "\n"; });
   }
 }

@@ -29,7 +29,7 @@ void TextTable::print(std::ostream& out) const {
 }
 
 std::string format_number(double value, int digits) {
-  if (std::isnan(value)) return "nan";
+  if (std::isnan(value)) return "undefined";  // a statistic over no defined row, never "0"
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   char buffer[48];
   std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);

@@ -492,6 +492,34 @@ class InvarianceTests(CliTestCase):
         self.assertGreater(by[("relu", 1.0)]["max_abs_diff"], 1e-3, by[("relu", 1.0)])
         self.assertGreater(by[("relu", 1.0)]["mean_tv"], 0.0)
 
+    def test_undefined_method_has_null_statistics(self):
+        # log(z) is undefined in every row with a negative score: its statistics are null, never
+        # the 0 that ranked it as invariant as exp (issue 15).
+        q = np.abs(self.rng.standard_normal((6, 3))) + 1.0
+        k = -np.abs(self.rng.standard_normal((5, 3))) - 1.0  # every score q . k <= -3, also after M = 1
+        jp = self.path("inv.json")
+        proc = self.ok("invariance", "--input", self.save("q.npy", q), "--keys", self.save("k.npy", k),
+                       "--methods", "exp,custom:log(z)", "--shifts", "0.1,1", "--double", "--json", jp)
+        with open(jp) as f:
+            results = json.load(f)["results"]
+        logz = [r for r in results if r["method"] == "custom:log(z)"]
+        self.assertEqual(len(logz), 2)
+        for r in logz:
+            self.assertEqual(r["undefined_rows"], 6, r)
+            for key in ("max_abs_diff", "mean_tv", "mean_kl", "frobenius"):
+                self.assertIsNone(r[key], r)
+        self.assertIn("undefined", proc.stdout)
+        for r in results:
+            if r["method"] == "exp":
+                self.assertLess(r["max_abs_diff"], 1e-12, r)
+        jn = self.path("noise.json")
+        self.ok("noise", "--input", self.save("q.npy", q), "--keys", self.save("k.npy", k), "--methods",
+                "exp,custom:log(z)", "--global-rms", "0.1", "--draws", "4", "--double", "--json", jn)
+        with open(jn) as f:
+            noise = {r["method"]: r for r in json.load(f)["results"]}
+        self.assertIsNone(noise["custom:log(z)"]["max_abs_diff"]["mean"], noise)
+        self.assertIsNotNone(noise["exp"]["max_abs_diff"]["mean"], noise)
+
     def test_default_methods_float32(self):
         xp, _ = self.sample_input(6, 3)
         jp = self.path("inv.json")
@@ -537,6 +565,21 @@ class NoiseTests(CliTestCase):
         self.assertEqual(da, db, "same seed must give identical JSON")
         self.assertNotEqual(json.loads(da)["results"], json.loads(dc)["results"],
                             "another seed must give other results")
+
+    def test_expected_shift_follows_the_target(self):
+        # Issue 15: only queries or only keys noisy -> no constant shift; both -> s_g^2 d off the
+        # diagonal and s_l^2 d more on it (self-attention).
+        xp, _ = self.sample_input(8, 4)
+        for target, shift, extra in (("queries", 0.0, 0.0), ("keys", 0.0, 0.0), ("both", 0.25 * 4, 0.04 * 4)):
+            jp = self.path("shift_" + target + ".json")
+            proc = self.ok("noise", "--input", xp, "--score", "dot", "--methods", "exp", "--global-rms", "0.5",
+                           "--local-rms", "0.2",
+                           "--target", target, "--draws", "2", "--json", jp)
+            with open(jp) as f:
+                doc = json.load(f)
+            self.assertAlmostEqual(doc["expected_shift"], shift, places=12, msg=target)
+            self.assertAlmostEqual(doc["expected_diagonal_extra"], extra, places=12, msg=target)
+            self.assertEqual("the diagonal" in proc.stdout, target == "both", proc.stdout)
 
     def test_thread_count_does_not_change_results(self):
         xp, _ = self.sample_input(10, 4)

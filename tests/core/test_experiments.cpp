@@ -143,5 +143,33 @@ TEST(Experiments, NoiseStudyKlIsInfiniteOnlyWhereAWeightIsReallyZero) {
   EXPECT_TRUE(std::isinf(single.rows[1].mean_kl.mean));
 }
 
+// A method whose every row is undefined measures nothing: its statistics are NaN (null in JSON,
+// "undefined" on screen), never the 0 that read as "perfectly invariant" (issue 15, log(z)).
+TEST(Experiments, StatisticsOverNoDefinedRowAreNaN) {
+  Vectors<double> v;
+  v.queries = MatD::Constant(4, 3, 1.0);
+  v.keys = MatD::Constant(5, 3, -1.0);  // every score -3: log is undefined everywhere
+  const auto methods = parse_method_list("exp,custom:log(z)");
+  const std::vector<double> shifts = {0.5, 1.0};
+  const auto rows = invariance_sweep(v, ScoreKind::Dot, 1.0, Mask::None, methods, shifts);
+  ASSERT_EQ(rows.size(), 4u);
+  for (std::size_t s = 0; s < 2; ++s) {
+    EXPECT_EQ(rows[s].deviation.compared_rows, 4);
+    EXPECT_FALSE(std::isnan(rows[s].deviation.max_abs_diff));
+    const Deviation& d = rows[2 + s].deviation;
+    EXPECT_EQ(d.compared_rows, 0);
+    EXPECT_EQ(d.undefined_rows, 4);
+    EXPECT_TRUE(std::isnan(d.max_abs_diff) && std::isnan(d.mean_tv) && std::isnan(d.mean_kl) &&
+                std::isnan(d.frobenius));
+  }
+  NoiseStudyConfig config;
+  config.global_rms = 0.1;
+  config.draws = 3;
+  const auto study = noise_study(v, ScoreKind::Dot, 1.0, Mask::None, methods, config);
+  EXPECT_FALSE(std::isnan(study.rows[0].max_abs_diff.mean));
+  EXPECT_TRUE(std::isnan(study.rows[1].max_abs_diff.mean) && std::isnan(study.rows[1].mean_tv.max));
+  EXPECT_EQ(study.rows[1].undefined_rows, 12);
+}
+
 }  // namespace
 }  // namespace attn

@@ -1,4 +1,7 @@
 // What each perturbation does to the scores, and which ones softmax cancels.
+#include <cmath>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "attn/base/errors.hpp"
@@ -176,8 +179,76 @@ TEST(Perturbation, SharedNoiseShiftsDotProductsBySgSquaredTimesD) {
     }
   }
   const double mean_shift = total / static_cast<double>(count);
-  EXPECT_NEAR(mean_shift, expected_score_shift(ScoreKind::Dot, 1.0, 16).value, 1.5);
-  EXPECT_DOUBLE_EQ(expected_score_shift(ScoreKind::Dot, 1.0, 16).value, 16.0);
+  const ExpectedShift expected = expected_score_shift(ScoreKind::Dot, 1.0, 0.5, NoiseTarget::Both, true, 16);
+  EXPECT_NEAR(mean_shift, expected.value, 1.5);
+  EXPECT_DOUBLE_EQ(expected.value, 16.0);
+  EXPECT_DOUBLE_EQ(expected.diagonal_extra, 4.0);  // s_l^2 d
+}
+
+// The expected shift follows the noise's target (issue 15: the panel printed s_g^2 d = 0.36 with
+// noise on the keys only, where it is 0) and names the diagonal's extra term in self-attention.
+// Every formula of expected_score_shift against a Monte Carlo mean, within 4 standard errors.
+TEST(Perturbation, ExpectedShiftFollowsTheTargetAndTheDiagonal) {
+  struct Case {
+    ScoreKind score;
+    NoiseTarget target;
+    bool self;
+  };
+  const int draws = 300;
+  for (const ScoreKind score : {ScoreKind::Dot, ScoreKind::ScaledDot, ScoreKind::NegSqDist}) {
+    for (const NoiseTarget target : {NoiseTarget::Queries, NoiseTarget::Keys, NoiseTarget::Both}) {
+      for (const bool self : {true, false}) {
+        Vectors<double> v;
+        v.queries = random_matrix<double>(12, 9, 5);
+        if (!self) v.keys = random_matrix<double>(10, 9, 6);
+        const MatD clean = compute_scores(v, score, 1.0);
+        const ExpectedShift expected = expected_score_shift(score, 0.6, 0.4, target, self, 9);
+        ASSERT_TRUE(expected.exact);
+        std::vector<double> off, diagonal;
+        for (int k = 0; k < draws; ++k) {
+          Perturbation p;
+          p.global_rms = 0.6;
+          p.local_rms = 0.4;
+          p.noise_target = target;
+          p.seed = 11;
+          p.draw = static_cast<std::uint64_t>(k);
+          const MatD change = compute_scores(v, score, 1.0, p) - clean;
+          double sum = 0.0, diag = 0.0;
+          Index pairs = 0;
+          for (Index i = 0; i < change.rows(); ++i) {
+            for (Index j = 0; j < change.cols(); ++j) {
+              if (self && i == j) {
+                diag += change(i, j);
+              } else {
+                sum += change(i, j);
+                ++pairs;
+              }
+            }
+          }
+          off.push_back(sum / static_cast<double>(pairs));
+          diagonal.push_back(diag / static_cast<double>(change.rows()));
+        }
+        auto check = [&](const std::vector<double>& values, double want, const char* what) {
+          double mean = 0.0, ss = 0.0;
+          for (double x : values) mean += x / draws;
+          for (double x : values) ss += (x - mean) * (x - mean);
+          const double se = std::sqrt(ss / (draws - 1.0) / draws);
+          EXPECT_NEAR(mean, want, 4.0 * se + 1e-12)
+              << what << ": score " << score_kind_name(score) << ", noise on " << noise_target_name(target)
+              << (self ? ", self-attention" : ", cross-attention") << " (standard error " << se << ")";
+        };
+        check(off, expected.value, "off the diagonal");
+        if (self) check(diagonal, expected.value + expected.diagonal_extra, "on the diagonal");
+        if (target != NoiseTarget::Both && score != ScoreKind::NegSqDist) {
+          EXPECT_EQ(expected.value, 0.0);
+        }
+        if (!self || target != NoiseTarget::Both) {
+          EXPECT_EQ(expected.diagonal_extra, 0.0);
+        }
+      }
+    }
+  }
+  EXPECT_FALSE(expected_score_shift(ScoreKind::Cosine, 0.6, 0.4, NoiseTarget::Both, true, 9).exact);
 }
 
 TEST(Perturbation, ScoreNoiseHasTheRequestedSpread) {

@@ -280,5 +280,32 @@ TEST(Controller, LessonsScenariosAndTheStudyWithoutAWindow) {
   EXPECT_EQ(app.study().result()->study.draws, 5);
 }
 
+// Issue 15: log(z) is undefined for every row (log of a negative score). Its invariance curve has
+// no point (no line on the chart, "undefined" in the legend) and --report gives null, not the 0
+// that put it below exp as "the most invariant".
+TEST(Controller, AnUndefinedMethodHasNoLineAndNoNumber) {
+  AppState s = small_state();
+  s.attention.methods = {"exp", "custom:log(z)"};
+  s.noise.shift = 1.0;
+  AppController app(s);
+  settle(app);
+  const nlohmann::json report = app.report();
+  const auto& methods = report.at("results").at("methods");
+  ASSERT_EQ(methods.size(), 2u);
+  EXPECT_TRUE(methods[0].at("max_abs_diff").is_number());
+  EXPECT_EQ(methods[1].at("undefined_clean"), 48);
+  EXPECT_TRUE(methods[1].at("max_abs_diff").is_null()) << methods[1];
+
+  const auto& curves = report.at("invariance_chart").at("curves");
+  ASSERT_EQ(curves.size(), 2u);
+  EXPECT_EQ(curves[0].at("legend"), "exp");
+  for (const auto& v : curves[0].at("max_abs_diff")) EXPECT_TRUE(v.is_number());
+  EXPECT_EQ(curves[1].at("legend"), "custom:log(z): undefined");
+  for (const auto& v : curves[1].at("max_abs_diff")) EXPECT_TRUE(v.is_null()) << curves[1];
+  ASSERT_TRUE(app.chart());
+  EXPECT_TRUE(app.chart()->curves[1].undefined_everywhere());
+  EXPECT_FALSE(app.chart()->curves[0].undefined_everywhere());
+}
+
 }  // namespace
 }  // namespace ax

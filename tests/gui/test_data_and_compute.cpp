@@ -11,6 +11,7 @@
 #include "compute/heatmap_overviews.hpp"
 #include "compute/loaded_data.hpp"
 #include "compute/study_service.hpp"
+#include "figures/noise_text.hpp"
 
 namespace ax {
 namespace {
@@ -102,6 +103,39 @@ TEST(ComputeService, ComputesEveryMethodAndTheChart) {
   EXPECT_EQ(chart->clean_generation, result->clean_generation);
   EXPECT_EQ(chart->curves.size(), 3u);  // the broken formula has no curve
   EXPECT_EQ(chart->shifts.size(), chart->curves[0].max_abs_diff.size());
+}
+
+// Issue 15: with vector noise on the keys only, the panel printed "expected shift M = 0.36"
+// (s_g^2 d); the expected constant shift is 0 when only the queries or only the keys are noisy,
+// and the diagonal of self-attention gets s_l^2 d more when both are.
+TEST(ComputeService, TheExpectedShiftFollowsTheNoiseTarget) {
+  for (const char* target : {"queries", "keys", "both"}) {
+    ComputeRequest request = request_for({"exp"}, 0.0);
+    request.noise.global_rms = 0.3;
+    request.noise.local_rms = 0.1;
+    request.noise.target = target;
+    request.attention.score = "dot";
+    ComputeService service;
+    service.submit(request);
+    service.wait_until_idle();
+    const auto result = service.result();
+    ASSERT_TRUE(result);
+    const attn::ExpectedShift& e = result->expected_shift;
+    const std::string text = expected_shift_text(e, request.noise, "dot", true, false);
+    if (std::string(target) == "both") {
+      EXPECT_NEAR(e.value, 0.3 * 0.3 * 4, 1e-12);
+      EXPECT_NEAR(e.diagonal_extra, 0.1 * 0.1 * 4, 1e-12);
+      EXPECT_NE(text.find("M = s_g^2 d = 0.36 off the diagonal"), std::string::npos) << text;
+      EXPECT_NE(text.find("the diagonal gets s_l^2 d = 0.04 more"), std::string::npos) << text;
+    } else {
+      EXPECT_EQ(e.value, 0.0) << target;
+      EXPECT_EQ(e.diagonal_extra, 0.0) << target;
+      EXPECT_EQ(text.find("0.36"), std::string::npos) << text;
+      EXPECT_NE(text.find(": 0: noise on the " + std::string(target) + " only"), std::string::npos) << text;
+    }
+  }
+  NoiseSettings none;
+  EXPECT_TRUE(expected_shift_text({}, none, "dot", true, false).empty());
 }
 
 TEST(ComputeService, TheNewestRequestWins) {

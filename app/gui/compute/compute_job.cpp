@@ -302,10 +302,9 @@ template <class T>
 void compute_perturbed(const ComputeRequest& request, CleanStage& c, ComputeResult& r, const std::atomic<bool>* cancel,
                        const Progress& progress) {
   PrecisionStage<T>& t = c.stage<T>();
-  const attn::ScoreKind score = attn::parse_score_kind(request.attention.score);
   const attn::Perturbation perturbation =
       make_perturbation(request.noise, t.vectors.queries.rows(), t.vectors.key_vectors().rows());
-  r.expected_shift = attn::expected_score_shift(score, request.noise.global_rms, t.vectors.dimension());
+  r.expected_shift = expected_shift_of(request, t.vectors.self_attention(), t.vectors.dimension());
   r.perturbed = !perturbation.is_identity();
 
   const attn::AttentionSpec base = make_attention_spec(request.attention, request.centre, {});
@@ -370,9 +369,8 @@ void compute_streaming(const ComputeRequest& request, ComputeResult& result, con
   auto inputs = std::make_shared<StreamingInputs>();
   inputs->vectors = engine_vectors<float>(*request.data);
   const attn::Index n = inputs->vectors.queries.rows(), m = inputs->vectors.key_vectors().rows();
-  const attn::ScoreKind score = attn::parse_score_kind(request.attention.score);
   inputs->perturbation = make_perturbation(request.noise, n, m);
-  result.expected_shift = attn::expected_score_shift(score, request.noise.global_rms, inputs->vectors.dimension());
+  result.expected_shift = expected_shift_of(request, inputs->vectors.self_attention(), inputs->vectors.dimension());
   result.perturbed = !inputs->perturbation.is_identity();
 
   attn::Vectors<float> first;
@@ -415,7 +413,7 @@ std::shared_ptr<const InvarianceChart> chart_in(const ComputeRequest& request, c
   for (std::size_t k = 0; k < parsed.size(); ++k) {
     if (!errors[k].empty()) continue;
     usable.push_back(parsed[k]);
-    chart->curves.push_back({request.attention.methods[k], k, {}});
+    chart->curves.push_back({request.attention.methods[k], k, {}, {}});
   }
   attn::ProgressReporter progress;
   progress.cancel = cancel;
@@ -423,7 +421,10 @@ std::shared_ptr<const InvarianceChart> chart_in(const ComputeRequest& request, c
                                            chart->shifts, progress);
   for (std::size_t u = 0; u < usable.size(); ++u) {
     for (std::size_t s = 0; s < chart->shifts.size(); ++s) {
-      chart->curves[u].max_abs_diff.push_back(rows[u * chart->shifts.size() + s].deviation.max_abs_diff);
+      const attn::Deviation& d = rows[u * chart->shifts.size() + s].deviation;
+      chart->curves[u].max_abs_diff.push_back(d.compared_rows > 0 ? d.max_abs_diff
+                                                                  : std::numeric_limits<double>::quiet_NaN());
+      chart->curves[u].undefined_rows.push_back(d.undefined_rows);
     }
   }
   return chart;

@@ -52,4 +52,11 @@ attn::Perturbation make_perturbation(const NoiseSettings& noise, attn::Index que
   return p;
 }
 
+attn::ExpectedShift expected_shift_of(const ComputeRequest& request, bool self_attention, attn::Index dimension) {
+  if (request.centre) return {0.0, 0.0, false};
+  return attn::expected_score_shift(attn::parse_score_kind(request.attention.score), request.noise.global_rms,
+                                    request.noise.local_rms, attn::parse_noise_target(request.noise.target),
+                                    self_attention, static_cast<long>(dimension));
+}
+
 }  // namespace ax

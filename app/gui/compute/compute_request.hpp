@@ -32,4 +32,9 @@ attn::AttentionSpec make_attention_spec(const AttentionSettings& attention, bool
 // per-column shifts are drawn from the noise seed and draw, so a scenario reproduces them.
 attn::Perturbation make_perturbation(const NoiseSettings& noise, attn::Index queries, attn::Index keys);
 
+// The expected shift of the scores under the request's vector noise, for its target: 0 when only
+// the queries or only the keys are noisy, the diagonal's extra s_l^2 d in self-attention
+// (attn::expected_score_shift). Centred data lose g and part of l: no closed form (`exact` false).
+attn::ExpectedShift expected_shift_of(const ComputeRequest& request, bool self_attention, attn::Index dimension);
+
 }  // namespace ax

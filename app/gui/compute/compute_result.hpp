@@ -3,6 +3,8 @@
 // compute precision; deviations are measured in the compute precision.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -91,7 +93,13 @@ struct InvarianceChart {
   struct Curve {
     std::string spec;
     std::size_t method_index = 0;
+    // One per shift: NaN where no row is defined (clean or shifted), so an undefined method has
+    // no line, never a line on the floor of the axis that reads as "the most invariant".
     std::vector<double> max_abs_diff;
+    std::vector<attn::Index> undefined_rows;  // one per shift: rows undefined clean or shifted
+    bool undefined_everywhere() const {       // no point of the curve is defined
+      return std::none_of(max_abs_diff.begin(), max_abs_diff.end(), [](double v) { return !std::isnan(v); });
+    }
   };
   std::vector<Curve> curves;
 };

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "figures/chart_labels.hpp"
 #include "lessons/lesson_file.hpp"
 #include "state/scenario_file.hpp"
 
@@ -421,6 +422,28 @@ void AppController::wait_for_results() {
   pictures_.settle_next_request();  // and the next frame's pooled pictures
 }
 
+namespace {
+
+// A statistic over no defined row is not a number: null in the report, never 0.
+nlohmann::json defined_or_null(double value, attn::Index compared_rows) {
+  return compared_rows > 0 && !std::isnan(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json chart_report(const InvarianceChart& chart) {
+  nlohmann::json curves = nlohmann::json::array();
+  for (const auto& curve : chart.curves) {
+    nlohmann::json values = nlohmann::json::array();
+    for (double v : curve.max_abs_diff) values.push_back(std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v));
+    curves.push_back({{"spec", curve.spec},
+                      {"legend", invariance_curve_label(curve)},
+                      {"max_abs_diff", values},
+                      {"undefined_rows", curve.undefined_rows}});
+  }
+  return {{"shifts", chart.shifts}, {"rows", chart.rows}, {"curves", curves}};
+}
+
+}  // namespace
+
 nlohmann::json AppController::report() const {
   nlohmann::json out;
   out["state"] = scenario_to_json(state_);
@@ -429,7 +452,7 @@ nlohmann::json AppController::report() const {
     for (const auto& m : result->methods) {
       methods.push_back({{"spec", m.spec},
                          {"error", m.error},
-                         {"max_abs_diff", m.deviation.max_abs_diff},
+                         {"max_abs_diff", defined_or_null(m.deviation.max_abs_diff, m.deviation.compared_rows)},
                          {"undefined_clean", m.clean.rows.empty() ? 0 : m.clean.undefined_count()},
                          {"undefined_perturbed", m.perturbed.rows.empty() ? 0 : m.perturbed.undefined_count()}});
       if (result->has_reference && !m.is_reference) methods.back()["max_abs_vs_model"] = m.vs_reference.max_abs_diff;
@@ -438,6 +461,7 @@ nlohmann::json AppController::report() const {
         {"queries", result->queries}, {"keys", result->keys}, {"methods", methods}, {"compute_ms", result->compute_ms}};
     if (result->has_reference) out["results"]["exp_vs_model"] = result->exp_vs_reference.max_abs_diff;
   }
+  if (const auto chart = compute_.chart()) out["invariance_chart"] = chart_report(*chart);
   std::vector<std::string> messages;
   for (const auto& entry : messages_.entries()) messages.push_back(entry.text);
   out["messages"] = messages;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "figures/chart_labels.hpp"
 #include "imgui.h"
 #include "panels/panels.hpp"
 #include "widgets/palette.hpp"
@@ -24,7 +25,7 @@ void draw_invariance_chart(UiContext& ctx) {
   std::vector<widgets::PlotSeries> series;
   for (const auto& curve : chart.curves) {
     widgets::PlotSeries s;
-    s.label = curve.spec;
+    s.label = invariance_curve_label(curve);  // an undefined method: no line, "undefined" in the legend
     s.x = chart.shifts;
     s.y = curve.max_abs_diff;
     s.colour = widgets::method_colour(curve.method_index);

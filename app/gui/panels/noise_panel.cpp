@@ -5,9 +5,11 @@
 
 #include "attn/kernels/scores.hpp"
 #include "compute/compute_job.hpp"
+#include "figures/noise_text.hpp"
 #include "imgui.h"
 #include "panels/panels.hpp"
 #include "widgets/palette.hpp"
+#include "widgets/wrapped_text.hpp"
 
 namespace ax {
 namespace {
@@ -94,14 +96,12 @@ void draw_noise_panel(UiContext& ctx) {
   int target = static_cast<int>(std::find(std::begin(targets), std::end(targets), n.target) - std::begin(targets));
   if (target > 2) target = 2;
   if (ImGui::Combo("noisy", &target, targets, 3)) n.target = targets[target];
-  if (ctx.result && n.global_rms > 0.0) {
-    const auto& e = ctx.result->expected_shift;
-    if (e.exact) {
-      ImGui::TextWrapped("expected shift of the %s scores: M = %.4g (before alpha)", ctx.state.attention.score.c_str(),
-                         e.value);
-    } else {
-      ImGui::TextDisabled("no closed-form expected shift for %s", ctx.state.attention.score.c_str());
-    }
+  if (ctx.result && ctx.data) {
+    // The shift for the noise's target, with the diagonal's own term in self-attention.
+    const std::string text = expected_shift_text(ctx.result->expected_shift, n, ctx.state.attention.score,
+                                                 !ctx.data->keys.has_value(), ctx.state.data.centre);
+    if (!text.empty()) widgets::WrappedText(text);
+    record_layout(ctx, "expected_shift");
   }
   if (ImGui::Button("Resample")) ++n.draw;
   ImGui::SameLine();

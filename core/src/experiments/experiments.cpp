@@ -44,7 +44,10 @@ void run_tasks(Index count, bool tasks_are_large, const std::function<void(Index
 
 Summary summarize(const std::vector<double>& values) {
   Summary s;
-  if (values.empty()) return s;
+  if (values.empty()) {  // no draw measured anything (every row undefined): no number
+    s.mean = s.stddev = s.min = s.max = std::numeric_limits<double>::quiet_NaN();
+    return s;
+  }
   s.min = *std::min_element(values.begin(), values.end());
   s.max = *std::max_element(values.begin(), values.end());
   double sum = 0.0;
@@ -215,17 +218,19 @@ NoiseStudyResult noise_study(const Vectors<T>& vectors, const AttentionSpec& bas
 
   NoiseStudyResult result;
   result.draws = config.draws;
-  result.expected_shift = expected_score_shift(base.score, config.global_rms, vectors.dimension());
+  result.expected_shift = expected_score_shift(base.score, config.global_rms, config.local_rms, config.target,
+                                               vectors.self_attention(), static_cast<long>(vectors.dimension()));
   for (std::size_t k = 0; k < method_count; ++k) {
     NoiseStudyRow row;
     row.method = methods[k].spec();
     std::vector<double> max_abs, tv, kl, frob;
     for (const Deviation& d : deviations[k]) {
+      row.undefined_rows += d.undefined_rows;
+      if (d.compared_rows == 0) continue;  // a draw with no defined row measures nothing
       max_abs.push_back(d.max_abs_diff);
       tv.push_back(d.mean_tv);
       kl.push_back(d.mean_kl);
       frob.push_back(d.frobenius);
-      row.undefined_rows += d.undefined_rows;
     }
     row.max_abs_diff = summarize(max_abs);
     row.mean_tv = summarize(tv);

@@ -65,10 +65,13 @@ Deviation compare_weights(const Weights<T>& a, const Weights<T>& b) {
     out.compared_rows += part.compared;
     out.undefined_rows += part.undefined;
   }
-  if (out.compared_rows > 0) {
-    out.mean_tv = tv_sum / static_cast<double>(out.compared_rows);
-    out.mean_kl = kl_sum / static_cast<double>(out.compared_rows);
+  if (out.compared_rows == 0) {
+    // No row is defined in both: there is nothing to measure, and 0 would read as "unchanged".
+    out.max_abs_diff = out.mean_tv = out.mean_kl = out.frobenius = std::numeric_limits<double>::quiet_NaN();
+    return out;
   }
+  out.mean_tv = tv_sum / static_cast<double>(out.compared_rows);
+  out.mean_kl = kl_sum / static_cast<double>(out.compared_rows);
   out.frobenius = std::sqrt(sq_sum);
   return out;
 }

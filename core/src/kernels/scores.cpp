@@ -42,16 +42,24 @@ std::string_view score_kind_formula(ScoreKind kind) {
 
 std::span<const ScoreKind> all_score_kinds() { return kAllKinds; }
 
-ExpectedShift expected_score_shift(ScoreKind kind, double global_rms, long dimension) {
+ExpectedShift expected_score_shift(ScoreKind kind, double global_rms, double local_rms, NoiseTarget target,
+                                   bool self_attention, long dimension) {
   const double d = static_cast<double>(dimension);
-  const double var = global_rms * global_rms;
+  const double shared = global_rms * global_rms * d, local = local_rms * local_rms * d;
+  const bool both = target == NoiseTarget::Both;
+  // In self-attention with both sides noisy, x~_i . x~_i meets l_i twice: E[l_i . l_i] = s_l^2 d.
+  const double own_local = both && self_attention ? local : 0.0;
   switch (kind) {
-    case ScoreKind::Dot: return {var * d, true};
-    case ScoreKind::ScaledDot: return {var * std::sqrt(d), true};
-    case ScoreKind::NegSqDist: return {0.0, true};
-    case ScoreKind::Cosine: return {0.0, false};
+    case ScoreKind::Dot: return {both ? shared : 0.0, own_local, true};
+    case ScoreKind::ScaledDot: return {(both ? shared : 0.0) / std::sqrt(d), own_local / std::sqrt(d), true};
+    case ScoreKind::NegSqDist:
+      // -|q~ - k~|^2 / 2: g cancels when both sides carry it; each independent noise adds its
+      // variance to E|q~ - k~|^2. The diagonal of self-attention has no noise left at all.
+      if (both) return {-local, own_local, true};
+      return {-(shared + local) / 2.0, 0.0, true};
+    case ScoreKind::Cosine: return {0.0, 0.0, false};
   }
-  return {0.0, false};
+  return {0.0, 0.0, false};
 }
 
 }  // namespace attn

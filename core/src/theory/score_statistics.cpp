@@ -48,14 +48,15 @@ ScoreShift measure_score_shift(const MatD& x, double global_rms, double local_rm
   for (const MatD& s : sums) total += s;
   const MatD mean = total / static_cast<double>(draws);
   const double n = static_cast<double>(x.rows());
-  const double d = static_cast<double>(x.cols());
   ScoreShift out;
   out.draws = draws;
   const double diagonal = mean.diagonal().sum();
   out.mean_offdiagonal_change = (mean.sum() - diagonal) / (n * (n - 1.0));
   out.mean_diagonal_change = diagonal / n;
-  out.expected = expected_score_shift(ScoreKind::Dot, global_rms, static_cast<long>(x.cols())).value;
-  out.expected_diagonal = out.expected + local_rms * local_rms * d;
+  const ExpectedShift expected =
+      expected_score_shift(ScoreKind::Dot, global_rms, local_rms, NoiseTarget::Both, true, static_cast<long>(x.cols()));
+  out.expected = expected.value;
+  out.expected_diagonal = expected.value + expected.diagonal_extra;
   for (Index i = 0; i < x.rows(); ++i) {
     for (Index j = 0; j < x.rows(); ++j) {
       const double deviation = std::abs(mean(i, j) - out.expected);

@@ -59,6 +59,8 @@ struct NoiseStudyConfig {
   std::uint64_t seed = 0;
 };
 
+// Over the draws that measured something (a draw with every row undefined is left out); NaN when
+// no draw did.
 struct Summary {
   double mean = 0.0;
   double stddev = 0.0;  // sample standard deviation over draws (0 for one draw)

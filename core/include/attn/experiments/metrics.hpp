@@ -9,6 +9,8 @@
 
 namespace attn {
 
+// Statistics over the rows defined in both A and B. When no row is (every row undefined in A or
+// in B), every statistic is NaN: a method with no weights is not "unchanged".
 struct Deviation {
   double max_abs_diff = 0.0;  // max_ij |A_ij - B_ij|
   double mean_tv = 0.0;       // mean over rows of (1/2) sum_j |A_ij - B_ij|
