@@ -132,7 +132,8 @@ TEST_F(ModelView, WalksEveryLayerAndHeadOfAModelFile) {
   report = ui.report();
   EXPECT_LT(report["results"]["methods"][0]["max_abs_diff"].get<double>(), 1e-12);
   EXPECT_GT(report["results"]["methods"][1]["max_abs_diff"].get<double>(), 1e-3);
-  EXPECT_EQ(report["results"]["methods"][2]["max_abs_diff"].get<double>(), 0.0);
+  // The model's weights are never perturbed, so nothing is compared: null, not a measured 0.
+  EXPECT_TRUE(report["results"]["methods"][2]["max_abs_diff"].is_null());
 
   // A scenario restores the file, the layer and the head.
   const std::string scenario = path("model_scenario.json");
