@@ -14,10 +14,11 @@ AX_BUILD_PACKAGES=(
   xvfb xauth
 )
 # Tests and benchmarks: GoogleTest, Google Benchmark, NumPy for the oracle, X tools for GUI tests,
-# PyTorch for tools/export_attention.py's test (and bench/compare_torch.py).
+# PyTorch for tools/export_attention.py's test (and bench/compare_torch.py), zlib for the tests'
+# hostile zip archives (tests/support/zip_writer.hpp).
 AX_TEST_PACKAGES=(
   libgtest-dev libbenchmark-dev python3 python3-numpy python3-torch
-  xdotool clang-format
+  xdotool clang-format zlib1g-dev
   bible-kjv bible-kjv-text  # the corpus of the tiny language models (tools/train_tiny_lm.py)
 )
 

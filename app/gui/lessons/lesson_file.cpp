@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "attn/base/errors.hpp"
+#include "attn/base/safe_text.hpp"
 #include "lessons/claims.hpp"
 #include "state/json_file.hpp"
 #include "state/scenario_file.hpp"
@@ -48,7 +49,7 @@ std::string text_of(const json& j, const char* key, const std::string& where, bo
 void reject_unknown(const json& j, std::initializer_list<const char*> known, const std::string& where) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (std::find_if(known.begin(), known.end(), [&](const char* k) { return it.key() == k; }) == known.end()) {
-      throw attn::InputError(where + ": unknown key '" + it.key() + "'");
+      throw attn::InputError(where + ": unknown key '" + attn::printable(it.key(), 80) + "'");
     }
   }
 }
@@ -76,7 +77,79 @@ std::string_view step_view_name(StepView view) {
   return "explorer";
 }
 
-Lesson load_lesson(const std::string& path) {
+namespace {
+
+Claim read_claim(const json& cj, const std::vector<Claim>& others, const std::string& cw) {
+  if (!cj.is_object()) throw attn::InputError(cw + ": must be an object");
+  reject_unknown(cj, {"kind", "id", "check", "params", "statement"}, cw);
+  Claim claim;
+  claim.kind = text_of(cj, "kind", cw, true);
+  claim.statement = text_of(cj, "statement", cw, true);
+  claim.params = cj.value("params", json::object());
+  if (!claim.params.is_object()) throw attn::InputError(cw + ": 'params' must be an object");
+  if (!is_known_claim_kind(claim.kind)) {
+    throw attn::InputError(cw + ": unknown kind '" + attn::printable(claim.kind, 80) + "'");
+  }
+  claim.id = text_of(cj, "id", cw, false);
+  if (!valid_claim_id(claim.id)) throw attn::InputError(cw + ": 'id' must be letters, digits and '_' only");
+  for (const Claim& other : others) {
+    if (!claim.id.empty() && other.id == claim.id) throw attn::InputError(cw + ": id '" + claim.id + "' is used twice");
+  }
+  const std::string check = text_of(cj, "check", cw, false);
+  if (check.empty()) {
+    claim.identity = is_identity_claim_kind(claim.kind);
+  } else if (check == "identity" || check == "empirical") {
+    claim.identity = check == "identity";
+  } else {
+    throw attn::InputError(cw + ": 'check' must be 'identity' or 'empirical' (got '" + attn::printable(check, 80) +
+                           "')");
+  }
+  return claim;
+}
+
+StepView read_view(const json& s, const std::string& where) {
+  const auto it = s.find("view");
+  if (it == s.end()) return StepView::Explorer;
+  std::string names;
+  for (const auto& [v, name] : kViews) {
+    if (it->is_string() && it->get<std::string>() == name) return v;
+    names += (names.empty() ? "" : ", ") + std::string(name);
+  }
+  if (!it->is_string()) throw attn::InputError(where + ": 'view' must be a string, one of " + names);
+  throw attn::InputError(where + ": unknown view '" + attn::printable(it->get<std::string>(), 80) + "' (one of " +
+                         names + ")");
+}
+
+LessonStep read_step(const json& s, const std::string& where) {
+  if (!s.is_object()) throw attn::InputError(where + ": must be an object");
+  reject_unknown(s, {"title", "text", "question", "answer", "view", "view_options", "scenario", "claims"}, where);
+  LessonStep step;
+  step.title = text_of(s, "title", where, true);
+  step.text = text_of(s, "text", where, true);
+  step.question = text_of(s, "question", where, false);
+  step.answer = text_of(s, "answer", where, false);
+  if (step.question.empty() != step.answer.empty()) {
+    throw attn::InputError(where + ": a question needs an answer (and an answer a question)");
+  }
+  step.view = read_view(s, where);
+  if (auto it = s.find("view_options"); it != s.end()) {
+    if (!it->is_object()) throw attn::InputError(where + ": 'view_options' must be an object");
+    check_view_option_types(*it, where + ": view_options");
+    step.view_options = *it;
+  }
+  if (auto it = s.find("scenario"); it != s.end()) step.scenario = *it;
+  // The scenario must be a valid partial state.
+  (void)scenario_from_json(step.scenario, AppState{}, where + ": scenario");
+  if (auto it = s.find("claims"); it != s.end()) {
+    if (!it->is_array()) throw attn::InputError(where + ": 'claims' must be a list");
+    for (std::size_t c = 0; c < it->size(); ++c) {
+      step.claims.push_back(read_claim((*it)[c], step.claims, where + ": claim " + std::to_string(c + 1)));
+    }
+  }
+  return step;
+}
+
+Lesson read_lesson(const std::string& path) {
   const json j = read_json_file(path, "lesson file");
   if (!j.is_object()) throw attn::InputError(path + ": a lesson must be a JSON object");
   reject_unknown(j, {"title", "source", "steps"}, path);
@@ -89,68 +162,20 @@ Lesson load_lesson(const std::string& path) {
     throw attn::InputError(path + ": 'steps' must be a non-empty list");
   }
   for (std::size_t k = 0; k < steps->size(); ++k) {
-    const json& s = (*steps)[k];
-    const std::string where = path + ": step " + std::to_string(k + 1);
-    if (!s.is_object()) throw attn::InputError(where + ": must be an object");
-    reject_unknown(s, {"title", "text", "question", "answer", "view", "view_options", "scenario", "claims"}, where);
-    LessonStep step;
-    step.title = text_of(s, "title", where, true);
-    step.text = text_of(s, "text", where, true);
-    step.question = text_of(s, "question", where, false);
-    step.answer = text_of(s, "answer", where, false);
-    if (step.question.empty() != step.answer.empty()) {
-      throw attn::InputError(where + ": a question needs an answer (and an answer a question)");
-    }
-    const std::string view = s.value("view", std::string("explorer"));
-    bool known_view = false;
-    for (const auto& [v, name] : kViews) {
-      if (view == name) {
-        step.view = v;
-        known_view = true;
-      }
-    }
-    if (!known_view) throw attn::InputError(where + ": unknown view '" + view + "'");
-    if (auto it = s.find("view_options"); it != s.end()) {
-      if (!it->is_object()) throw attn::InputError(where + ": 'view_options' must be an object");
-      check_view_option_types(*it, where + ": view_options");
-      step.view_options = *it;
-    }
-    if (auto it = s.find("scenario"); it != s.end()) step.scenario = *it;
-    // The scenario must be a valid partial state.
-    (void)scenario_from_json(step.scenario, AppState{}, where + ": scenario");
-    if (auto it = s.find("claims"); it != s.end()) {
-      if (!it->is_array()) throw attn::InputError(where + ": 'claims' must be a list");
-      for (std::size_t c = 0; c < it->size(); ++c) {
-        const json& cj = (*it)[c];
-        const std::string cw = where + ": claim " + std::to_string(c + 1);
-        if (!cj.is_object()) throw attn::InputError(cw + ": must be an object");
-        reject_unknown(cj, {"kind", "id", "check", "params", "statement"}, cw);
-        Claim claim;
-        claim.kind = text_of(cj, "kind", cw, true);
-        claim.statement = text_of(cj, "statement", cw, true);
-        claim.params = cj.value("params", json::object());
-        if (!claim.params.is_object()) throw attn::InputError(cw + ": 'params' must be an object");
-        if (!is_known_claim_kind(claim.kind)) throw attn::InputError(cw + ": unknown kind '" + claim.kind + "'");
-        claim.id = text_of(cj, "id", cw, false);
-        if (!valid_claim_id(claim.id)) throw attn::InputError(cw + ": 'id' must be letters, digits and '_' only");
-        for (const Claim& other : step.claims) {
-          if (!claim.id.empty() && other.id == claim.id)
-            throw attn::InputError(cw + ": id '" + claim.id + "' is used twice");
-        }
-        const std::string check = text_of(cj, "check", cw, false);
-        if (check.empty()) {
-          claim.identity = is_identity_claim_kind(claim.kind);
-        } else if (check == "identity" || check == "empirical") {
-          claim.identity = check == "identity";
-        } else {
-          throw attn::InputError(cw + ": 'check' must be 'identity' or 'empirical' (got '" + check + "')");
-        }
-        step.claims.push_back(std::move(claim));
-      }
-    }
-    lesson.steps.push_back(std::move(step));
+    lesson.steps.push_back(read_step((*steps)[k], path + ": step " + std::to_string(k + 1)));
   }
   return lesson;
+}
+
+}  // namespace
+
+Lesson load_lesson(const std::string& path) {
+  try {
+    return read_lesson(path);
+  } catch (const nlohmann::json::exception& e) {
+    // A type the checks above missed: still a message that names the file.
+    throw attn::InputError(path + ": " + json_error_text(e));
+  }
 }
 
 std::vector<std::string> list_lessons(const std::string& directory) {

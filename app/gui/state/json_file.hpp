@@ -8,7 +8,8 @@
 namespace ax {
 
 // Parses `path`; `what` names the kind of file in the error ("scenario file"). Throws
-// attn::InputError "<path>: cannot open the <what>" or "<path>: not valid JSON: <where and why>".
+// attn::InputError "<path>: cannot open the <what>", "<path>: not valid JSON: <where and why>", or
+// "<path>: arrays and objects nested N levels deep ..." beyond kMaxJsonDepth (checked before parsing).
 template <class Json = nlohmann::json>
 Json read_json_file(const std::string& path, const char* what);
 

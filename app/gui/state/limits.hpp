@@ -16,6 +16,12 @@ constexpr attn::Index kStreamingMaxTokens = 131072;
 // Largest weight file shown (it is the matrix itself: nothing to stream from).
 constexpr attn::Index kWeightFileMaxCells = attn::Index(8192) * 8192;
 
+// Most axis labels a tokens file may hold: one per query and one per key at the streaming limit.
+constexpr attn::Index kMaxTokenLabels = 2 * kStreamingMaxTokens;
+// Deepest nesting of arrays and objects in a JSON file (scenarios, lessons, word sets): the app's
+// own files nest 6 levels; deeper files are refused while parsing, before any recursive walk.
+constexpr int kMaxJsonDepth = 256;
+
 // Methods shown side by side at once (each is a heatmap, a badge and a line on the chart).
 constexpr std::size_t kMaxMethods = 12;
 // Largest heatmap zoom (cells per shown cell at the full view / 1): the wheel and scenarios alike.

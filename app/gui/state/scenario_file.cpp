@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "attn/base/errors.hpp"
+#include "attn/base/safe_text.hpp"
 #include "attn/io/atomic_file.hpp"
 #include "state/json_file.hpp"
 #include "state/limits.hpp"
@@ -206,7 +207,7 @@ struct Reader {
 
   void reject_unknown() const {
     for (auto it = in.begin(); it != in.end(); ++it) {
-      if (!known.count(it.key())) fail(it.key(), "unknown key");
+      if (!known.count(it.key())) fail(attn::printable(it.key(), 80), "unknown key");
     }
   }
 
@@ -311,7 +312,8 @@ AppState scenario_from_json(const json& j, const AppState& base, const std::stri
   AppState state = base;
   Reader reader{j, "", where, {"version"}};
   if (auto v = j.find("version"); v != j.end()) {
-    require(v->is_number_integer() && v->get<int>() == kScenarioVersion, where, "version",
+    // Compared as read: get<int>() made 2^32 + 1 into 1.
+    require(v->is_number_unsigned() && v->get<std::uint64_t>() == kScenarioVersion, where, "version",
             "unsupported scenario version (this app reads version " + std::to_string(kScenarioVersion) + ")");
   }
   visit(state, reader);

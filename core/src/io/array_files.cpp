@@ -5,6 +5,8 @@
 #include <filesystem>
 
 #include "attn/base/errors.hpp"
+#include "attn/base/memory_budget.hpp"
+#include "attn/base/safe_text.hpp"
 #include "attn/io/csv.hpp"
 #include "attn/io/npy.hpp"
 #include "attn/io/npz.hpp"
@@ -21,12 +23,17 @@ std::string extension_of(const std::string& path) {
 }  // namespace
 
 std::optional<ArchiveMember> split_archive_member(const std::string& path) {
-  const std::size_t colon = path.rfind(':');
-  if (colon == std::string::npos || extension_of(path.substr(0, colon)) != ".npz") return std::nullopt;
-  return ArchiveMember{path.substr(0, colon), path.substr(colon + 1)};
+  // The first ':' after a ".npz": member names may hold ':' themselves ("run.npz:layer:0").
+  for (std::size_t colon = path.find(':'); colon != std::string::npos; colon = path.find(':', colon + 1)) {
+    if (extension_of(path.substr(0, colon)) == ".npz")
+      return ArchiveMember{path.substr(0, colon), path.substr(colon + 1)};
+  }
+  return std::nullopt;
 }
 
-NdArray read_array_file(const std::string& path, NonFinite policy) {
+namespace {
+
+NdArray read_any(const std::string& path, NonFinite policy) {
   if (const auto member = split_archive_member(path)) {
     if (member->name.empty()) throw InputError(path + ": no array name after the ':'");
     return NpzArchive(member->archive).array(member->name, policy);
@@ -37,11 +44,17 @@ NdArray read_array_file(const std::string& path, NonFinite policy) {
   if (ext == ".npz") {
     const NpzArchive archive(path);
     std::string list;
-    for (const std::string& name : archive.names()) list += (list.empty() ? "" : ", ") + name;
+    for (const std::string& name : archive.names()) list += (list.empty() ? "" : ", ") + printable(name);
     throw InputError(path + ": an archive of several arrays; name one as " + path +
                      ":NAME (it holds: " + (list.empty() ? "nothing" : list) + ")");
   }
-  throw InputError(path + ": unknown file type '" + ext + "' (use .npy, .csv or FILE.npz:NAME)");
+  throw InputError(path + ": unknown file type '" + printable(ext) + "' (use .npy, .csv or FILE.npz:NAME)");
+}
+
+}  // namespace
+
+NdArray read_array_file(const std::string& path, NonFinite policy) {
+  return naming_out_of_memory(path, [&] { return read_any(path, policy); });
 }
 
 template <class T>

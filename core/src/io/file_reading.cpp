@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -14,6 +13,8 @@ std::ifstream open_for_reading(const std::string& path, std::uintmax_t& size) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const auto status = fs::status(path, ec);
+  // ELOOP (a loop of symlinks), EACCES, ENAMETOOLONG ... are not "no such file".
+  if (ec && ec != std::errc::no_such_file_or_directory) throw InputError(path + ": cannot open: " + ec.message());
   if (ec || !fs::exists(status)) throw InputError(path + ": cannot open: no such file");
   if (fs::is_directory(status)) throw InputError(path + ": cannot open: it is a directory");
   // A FIFO or device would block or never end: data files are regular files.
@@ -23,25 +24,6 @@ std::ifstream open_for_reading(const std::string& path, std::uintmax_t& size) {
   size = fs::file_size(path, ec);
   if (ec) throw InputError(path + ": cannot read its size: " + ec.message());
   return in;
-}
-
-std::string printable(const std::string& text, std::size_t max_length) {
-  std::string out;
-  for (std::size_t k = 0; k < text.size(); ++k) {
-    if (out.size() >= max_length) {
-      out += "...";
-      break;
-    }
-    const auto c = static_cast<unsigned char>(text[k]);
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      char escape[8];
-      std::snprintf(escape, sizeof escape, "\\x%02x", c);
-      out += escape;
-    }
-  }
-  return out;
 }
 
 std::string index_text(const std::vector<Index>& shape, Index flat) {

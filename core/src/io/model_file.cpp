@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "attn/base/errors.hpp"
+#include "attn/base/memory_budget.hpp"
+#include "attn/base/safe_text.hpp"
 #include "attn/io/npz.hpp"
 #include "io/file_reading.hpp"
 #include "io/model_masks.hpp"
@@ -32,7 +34,7 @@ std::string axes_text(const std::vector<Index>& axes) {
 
 std::string joined(const std::vector<std::string>& words) {
   std::string list;
-  for (const std::string& w : words) list += (list.empty() ? "" : ", ") + detail::printable(w);
+  for (const std::string& w : words) list += (list.empty() ? "" : ", ") + printable(w);
   return list;
 }
 
@@ -49,7 +51,7 @@ std::string word(const NpzArchive& archive, const std::string& name, std::initia
     std::string held = std::to_string(text.size()) + " entries";
     if (text.size() == 1) {
       held = "'";
-      held += detail::printable(text[0]);
+      held += printable(text[0]);
       held += "'";
     }
     throw InputError(archive.path() + ": '" + name + "' must be one word, one of " + choices + " (it holds " + held +
@@ -62,7 +64,7 @@ std::string word(const NpzArchive& archive, const std::string& name, std::initia
 std::string choose_group(const NpzArchive& archive, const std::vector<std::string>& groups, const std::string& wanted) {
   if (groups.empty()) {
     if (!wanted.empty()) {
-      throw InputError(archive.path() + ": has no groups, so no group '" + detail::printable(wanted) + "'");
+      throw InputError(archive.path() + ": has no groups, so no group '" + printable(wanted) + "'");
     }
     return "";
   }
@@ -71,13 +73,13 @@ std::string choose_group(const NpzArchive& archive, const std::vector<std::strin
       return std::isalnum(c) || c == '_' || c == '.' || c == '-';
     });
     if (!word_chars || std::count(groups.begin(), groups.end(), groups[g]) > 1) {
-      throw InputError(archive.path() + ": 'groups' entry " + std::to_string(g) + " ('" + detail::printable(groups[g]) +
+      throw InputError(archive.path() + ": 'groups' entry " + std::to_string(g) + " ('" + printable(groups[g]) +
                        "') is empty, repeated or not a word of [A-Za-z0-9_.-]");
     }
   }
   if (wanted.empty()) return groups.front();
   if (std::find(groups.begin(), groups.end(), wanted) == groups.end()) {
-    throw InputError(archive.path() + ": no group '" + detail::printable(wanted) + "' (groups: " + joined(groups) +
+    throw InputError(archive.path() + ": no group '" + printable(wanted) + "' (groups: " + joined(groups) +
                      ")");
   }
   return wanted;
@@ -268,7 +270,34 @@ std::vector<std::string> model_file_groups(const std::string& path) {
   return archive.contains("groups") ? archive.strings("groups") : std::vector<std::string>{};
 }
 
-ModelFile read_model_file(const std::string& path, const std::string& group) {
+namespace {
+
+// The shapes and memory of the members the reader will keep, from their headers only.
+ModelShapes read_shapes(const NpzArchive& archive, const std::string& prefix) {
+  ModelShapes shapes;
+  shapes.path = archive.path();
+  std::vector<std::string> kept;
+  const auto count = [&](const std::string& name) -> std::optional<std::vector<Index>> {
+    if (!archive.contains(name)) return std::nullopt;
+    const NpzArchive::ArrayInfo info = archive.info(name);
+    shapes.memory_bytes = add_bytes(shapes.memory_bytes, info.memory_bytes);
+    kept.push_back(name);
+    return info.is_text ? std::nullopt : std::optional(info.shape);
+  };
+  for (const char* name : kModelNames) {
+    const auto shape = count(prefix + name);
+    const std::string local = name;
+    if (local == "q") shapes.queries = shape;
+    if (local == "k") shapes.keys = shape;
+    if (local == "v") shapes.values = shape;
+    if (local == "weights") shapes.weights = shape;
+  }
+  for (const char* name : kFileNames) count(name);
+  check_memory_budget(shapes.memory_bytes, archive.path() + ": its arrays (" + joined(kept) + ")");
+  return shapes;
+}
+
+ModelFile read_model(const std::string& path, const std::string& group, const ModelShapeCheck& check_shapes) {
   const NpzArchive archive(path);
   ModelFile model;
   model.path = path;
@@ -276,6 +305,8 @@ ModelFile read_model_file(const std::string& path, const std::string& group) {
   if (archive.contains("groups")) model.groups = archive.strings("groups");
   model.group = choose_group(archive, model.groups, group);
   const std::string prefix = model.group.empty() ? "" : model.group + "/";
+  const ModelShapes shapes = read_shapes(archive, prefix);
+  if (check_shapes) check_shapes(shapes);
   note_unknown(archive, model.groups, model);
   model.precision = word(archive, "precision", {"float64", "float32", "bfloat16", "float16"}, "float32");
   model.dropout_applied = word(archive, "dropout_applied", {"true", "false"}, "false") == "true";
@@ -285,6 +316,12 @@ ModelFile read_model_file(const std::string& path, const std::string& group) {
   check_agreement(model, prefix);
   detail::read_model_masks(archive, prefix, model);
   return model;
+}
+
+}  // namespace
+
+ModelFile read_model_file(const std::string& path, const std::string& group, const ModelShapeCheck& check_shapes) {
+  return naming_out_of_memory(path, [&] { return read_model(path, group, check_shapes); });
 }
 
 }  // namespace attn

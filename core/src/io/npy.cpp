@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "attn/base/errors.hpp"
+#include "attn/base/memory_budget.hpp"
 #include "attn/io/atomic_file.hpp"
 #include "io/file_reading.hpp"
 #include "io/npy_format.hpp"
@@ -28,7 +29,7 @@ detail::NpyContent read_npy_file(const std::string& path, NonFinite policy) {
 }  // namespace
 
 NdArray read_npy(const std::string& path, NonFinite policy) {
-  detail::NpyContent content = read_npy_file(path, policy);
+  detail::NpyContent content = naming_out_of_memory(path, [&] { return read_npy_file(path, policy); });
   if (content.is_text) {
     throw InputError(path + ": holds " + std::to_string(content.strings.size()) +
                      " strings, not numbers (text arrays are read as tokens)");
@@ -37,7 +38,7 @@ NdArray read_npy(const std::string& path, NonFinite policy) {
 }
 
 std::vector<std::string> read_npy_strings(const std::string& path) {
-  detail::NpyContent content = read_npy_file(path, NonFinite::AllowNaN);
+  detail::NpyContent content = naming_out_of_memory(path, [&] { return read_npy_file(path, NonFinite::AllowNaN); });
   if (!content.is_text) {
     throw InputError(path + ": holds numbers of shape " + content.numbers.shape_text() +
                      ", not text (tokens need a '<U' string array)");

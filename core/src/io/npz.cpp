@@ -5,8 +5,11 @@
 #include <zip.h>
 
 #include "attn/base/errors.hpp"
+#include "attn/base/memory_budget.hpp"
+#include "attn/base/safe_text.hpp"
 #include "io/file_reading.hpp"
 #include "io/npy_format.hpp"
+#include "io/npy_header.hpp"
 
 namespace attn {
 namespace {
@@ -46,19 +49,20 @@ struct NpzArchive::Impl {
     if (zip) zip_discard(zip);  // read-only: nothing to write back
   }
 
-  std::string where(const Member& m) const { return path + ": member '" + detail::printable(m.zip_name, 80) + "'"; }
+  std::string where(const Member& m) const { return path + ": member '" + printable(m.zip_name, 80) + "'"; }
 
   const Member& find(const std::string& name) const {
     for (const Member& m : members) {
       if (m.name == name) return m;
     }
     std::string list;
-    for (const std::string& n : names) list += (list.empty() ? "" : ", ") + detail::printable(n);
-    throw InputError(path + ": no array named '" + detail::printable(name) +
+    for (const std::string& n : names) list += (list.empty() ? "" : ", ") + printable(n);
+    throw InputError(path + ": no array named '" + printable(name) +
                      "' (the archive holds: " + (list.empty() ? "nothing" : list) + ")");
   }
 
-  detail::NpyContent decode(const Member& m, NonFinite policy) const {
+  // Opens member `m` for reading: refuses encryption and compression methods NumPy never writes.
+  std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> open(const Member& m) const {
     const std::string source = where(m);
     if (m.encrypted) throw InputError(source + ": is encrypted (NumPy archives are not)");
     if (m.method != ZIP_CM_STORE && m.method != ZIP_CM_DEFLATE) {
@@ -67,13 +71,11 @@ struct NpzArchive::Impl {
     }
     zip_file_t* file = zip_fopen_index(zip, m.index, 0);
     if (!file) throw InputError(source + ": cannot open: " + zip_strerror(zip));
-    struct Closer {
-      zip_file_t* f;
-      ~Closer() {
-        if (f) zip_fclose(f);
-      }
-    } closer{file};
-    const detail::ByteReader read = [&](unsigned char* dst, std::size_t count) -> std::size_t {
+    return {file, &zip_fclose};
+  }
+
+  static detail::ByteReader reader_of(zip_file_t* file, const std::string& source) {
+    return [file, source](unsigned char* dst, std::size_t count) -> std::size_t {
       std::size_t done = 0;
       while (done < count) {
         const zip_int64_t got = zip_fread(file, dst + done, count - done);
@@ -83,15 +85,39 @@ struct NpzArchive::Impl {
       }
       return done;
     };
-    detail::NpyContent content = detail::read_npy_content(read, m.size, source, policy);
+  }
+
+  detail::NpyHeader header(const Member& m) const {
+    const auto file = open(m);
+    return detail::read_npy_header(reader_of(file.get(), where(m)), m.size, where(m));
+  }
+
+  detail::NpyContent decode(const Member& m, NonFinite policy) const {
+    const std::string source = where(m);
+    auto file = open(m);
+    const detail::ByteReader read = reader_of(file.get(), source);
+    // The declared size may lie (a bomb, or a directory that claims 2 GiB): nothing is allocated
+    // from it, buffers grow as the data inflate.
+    detail::NpyContent content = naming_out_of_memory(
+        source, [&] { return detail::read_npy_content(read, m.size, source, policy, detail::StatedSize::Declared); });
     // The payload matched its declared size; more bytes would mean the directory lies. Reading to
     // the end also makes libzip check the CRC.
     unsigned char extra = 0;
     if (read(&extra, 1) != 0) throw InputError(source + ": holds more data than its declared size");
-    const int rc = zip_fclose(file);
-    closer.f = nullptr;
+    const int rc = zip_fclose(file.release());
     if (rc != 0) throw InputError(source + ": damaged data: " + zip_message(rc));
     return content;
+  }
+
+  // Two members of one name: numpy.load silently keeps one of them; the app refuses to guess.
+  void refuse_duplicate(const Member& m) const {
+    for (const Member& other : members) {
+      if (other.name != m.name) continue;
+      throw InputError(path + ": two members are named '" + printable(m.name, 80) + "' (entries " +
+                       std::to_string(other.index) + " '" + printable(other.zip_name, 80) + "' and " +
+                       std::to_string(m.index) + " '" + printable(m.zip_name, 80) +
+                       "'): refused, since either could be meant");
+    }
   }
 };
 
@@ -101,6 +127,10 @@ NpzArchive::NpzArchive(const std::string& path) : impl_(std::make_unique<Impl>()
   detail::open_for_reading(path, file_size);  // the same messages as every reader for missing files
   int code = 0;
   impl_->zip = zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code);
+  if (!impl_->zip && code == ZIP_ER_EXISTS) {
+    throw InputError(path + ": two members are named alike (libzip: " + zip_message(code) +
+                     "): refused, since either could be meant");
+  }
   if (!impl_->zip) {
     throw InputError(path + ": not a readable NPZ archive (" + zip_message(code) +
                      "; a truncated file loses its directory)");
@@ -127,6 +157,7 @@ NpzArchive::NpzArchive(const std::string& path) : impl_(std::make_unique<Impl>()
                        " bytes uncompressed, more than the limit of " + std::to_string(kMaxMemberBytes) +
                        " (refused before inflating)");
     }
+    impl_->refuse_duplicate(m);
     total += m.size;
     if (total > kMaxArchiveBytes) {
       throw InputError(path + ": members declare more than " + std::to_string(kMaxArchiveBytes) +
@@ -146,6 +177,12 @@ const std::vector<std::string>& NpzArchive::names() const { return impl_->names;
 
 bool NpzArchive::contains(const std::string& name) const {
   return std::find(impl_->names.begin(), impl_->names.end(), name) != impl_->names.end();
+}
+
+NpzArchive::ArrayInfo NpzArchive::info(const std::string& name) const {
+  const Member& m = impl_->find(name);
+  const detail::NpyHeader h = impl_->header(m);
+  return {h.shape, h.is_text(), detail::npy_memory_bytes(h)};
 }
 
 NdArray NpzArchive::array(const std::string& name, NonFinite policy) const {

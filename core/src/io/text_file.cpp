@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "attn/base/errors.hpp"
+#include "attn/base/memory_budget.hpp"
 
 namespace attn {
 
@@ -29,6 +30,7 @@ std::string read_text_file(const std::string& path, const std::string& what, std
     return InputError(path + ": the " + what + " is larger than " + std::to_string(max_bytes) + " bytes (the limit)");
   };
   if (static_cast<std::uintmax_t>(info.st_size) > max_bytes) throw too_large();
+  check_memory_budget(static_cast<std::uint64_t>(info.st_size), path + ": the " + what);
 
   std::string text;
   text.reserve(static_cast<std::size_t>(info.st_size));

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,12 +75,24 @@ struct ModelFile {
   std::string source() const;
 };
 
+// The shapes of a model's numeric arrays (of the group read), from their NPY headers, before any
+// data are inflated: what a front end checks against its own limits (how many heads it can show,
+// how much memory its views of them take) while refusing costs nothing.
+struct ModelShapes {
+  std::string path;
+  std::optional<std::vector<Index>> queries, keys, values, weights;
+  std::uint64_t memory_bytes = 0;  // every member the reader keeps, once read (numbers as doubles)
+};
+using ModelShapeCheck = std::function<void(const ModelShapes&)>;
+
 // Reads and checks a model archive: at least `weights` or `q`; every shape agrees (leading axes,
 // n, m, d, tokens, layer names, masks); q and k are finite; masks hold only 0 and 1, biases are
 // finite. Without `k`, the queries serve as keys and a notice says so. `group` picks a group of a
-// grouped file ("" picks the first). Throws InputError naming the archive, the member and the
-// problem.
-ModelFile read_model_file(const std::string& path, const std::string& group = "");
+// grouped file ("" picks the first). The members' memory is checked against the budget, then
+// `check_shapes` (when given) sees their shapes, before any data are inflated. Throws InputError
+// naming the archive, the member and the problem (out of memory too).
+ModelFile read_model_file(const std::string& path, const std::string& group = "",
+                          const ModelShapeCheck& check_shapes = {});
 
 // The group names of a model archive (empty for a file without groups).
 std::vector<std::string> model_file_groups(const std::string& path);

@@ -3,6 +3,7 @@
 // and head).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,10 @@ void check_finite(const std::string& source, const NdArray& arr, NonFinite polic
 
 // Largest array the readers accept (elements); larger files are refused before allocation.
 constexpr Index kMaxArrayElements = Index(1) << 28;
+// Largest text array the readers accept, as the std::string objects and characters it becomes in
+// memory (tokens, layer names): 2^28 one-byte strings in a small compressed archive would take
+// 8 GiB as strings.
+constexpr std::uint64_t kMaxTextArrayBytes = std::uint64_t(64) << 20;
 
 struct NdArray {
   std::vector<Index> shape;      // 1 to 4 extents, each >= 1

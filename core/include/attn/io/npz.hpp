@@ -15,17 +15,28 @@ namespace attn {
 // Every error is an InputError naming the archive, the member and the problem.
 class NpzArchive {
  public:
-  // Throws when the file is missing, not a zip archive or truncated, or when the members'
-  // declared sizes add up to more than the readers accept (checked before anything is inflated).
+  // Throws when the file is missing, not a zip archive or truncated, when two members have the
+  // same name (which one would be read?), or when the members' declared sizes add up to more than
+  // the readers accept (checked before anything is inflated).
   explicit NpzArchive(const std::string& path);
   ~NpzArchive();
   NpzArchive(NpzArchive&&) noexcept;
   NpzArchive& operator=(NpzArchive&&) noexcept;
 
   const std::string& path() const;
-  // Array names in archive order: member names without ".npy", as numpy.load lists them.
+  // Array names in archive order: member names without ".npy", as numpy.load lists them. Names are
+  // as stored (they may hold any byte): quote them through attn::printable.
   const std::vector<std::string>& names() const;
   bool contains(const std::string& name) const;
+
+  // What a member holds, from its NPY header only (nothing of its data is inflated): for budgets
+  // and shape checks before a large archive is read.
+  struct ArrayInfo {
+    std::vector<Index> shape;
+    bool is_text = false;
+    std::uint64_t memory_bytes = 0;  // once read: numbers as doubles, or strings
+  };
+  ArrayInfo info(const std::string& name) const;
 
   // A numeric member (float32 or float64, rank 1 to 4). Refuses members that are not stored or
   // deflated, encrypted, or whose NPY header disagrees with the declared size, before allocating.
