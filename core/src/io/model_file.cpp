@@ -79,8 +79,7 @@ std::string choose_group(const NpzArchive& archive, const std::vector<std::strin
   }
   if (wanted.empty()) return groups.front();
   if (std::find(groups.begin(), groups.end(), wanted) == groups.end()) {
-    throw InputError(archive.path() + ": no group '" + printable(wanted) + "' (groups: " + joined(groups) +
-                     ")");
+    throw InputError(archive.path() + ": no group '" + printable(wanted) + "' (groups: " + joined(groups) + ")");
   }
   return wanted;
 }

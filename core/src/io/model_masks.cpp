@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "attn/base/errors.hpp"
+#include "attn/base/safe_text.hpp"
 #include "io/file_reading.hpp"
 
 namespace attn::detail {
