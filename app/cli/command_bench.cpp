@@ -2,6 +2,8 @@
 // data, with no I/O in the timed part. By default every run writes into the same output, as the
 // app does when it recomputes after an edit; --fresh allocates a new result for each run, as a
 // one-shot caller would (the difference is the cost of mapping and clearing n x m new pages).
+// --mask causal times the causal weights, which never score the keys above the diagonal. Beside
+// the times: the GFLOP/s of the products (of the median run) and the GB/s of the result written.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +16,7 @@
 #include "attn/base/random.hpp"
 #include "attn/kernels/attention.hpp"
 #include "commands.hpp"
+#include "throughput.hpp"
 
 namespace cli {
 namespace {
@@ -24,6 +27,7 @@ struct BenchOptions {
   long d = 64;
   std::string method = "exp";
   std::string score = "scaled-dot";
+  std::string mask = "none";
   int repeat = 10;
   int threads = 0;
   bool use_double = false;
@@ -48,6 +52,7 @@ void run(const BenchOptions& o) {
   try {
     spec.method = attn::parse_method(o.method);
     spec.score = attn::parse_score_kind(o.score);
+    spec.mask = attn::parse_mask(o.mask);
   } catch (const attn::UsageError& e) {
     throw attn::UsageError(std::string("bench: ") + e.what());
   }
@@ -71,11 +76,13 @@ void run(const BenchOptions& o) {
   }
   std::sort(ms.begin(), ms.end());
   const double median = ms.size() % 2 ? ms[ms.size() / 2] : 0.5 * (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]);
-  std::printf("n=%ld m=%ld d=%ld method=%s score=%s %s threads=%d repeat=%d output=%s\n", o.n, m, o.d,
-              spec.method.spec().c_str(), o.score.c_str(), sizeof(T) == 4 ? "float32" : "float64", attn::thread_count(),
-              o.repeat, o.fresh ? "fresh" : "reused");
+  std::printf("n=%ld m=%ld d=%ld method=%s score=%s mask=%s %s threads=%d repeat=%d output=%s\n", o.n, m, o.d,
+              spec.method.spec().c_str(), o.score.c_str(), o.mask.c_str(), sizeof(T) == 4 ? "float32" : "float64",
+              attn::thread_count(), o.repeat, o.fresh ? "fresh" : "reused");
   std::printf("min_ms: %.3f\n", ms.front());
   std::printf("max_ms: %.3f\n", ms.back());
+  print_throughput(scored_cells(o.n, m, spec.mask), o.d, static_cast<double>(o.n) * static_cast<double>(m) * sizeof(T),
+                   median);
   std::printf("median_ms: %.3f\n", median);
 }
 
@@ -89,6 +96,8 @@ Action add_bench_command(CLI::App& app) {
   sub->add_option("--d", o->d, "Dimension")->capture_default_str();
   sub->add_option("--method", o->method, "Method")->capture_default_str();
   sub->add_option("--score", o->score, "Score")->capture_default_str();
+  sub->add_option("--mask", o->mask, "none or causal (the keys above the diagonal are never scored)")
+      ->capture_default_str();
   sub->add_option("--repeat", o->repeat, "Timed runs (the median is reported)")->capture_default_str();
   sub->add_option("--threads", o->threads, "Worker threads (default: all cores)");
   sub->add_flag("--double", o->use_double, "Time float64 instead of float32");

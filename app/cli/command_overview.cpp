@@ -1,6 +1,7 @@
 // `overview`: the pooled image of W (each pixel the max or mean of exactly the cells it covers),
 // streamed from queries and keys without the n x m matrix, or pooled from a weight file. With
-// --n it times the streamed overview on generated vectors instead.
+// --n it times the streamed overview on generated vectors instead, and prints the GFLOP/s of its
+// products beside the time.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -24,6 +25,7 @@
 #include "commands.hpp"
 #include "file_masks.hpp"
 #include "input_files.hpp"
+#include "throughput.hpp"
 
 namespace cli {
 namespace {
@@ -265,6 +267,10 @@ void run_timing(const OverviewOptions& o, const Settings& s) {
   std::printf("undefined_rows: %ld\n", static_cast<long>(last.undefined_rows()));
   std::printf("peak_rss_mib: %.1f\n", peak_rss_mib());
   std::printf("min_ms: %.3f\n", ms.front());
+  // Every row of the window is scored against all the keys it sees (twice for a difference view).
+  const attn::Index r0 = last.window.row_begin, r1 = last.window.row_end;
+  const double cells = scored_cells(r1, o.n, s.spec.mask) - scored_cells(r0, o.n, s.spec.mask);
+  print_throughput(cells * (o.view == "weights" ? 1.0 : 2.0), o.d, 0.0, median);
   std::printf("median_ms: %.3f\n", median);
 }
 

@@ -649,6 +649,24 @@ class BenchTests(CliTestCase):
             value = float(m.group(1))
             self.assertTrue(np.isfinite(value) and value >= 0.0, proc.stdout)
 
+    def test_causal_mask_and_throughput(self):
+        # The products and the result written, beside the times; the causal run scores the keys
+        # each query sees: 256 * 257 / 2 cells against 256 * 256.
+        for mask in ("none", "causal"):
+            proc = self.ok("bench", "--n", "256", "--d", "8", "--repeat", "3", "--mask", mask)
+            self.assertIn(f"mask={mask}", proc.stdout.splitlines()[0])
+            values = dict(line.split(": ", 1) for line in proc.stdout.splitlines()[1:])
+            for key in ("gflops", "result_gb_per_s", "median_ms"):
+                self.assertIn(key, values, proc.stdout)
+                self.assertTrue(np.isfinite(float(values[key])) and float(values[key]) > 0.0, proc.stdout)
+            cells = 256 * 257 / 2 if mask == "causal" else 256 * 256
+            median_s = float(values["median_ms"]) * 1e-3  # printed to 1 us: a few per cent at most
+            self.assertAlmostEqual(float(values["gflops"]), 2 * 8 * cells / median_s * 1e-9,
+                                   delta=0.1 + 0.05 * float(values["gflops"]))
+            self.assertAlmostEqual(float(values["result_gb_per_s"]), 256 * 256 * 4 / median_s * 1e-9,
+                                   delta=0.02 + 0.05 * float(values["result_gb_per_s"]))
+        self.fails(USAGE, "bench", "--n", "8", "--d", "2", "--mask", "diagonal", contains=["diagonal"])
+
     def test_bad_parameters(self):
         self.fails(USAGE, "bench", "--n", "8", "--d", "2", "--method", "nosuchmethod", contains=["nosuchmethod"])
         self.fails(USAGE, "bench", "--n", "8", "--d", "2", "--repeat", "0")

@@ -92,6 +92,9 @@ class OverviewTests(CliTestCase):
         self.assertRegex(lines[-1], r"^median_ms: [0-9.]+$")
         self.assertIn("peak_rss_mib:", proc.stdout)
         self.assertIn("pixels=256x256", lines[0])
+        self.assertRegex(proc.stdout, r"\ngflops: [0-9.]+\n")  # the products' rate beside the time
+        causal = self.ok("overview", "--n", 500, "--d", 8, "--pixels", 32, "--repeat", 1, "--mask", "causal")
+        self.assertIn("mask=causal", causal.stdout.splitlines()[0])
         # Same seed, same image; another seed, another image.
         self.ok("overview", "--n", 500, "--d", 8, "--seed", 4, "--pixels", 32, "--repeat", 1, "--out", self.path("a.npy"))
         self.ok("overview", "--n", 500, "--d", 8, "--seed", 4, "--pixels", 32, "--repeat", 1, "--out", self.path("b.npy"))

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include <gtest/gtest.h>
 
@@ -325,19 +326,56 @@ TEST(StreamOverview, EqualsTheDenseOverviewWithPerturbationsWindowsAndDifference
   }
 }
 
+// Several panels of keys under the causal mask: the streamed rows skip the panels above the
+// diagonal and pool the pixels past a row's last key without reading them.
+TEST(StreamOverview, CausalOverviewOfSeveralPanelsEqualsTheDenseOne) {
+  Vectors<float> v;
+  v.queries = random_matrix<float>(300, 12, 23);
+  v.keys = random_matrix<float>(280, 12, 24);
+  Perturbation p;
+  p.shift = 0.6;
+  p.score_noise_rms = 0.1;
+  for (const char* spec : {"exp", "relu", "softplus", "sparsemax", "entmax15"}) {
+    AttentionSpec attention;
+    attention.method = parse_method(spec);
+    attention.mask = Mask::Causal;
+    const Weights<float> clean = compute_weights(v, attention);
+    const Weights<float> perturbed = compute_weights(v, attention, p);
+    for (CellValue cell : {CellValue::Weight, CellValue::SignedDifference}) {
+      for (const std::optional<CellWindow>& window :
+           {std::optional<CellWindow>{}, std::optional(CellWindow{40, 290, 70, 260})}) {
+        SCOPED_TRACE(testing::Message() << spec << " cell " << static_cast<int>(cell) << " window "
+                                        << window.has_value());
+        OverviewRequest request;
+        request.window = window;
+        request.pixel_rows = 37;
+        request.pixel_cols = 23;
+        request.cell = cell;
+        const MatF difference = perturbed.matrix - clean.matrix;
+        expect_equivalent_overview(stream_overview(v, attention, p, request),
+                                   difference_overview(clean, perturbed, request),
+                                   cell == CellValue::Weight ? perturbed.matrix : difference);
+      }
+    }
+  }
+}
+
 TEST(StreamOverview, SameResultOnAnyThreadCount) {
   Vectors<float> v;
   v.queries = random_matrix<float>(300, 16, 41);
-  AttentionSpec attention;
-  OverviewRequest request;
-  request.pixel_rows = 37;
-  request.pixel_cols = 41;
-  set_thread_count(1);
-  const Overview one = stream_overview(v, attention, Perturbation{}, request);
-  set_thread_count(3);
-  const Overview three = stream_overview(v, attention, Perturbation{}, request);
-  set_thread_count(0);
-  expect_same_overview(one, three);
+  for (Mask mask : {Mask::None, Mask::Causal}) {
+    AttentionSpec attention;
+    attention.mask = mask;
+    OverviewRequest request;
+    request.pixel_rows = 37;
+    request.pixel_cols = 41;
+    set_thread_count(1);
+    const Overview one = stream_overview(v, attention, Perturbation{}, request);
+    set_thread_count(3);
+    const Overview three = stream_overview(v, attention, Perturbation{}, request);
+    set_thread_count(0);
+    expect_same_overview(one, three);
+  }
 }
 
 // The progressive picture: bands of pixel rows arrive top to bottom, each final when it arrives,

@@ -1,5 +1,7 @@
 // Properties that must hold for every random input, checked over several seeds.
 #include <cmath>
+#include <limits>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -282,6 +284,105 @@ TEST(Properties, OneQueryRowEqualsThatRowOfTheWholeComputation) {
   EXPECT_THROW(compute_query_row(v, AttentionSpec{}, {}, 200), UsageError);
 }
 
+// Inputs spanning several panels of keys (the product packs 32 or 64 keys a panel): fewer keys
+// than queries, more keys than queries, and self-attention.
+template <class T>
+std::vector<Vectors<T>> several_panel_inputs() {
+  std::vector<Vectors<T>> inputs(3);
+  inputs[0].queries = random_matrix<T>(300, 24, 41);
+  inputs[0].keys = random_matrix<T>(257, 24, 42);
+  inputs[1].queries = random_matrix<T>(200, 24, 43);
+  inputs[1].keys = random_matrix<T>(520, 24, 44);
+  inputs[2].queries = random_matrix<T>(260, 24, 45);
+  return inputs;
+}
+
+Perturbation every_score_perturbation(Index n, Index m) {
+  Perturbation p;
+  p.shift = 0.4;
+  p.score_noise_rms = 0.2;
+  p.global_rms = 0.1;
+  p.local_rms = 0.2;
+  p.seed = 17;
+  p.row_shifts.assign(static_cast<std::size_t>(n), 0.0);
+  p.column_shifts.assign(static_cast<std::size_t>(m), 0.0);
+  for (Index i = 0; i < n; ++i) p.row_shifts[static_cast<std::size_t>(i)] = 0.01 * static_cast<double>(i % 7);
+  for (Index j = 0; j < m; ++j) p.column_shifts[static_cast<std::size_t>(j)] = -0.02 * static_cast<double>(j % 5);
+  return p;
+}
+
+// Causal skipping: the keys above the diagonal are never scored (their scores are -inf, the
+// additive mask's value), and every score the mask leaves is the unmasked computation's, bit for
+// bit, whatever the score and perturbation.
+template <class T>
+void expect_causal_scores_skip_the_masked_keys() {
+  for (const Vectors<T>& v : several_panel_inputs<T>()) {
+    const Index n = v.queries.rows(), m = v.key_vectors().rows();
+    for (const Perturbation& p : {Perturbation{}, every_score_perturbation(n, m)}) {
+      for (ScoreKind kind : all_score_kinds()) {
+        SCOPED_TRACE(testing::Message() << n << " x " << m << " " << score_kind_name(kind) << " shift " << p.shift);
+        AttentionSpec spec;
+        spec.score = kind;
+        spec.alpha = 0.9;
+        const Mat<T> unmasked = compute_scores(v, spec, p);
+        spec.mask = Mask::Causal;
+        const Mat<T> causal = compute_scores(v, spec, p);
+        Mat<T> expected = unmasked;
+        for (Index i = 0; i < n; ++i) {
+          for (Index j = i + 1; j < m; ++j) expected(i, j) = -std::numeric_limits<T>::infinity();
+        }
+        EXPECT_TRUE(test::same_bits(causal, expected));
+      }
+    }
+  }
+}
+
+TEST(Properties, CausalScoresAboveTheDiagonalAreNeverComputed) {
+  expect_causal_scores_skip_the_masked_keys<float>();
+  expect_causal_scores_skip_the_masked_keys<double>();
+}
+
+// Every path that skips the masked keys gives the weights of the method applied to the unmasked
+// scores under the mask (what the engine computed before it skipped them), bit for bit: the
+// fused weights, the weights from shared (causal) scores, and one query's row.
+template <class T>
+void expect_causal_weights_as_from_every_score() {
+  for (const Vectors<T>& v : several_panel_inputs<T>()) {
+    const Index n = v.queries.rows(), m = v.key_vectors().rows();
+    const Perturbation p = every_score_perturbation(n, m);
+    for (ScoreKind kind : {ScoreKind::ScaledDot, ScoreKind::NegSqDist}) {
+      AttentionSpec spec;
+      spec.score = kind;
+      spec.alpha = 0.9;
+      const Mat<T> every_score = compute_scores(v, spec, p);
+      spec.mask = Mask::Causal;
+      const Mat<T> causal_scores = compute_scores(v, spec, p);
+      for (const char* method : kAllMethods) {
+        SCOPED_TRACE(testing::Message() << n << " x " << m << " " << score_kind_name(kind) << " " << method);
+        spec.method = parse_method(method);
+        const Weights<T> reference = weights_from_scores(every_score, spec.method, Mask::Causal);
+        const Weights<T> fused = compute_weights(v, spec, p);
+        EXPECT_TRUE(test::same_bits(fused.matrix, reference.matrix));
+        EXPECT_EQ(fused.rows, reference.rows);
+        Weights<T> shared;
+        weights_from_scores_into(causal_scores, spec.method, Mask::Causal, true, shared);
+        EXPECT_TRUE(test::same_bits(shared.matrix, reference.matrix));
+        if (!spec.method.is_row_wise()) continue;
+        for (Index i : {Index(0), Index(63), Index(64), Index(150), n - 1}) {
+          const QueryRow<T> row = compute_query_row(v, spec, p, i);
+          EXPECT_TRUE(test::same_bits(Mat<T>(row.weights.transpose()), Mat<T>(reference.matrix.row(i)))) << i;
+          EXPECT_TRUE(test::same_bits(Mat<T>(row.scores.transpose()), Mat<T>(causal_scores.row(i)))) << i;
+        }
+      }
+    }
+  }
+}
+
+TEST(Properties, CausalWeightsSkippingTheMaskedKeysEqualTheMethodOnEveryScore) {
+  expect_causal_weights_as_from_every_score<float>();
+  expect_causal_weights_as_from_every_score<double>();
+}
+
 TEST(Properties, FewKeysOfHighDimensionScoreAsPlainDotProducts) {
   // Fewer keys than half a panel are kept unpacked: the scores must still be the dot products.
   Vectors<double> v;
@@ -303,16 +404,19 @@ TEST(Properties, ResultsDoNotDependOnTheThreadCount) {
   p.score_noise_rms = 0.1;
   p.seed = 5;
   p.draw = 2;
-  AttentionSpec spec;
-  set_thread_count(1);
-  const auto one = compute_weights(v, spec, p);
-  set_thread_count(2);
-  const auto two = compute_weights(v, spec, p);
-  set_thread_count(7);
-  const auto seven = compute_weights(v, spec, p);
-  set_thread_count(0);
-  EXPECT_TRUE(test::same_bits(one.matrix, two.matrix));
-  EXPECT_TRUE(test::same_bits(one.matrix, seven.matrix));
+  for (Mask mask : {Mask::None, Mask::Causal}) {
+    AttentionSpec spec;
+    spec.mask = mask;
+    set_thread_count(1);
+    const auto one = compute_weights(v, spec, p);
+    set_thread_count(2);
+    const auto two = compute_weights(v, spec, p);
+    set_thread_count(7);
+    const auto seven = compute_weights(v, spec, p);
+    set_thread_count(0);
+    EXPECT_TRUE(test::same_bits(one.matrix, two.matrix));
+    EXPECT_TRUE(test::same_bits(one.matrix, seven.matrix));
+  }
 }
 
 }  // namespace

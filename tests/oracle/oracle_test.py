@@ -387,6 +387,17 @@ def build_cases(arrays):
                            "doubly-normalized"):
                 cases.append(Case("double", inputs, "scaled-dot", mask, 1.0, -100.0, method,
                                   "large shift"))
+
+    # Inputs spanning several panels of keys (the engine packs 32 or 64 keys a panel): under the
+    # causal mask whole panels above the diagonal are skipped, the diagonal ones are partial, and
+    # with fewer keys than queries the last rows see every key.
+    for precision in ("double", "float"):
+        for inputs in ("self_long", "qk_long"):
+            for score in SCORES:
+                for mask in MASKS:
+                    for method in ("exp", "relu", "softplus", "sparsemax", "entmax15", "sinkhorn:3",
+                                   "custom:exp(2*z)"):
+                        cases.append(Case(precision, inputs, score, mask, 0.7, 0.35, method, "several panels"))
     return cases
 
 
@@ -470,6 +481,9 @@ def main():
     Kp = rng.normal(0.0, 0.5, (13, 8))
     U = rng.normal(0.0, 1.0, (10, 6))
     U /= np.linalg.norm(U, axis=1, keepdims=True)
+    X_long = rng.normal(0.0, 0.5, (260, 8))
+    Q_long = rng.normal(0.0, 0.5, (200, 8))
+    K_long = rng.normal(0.0, 0.5, (150, 8))
 
     failures = []
     largest = {"double": 0.0, "float": 0.0}
@@ -484,11 +498,14 @@ def main():
     tmp = tempfile.mkdtemp(prefix="attn_oracle_")
     try:
         files = {}
-        for name, arr in (("X", X), ("Q", Qp), ("K", Kp), ("U", U)):
+        for name, arr in (("X", X), ("Q", Qp), ("K", Kp), ("U", U), ("XL", X_long), ("QL", Q_long),
+                          ("KL", K_long)):
             np.save(os.path.join(tmp, name + ".npy"), arr)
         files = {"self": (os.path.join(tmp, "X.npy"), None),
-                 "qk": (os.path.join(tmp, "Q.npy"), os.path.join(tmp, "K.npy"))}
-        arrays = {"self": (X, X), "qk": (Qp, Kp)}
+                 "qk": (os.path.join(tmp, "Q.npy"), os.path.join(tmp, "K.npy")),
+                 "self_long": (os.path.join(tmp, "XL.npy"), None),
+                 "qk_long": (os.path.join(tmp, "QL.npy"), os.path.join(tmp, "KL.npy"))}
+        arrays = {"self": (X, X), "qk": (Qp, Kp), "self_long": (X_long, X_long), "qk_long": (Q_long, K_long)}
 
         cases = build_cases(arrays)
         with ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:

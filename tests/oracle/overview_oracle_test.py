@@ -154,6 +154,17 @@ def build_cases():
         for method in ("relu", "softplus"):
             for reduce in ("max", "mean"):
                 cases.append(Case("stream", "signs", method, "causal", 6, reduce, shift=0.7, view=view))
+    # Several panels of keys (32 or 64 a panel): under the causal mask the streamed rows skip the
+    # panels above the diagonal and the pixels past a row's last key are pooled without reading.
+    for precision in ("double", "float"):
+        for method in ("exp", "softplus", "sparsemax"):
+            for reduce in ("max", "mean"):
+                cases.append(Case("stream", "long", method, "causal", 37, reduce, precision=precision))
+                cases.append(Case("stream", "long", method, "causal", 23, reduce, precision=precision,
+                                  window=((40, 290), (70, 260))))
+        for view in ("abs-difference", "signed-difference"):
+            cases.append(Case("stream", "long", "exp", "causal", 29, "max", precision=precision, shift=0.7,
+                              view=view))
     return cases
 
 
@@ -176,7 +187,9 @@ def main():
     Qs = rng.normal(0.0, 0.6, (33, 6))
     for i in (4, 11, 30):
         Qs[i] = -np.abs(Qs[i])
-    arrays = {"qk": (Q, K), "self": (X, X), "signs": (Qs, Ks)}
+    QL = rng.normal(0.0, 0.6, (300, 6))  # 300 queries x 280 keys: several panels either way
+    KL = rng.normal(0.0, 0.6, (280, 6))
+    arrays = {"qk": (Q, K), "self": (X, X), "signs": (Qs, Ks), "long": (QL, KL)}
 
     failures = []
     with tempfile.TemporaryDirectory(prefix="attn_overview_oracle_") as tmp:

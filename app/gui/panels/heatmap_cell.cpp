@@ -61,8 +61,13 @@ void tooltip(const UiContext& ctx, const MethodResult& r, int i, int j) {
     ImGui::Text("query i = %d, key j = %d", i, j);
   }
   if (!ctx.result->weights_only) {
-    ImGui::Text("s_ij  clean %.5g   perturbed %.5g", ctx.result->scores_clean(i, j),
-                ctx.result->scores_perturbed(i, j));
+    const float clean_score = ctx.result->scores_clean(i, j), perturbed_score = ctx.result->scores_perturbed(i, j);
+    // The engine never scores a masked key: its score is -inf, named as what it is.
+    if (ctx.state.attention.mask == "causal" && j > i && !std::isfinite(clean_score)) {
+      ImGui::TextUnformatted("s_ij  masked key (not scored)");
+    } else {
+      ImGui::Text("s_ij  clean %.5g   perturbed %.5g", clean_score, perturbed_score);
+    }
   }
   auto weight = [](const attn::Weights<float>& w, int row, int col, char* out, std::size_t size) {
     if (!w.defined(row)) {

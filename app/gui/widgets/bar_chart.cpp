@@ -24,8 +24,8 @@ std::string pooled_note(std::size_t count, float width) {
 // One pixel column per block of bars: the first series filled from zero to its extreme values,
 // the others as marks at theirs; a block holding an undefined value is hatched.
 template <class YOf>
-void draw_pooled_bars(ImDrawList* draw, std::span<const BarSeries> series, std::size_t count, ImVec2 p0, ImVec2 p1,
-                      float zero, const YOf& y_of) {
+void draw_pooled_bars(ImDrawList* draw, std::span<const BarSeries> series, const std::vector<bool>& masked,
+                      std::size_t count, ImVec2 p0, ImVec2 p1, float zero, const YOf& y_of) {
   const int columns = std::max(1, static_cast<int>(p1.x - p0.x));
   for (int c = 0; c < columns; ++c) {
     const std::size_t k0 = count * static_cast<std::size_t>(c) / static_cast<std::size_t>(columns);
@@ -38,7 +38,7 @@ void draw_pooled_bars(ImDrawList* draw, std::span<const BarSeries> series, std::
       for (std::size_t k = k0; k < k1 && k < series[s].values.size(); ++k) {
         const double v = series[s].values[k];
         if (!std::isfinite(v)) {
-          undefined = true;
+          undefined = undefined || !(k < masked.size() && masked[k]);  // a masked key has no score: not undefined
           continue;
         }
         lo = std::min(lo, v);
@@ -119,7 +119,7 @@ int BarChart(const char* id, ImVec2 size, std::span<const BarSeries> series, con
   if (pooled) {
     // More bars than pixels: each pixel column shows the extent of the bars it covers, so a
     // single peak is never lost (drawing every bar would overdraw thousands per pixel).
-    draw_pooled_bars(draw, series, count, p0, p1, zero, y_of);
+    draw_pooled_bars(draw, series, options.masked, count, p0, p1, zero, y_of);
     // Beside the title when it fits (a note cut at the edge would read as something else).
     const std::string note = pooled_note(count, p1.x - p0.x);
     const float x = origin.x + ImGui::CalcTextSize(options.title).x + 8.0f;
@@ -139,6 +139,7 @@ int BarChart(const char* id, ImVec2 size, std::span<const BarSeries> series, con
       const double v = series[s].values[k];
       const float x0 = x + bar * static_cast<float>(s), x1 = x0 + bar - (bar > 3.0f ? 1.0f : 0.0f);
       if (!std::isfinite(v)) {
+        if (masked) continue;  // a masked key's score is never computed: no bar
         // Undefined: grey hatch over the full height, never a bar of some height.
         draw->AddRectFilled(ImVec2(x0, p0.y), ImVec2(x1, p1.y), IM_COL32(110, 110, 110, 70));
         continue;
@@ -182,6 +183,8 @@ int BarChart(const char* id, ImVec2 size, std::span<const BarSeries> series, con
       if (k >= s.values.size()) continue;
       if (std::isfinite(s.values[k])) {
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.colour), "%s: %.6g", s.label.c_str(), s.values[k]);
+      } else if (k < options.masked.size() && options.masked[k]) {
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.colour), "%s: not computed", s.label.c_str());
       } else {
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.colour), "%s: undefined", s.label.c_str());
       }

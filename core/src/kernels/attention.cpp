@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -60,6 +61,10 @@ void allocate_result(Mat<T>& out, Index rows, Index cols) {
   (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
 #endif
 }
+
+// Under the causal mask later row tiles score more keys: handing them out last-first lets the
+// threads finish together (which thread computes a tile never changes its bits).
+Index heaviest_first(Index task, Index tiles, Mask mask) { return mask == Mask::Causal ? tiles - 1 - task : task; }
 
 template <class T>
 void add_noise_rows(Mat<T>& x, const Vec<T>& shared, double local_rms, std::uint64_t seed, std::uint64_t draw,
@@ -147,9 +152,17 @@ void compute_scores_into(const Vectors<T>& vectors, const AttentionSpec& spec, c
   const detail::ScorePlan<T> plan = detail::make_score_plan(vectors, spec, perturbation);
   const Index n = plan.queries(), m = plan.keys();
   allocate_result(out, n, m);
-  parallel_for(detail::tile_count(n), [&](Index tile) {
+  const Index tiles = detail::tile_count(n);
+  parallel_for(tiles, [&](Index task) {
+    const Index tile = heaviest_first(task, tiles, plan.mask);
     const auto [begin, end] = detail::tile_rows(tile, n);
     detail::score_rows(plan, begin, end, out.row(begin).data(), m);
+    if (plan.mask == Mask::None) return;
+    for (Index i = begin; i < end; ++i) {
+      const Index scored = plan.scored_keys(i);
+      detail::fill_streaming(out.row(i).data() + scored, m - scored, -std::numeric_limits<T>::infinity());
+    }
+    detail::finish_streaming_stores();
   });
 }
 
@@ -175,7 +188,10 @@ QueryRow<T> compute_query_row(const Vectors<T>& vectors, const AttentionSpec& sp
   QueryRow<T> row;
   detail::AlignedRows<T> buffer(1, m);
   detail::score_rows(plan, query, query + 1, buffer.row(0), m);
-  row.scores = Eigen::Map<const Vec<T>>(buffer.row(0), m);
+  const Index scored = plan.scored_keys(query);
+  row.scores.resize(m);
+  row.scores.head(scored) = Eigen::Map<const Vec<T>>(buffer.row(0), scored);
+  row.scores.tail(m - scored).setConstant(-std::numeric_limits<T>::infinity());
   detail::RowScratch scratch;
   row.status = detail::weigh_masked_row(buffer.row(0), query, m, spec.mask, spec.mask_arrays.get(), spec.method,
                                         scratch, spec.subtract_max);
@@ -195,8 +211,9 @@ void compute_weights_into(const Vectors<T>& vectors, const AttentionSpec& spec, 
   const Index n = plan.queries(), m = plan.keys();
   allocate_result(result.matrix, n, m);
   result.rows.assign(static_cast<std::size_t>(n), RowStatus::Defined);
-  parallel_for(detail::tile_count(n), [&](Index tile) {
-    const auto [begin, end] = detail::tile_rows(tile, n);
+  const Index tiles = detail::tile_count(n);
+  parallel_for(tiles, [&](Index task) {
+    const auto [begin, end] = detail::tile_rows(heaviest_first(task, tiles, plan.mask), n);
     detail::RowScratch scratch;
     // A few rows at a time through a scratch buffer that stays in cache from the product to the
     // final weights; the result is then written once, by streaming stores that skip the cache
@@ -234,7 +251,8 @@ void weights_from_scores_into(const Mat<T>& scores, const Method& method, Mask m
     // The kernel works in place: each row goes through an aligned copy that stays in cache.
     detail::AlignedRows<T> row(1, m);
     for (Index i = begin; i < end; ++i) {
-      std::copy_n(scores.row(i).data(), m, row.row(0));
+      const Index valid = detail::valid_keys(mask, i, m);  // the masked scores are never read
+      std::copy_n(scores.row(i).data(), valid, row.row(0));
       result.rows[static_cast<std::size_t>(i)] = detail::weigh_masked_row(
           row.row(0), i, m, mask, arrays, method, scratch, subtract_max, result.matrix.row(i).data());
     }

@@ -36,7 +36,7 @@ RowStatus weigh_masked_row(T* row, Index query, Index keys, Mask mask, const Mas
 
 template <class T>
 void add_mask_bias(T* row, Index query, Index keys, const MaskArrays& arrays, double scale) {
-  const double* bias = arrays.bias.data() + query * keys;
+  const double* bias = arrays.bias.data() + query * arrays.keys;
   for (Index j = 0; j < keys; ++j) row[j] += static_cast<T>(scale * bias[j]);
 }
 

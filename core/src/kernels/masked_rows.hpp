@@ -20,7 +20,8 @@ template <class T>
 RowStatus weigh_masked_row(T* row, Index query, Index keys, Mask mask, const MaskArrays* arrays, const Method& method,
                            RowScratch& scratch, bool subtract_max, T* out = nullptr);
 
-// Adds alpha * lambda * bias(query, .) to a row of scores: the model's bias in the score's units.
+// Adds alpha * lambda * bias(query, .) to the first `keys` scores of a row (the keys a causal row
+// scores, or all): the model's bias in the score's units.
 template <class T>
 void add_mask_bias(T* row, Index query, Index keys, const MaskArrays& arrays, double scale);
 

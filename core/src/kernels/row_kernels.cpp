@@ -341,19 +341,25 @@ RowStatus apply_row_method_to(T* row, Index valid, Index total, const Method& me
                               bool subtract_max, T* out) {
   const bool plain_softmax = method.kind == MethodKind::Exp && subtract_max && valid > 0;
   if (!plain_softmax) {
-    const RowStatus status = apply_row_method(row, valid, total, method, scratch, subtract_max);
-    store_streaming(row, out, total);
+    // The method on the valid keys only; the masked keys' zeros go straight to `out`.
+    const RowStatus status = valid > 0 ? dispatch(row, valid, method, scratch, subtract_max) : RowStatus::AllZero;
+    if (status != RowStatus::Defined) {
+      fill_streaming(out, total, std::numeric_limits<T>::quiet_NaN());
+      return status;
+    }
+    store_streaming(row, out, valid);
+    fill_streaming(out + valid, total - valid, T(0));
     return status;
   }
   // exp_row, with its scaling pass writing to `out`.
   const RowMax<T> m = max_and_finite(row, valid);
   const T sum = m.finite ? exp_shifted_sum(row, valid, m.top) : T(0);
   if (!m.finite || !std::isfinite(sum)) {
-    std::fill(out, out + total, std::numeric_limits<T>::quiet_NaN());
+    fill_streaming(out, total, std::numeric_limits<T>::quiet_NaN());
     return RowStatus::NonFinite;
   }
   store_streaming(row, out, valid, T(1) / sum);
-  std::fill(out + valid, out + total, T(0));
+  fill_streaming(out + valid, total - valid, T(0));
   return RowStatus::Defined;
 }
 

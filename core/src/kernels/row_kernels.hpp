@@ -27,7 +27,8 @@ RowStatus apply_row_method(T* row, Index valid, Index total, const Method& metho
 
 // apply_row_method, with the weights written to `out` (streaming stores) instead of back into
 // `row`, which is left as scratch: softmax's last pass (the division by the sum) and the copy to
-// the result become one. Bit-identical to apply_row_method followed by a copy.
+// the result become one. Bit-identical to apply_row_method followed by a copy. Only the first
+// `valid` entries of `row` are read: the masked keys' zeros are written to `out` directly.
 template <class T>
 RowStatus apply_row_method_to(T* row, Index valid, Index total, const Method& method, RowScratch& scratch,
                               bool subtract_max, T* out);

@@ -82,9 +82,6 @@ void remainder_block(Index rows, const T* q, Index ldq, const T* panel, Index di
   }
 }
 
-// Rows [begin, end) of left times the packed keys, into dst (query begin + r at dst + r * ld).
-// Panel by panel, so a panel (d x W: 16 KiB for float at d = 64) stays in L1 while every block
-// of rows uses it.
 // q . k over d entries in a fixed order from the first (two packet accumulators, then the rest),
 // whatever the addresses.
 template <class T>
@@ -103,13 +100,19 @@ T dot_from_start(const T* q, const T* k, Index d) {
   return sum;
 }
 
+// Rows [begin, end) of left times the packed keys, into dst (query begin + r at dst + r * ld).
+// Panel by panel, so a panel (d x W: 16 KiB for float at d = 64) stays in L1 while every block
+// of rows uses it. `causal`: row i needs keys 0..i only, so panel p (keys pW .. pW + W - 1) is
+// multiplied by rows pW .. end - 1 alone, and the panels past the last row not at all. Where a
+// block of rows starts does not change a score (each is the same chain of multiply-adds).
 template <class T>
-void tile(const Mat<T>& left, const KeyPanels<T>& keys, Index begin, Index end, T* dst, Index ld) {
+void tile(const Mat<T>& left, const KeyPanels<T>& keys, Index begin, Index end, T* dst, Index ld, bool causal) {
   constexpr Index W = kPanelCols<T>;
   const Index d = keys.dimension, m = keys.keys;
   if (keys.unpacked.rows() == m && KeyPanels<T>::padding_dominates(m)) {
     for (Index i = begin; i < end; ++i) {
-      for (Index j = 0; j < m; ++j) {
+      const Index scored = causal ? std::min(i + 1, m) : m;
+      for (Index j = 0; j < scored; ++j) {
         dst[(i - begin) * ld + j] = dot_from_start(left.row(i).data(), keys.unpacked.row(j).data(), d);
       }
     }
@@ -118,7 +121,9 @@ void tile(const Mat<T>& left, const KeyPanels<T>& keys, Index begin, Index end, 
   for (Index p = 0; p < keys.count(); ++p) {
     const T* panel = keys.panel(p);
     const Index cols = std::min(W, m - p * W);
-    Index i = begin;
+    const Index first = causal ? std::max(begin, p * W) : begin;
+    if (first >= end) break;  // causal: this panel and every later one lie above the diagonal
+    Index i = first;
     for (; i + kBlockRows <= end; i += kBlockRows) {
       block<T, kBlockRows>(left.row(i).data(), d, panel, d, dst + (i - begin) * ld + p * W, ld, cols);
     }
@@ -237,22 +242,24 @@ ScorePlan<T> make_score_plan(const Vectors<T>& clean, const AttentionSpec& spec,
       plan.bias_scale = spec.alpha * p.scale;
     }
   }
+  plan.mask = spec.mask;
   return plan;
 }
 
 template <class T>
 void score_rows(const ScorePlan<T>& plan, Index begin, Index end, T* dst, Index ld) {
-  product::tile(plan.left, plan.right, begin, end, dst, ld);
-  const Index m = plan.keys();
+  product::tile(plan.left, plan.right, begin, end, dst, ld, plan.mask == Mask::Causal);
   for (Index i = begin; i < end; ++i) {
-    auto row = Eigen::Map<Eigen::Array<T, 1, Eigen::Dynamic>>(dst + (i - begin) * ld, m);
+    const Index scored = plan.scored_keys(i);
+    auto row = Eigen::Map<Eigen::Array<T, 1, Eigen::Dynamic>>(dst + (i - begin) * ld, scored);
     if (plan.distance) {
       // -|q - k|^2 / 2 = q.k - |q|^2/2 - |k|^2/2 <= 0; clamp the rounding error that crosses 0.
-      row = (row - plan.half_sq_left(i) - plan.half_sq_right.transpose().array()).min(T(0)) * plan.distance_scale;
+      row = (row - plan.half_sq_left(i) - plan.half_sq_right.head(scored).transpose().array()).min(T(0)) *
+            plan.distance_scale;
     }
-    if (plan.bias != nullptr) add_mask_bias(row.data(), i, m, *plan.bias, plan.bias_scale);
+    if (plan.bias != nullptr) add_mask_bias(row.data(), i, scored, *plan.bias, plan.bias_scale);
     if (plan.row_offset.size() > 0) row += plan.row_offset(i);
-    if (plan.column_offset.size() > 0) row += plan.column_offset.transpose().array();
+    if (plan.column_offset.size() > 0) row += plan.column_offset.head(scored).transpose().array();
     if (plan.noise_sd > T(0)) {
       Rng rng(plan.seed, plan.draw, noise_stream::substream(noise_stream::kScore, static_cast<std::uint64_t>(i)));
       for (Index j = 0; j < row.size(); ++j) row(j) += plan.noise_sd * static_cast<T>(rng.normal());

@@ -12,6 +12,7 @@
 #include "attn/base/types.hpp"
 #include "attn/kernels/attention.hpp"
 #include "attn/kernels/perturbation.hpp"
+#include "kernels/row_kernels.hpp"
 
 namespace attn::detail {
 namespace product {
@@ -61,9 +62,12 @@ struct ScorePlan {
   const MaskArrays* bias = nullptr;  // a model's additive bias (owned by the spec), null when none
   double bias_scale = 1.0;           // alpha * lambda
   std::uint64_t seed = 0, draw = 0;
+  Mask mask = Mask::None;  // causal: query i is scored against keys 0..i only
 
   Index queries() const { return left.rows(); }
   Index keys() const { return right.keys; }
+  // The keys query i is scored against: 0 .. scored_keys(i) - 1.
+  Index scored_keys(Index query) const { return valid_keys(mask, query, keys()); }
 };
 
 // Validates the inputs and the perturbation's shapes (InputError), applies vector noise and
@@ -73,16 +77,18 @@ struct ScorePlan {
 template <class T>
 ScorePlan<T> make_score_plan(const Vectors<T>& clean, ScoreKind kind, double alpha, bool centre,
                              const Perturbation& perturbation, bool holds_matrix = true);
-
 // The same for `spec` (score, alpha, centring), with the bias of its mask arrays, whose extents
-// are checked (InputError). The plan points into the spec's arrays: keep the spec alive.
+// are checked (InputError), scoring only the keys its rule mask leaves. The plan points into the
+// spec's arrays: keep the spec alive.
 template <class T>
 ScorePlan<T> make_score_plan(const Vectors<T>& clean, const AttentionSpec& spec, const Perturbation& perturbation,
                              bool holds_matrix = true);
 
-// The final scores (product, distance form, the bias, shifts, score noise) of queries [begin, end) against
-// every key: query begin + r goes to dst + r * ld, ld >= plan.keys(). Bit-identical whatever the
-// range, so any split of the rows gives the same scores.
+// The final scores (product, distance form, the bias, shifts, score noise) of queries [begin, end)
+// against their scored keys: query begin + r goes to dst + r * ld, ld >= plan.keys(). Bit-identical
+// whatever the range, so any split of the rows gives the same scores. Under the causal mask the
+// keys past a row's scored keys are never computed (a product block above the diagonal is skipped
+// whole): those entries of dst hold unspecified values, which callers must not read.
 template <class T>
 void score_rows(const ScorePlan<T>& plan, Index begin, Index end, T* dst, Index ld);
 

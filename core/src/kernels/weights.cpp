@@ -65,7 +65,8 @@ Weights<T> weights_from_scores(Mat<T> scores, const Method& method, Mask mask, c
     detail::AlignedRows<T> row(1, m);
     for (Index i = begin; i < end; ++i) {
       T* const out = result.matrix.row(i).data();
-      std::copy_n(out, m, row.row(0));
+      const Index valid = detail::valid_keys(mask, i, m);  // the masked scores are never read
+      std::copy_n(out, valid, row.row(0));
       result.rows[static_cast<std::size_t>(i)] =
           detail::weigh_masked_row(row.row(0), i, m, mask, arrays, method, scratch, true);
       std::copy_n(row.row(0), m, out);

@@ -105,7 +105,10 @@ void pool_in_chunks(Overview& out, const std::function<void(Index, Index, double
   for (Index first = 0; first < chunks; first += band) {
     const Index count = std::min(band, chunks - first);
     parallel_for(count, [&](Index b) {
-      const Index k = first + b;
+      // In one go, the last chunks first: under the causal mask their rows see the most keys, and
+      // the threads finish together when the longest work starts earliest (the order the chunks
+      // run in changes no result).
+      const Index k = after_band ? first + b : chunks - 1 - b;
       auto& own = chunk_sums[static_cast<std::size_t>(k)];
       if (sums) own.assign(keys, 0.0);
       task(k * out.pixel_rows / chunks, (k + 1) * out.pixel_rows / chunks, sums ? own.data() : nullptr);

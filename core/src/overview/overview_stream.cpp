@@ -110,6 +110,7 @@ Overview stream_overview(const Vectors<T>& vectors, const AttentionSpec& spec, c
                           " keys of dimension " + std::to_string(vectors.dimension()) +
                           (sizeof(T) == 4 ? " in float32" : " in float64"));
   const bool difference = request.cell != CellValue::Weight;
+  // Under the causal mask the plans never score a key above the diagonal.
   const detail::ScorePlan<T> perturbed = detail::make_score_plan(vectors, spec, perturbation, false);
   std::optional<detail::ScorePlan<T>> clean;
   if (difference) clean = detail::make_score_plan(vectors, spec, Perturbation{}, false);
@@ -141,18 +142,24 @@ Overview stream_overview(const Vectors<T>& vectors, const AttentionSpec& spec, c
           if (clean) detail::score_rows(*clean, g0, g1, clean_rows, ld);
           for (Index i = g0; i < g1; ++i) {
             while (i >= row_bounds[static_cast<std::size_t>(r + 1)]) ++r;
+            const Index valid = perturbed.scored_keys(i);
+            // The masked keys' zeros are written only as far as the pooler reads them (the row
+            // taken as `total` keys long: under the causal mask no key past `valid` counts).
+            const Index readable = pooler.readable_end(std::clamp<Index>(valid - window.col_begin, 0, window.cols()));
+            const Index total = std::max(valid, window.col_begin + readable);
             T* const row = rows + (i - g0) * ld;
             const MaskArrays* arrays = spec.mask_arrays.get();
             RowStatus status =
-                detail::weigh_masked_row(row, i, m, spec.mask, arrays, spec.method, scratch, spec.subtract_max);
+                detail::weigh_masked_row(row, i, total, spec.mask, arrays, spec.method, scratch, spec.subtract_max);
             if (clean && status == RowStatus::Defined) {
               T* const base = clean_rows + (i - g0) * ld;
-              status = detail::weigh_masked_row(base, i, m, spec.mask, arrays, spec.method, scratch, spec.subtract_max);
-              Eigen::Map<Vec<T>>(row, m) -= Eigen::Map<const Vec<T>>(base, m);
+              status =
+                  detail::weigh_masked_row(base, i, total, spec.mask, arrays, spec.method, scratch, spec.subtract_max);
+              Eigen::Map<Vec<T>>(row, total) -= Eigen::Map<const Vec<T>>(base, total);
             }
             out.rows[static_cast<std::size_t>(i - window.row_begin)] = status;
             if (status == RowStatus::Defined) {
-              pooler.add_row(r, i, row + window.col_begin, column_sums);
+              pooler.add_row(r, i, row + window.col_begin, column_sums, readable);
             } else {
               pooler.add_undefined_row(r);
             }

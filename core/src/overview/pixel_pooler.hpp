@@ -3,6 +3,7 @@
 // the same numbers.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -56,16 +57,37 @@ class PixelPooler {
         best_(out.peak.size(), -std::numeric_limits<double>::infinity()),
         sums_(out.peak.size(), 0.0) {}
 
-  // Row i (absolute) of pixel row r is defined; values[k] is its cell at key col_begin + k.
+  // How far a row whose cells from `nonzero` on (relative to the window) are exact zeros must be
+  // readable: to the end of the pixel column holding its last possibly non-zero cell.
+  Index readable_end(Index nonzero) const {
+    if (nonzero <= 0) return 0;
+    const auto c =
+        std::upper_bound(cols_.begin(), cols_.end(), nonzero - 1) - cols_.begin();  // cols_[c - 1] <= nonzero - 1
+    return cols_[static_cast<std::size_t>(c)];
+  }
+
+  // Row i (absolute) of pixel row r is defined; values[k] is its cell at key col_begin + k for k
+  // below `readable` (readable_end of its non-zero cells; the whole window when negative), and
+  // the cells from there on are exact zeros (masked keys) that are not read: their pixels take
+  // the zero's peak, and adding their zeros would change no sum.
   // The peak compares |value| for the difference cells, so ties go to the first cell in
   // row-major order of the block, as numpy's argmax does.
-  void add_row(Index r, Index i, const T* values, double* column_sums) {
+  void add_row(Index r, Index i, const T* values, double* column_sums, Index readable = -1) {
     using Segment = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
     const bool magnitude = out_.cell != CellValue::Weight;
+    if (readable < 0) readable = out_.window.cols();
     for (Index c = 0; c < out_.pixel_cols; ++c) {
       const Index j0 = cols_[static_cast<std::size_t>(c)], j1 = cols_[static_cast<std::size_t>(c + 1)];
-      const Segment seg(values + j0, j1 - j0);
       const auto p = static_cast<std::size_t>(out_.pixel(r, c));
+      if (j0 >= readable) {  // all zeros: the first of them is the block's peak if nothing beats 0
+        if (!(0.0 > best_[p])) continue;
+        best_[p] = 0.0;
+        out_.peak[p] = 0.0f;
+        out_.peak_row[p] = static_cast<std::int32_t>(i);
+        out_.peak_col[p] = static_cast<std::int32_t>(out_.window.col_begin + j0);
+        continue;
+      }
+      const Segment seg(values + j0, j1 - j0);
       const T top = magnitude ? seg.abs().maxCoeff() : seg.maxCoeff();
       sums_[p] += static_cast<double>(out_.cell == CellValue::AbsDifference ? seg.abs().sum() : seg.sum());
       if (!(static_cast<double>(top) > best_[p])) continue;
@@ -78,8 +100,8 @@ class PixelPooler {
       out_.peak_col[p] = static_cast<std::int32_t>(out_.window.col_begin + j);
     }
     if (column_sums) {
-      Eigen::Map<Eigen::ArrayXd> sums(column_sums, out_.window.cols());
-      sums += Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(values, out_.window.cols()).template cast<double>();
+      Eigen::Map<Eigen::ArrayXd> sums(column_sums, readable);
+      sums += Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(values, readable).template cast<double>();
     }
   }
 

@@ -67,7 +67,9 @@ Vectors<T> apply_vector_noise(const Vectors<T>& vectors, const Perturbation& per
 // S = alpha * (lambda * score + M + r_i + c_j + sigma e_ij), #queries by #keys.
 template <class T>
 Mat<T> compute_scores(const Vectors<T>& vectors, ScoreKind score, double alpha, const Perturbation& perturbation = {});
-// The same with the spec's score, alpha and centring (its method is not used).
+// The same with the spec's score, alpha, centring and mask (its method is not used). Under the
+// causal mask the scores of masked keys (j > i) are never computed: they are -inf, the value an
+// additive mask gives them, and no product above the diagonal is spent on them.
 template <class T>
 Mat<T> compute_scores(const Vectors<T>& vectors, const AttentionSpec& spec, const Perturbation& perturbation = {});
 
@@ -95,8 +97,8 @@ template <class T>
 void weights_from_scores_into(const Mat<T>& scores, const Method& method, Mask mask, bool subtract_max, Weights<T>& out,
                               const MaskArrays* arrays = nullptr);
 
-// One query's scores and weights against every key, equal bit for bit to that row of
-// compute_scores and compute_weights, without any #queries x #keys matrix: a row at any size
+// One query's scores and weights against every key (masked keys: score -inf, weight 0), equal bit
+// for bit to that row of compute_scores and compute_weights, without any #queries x #keys matrix: a row at any size
 // (the row inspector of a 131072-token input). Needs a row-wise method (a method that normalises
 // columns, Sinkhorn or doubly-normalised, needs every row: UsageError).
 template <class T>
