@@ -1,6 +1,7 @@
 // Every empirical claim kind can fail: for each, parameters under which it must read "does not
 // hold", next to parameters under which it holds, so a kind that always says "holds" is caught.
 // A new empirical kind without a case here fails EveryEmpiricalKindHasAFailingCase.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "compute/loaded_data.hpp"
+#include "lessons/claim_docs.hpp"
 #include "lessons/claims.hpp"
 #include "lessons/lesson_file.hpp"
 #include "lessons/word_set.hpp"
@@ -246,6 +248,13 @@ TEST_P(ClaimKind, HoldsInOneSettingAndDoesNotHoldInTheOther) {
   // It fails because of what it measured, not because it could not measure.
   EXPECT_EQ(failing.measured.find("could not be measured"), std::string::npos) << failing.measured;
   EXPECT_FALSE(failing.values.empty()) << failing.measured;
+  // Every value a statement could quote is in the kind's documentation.
+  for (const ClaimResult* r : {&holding, &failing}) {
+    for (const auto& [key, value] : r->values) {
+      EXPECT_TRUE(documents_value(*find_claim_kind(GetParam()), key))
+          << "the value '" << key << "' of '" << GetParam() << "' is not documented";
+    }
+  }
 }
 
 std::vector<std::string> case_kinds() {
@@ -297,6 +306,62 @@ TEST(ClaimFailures, SentimentNeedsItsMargin) {
   const ClaimResult strict =
       measure("sentiment", {{{"form", "sum"}, {"great", "above"}, {"margin", value - 0.5 + 1e-3}}, scene});
   EXPECT_FALSE(strict.holds) << strict.measured;
+}
+
+bool takes_method(const std::string& kind) {
+  const auto& params = find_claim_kind(kind)->params;
+  return std::any_of(params.begin(), params.end(), [](const ClaimParam& p) { return p.name == "method"; });
+}
+
+// `setting` with the method removed from the claim and from the step, in a step with a title.
+ClaimResult measure_without_methods(const std::string& kind, Setting setting) {
+  setting.params.erase("method");
+  setting.scenario["attention"]["methods"] = json::array();
+  LessonStep step;
+  step.title = "No method here";
+  Claim claim;
+  claim.kind = kind;
+  claim.id = "the_claim";
+  claim.params = setting.params;
+  claim.statement = "s";
+  step.claims = {claim};
+  const AppState state = scenario_from_json(setting.scenario, AppState{}, "test scenario");
+  EXPECT_TRUE(state.attention.methods.empty());
+  const auto data = load_data(state.data);
+  return evaluate_step(step, state, *data, &toy_words()).claims.at(0);
+}
+
+// Every kind that measures a method says so when there is none (it once fell back to exp quietly
+// in the theory kinds); a kind that documents no method does not read the step's methods.
+TEST(ClaimFailures, NoMethodIsAnErrorThatNamesTheStepAndTheClaim) {
+  int with_method = 0;
+  for (const auto& [kind, c] : cases()) {
+    const ClaimResult r = measure_without_methods(kind, c.holds);
+    if (takes_method(kind)) {
+      ++with_method;
+      EXPECT_FALSE(r.holds) << kind << ": " << r.measured;
+      for (const std::string& part :
+           std::vector<std::string>{"could not be measured", "'" + kind + "'", "the_claim", "'No method here'",
+                                    "names none (params.method) and the step has none"}) {
+        EXPECT_NE(r.measured.find(part), std::string::npos) << kind << ": '" << part << "' not in: " << r.measured;
+      }
+    } else {
+      const ClaimResult with = measure(kind, c.holds);
+      EXPECT_EQ(r.holds, with.holds) << kind << ": " << r.measured;
+      EXPECT_EQ(r.measured, with.measured) << kind;
+    }
+  }
+  EXPECT_GT(with_method, 20);
+}
+
+TEST(ClaimFailures, AMissingRequiredParamIsNamed) {
+  const ClaimResult r = measure("deviation", {{{"at_most", 1.0}}, scenario(kGaussian, {})});
+  EXPECT_FALSE(r.holds);
+  EXPECT_NE(r.measured.find("needs 'methods'"), std::string::npos) << r.measured;
+  const ClaimResult typo = measure("deviation", {{{"methods", {"exp"}}, {"at_mots", 1.0}}, scenario(kGaussian, {})});
+  EXPECT_FALSE(typo.holds);
+  EXPECT_NE(typo.measured.find("'at_mots' is not a parameter of the kind 'deviation'"), std::string::npos)
+      << typo.measured;
 }
 
 TEST(ClaimFailures, KindsUseTheStepsMethodNotExp) {

@@ -7,8 +7,10 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "compute/loaded_data.hpp"
+#include "lessons/claim_docs.hpp"
 #include "lessons/claim_text.hpp"
 #include "lessons/claims.hpp"
 #include "lessons/lesson_file.hpp"
@@ -64,6 +66,10 @@ TEST_P(EveryLesson, EveryClaimOfEveryStepHolds) {
                     evaluation.claims[c].measured.c_str());
       }
       ++claims;
+      for (const auto& [key, value] : evaluation.claims[c].values) {
+        EXPECT_TRUE(documents_value(*find_claim_kind(step.claims[c].kind), key))
+            << "step " << k + 1 << ": the value '" << key << "' of '" << step.claims[c].kind << "' is not documented";
+      }
       EXPECT_TRUE(evaluation.claims[c].holds)
           << lesson.title << ", step " << k + 1 << " '" << lesson.steps[static_cast<std::size_t>(k)].title
           << "': " << lesson.steps[static_cast<std::size_t>(k)].claims[c].statement
@@ -160,6 +166,43 @@ TEST(Lessons, ClaimIdsAndChecksAreValidated) {
   EXPECT_TRUE(c[1].identity);  // the kind's default
   EXPECT_FALSE(c[2].identity);
   EXPECT_FALSE(c[3].identity);
+  std::filesystem::remove_all(dir);
+}
+
+// A claim's params are checked against its kind's documentation when the lesson loads.
+TEST(Lessons, ClaimParamsAreCheckedAgainstTheirKind) {
+  const auto dir = std::filesystem::temp_directory_path() / ("ax_claim_params_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      // A typo in a bound was once ignored: the claim then checked nothing.
+      {R"({"title": "t", "steps": [{"title": "a", "text": "b", "claims": [{"kind": "score_shift", "params": {"pair_eror_at_most": 0.01}, "statement": "s"}]}]})",
+       "step 1: claim 1: 'pair_eror_at_most' is not a parameter of the kind 'score_shift' (its parameters: draws, "
+       "seed, relative_error_at_most, pair_error_at_most)"},
+      {R"({"title": "t", "steps": [{"title": "a", "text": "b", "claims": [{"kind": "score_shift", "params": {"method": "exp"}, "statement": "s"}]}]})",
+       "step 1: claim 1: 'method' is not a parameter of the kind 'score_shift'"},
+      // No method anywhere: an error at load, not a quiet exp.
+      {R"({"title": "t", "steps": [{"title": "a", "text": "b"}, {"title": "c", "text": "d", "scenario": {"attention": {"methods": []}}, "claims": [{"kind": "survivors_extreme", "statement": "s"}]}]})",
+       "step 2: claim 1 ('survivors_extreme') measures a method: it names none (params.method) and the step has none"},
+  };
+  int k = 0;
+  for (const auto& [text, expected] : cases) {
+    const auto path = dir / ("bad" + std::to_string(k++) + ".json");
+    std::ofstream(path) << text;
+    try {
+      (void)load_lesson(path.string());
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const std::exception& e) {
+      EXPECT_NE(std::string(e.what()).find(path.string() + ": " + expected), std::string::npos) << e.what();
+    }
+  }
+  // The same claims load when they are right: the method named, any key of sentiment's sentences.
+  const auto good = dir / "good.json";
+  std::ofstream(good)
+      << R"({"title": "t", "steps": [{"title": "a", "text": "b", "scenario": {"attention": {"methods": []}}, "claims": [
+      {"kind": "survivors_extreme", "params": {"method": "exp", "steps": 3}, "statement": "s"},
+      {"kind": "score_shift", "params": {"pair_error_at_most": 0.01}, "statement": "s"},
+      {"kind": "sentiment", "params": {"form": "sum", "any sentence": "above", "method": "exp"}, "statement": "s"}]}]})";
+  EXPECT_EQ(load_lesson(good.string()).steps.at(0).claims.size(), 3u);
   std::filesystem::remove_all(dir);
 }
 

@@ -4,56 +4,20 @@
 //
 // Every claim has a statement whose numbers are placeholders filled from the values the claim
 // measured ({NAME}), its params ({param.PATH}) and the step's state ({state.PATH}): see
-// claim_text.hpp. A claim kind takes its method from params.method when given, else the step's
-// first method; the score, alpha, precision and noise from the step's state.
-//
-// Kinds, params (bounds "at_most" / "at_least") and the values they measure:
-//   deviation             {methods: [...], at_most | at_least}   max |W_perturbed - W_clean|; an
-//                         undefined row (clean or perturbed) makes the claim fail and is counted
-//                         values: max_dw, min_dw (over the methods), max_dw.METHOD, undefined_rows
-//   exact_zeros           {method?, at_least}          values: zeros, rows
-//   undefined_rows        {method?, which: clean|perturbed, at_least | at_most}   values: undefined, rows
-//   precision             {method?, at_most}   float32 against float64, none undefined
-//                         values: max_dw, undefined_rows
-//   distance_order        {method?}   every row's weights fall as the distance grows
-//                         values: violations, pairs
-//   score_shift           {draws, seed, relative_error_at_most, pair_error_at_most?}
-//                         mean change of dot products vs s_g^2 d, overall and for each pair
-//                         values: mean_change, expected, error (fraction), pair_error (fraction,
-//                         worst pair), worst_i, worst_j, draws
-//   spread_falls          {method?}   one step brings points nearer their group centre
-//                         values: before, after
-//   dot_vs_distance       {n, dims, seed, sphere_at_most, gaussian_at_least, gaussian_ratio_at_least}
-//                         values: tv_first, tv_last, d_first, d_last, sphere_max_dw
-//   sequence_length       {lengths, sd, rows, seed, method?}   largest weight falls, entropy rises
-//                         values: max_first, max_last, entropy_first, entropy_last, n_first, n_last
-//   temperature_entropy   {alphas, method?}   entropy falls as alpha grows (alphas sorted)
-//                         values: entropy_low, entropy_high, alpha_low, alpha_high
-//   max_entropy           {trials, seed}   every row: softmax has the largest entropy among q with
-//                         the same expected score (identity)
-//                         values: rows, trials, min_gap, mismatch
-//   propagation_clusters  {steps, radius, method?, at_most | at_least}   values: clusters, start, steps
-//   sensitivity           {alphas, epsilon, trials, seed, method?}   |dY|/|dX| finite, larger at the
-//                         largest alpha than at the smallest (whatever the order of the list)
-//                         values: ratio_low, ratio_high, alpha_low, alpha_high
-//   classification        {data: {...}, labels_per_class, draws, seeds?, method?, gain_at_least | gain_at_most}
-//                         gain in accuracy points of one smoothing step; with seeds: the bound is on
-//                         the mean gain over data sets with those seeds
-//                         values: before, after, gain, fisher_before, fisher_after (one data set);
-//                         mean_gain, sd_gain, min_gain, max_gain, negative, data_sets (seeds)
-//   sentiment             {form, SENTENCE: above|below, threshold, margin}   above: > threshold + margin
-//                         (margin defaults to 0 until lesson 2 states its margins)
-//                         values: sentiment.SENTENCE, threshold, margin
-//   heads_differ          {sentence, method?}   values: head1, head2 (words)
-//   shuffle_invariance    {form, method?, at_most}   (identity)   values: pooled_diff, weight_diff
+// claim_text.hpp. The kinds, their params and their values are listed in docs/claim_kinds.md,
+// generated from the registry below (`attention-explorer --list-claims`); the framework a kind is
+// written in is claim_kind.hpp.
 #pragma once
 
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compute/loaded_data.hpp"
+#include "lessons/claim_kind.hpp"
 #include "lessons/lesson_file.hpp"
 #include "lessons/theory_views.hpp"
 #include "lessons/word_attention.hpp"
@@ -61,10 +25,23 @@
 
 namespace ax {
 
+// ---- The registry: every claim kind, by topic (each topic file exports its table).
+struct ClaimTopic {
+  std::string_view title;  // e.g. "Alam et al.'s derivation, step by step"
+  std::string_view file;   // the file that defines its kinds, e.g. "claims_derivation.cpp"
+  std::span<const ClaimKind> kinds;
+};
+const std::vector<ClaimTopic>& claim_topics();
+// Null for an unknown kind.
+const ClaimKind* find_claim_kind(std::string_view kind);
+
 bool is_known_claim_kind(const std::string& kind);
-std::vector<std::string> known_claim_kinds();
+std::vector<std::string> known_claim_kinds();  // sorted
 // Kinds that hold by construction (algebra checked numerically): shown as identity checks.
 bool is_identity_claim_kind(const std::string& kind);
+// Throws attn::InputError when `params` holds a key that the kind does not document (a typo would
+// otherwise be ignored). A missing required key is reported when the claim is evaluated.
+void reject_unknown_claim_params(const ClaimKind& kind, const nlohmann::json& params);
 // Empty, or letters, digits and '_'.
 bool valid_claim_id(const std::string& id);
 

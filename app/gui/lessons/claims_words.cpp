@@ -1,24 +1,103 @@
-// Claim kinds of lesson 2's steps on which word decides and where the gradient goes.
+// Sentiment, heads and shuffles pool every sentence of the word set; the other kinds look at one
+// sentence and one word.
+#include "lessons/claims_words.hpp"
+
+#include <algorithm>
 #include <cmath>
 
+#include "attn/base/errors.hpp"
 #include "attn/kernels/attention.hpp"
-#include "lessons/claims_theory_support.hpp"
+#include "lessons/claim_support.hpp"
 #include "lessons/word_attention.hpp"
 
 namespace ax {
 namespace {
 
 using nlohmann::json;
-using theory::number;
 
-const WordSet& words_of(const ClaimContext& c) {
-  if (!c.words) throw attn::InputError("needs the step's word set (view_options.words)");
-  return *c.words;
+ClaimResult sentiment(const ClaimContext& c, const json& p) {
+  const auto pooled = pool_sentences(words_of(c), parse_pooling_form(p.at("form").get<std::string>()), c.state.lesson,
+                                     attn::parse_method(method_of(c, p)));
+  const double threshold = p.value("threshold", 0.5);
+  const double margin = p.value("margin", 0.0);
+  if (!(margin >= 0.0)) throw attn::InputError("'margin' must be >= 0");
+  ClaimResult r{true, "", {}};
+  int checked = 0;
+  for (const auto& s : pooled) {
+    if (!p.contains(s.name)) continue;
+    ++checked;
+    const bool above = p.at(s.name).get<std::string>() == "above";
+    r.holds = r.holds && (above ? s.sentiment > threshold + margin : s.sentiment < threshold - margin);
+    r.values["sentiment." + s.name] = s.sentiment;
+    r.measured += (r.measured.empty() ? "" : ", ") + s.name + " " + number(s.sentiment);
+  }
+  if (checked == 0) throw attn::InputError("the claim names none of the sentences");
+  r.values["threshold"] = threshold;
+  r.values["margin"] = margin;
+  r.measured =
+      "sentiment: " + r.measured + " (claim: beyond " + number(threshold) + " by more than " + number(margin) + ")";
+  return r;
+}
+
+ClaimResult heads_differ(const ClaimContext& c, const json& p) {
+  const auto pooled =
+      pool_sentences(words_of(c), PoolingForm::Heads, c.state.lesson, attn::parse_method(method_of(c, p)));
+  const std::string name = p.value("sentence", std::string("negative"));
+  for (const auto& s : pooled) {
+    if (s.name != name) continue;
+    attn::Index a = 0, b = 0;
+    s.weights.maxCoeff(&a);
+    s.weights2.maxCoeff(&b);
+    ClaimResult r{a != b,
+                  "head 1 favours '" + s.tokens[static_cast<std::size_t>(a)] + "', head 2 favours '" +
+                      s.tokens[static_cast<std::size_t>(b)] + "'",
+                  {}};
+    r.values["head1"] = s.tokens[static_cast<std::size_t>(a)];
+    r.values["head2"] = s.tokens[static_cast<std::size_t>(b)];
+    return r;
+  }
+  throw attn::InputError("no sentence '" + name + "'");
+}
+
+ClaimResult shuffle_invariance(const ClaimContext& c, const json& p) {
+  const PoolingForm form = parse_pooling_form(p.at("form").get<std::string>());
+  LessonSettings in_order = c.state.lesson, shuffled = c.state.lesson;
+  in_order.shuffled = false;
+  shuffled.shuffled = true;
+  const attn::Method method = attn::parse_method(method_of(c, p));
+  const auto a = pool_sentences(words_of(c), form, in_order, method);
+  const auto b = pool_sentences(words_of(c), form, shuffled, method);
+  double pooled_diff = 0.0, weight_diff = 0.0;
+  for (std::size_t s = 0; s < a.size(); ++s) {
+    pooled_diff = std::max(pooled_diff, (a[s].pooled - b[s].pooled).cwiseAbs().maxCoeff());
+    for (std::size_t k = 0; k < b[s].order.size(); ++k) {
+      const auto original = static_cast<attn::Index>(b[s].order[k]);
+      if (form == PoolingForm::Qkv) {
+        for (std::size_t l = 0; l < b[s].order.size(); ++l) {
+          weight_diff = std::max(weight_diff,
+                                 std::abs(b[s].self_weights(static_cast<attn::Index>(k), static_cast<attn::Index>(l)) -
+                                          a[s].self_weights(original, b[s].order[l])));
+        }
+      } else if (a[s].weights.size() > 0) {
+        weight_diff =
+            std::max(weight_diff, std::abs(b[s].weights(static_cast<attn::Index>(k)) - a[s].weights(original)));
+      }
+    }
+  }
+  const double limit = p.value("at_most", 1e-12);
+  auto amount = [](double v) { return v == 0.0 ? std::string("0 (exactly)") : number(v); };
+  ClaimResult r{pooled_diff <= limit && weight_diff <= limit,
+                "pooled result moves by " + amount(pooled_diff) + "; each weight moves with its word, off by " +
+                    amount(weight_diff),
+                {}};
+  r.values["pooled_diff"] = pooled_diff;
+  r.values["weight_diff"] = weight_diff;
+  return r;
 }
 
 SentencePooling sentence_of(const ClaimContext& c, const json& p) {
   const auto pooled = pool_sentences(words_of(c), parse_pooling_form(p.at("form").get<std::string>()), c.state.lesson,
-                                     attn::parse_method(theory::method_name(c, p)));
+                                     attn::parse_method(method_of(c, p)));
   const std::string name = p.at("sentence").get<std::string>();
   for (const auto& s : pooled) {
     if (s.name != name) continue;
@@ -73,8 +152,7 @@ ClaimResult score_gradient_share(const ClaimContext& c, const json& p) {
 // Fixed attention with theta computed as cross-attention: one query theta, the words as keys.
 ClaimResult fixed_as_cross_attention(const ClaimContext& c, const json& p) {
   const WordSet& words = words_of(c);
-  const auto pooled =
-      pool_sentences(words, PoolingForm::Dot, c.state.lesson, attn::parse_method(theory::method_name(c, p)));
+  const auto pooled = pool_sentences(words, PoolingForm::Dot, c.state.lesson, attn::parse_method(method_of(c, p)));
   double gap = 0.0;
   for (const auto& s : pooled) {
     attn::Vectors<double> v;
@@ -84,7 +162,7 @@ ClaimResult fixed_as_cross_attention(const ClaimContext& c, const json& p) {
     attn::AttentionSpec spec;
     spec.score = attn::ScoreKind::Dot;
     spec.alpha = 1.0;
-    spec.method = attn::parse_method(theory::method_name(c, p));
+    spec.method = attn::parse_method(method_of(c, p));
     const attn::Weights<double> w = attn::compute_weights(v, spec);
     gap = std::max(gap, (w.matrix.row(0).transpose() - s.weights).cwiseAbs().maxCoeff());
   }
@@ -95,13 +173,53 @@ ClaimResult fixed_as_cross_attention(const ClaimContext& c, const json& p) {
           {{"gap", gap}}};
 }
 
+constexpr ClaimParam kForm{"form", "how the sentence is pooled: sum, mean, dot, mlp, heads or qkv"};
+constexpr ClaimParam kSentence{"sentence", "the sentence's name in the word set"};
+
 }  // namespace
 
-const std::map<std::string, ClaimKind>& word_claim_kinds() {
-  static const std::map<std::string, ClaimKind> table = {
-      {"word_decides", word_decides},
-      {"score_gradient_share", score_gradient_share},
-      {"fixed_as_cross_attention", fixed_as_cross_attention},
+std::span<const ClaimKind> word_claim_kinds() {
+  static const std::vector<ClaimKind> table = {
+      {.name = "sentiment",
+       .evaluate = sentiment,
+       .measures = "the readout of each sentence the claim names, pooled in the form: above threshold + margin, or "
+                   "below threshold - margin",
+       .params = {kForm,
+                  {"<sentence>", "'above' or 'below', for each sentence checked (at least one)"},
+                  {"threshold", "the readout's threshold", "default 0.5"},
+                  {"margin", "how far beyond the threshold (>= 0)", "default 0"},
+                  kMethodParam},
+       .values = {"sentiment.<sentence>", "threshold", "margin"}},
+      {.name = "heads_differ",
+       .evaluate = heads_differ,
+       .measures = "the two heads of the 'heads' form give their largest weight to different words of the sentence",
+       .params = {{"sentence", "the sentence's name", "default negative"}, kMethodParam},
+       .values = {"head1", "head2"}},
+      {.name = "shuffle_invariance",
+       .evaluate = shuffle_invariance,
+       .identity = true,
+       .measures = "shuffling the words moves neither the pooled result nor any word's weight (each weight moves "
+                   "with its word)",
+       .params = {kForm, kMethodParam, {"at_most", "upper bound on both changes", "default 1e-12"}},
+       .values = {"pooled_diff", "weight_diff"}},
+      {.name = "word_decides",
+       .evaluate = word_decides,
+       .measures = "the word has the sentence's largest weight and the largest term of the readout u . f",
+       .params = {kForm, kSentence, {"word", "the word"}, kMethodParam},
+       .values = {"heaviest", "weight", "largest_term", "term", "total"}},
+      {.name = "score_gradient_share",
+       .evaluate = score_gradient_share,
+       .measures = "the share |dz/dg_word| / max_i |dz/dg_i| of the largest score gradient that the word receives "
+                   "(the gradient diag(a) - a a^T is softmax's: method exp only)",
+       .params = {kForm, kSentence, {"word", "the word"}, {"share_at_most", "upper bound on the share"}, kMethodParam},
+       .values = {"share", "weight"}},
+      {.name = "fixed_as_cross_attention",
+       .evaluate = fixed_as_cross_attention,
+       .identity = true,
+       .measures = "fixed attention with its vector theta equals cross-attention of one query theta over the words "
+                   "as keys (dot score, alpha 1), in every sentence",
+       .params = {kMethodParam, {"at_most", "upper bound on the largest weight difference", "default 1e-12"}},
+       .values = {"gap"}},
   };
   return table;
 }

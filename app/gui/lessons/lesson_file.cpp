@@ -79,7 +79,23 @@ std::string_view step_view_name(StepView view) {
 
 namespace {
 
-Claim read_claim(const json& cj, const std::vector<Claim>& others, const std::string& cw) {
+// Checks a claim's params against its kind's documentation; `state` is the step's state.
+void check_claim_of_step(const ClaimKind& kind, const json& params, const AppState& state, const std::string& where) {
+  try {
+    reject_unknown_claim_params(kind, params);
+  } catch (const attn::InputError& e) {
+    throw attn::InputError(where + ": " + e.what());
+  }
+  const bool takes_method = std::any_of(kind.params.begin(), kind.params.end(),
+                                        [](const ClaimParam& param) { return param.name == kMethodParam.name; });
+  if (takes_method && !params.contains("method") && state.attention.methods.empty()) {
+    throw attn::InputError(where + " ('" + std::string(kind.name) +
+                           "') measures a method: it names none (params.method) and the step has none");
+  }
+}
+
+// Claim `cj` of a step whose earlier claims are `others` and whose state is `state`.
+Claim read_claim(const json& cj, const std::vector<Claim>& others, const AppState& state, const std::string& cw) {
   if (!cj.is_object()) throw attn::InputError(cw + ": must be an object");
   reject_unknown(cj, {"kind", "id", "check", "params", "statement"}, cw);
   Claim claim;
@@ -87,9 +103,9 @@ Claim read_claim(const json& cj, const std::vector<Claim>& others, const std::st
   claim.statement = text_of(cj, "statement", cw, true);
   claim.params = cj.value("params", json::object());
   if (!claim.params.is_object()) throw attn::InputError(cw + ": 'params' must be an object");
-  if (!is_known_claim_kind(claim.kind)) {
-    throw attn::InputError(cw + ": unknown kind '" + attn::printable(claim.kind, 80) + "'");
-  }
+  const ClaimKind* kind = find_claim_kind(claim.kind);
+  if (!kind) throw attn::InputError(cw + ": unknown kind '" + attn::printable(claim.kind, 80) + "'");
+  check_claim_of_step(*kind, claim.params, state, cw);
   claim.id = text_of(cj, "id", cw, false);
   if (!valid_claim_id(claim.id)) throw attn::InputError(cw + ": 'id' must be letters, digits and '_' only");
   for (const Claim& other : others) {
@@ -97,7 +113,7 @@ Claim read_claim(const json& cj, const std::vector<Claim>& others, const std::st
   }
   const std::string check = text_of(cj, "check", cw, false);
   if (check.empty()) {
-    claim.identity = is_identity_claim_kind(claim.kind);
+    claim.identity = kind->identity;
   } else if (check == "identity" || check == "empirical") {
     claim.identity = check == "identity";
   } else {
@@ -139,11 +155,11 @@ LessonStep read_step(const json& s, const std::string& where) {
   }
   if (auto it = s.find("scenario"); it != s.end()) step.scenario = *it;
   // The scenario must be a valid partial state.
-  (void)scenario_from_json(step.scenario, AppState{}, where + ": scenario");
+  const AppState state = scenario_from_json(step.scenario, AppState{}, where + ": scenario");
   if (auto it = s.find("claims"); it != s.end()) {
     if (!it->is_array()) throw attn::InputError(where + ": 'claims' must be a list");
     for (std::size_t c = 0; c < it->size(); ++c) {
-      step.claims.push_back(read_claim((*it)[c], step.claims, where + ": claim " + std::to_string(c + 1)));
+      step.claims.push_back(read_claim((*it)[c], step.claims, state, where + ": claim " + std::to_string(c + 1)));
     }
   }
   return step;

@@ -7,8 +7,11 @@
 #include <vector>
 
 #include "attn/base/types.hpp"
+#include "attn/kernels/attention.hpp"
 #include "attn/theory/measure_duplication.hpp"
 #include "attn/theory/propagation.hpp"
+#include "compute/loaded_data.hpp"
+#include "lessons/lesson_file.hpp"
 
 namespace ax {
 
@@ -56,5 +59,15 @@ struct TheoryView {
 
 // Throws attn::InputError for an unknown name.
 PropagationMode parse_propagation_mode(const std::string& name);
+
+// The metric map of the step's state (lesson.metric_row1, metric_row2), 2 by 2.
+attn::MatD metric_map_of(const AppState& state);
+
+// The propagation view's data for its mode (view_options.mode, view_options.norm_ranks) into
+// `out`, with `spec` the view's attention; the Steps mode reads `path`, the points after each
+// step, and the cluster `radius`.
+void compute_theory_view(const LessonStep& step, const AppState& state, const LoadedData& data,
+                         const attn::AttentionSpec& spec, const std::vector<attn::MatD>& path, double radius,
+                         TheoryView& out);
 
 }  // namespace ax

@@ -23,6 +23,7 @@
 #include "attn/io/atomic_file.hpp"
 #include "controller/app_controller.hpp"
 #include "imgui.h"
+#include "lessons/claim_docs.hpp"
 #include "lessons/lesson_file.hpp"
 #include "panels/explorer_ui.hpp"
 #include "panels/frame_guard.hpp"
@@ -347,12 +348,18 @@ int main(int argc, char** argv) {
   app.add_option("--layout-sizes", options.layout_sizes, "Window sizes of --layout-walk")->capture_default_str();
   app.add_flag("--layout-screenshots", options.layout_screenshots, "With --layout-walk: a PNG of every layout too");
   app.add_flag("--presentation", options.presentation, "Presentation mode: large type, advanced panels hidden");
+  bool list_claims = false;
+  app.add_flag("--list-claims", list_claims, "Print the lesson claim kinds (docs/claim_kinds.md), then exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
     std::cerr << "error: " << e.what() << " (see attention-explorer --help)\n";
     return 2;
+  }
+  if (list_claims) {
+    std::cout << ax::claim_kinds_markdown();
+    return 0;
   }
   if (!options.walk.empty() && options.lesson.empty()) {
     std::cerr << "error: --walk needs --lesson FILE\n";
