@@ -7,6 +7,7 @@
 #include <map>
 
 #include "attn/base/errors.hpp"
+#include "attn/base/safe_text.hpp"
 #include "lessons/claims_derivation.hpp"
 #include "lessons/claims_metric.hpp"
 #include "lessons/claims_noise.hpp"
@@ -110,8 +111,8 @@ void reject_unknown_claim_params(const ClaimKind& kind, const json& params) {
     const bool known = any_key || std::any_of(kind.params.begin(), kind.params.end(),
                                               [&](const ClaimParam& param) { return param.name == key; });
     if (!known) {
-      throw attn::InputError("'" + key + "' is not a parameter of the kind '" + std::string(kind.name) +
-                             "' (its parameters: " + param_list(kind) + ")");
+      throw attn::InputError("'" + attn::printable(key, 80) + "' is not a parameter of the kind '" +
+                             std::string(kind.name) + "' (its parameters: " + param_list(kind) + ")");
     }
   }
 }
