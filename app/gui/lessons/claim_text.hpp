@@ -3,7 +3,7 @@
 // parameters; anywhere in a step, {state.PATH} is the step's app state (as scenario JSON) and
 // {ID.NAME} / {ID.param.PATH} quote the claim with "id": ID. PATH is dot-separated keys; a number
 // indexes a list and first / last pick its ends. A format may follow '|': .2f, .1e, .3g, or %
-// (x100 with a % sign). Syntax for lesson writers: README (Lessons) and claims.hpp.
+// (x100 with a % sign). Syntax for lesson writers: README (Lessons); each kind's values: docs/claim_kinds.md.
 #pragma once
 
 #include <string>

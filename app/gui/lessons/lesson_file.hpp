@@ -14,7 +14,7 @@ namespace ax {
 
 // A statement the step makes, recomputed live by the engine (and by the lesson tests).
 struct Claim {
-  std::string kind;       // what is measured: see claims.hpp
+  std::string kind;       // what is measured: docs/claim_kinds.md lists the kinds
   std::string id;         // optional: lets the step's text quote the claim's values ({id.name})
   nlohmann::json params;  // the kind's parameters
   // The sentence shown, with placeholders for its numbers ({max_dw}, {param.at_most}; see
