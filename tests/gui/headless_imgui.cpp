@@ -30,4 +30,18 @@ void HeadlessImGui::frames(ExplorerUi& ui, int count) {
   for (int k = 0; k < count; ++k) frame(ui);
 }
 
+void HeadlessImGui::click(ExplorerUi& ui, const nlohmann::json& rect) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos =
+      ImVec2((rect[0].get<float>() + rect[2].get<float>()) / 2, (rect[1].get<float>() + rect[3].get<float>()) / 2);
+  frames(ui, 1);
+  io.MouseDown[0] = true;
+  frames(ui, 1);
+  io.MouseDown[0] = false;  // released over the widget: a button fires on release
+  frames(ui, 1);
+  io.MousePos = ImVec2(-100, -100);
+  ui.app().wait_for_results();
+  frames(ui, 2);
+}
+
 }  // namespace ax::test

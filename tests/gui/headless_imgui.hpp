@@ -18,6 +18,9 @@ class HeadlessImGui {
   // One frame of `ui` (NewFrame, the panels, Render); returns how many vertices it drew.
   static int frame(ExplorerUi& ui, double frame_ms = 16.0);
   static void frames(ExplorerUi& ui, int count);
+  // A left click at the centre of `rect` ([x0, y0, x1, y1], as the layout report gives it), then
+  // the results it asked for.
+  static void click(ExplorerUi& ui, const nlohmann::json& rect);
 };
 
 }  // namespace ax::test

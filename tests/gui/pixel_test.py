@@ -2,6 +2,7 @@
 """Real-GL test of the heatmaps: the app renders scenarios with known weights under Xvfb; the test
 reads back the screenshot and compares each cell's pixel with the colormap entry its weight maps
 to (weights computed here with NumPy, independently of the engine)."""
+import json
 import os
 import subprocess
 import sys
@@ -90,6 +91,54 @@ class HeatmapPixels(unittest.TestCase):
             else:
                 self.assertFalse(colours & hatch, f"defined row {i} shows hatch colours")
         self.assertEqual(report["results"]["methods"][0]["undefined_perturbed"], 1)
+
+
+def lab(rgb):
+    """CIE L*a*b* (D65) of sRGB pixels (..., 3) in 0..255."""
+    c = rgb.astype(np.float64) / 255.0
+    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    xyz = c @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
+    xyz /= np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1)
+
+
+# A colour difference anyone sees at a glance from the back of a lecture hall: CIE76 Delta E of 10
+# (2.3 is the just-noticeable difference on a good screen).
+VISIBLE_DELTA_E = 10.0
+
+
+class MDemoFromTheBackRow(unittest.TestCase):
+    """Issue 15: the default M demo (the welcome scenario, presenting, M from 0 to 2.5). Every method
+    that changes changes visibly: at least 20% of its heatmap's pixels move by a clearly visible
+    colour distance. exp's pixels do not move at all."""
+
+    def test_every_changing_method_changes_visibly_and_exp_not_at_all(self):
+        with open(os.path.join(h.SOURCE_DIR, "assets", "scenarios", "welcome.json")) as f:
+            welcome = json.load(f)
+        shots = []
+        for shift in (0.0, 2.5):
+            scenario = json.loads(json.dumps(welcome))
+            scenario.setdefault("noise", {})["shift"] = shift
+            with h.temporary_directory() as tmp:
+                shots.append(h.run_app(scenario, tmp, size="1280x720", extra=("--presentation",)))
+        (before, report0), (after, report1) = shots
+        methods = welcome["attention"]["methods"]
+        self.assertIn("exp", methods)
+        self.assertGreaterEqual(len(methods), 4)
+        for k, method in enumerate(methods):
+            self.assertEqual(report0["layout"][f"heatmap:{k}"], report1["layout"][f"heatmap:{k}"], method)
+            with self.subTest(method=method):
+                self.check_one(method, h.region(before, report0, k), h.region(after, report1, k))
+
+    def check_one(self, method, a, b):
+        self.assertGreater(a.shape[0], 40, f"{method}: heatmap too small to test")
+        if method == "exp":
+            self.assertEqual(int(np.abs(a - b).max()), 0, "exp's picture changed under a constant shift")
+            return
+        visible = float((np.linalg.norm(lab(a) - lab(b), axis=-1) >= VISIBLE_DELTA_E).mean())
+        self.assertGreaterEqual(visible, 0.20,
+                                f"{method}: only {visible:.0%} of its pixels change visibly between M = 0 and M = 2.5")
 
 
 class ModelViewPixels(unittest.TestCase):

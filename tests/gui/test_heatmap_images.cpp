@@ -9,6 +9,7 @@
 #include "attn/io/npy.hpp"
 #include "figures/exports.hpp"
 #include "figures/heatmap_images.hpp"
+#include "figures/heatmap_ranges.hpp"
 
 namespace ax {
 namespace {
@@ -61,6 +62,27 @@ TEST(ColourRange, SharedPerMapLogAndSigned) {
   attn::MatF zero = attn::MatF::Zero(2, 2);
   const HeatmapImage iz = image_of(zero);
   EXPECT_TRUE(colour_range(ViewSettings{}, HeatmapMode::AbsDifference, iz, {&iz}).all_zero);
+}
+
+// Own ranges (issue 15): a perturbed heatmap takes its range from its own clean weights, so that
+// moving M recolours only the cells whose weights moved, and a method with small weights is not
+// squeezed into the bottom of another method's range.
+TEST(ColourRange, OwnRangesComeFromEachMethodsCleanWeights) {
+  attn::MatF exp_clean(2, 2), relu_clean(2, 2), relu_shifted(2, 2);
+  exp_clean << 0.9f, 0.1f, 0.2f, 0.8f;
+  relu_clean << 0.3f, 0.0f, 0.1f, 0.2f;
+  relu_shifted << 0.15f, 0.1f, 0.12f, 0.13f;
+  const HeatmapImage e = image_of(exp_clean), rc = image_of(relu_clean), rs = image_of(relu_shifted);
+  std::vector<RangeMember> members(2);
+  members[0] = {&e, &e, HeatmapMode::Perturbed};
+  members[1] = {&rs, &rc, HeatmapMode::Perturbed};
+  ViewSettings view;
+  auto ranges = shown_colour_ranges(view, members);
+  EXPECT_FLOAT_EQ(ranges[1].hi, 0.9f);  // shared: exp's top, relu in its bottom third
+  view.shared_range = false;
+  ranges = shown_colour_ranges(view, members);
+  EXPECT_FLOAT_EQ(ranges[0].hi, 0.9f);
+  EXPECT_FLOAT_EQ(ranges[1].hi, 0.3f);  // relu's clean top, not its shifted top (0.15)
 }
 
 TEST(ColourRange, NormalisationMatchesTheShaderRule) {

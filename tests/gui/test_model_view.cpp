@@ -37,16 +37,7 @@ class ModelView : public ::testing::Test {
     frames(ui, 2);
   }
   void click(ExplorerUi& ui, const std::string& widget) {
-    const nlohmann::json r = ui.report().at("layout").at(widget);
-    ImGuiIO& io = ImGui::GetIO();
-    io.MousePos = ImVec2((r[0].get<float>() + r[2].get<float>()) / 2, (r[1].get<float>() + r[3].get<float>()) / 2);
-    frames(ui, 1);
-    io.MouseDown[0] = true;
-    frames(ui, 1);
-    io.MouseDown[0] = false;
-    io.MousePos = ImVec2(-100, -100);
-    ui.app().wait_for_results();
-    frames(ui, 2);
+    test::HeadlessImGui::click(ui, ui.report().at("layout").at(widget));
   }
 
   test::HeadlessImGui imgui_;

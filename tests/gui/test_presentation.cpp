@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "figures/noise_text.hpp"
 #include "headless_imgui.hpp"
 #include "widgets/grid_layout.hpp"
 
@@ -99,6 +100,56 @@ TEST(PresentingHeadless, KeysMoveResetAndSweepTheShiftAndShowTheDemoControls) {
   app.command(Command::Help);
   frame();
   EXPECT_TRUE(ui.report()["layout"].contains("key_help"));
+}
+
+// Issue 15: presenting with shared vector noise on, the screen said "shift M 0.00" beside "exp
+// changed" and showed no noise, with no way to reset everything. Every active perturbation is
+// listed beside the demo controls, and one button and one key (R) turn them all off.
+TEST(PresentingHeadless, EveryActivePerturbationIsShownAndOneKeyResetsThemAll) {
+  test::HeadlessImGui imgui(ImVec2(1280, 720));
+  NullHeatmapCanvas canvas;
+  AppState initial;
+  initial.view.presentation = true;
+  initial.noise.global_rms = 0.5;
+  initial.noise.local_rms = 0.2;
+  initial.noise.target = "keys";
+  initial.noise.row_shift_rms = 1.0;
+  initial.noise.column_shift_rms = 0.5;
+  initial.noise.scale = 2.0;
+  initial.noise.score_noise_rms = 0.3;
+  initial.noise.shift = 1.5;
+  initial.noise.seed = 9;
+  AppController app(initial);
+  ExplorerUi ui(canvas, app);
+  test::HeadlessImGui::frame(ui);
+  const std::vector<std::string> listed = active_perturbations(app.state().noise);
+  EXPECT_EQ(listed,
+            (std::vector<std::string>{"M = 1.5", "row shifts rms 1", "column shifts rms 0.5", "scale lambda = 2",
+                                      "score noise rms 0.3", "vector noise s_g = 0.5, s_l = 0.2 on the keys only"}));
+  const auto layout = ui.report()["layout"];
+  for (const char* name : {"active_perturbations", "reset_perturbations", "range_toggle", "log_toggle"}) {
+    EXPECT_TRUE(layout.contains(name)) << name;
+  }
+
+  // R, as the shell passes it on: every perturbation off, the noise seed kept.
+  const std::vector<Command> r = commands_for_key('R', kNoModifier, false);
+  ASSERT_EQ(r, std::vector<Command>{Command::ResetPerturbations});
+  app.command(r.front());
+  test::HeadlessImGui::frame(ui);
+  NoiseSettings clean;
+  clean.seed = 9;
+  EXPECT_TRUE(app.state().noise == clean);
+  EXPECT_TRUE(active_perturbations(app.state().noise).empty());
+  EXPECT_FALSE(ui.report()["layout"].contains("reset_perturbations"));  // nothing left to reset
+  EXPECT_TRUE(ui.report()["layout"].contains("active_perturbations"));  // "no perturbation"
+
+  // The button does the same.
+  app.state().noise.global_rms = 0.4;
+  test::HeadlessImGui::frame(ui);
+  test::HeadlessImGui::frame(ui);
+  ASSERT_TRUE(ui.report()["layout"].contains("reset_perturbations"));
+  test::HeadlessImGui::click(ui, ui.report()["layout"]["reset_perturbations"]);
+  EXPECT_EQ(app.state().noise.global_rms, 0.0);
 }
 
 }  // namespace

@@ -119,6 +119,7 @@ void AppController::command(Command command) {
     case Command::ShiftDownLarge: move_shift(-kShiftLargeStep); break;
     case Command::ShiftReset: move_shift(-state_.noise.shift); break;
     case Command::ShiftSweep: toggle_sweep(); break;
+    case Command::ResetPerturbations: reset_perturbations(); break;
     case Command::ModeClean:
     case Command::ModePerturbed:
     case Command::ModeAbsDifference:
@@ -127,6 +128,15 @@ void AppController::command(Command command) {
       state_.view.modes.clear();
       break;
   }
+}
+
+// Every perturbation off, the noise's seed and the study's draws kept (they are not perturbations).
+void AppController::reset_perturbations() {
+  sweep_.stop();
+  NoiseSettings clean;
+  clean.seed = state_.noise.seed;
+  clean.study_draws = state_.noise.study_draws;
+  state_.noise = clean;
 }
 
 void AppController::move_shift(double by) {

@@ -155,6 +155,7 @@ class AppController {
   void apply_lesson_commands();
   void go_to_step(int step);
   void move_shift(double by);
+  void reset_perturbations();
   void step_model(int heads_by, int layers_by);
   void toggle_sweep();
   void advance_sweep(double seconds);

@@ -13,6 +13,7 @@ std::span<const KeyBinding> key_bindings() {
       {keys::kDown, kShift, Command::ShiftDownLarge, "Shift+Down", "shift M - 1", false},
       {'0', kNoModifier, Command::ShiftReset, "0", "shift M = 0", false},
       {'S', kNoModifier, Command::ShiftSweep, "S", "sweep M from 0 to the target (S again stops)", false},
+      {'R', kNoModifier, Command::ResetPerturbations, "R", "reset every perturbation (M, shifts, scale, noise)", false},
       {'1', kNoModifier, Command::ModeClean, "1", "show clean weights", false},
       {'2', kNoModifier, Command::ModePerturbed, "2", "show perturbed weights", false},
       {'3', kNoModifier, Command::ModeAbsDifference, "3", "show |difference|", false},

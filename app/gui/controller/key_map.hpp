@@ -21,8 +21,9 @@ enum class Command {
   ShiftDown,
   ShiftUpLarge,  // M + kShiftLargeStep
   ShiftDownLarge,
-  ShiftReset,  // M = 0
-  ShiftSweep,  // M from 0 to the sweep target, smoothly (again: stop)
+  ShiftReset,          // M = 0
+  ShiftSweep,          // M from 0 to the sweep target, smoothly (again: stop)
+  ResetPerturbations,  // every perturbation off: M, row and column shifts, scale, score and vector noise
   ModeClean,
   ModePerturbed,
   ModeAbsDifference,

@@ -39,7 +39,11 @@ std::vector<ColourRange> shown_colour_ranges(const ViewSettings& view, const std
     const RangeMember& m = members[k];
     if (!m.image) continue;
     const int group = m.mode == HeatmapMode::Perturbed ? 0 : static_cast<int>(m.mode);
-    ranges[k] = colour_range(view, m.mode, *m.image, same_kind[group]);
+    // A range of its own: weights take it from their own clean weights, so moving M changes the
+    // colour of a cell only when its weight changes (exp keeps every pixel), while relu, softplus
+    // and sigmoid use their whole colormap instead of exp's bottom fifth.
+    const bool own_clean = !view.shared_range && group == 0 && m.weights_pool;
+    ranges[k] = colour_range(view, m.mode, own_clean ? *m.weights_pool : *m.image, same_kind[group]);
   }
   return ranges;
 }

@@ -20,6 +20,21 @@ const char* both_formula(const std::string& score) {
 
 }  // namespace
 
+std::vector<std::string> active_perturbations(const NoiseSettings& noise) {
+  std::vector<std::string> out;
+  if (noise.shift != 0.0) out.push_back("M = " + number(noise.shift));
+  if (noise.row_shift_rms > 0.0) out.push_back("row shifts rms " + number(noise.row_shift_rms));
+  if (noise.column_shift_rms > 0.0) out.push_back("column shifts rms " + number(noise.column_shift_rms));
+  if (noise.scale != 1.0) out.push_back("scale lambda = " + number(noise.scale));
+  if (noise.score_noise_rms > 0.0) out.push_back("score noise rms " + number(noise.score_noise_rms));
+  if (noise.global_rms > 0.0 || noise.local_rms > 0.0) {
+    const std::string where = noise.target == "both" ? "queries and keys" : noise.target + " only";
+    out.push_back("vector noise s_g = " + number(noise.global_rms) + ", s_l = " + number(noise.local_rms) + " on the " +
+                  where);
+  }
+  return out;
+}
+
 std::string expected_shift_text(const attn::ExpectedShift& shift, const NoiseSettings& noise, const std::string& score,
                                 bool self_attention, bool centred) {
   if (!(noise.global_rms > 0.0) && !(noise.local_rms > 0.0)) return {};

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "attn/kernels/scores.hpp"
 #include "state/app_state.hpp"
@@ -16,5 +17,10 @@ namespace ax {
 // shift". Empty when there is no vector noise.
 std::string expected_shift_text(const attn::ExpectedShift& shift, const NoiseSettings& noise, const std::string& score,
                                 bool self_attention, bool centred);
+
+// Every perturbation that is on, one entry each, as presentation mode lists them: "M = 2.5",
+// "row shifts rms 1", "column shifts rms 0.5", "scale lambda = 2", "score noise rms 0.3",
+// "vector noise s_g = 0.5, s_l = 0.2 on the keys". Empty when the weights are unperturbed.
+std::vector<std::string> active_perturbations(const NoiseSettings& noise);
 
 }  // namespace ax

@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "attn/kernels/methods.hpp"
+#include "figures/noise_text.hpp"
 #include "imgui.h"
 #include "panels/panels.hpp"
 #include "widgets/palette.hpp"
+#include "widgets/wrapped_text.hpp"
 
 namespace ax {
 namespace {
@@ -80,6 +82,44 @@ void view_row(UiContext& ctx) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("add or remove methods");
 }
 
+float checkbox_width(const char* label) {
+  return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
+}
+
+// The next item on this line when `width` still fits in the window, else on the next line.
+void same_line_if_room(float width) {
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <=
+      ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) {
+    ImGui::SameLine();
+  }
+}
+
+// Every perturbation that is on, so the screen never says "M 0.00" beside "exp changed" while
+// vector noise is what changed it; one button (and R) turns them all off.
+void perturbation_row(UiContext& ctx) {
+  const std::vector<std::string> active = active_perturbations(ctx.state.noise);
+  std::string text = "no perturbation";
+  if (!active.empty()) {
+    text = "perturbed: ";
+    for (std::size_t k = 0; k < active.size(); ++k) text += (k ? "; " : "") + active[k];
+  }
+  widgets::WrappedText(text, active.empty() ? ImGui::GetColorU32(ImGuiCol_TextDisabled) : IM_COL32(255, 200, 90, 255));
+  record_layout(ctx, "active_perturbations");
+  if (!active.empty()) {
+    if (ImGui::Button("reset all (R)")) ctx.app.command(Command::ResetPerturbations);
+    record_layout(ctx, "reset_perturbations");
+    same_line_if_room(checkbox_width("own ranges"));
+  }
+  // The colour range: one for all heatmaps, or each its own (from its clean weights).
+  bool own = !ctx.state.view.shared_range;
+  if (ImGui::Checkbox("own ranges", &own)) ctx.state.view.shared_range = !own;
+  record_layout(ctx, "range_toggle");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("each heatmap its own colour range, from its clean weights");
+  same_line_if_room(checkbox_width("log"));
+  ImGui::Checkbox("log", &ctx.state.view.log_scale);
+  record_layout(ctx, "log_toggle");
+}
+
 }  // namespace
 
 void draw_shift_control(UiContext& ctx) { shift_slider(ctx); }
@@ -88,6 +128,7 @@ void draw_demo_controls(UiContext& ctx) {
   ImGui::BeginGroup();
   shift_row(ctx);
   view_row(ctx);
+  perturbation_row(ctx);
   ImGui::EndGroup();
   record_layout(ctx, "demo_controls");
 }

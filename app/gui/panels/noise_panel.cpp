@@ -109,13 +109,8 @@ void draw_noise_panel(UiContext& ctx) {
   ImGui::SameLine();
   ImGui::TextDisabled("draw %llu", static_cast<unsigned long long>(n.draw));
   if (n.animate) ImGui::SliderInt("frames per draw", &n.animate_frames, 1, 120);
-  if (ImGui::Button("No perturbation")) {
-    const auto seed = n.seed;
-    const auto draws = n.study_draws;
-    n = NoiseSettings{};
-    n.seed = seed;
-    n.study_draws = draws;
-  }
+  if (ImGui::Button("No perturbation")) ctx.app.command(Command::ResetPerturbations);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("every perturbation off (key R)");
   ImGui::Separator();
   ImGui::TextUnformatted("Monte Carlo study of the vector noise");
   study_controls(ctx);
