@@ -107,7 +107,8 @@ bool is_identity_claim_kind(const std::string& kind) {
 void reject_unknown_claim_params(const ClaimKind& kind, const json& params) {
   const bool any_key = std::any_of(kind.params.begin(), kind.params.end(),
                                    [](const ClaimParam& param) { return is_any_key(param.name); });
-  for (const auto& [key, value] : params.items()) {
+  for (const auto& item : params.items()) {
+    const std::string& key = item.key();  // a named reference: clang 14 cannot capture a structured binding
     const bool known = any_key || std::any_of(kind.params.begin(), kind.params.end(),
                                               [&](const ClaimParam& param) { return param.name == key; });
     if (!known) {
