@@ -402,5 +402,51 @@ TEST(ClaimFailures, KindsUseTheStepsMethodNotExp) {
   EXPECT_FALSE(with_power.holds) << with_power.measured;
 }
 
+// A direction a lesson states ("rises", "falls") is measured, and a claim that names one fails when
+// the measurement goes the other way (issue 15: lesson 1 step 8 said softplus's ratio climbs).
+TEST(ClaimFailures, ShiftRatioDirectionIsMeasuredAndChecked) {
+  const json scene = scenario(kGaussian, {{"alpha", 0.5}, {"methods", {"exp", "exp-plus:1", "softplus"}}});
+  const auto ratio = [&](const char* method, const char* direction) {
+    return measure("shift_ratio",
+                   {{{"method", method}, {"shift", 1.0}, {"at_least", 0.0}, {"direction", direction}}, scene});
+  };
+  const ClaimResult softplus_falls = ratio("softplus", "falls");
+  EXPECT_TRUE(softplus_falls.holds) << softplus_falls.measured;
+  EXPECT_EQ(softplus_falls.values.at("direction"), "falls");
+  EXPECT_GT(softplus_falls.values.at("ratio_first").get<double>(),
+            softplus_falls.values.at("ratio_last").get<double>());
+  const ClaimResult softplus_rises = ratio("softplus", "rises");
+  EXPECT_FALSE(softplus_rises.holds) << softplus_rises.measured;
+  EXPECT_EQ(softplus_rises.measured.find("could not be measured"), std::string::npos) << softplus_rises.measured;
+  EXPECT_TRUE(ratio("exp-plus:1", "rises").holds);
+  EXPECT_FALSE(ratio("exp-plus:1", "falls").holds);
+  const ClaimResult exp_flat = ratio("exp", "stays flat");
+  EXPECT_TRUE(exp_flat.holds) << exp_flat.measured;
+  const ClaimResult typed = ratio("softplus", "climbs");
+  EXPECT_FALSE(typed.holds);
+  EXPECT_NE(typed.measured.find("'direction' must be"), std::string::npos) << typed.measured;
+}
+
+// "Stays above x% at every d" is tested at every d, not only at the last (issue 15: lesson 1 step 4
+// tested the endpoint while a middle d sat lower).
+TEST(ClaimFailures, NormConcentrationBoundsTheLogitSpreadAtEveryD) {
+  const json params = {{"n", 64}, {"dims", {2, 4, 8, 16, 32, 64, 128, 256, 512}}, {"seed", 3u}};
+  const ClaimResult r = measure("norm_concentration", {params, scenario(kGaussian, {})});
+  const double first = r.values.at("logit_first").get<double>(), last = r.values.at("logit_last").get<double>();
+  const double lowest = r.values.at("logit_min").get<double>();
+  EXPECT_LE(lowest, std::min(first, last));
+  EXPECT_GE(r.values.at("logit_max").get<double>(), std::max(first, last));
+  EXPECT_DOUBLE_EQ(r.values.at("logit_min_ratio").get<double>(), lowest / first);
+  // This seed's lowest point is inside the sweep: a bound between it and the endpoint's ratio fails,
+  // though the endpoint alone would pass it.
+  ASSERT_LT(lowest, last) << r.measured;
+  json between = params;
+  between["logit_ratio_at_least"] = (lowest / first + last / first) / 2.0;
+  const ClaimResult strict = measure("norm_concentration", {between, scenario(kGaussian, {})});
+  EXPECT_FALSE(strict.holds) << strict.measured;
+  between["logit_ratio_at_least"] = lowest / first * 0.99;
+  EXPECT_TRUE(measure("norm_concentration", {between, scenario(kGaussian, {})}).holds);
+}
+
 }  // namespace
 }  // namespace ax

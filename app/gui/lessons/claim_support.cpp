@@ -1,6 +1,7 @@
 #include "lessons/claim_support.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "attn/base/errors.hpp"
@@ -78,6 +79,30 @@ std::vector<double> sorted_numbers_of(const json& list, const char* what) {
   std::vector<double> out = numbers_of(list, what);
   std::sort(out.begin(), out.end());
   return out;
+}
+
+std::string direction_of(const std::vector<double>& values, double tolerance) {
+  double scale = 0.0;
+  for (double v : values) scale = std::max(scale, std::abs(v));
+  const double step_tolerance = tolerance * std::max(scale, 1e-300);
+  bool up = false, down = false;
+  for (std::size_t k = 1; k < values.size(); ++k) {
+    const double step = values[k] - values[k - 1];
+    if (!(std::abs(step) <= step_tolerance) && !std::isnan(step)) (step > 0.0 ? up : down) = true;
+    if (std::isnan(step)) up = down = true;
+  }
+  if (up && down) return "goes up and down";
+  if (up) return "rises";
+  if (down) return "falls";
+  return "stays flat";
+}
+
+bool direction_holds(const json& params, const char* name, const std::string& measured) {
+  if (!params.contains(name)) return true;
+  const std::string wanted = params.at(name).get<std::string>();
+  if (wanted != "rises" && wanted != "falls" && wanted != "stays flat")
+    throw attn::InputError(std::string("'") + name + "' must be \"rises\", \"falls\" or \"stays flat\"");
+  return wanted == measured;
 }
 
 const WordSet& words_of(const ClaimContext& c) {

@@ -47,6 +47,15 @@ std::vector<double> numbers_of(const nlohmann::json& list, const char* what);
 // The same, sorted.
 std::vector<double> sorted_numbers_of(const nlohmann::json& list, const char* what);
 
+// Which way a measured sequence goes, as a lesson sentence says it: "rises" (every step up),
+// "falls" (every step down), "stays flat" (no step beyond `tolerance`, relative to the largest
+// |value|) or "goes up and down". A direction a lesson states comes from here, never from typed words.
+std::string direction_of(const std::vector<double>& values, double tolerance = 1e-12);
+
+// The claim's "<name>" param, when given, names the direction the values must take ("rises" or
+// "falls"): true when it is absent or matches `measured`. Throws for another word.
+bool direction_holds(const nlohmann::json& params, const char* name, const std::string& measured);
+
 // The step's word set; throws when the step has none.
 const WordSet& words_of(const ClaimContext& c);
 

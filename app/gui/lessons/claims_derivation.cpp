@@ -58,14 +58,21 @@ ClaimResult shift_ratio(const ClaimContext& c, const json& p) {
       r.values["undefined"] = curve.undefined;
       r.values["ratio_first"] = curve.ratio.front();
       r.values["ratio_last"] = curve.ratio.back();
+      // Which way the ratio goes along a, measured: a lesson quotes it, never types it.
+      r.values["direction"] = direction_of(curve.ratio, 1e-9);
     }
   }
   c.out.figures.push_back(f);
   const Bound bound = Bound::from(p);
   const double range = r.values["range"].get<double>();
-  r.holds = bound.holds(range);
-  r.measured = method + ": F(a + M) / F(a) varies by " + number(range) + " (relative) over a in [" + number(a.front()) +
-               ", " + number(a.back()) + "] (claim " + bound.text() + ")";
+  const std::string direction = r.values["direction"].get<std::string>();
+  r.holds = bound.holds(range) && direction_holds(p, "direction", direction);
+  r.measured = method + ": F(a + M) / F(a) " + direction + " from " + number(r.values["ratio_first"].get<double>()) +
+               " to " + number(r.values["ratio_last"].get<double>()) + ", by " + number(range) +
+               " (relative) over a in [" + number(a.front()) + ", " + number(a.back()) + "] (claim " + bound.text() +
+               (p.contains("direction") ? ", " + p.at("direction").get<std::string>() : std::string()) + ")";
+  r.values["a_first"] = a.front();
+  r.values["a_last"] = a.back();
   r.values["shift"] = shift;
   r.values["alpha"] = alpha;
   return r;
@@ -243,8 +250,17 @@ std::span<const ClaimKind> derivation_claim_kinds() {
        .evaluate = shift_ratio,
        .measures = "how much F(a + M) / F(a) varies along a grid of scores a (its relative range), for the claim's "
                    "method and the step's alpha; the figure shows every method of the step that has an F",
-       .params = {kMethodParam, {"shift", "the shift M"}, kFrom, kTo, kPoints, kAtMost, kAtLeast},
-       .values = {"range", "range.<method>", "undefined", "ratio_first", "ratio_last", "shift", "alpha"}},
+       .params = {kMethodParam,
+                  {"shift", "the shift M"},
+                  kFrom,
+                  kTo,
+                  kPoints,
+                  kAtMost,
+                  kAtLeast,
+                  {"direction", "which way the method's ratio must go along a: rises, falls or stays flat",
+                   "not checked"}},
+       .values = {"range", "range.<method>", "undefined", "ratio_first", "ratio_last", "direction", "a_first", "a_last",
+                  "shift", "alpha"}},
       {.name = "shift_ratio_family",
        .evaluate = shift_ratio_family,
        .measures = "F(a + M) / F(a) against M, one curve per score a: the largest relative difference between the "

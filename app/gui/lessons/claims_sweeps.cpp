@@ -205,15 +205,25 @@ ClaimResult norm_concentration(const ClaimContext& c, const json& p) {
   f.series = {relative, logit, dots};
   c.out.figures.push_back(f);
   const double relative_fall = relative.y.front() / relative.y.back();
-  const double logit_ratio = logit.y.back() / logit.y.front();
+  // The logit-scale spread at every d, not only at the last: its smallest value over the sweep.
+  const auto lowest = std::min_element(logit.y.begin(), logit.y.end());
+  const double logit_ratio = *lowest / logit.y.front();
+  const std::size_t lowest_at = static_cast<std::size_t>(lowest - logit.y.begin());
   const bool holds =
       relative_fall >= p.value("relative_fall_at_least", 1.0) && logit_ratio >= p.value("logit_ratio_at_least", 0.0);
   ClaimResult r{holds,
                 "relative spread " + number(relative.y.front()) + " -> " + number(relative.y.back()) + " (falls " +
                     number(relative_fall) + "x); logit-scale spread " + number(logit.y.front()) + " -> " +
-                    number(logit.y.back()) + "; dot-product sd " + number(dots.y.front()) + " -> " +
-                    number(dots.y.back()),
+                    number(logit.y.back()) + ", lowest " + number(*lowest) +
+                    " at d = " + std::to_string(dims[lowest_at]) + " (" + number(100.0 * logit_ratio) +
+                    "% of the first; claim >= " + number(100.0 * p.value("logit_ratio_at_least", 0.0)) +
+                    "%); dot-product sd " + number(dots.y.front()) + " -> " + number(dots.y.back()),
                 {}};
+  r.values["logit_min"] = *lowest;
+  r.values["logit_max"] = *std::max_element(logit.y.begin(), logit.y.end());
+  r.values["logit_min_d"] = dims[lowest_at];
+  r.values["logit_min_ratio"] = logit_ratio;
+  r.values["relative_direction"] = direction_of(relative.y);
   r.values["relative_first"] = relative.y.front();
   r.values["relative_last"] = relative.y.back();
   r.values["relative_fall"] = relative_fall;
@@ -282,9 +292,11 @@ std::span<const ClaimKind> sweep_claim_kinds() {
                   {"n", "vectors per dimension", "default 64"},
                   kSeed,
                   {"relative_fall_at_least", "lower bound on the first relative spread over the last", "default 1"},
-                  {"logit_ratio_at_least", "lower bound on the last logit-scale spread over the first", "default 0"}},
-       .values = {"relative_first", "relative_last", "relative_fall", "logit_first", "logit_last", "dot_first",
-                  "dot_last", "d_first", "d_last"}},
+                  {"logit_ratio_at_least",
+                   "lower bound on the logit-scale spread at every d (its smallest) over the first", "default 0"}},
+       .values = {"relative_first", "relative_last", "relative_fall", "relative_direction", "logit_first", "logit_last",
+                  "logit_min", "logit_max", "logit_min_d", "logit_min_ratio", "dot_first", "dot_last", "d_first",
+                  "d_last"}},
   };
   return table;
 }
