@@ -33,6 +33,7 @@ CORE_TOPICS = {
     "kernels": {"base", "io"},
     "overview": {"base", "kernels"},
     "experiments": {"base", "io", "kernels", "overview"},
+    "lm": {"base", "io", "kernels"},
     "theory": {"base", "io", "kernels", "overview", "experiments"},
 }
 

@@ -18,5 +18,7 @@ Action add_noise_command(CLI::App& app);
 Action add_generate_command(CLI::App& app);
 Action add_bench_command(CLI::App& app);
 Action add_overview_command(CLI::App& app);
+Action add_lm_command(CLI::App& app);
+Action add_lm_robustness_command(CLI::App& app);
 
 }  // namespace cli

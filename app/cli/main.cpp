@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
   add(cli::add_generate_command);
   add(cli::add_bench_command);
   add(cli::add_overview_command);
+  add(cli::add_lm_command);
+  add(cli::add_lm_robustness_command);
 
   try {
     app.parse(argc, argv);

@@ -2,19 +2,16 @@
 
 #include <bit>
 #include <cstring>
-#include <sstream>
 
 #include "attn/base/errors.hpp"
 #include "attn/base/memory_budget.hpp"
 #include "attn/io/atomic_file.hpp"
 #include "io/file_reading.hpp"
 #include "io/npy_format.hpp"
+#include "io/npy_writing.hpp"
 
 namespace attn {
 namespace {
-
-constexpr char kMagic[] = "\x93NUMPY";
-constexpr std::size_t kMagicSize = 6;
 
 detail::NpyContent read_npy_file(const std::string& path, NonFinite policy) {
   std::uintmax_t file_size = 0;
@@ -49,26 +46,11 @@ std::vector<std::string> read_npy_strings(const std::string& path) {
 template <class T>
 void write_npy(const std::string& path, const T* values, const std::vector<Index>& shape) {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
-  std::ostringstream dict;
-  dict << "{'descr': '<f" << sizeof(T) << "', 'fortran_order': False, 'shape': (";
   Index count = 1;
-  for (std::size_t k = 0; k < shape.size(); ++k) {
-    dict << shape[k] << (shape.size() == 1 || k + 1 < shape.size() ? ", " : "");
-    count *= shape[k];
-  }
-  dict << "), }";
-  std::string header = dict.str();
-  // Pad with spaces and end with '\n' so the data start on a 64-byte boundary (NPY 1.0 layout).
-  const std::size_t unpadded = kMagicSize + 2 + 2 + header.size() + 1;
-  header.append((64 - unpadded % 64) % 64, ' ');
-  header += '\n';
-
+  for (Index extent : shape) count *= extent;
+  const std::string preamble = detail::npy_preamble(sizeof(T) == 4 ? "<f4" : "<f8", shape);
   write_file_atomically(path, [&](std::ostream& out) {
-    out.write(kMagic, kMagicSize);
-    out.put(1).put(0);
-    const auto len = static_cast<std::uint16_t>(header.size());
-    out.put(static_cast<char>(len & 0xff)).put(static_cast<char>(len >> 8));
-    out.write(header.data(), static_cast<std::streamsize>(header.size()));
+    out.write(preamble.data(), static_cast<std::streamsize>(preamble.size()));
     if constexpr (std::endian::native == std::endian::little) {
       out.write(reinterpret_cast<const char*>(values), static_cast<std::streamsize>(count * sizeof(T)));
     } else {
