@@ -102,6 +102,18 @@ void load_file(LoadedData& data, const DataSettings& s, ModelFileCache& models) 
 
 }  // namespace
 
+std::string ModelGrid::head_name(attn::Index layer, attn::Index head, bool with_layer_name) const {
+  std::string text;
+  if (layers > 1 || !layer_names.empty()) {
+    text = "layer " + std::to_string(layer);
+    if (with_layer_name && layer >= 0 && static_cast<std::size_t>(layer) < layer_names.size()) {
+      text += " (" + layer_names[static_cast<std::size_t>(layer)] + ")";
+    }
+    text += ", ";
+  }
+  return text + "head " + std::to_string(head);
+}
+
 template <class T>
 attn::Vectors<T> engine_vectors(const LoadedData& data, attn::Index max_queries) {
   if (data.weights_only) throw attn::InputError("needs vectors, not weight matrices");

@@ -118,18 +118,6 @@ void show_cell(LoadedData& data, const DataSettings& s, const attn::ModelFile& f
 
 }  // namespace
 
-std::string ModelGrid::head_name(attn::Index layer, attn::Index head, bool with_layer_name) const {
-  std::string text;
-  if (layers > 1 || !layer_names.empty()) {
-    text = "layer " + std::to_string(layer);
-    if (with_layer_name && layer >= 0 && static_cast<std::size_t>(layer) < layer_names.size()) {
-      text += " (" + layer_names[static_cast<std::size_t>(layer)] + ")";
-    }
-    text += ", ";
-  }
-  return text + "head " + std::to_string(head);
-}
-
 ModelFileCache::Entry ModelFileCache::get(const std::string& path) {
   const std::string stamp = file_stamp(path);
   if (entry_.file && path == path_ && stamp == stamp_) return entry_;

@@ -1,5 +1,7 @@
 // Attention panel: score, inverse temperature, mask, precision, and the methods compared side by
 // side (catalogue entries and typed formulas, with parse errors shown as they are typed).
+#include "panels/attention_panel.hpp"
+
 #include <algorithm>
 
 #include "attn/base/errors.hpp"
@@ -7,7 +9,7 @@
 #include "attn/kernels/scores.hpp"
 #include "imgui.h"
 #include "imgui_stdlib.h"
-#include "panels/panels.hpp"
+#include "panels/ui_context.hpp"
 #include "widgets/palette.hpp"
 
 namespace ax {

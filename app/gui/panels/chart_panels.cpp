@@ -1,12 +1,15 @@
 // The two charts: deviation of W(M) from W(0) against the constant shift M (log-log), and each
 // method's F(z) over the range of the current scores with the scores' histogram behind.
+#include "panels/chart_panels.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "figures/chart_labels.hpp"
 #include "imgui.h"
-#include "panels/panels.hpp"
+#include "panels/heatmap_grid.hpp"
+#include "panels/ui_context.hpp"
 #include "widgets/palette.hpp"
 #include "widgets/plot.hpp"
 

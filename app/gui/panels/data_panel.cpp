@@ -1,11 +1,12 @@
 // Data panel: where the vectors come from (generator, editable 2-D points, or files of vectors or
 // weight matrices) and how they are prepared.
+#include "panels/data_panel.hpp"
+
 #include <algorithm>
 
 #include "compute/compute_path.hpp"
 #include "imgui.h"
 #include "imgui_stdlib.h"
-#include "panels/panels.hpp"
 #include "widgets/palette.hpp"
 #include "widgets/points_editor.hpp"
 

@@ -1,6 +1,8 @@
 // Presenting the demo: the few controls the lecture needs (the shift M, the methods, the view
 // mode) in a compact panel beside the heatmaps, and the list of the keys that change them without
 // the mouse (the controller applies the keys).
+#include "panels/demo_controls.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -10,7 +12,8 @@
 #include "attn/kernels/methods.hpp"
 #include "figures/noise_text.hpp"
 #include "imgui.h"
-#include "panels/panels.hpp"
+#include "panels/heatmap_grid.hpp"
+#include "panels/ui_context.hpp"
 #include "widgets/palette.hpp"
 #include "widgets/wrapped_text.hpp"
 

@@ -6,7 +6,20 @@
 #include <utility>
 
 #include "imgui.h"
-#include "panels/panels.hpp"
+#include "panels/attention_panel.hpp"
+#include "panels/chart_panels.hpp"
+#include "panels/data_panel.hpp"
+#include "panels/demo_controls.hpp"
+#include "panels/heatmap_grid.hpp"
+#include "panels/lesson_panel.hpp"
+#include "panels/lesson_views.hpp"
+#include "panels/menu_bar.hpp"
+#include "panels/message_bar.hpp"
+#include "panels/model_view.hpp"
+#include "panels/noise_panel.hpp"
+#include "panels/row_inspector.hpp"
+#include "panels/status_bar.hpp"
+#include "panels/ui_context.hpp"
 
 namespace ax {
 namespace {

@@ -1,6 +1,8 @@
 // Heatmap grid: one heatmap per compared method, each showing clean, perturbed or difference
 // weights, with a shared colour range by default (so "unchanged" looks unchanged), an
 // invariance badge, a colour bar, hover values, zoom and pan, and undefined rows hatched.
+#include "panels/heatmap_grid.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -11,7 +13,7 @@
 #include "figures/heatmap_titles.hpp"
 #include "imgui.h"
 #include "panels/heatmap_cell.hpp"
-#include "panels/panels.hpp"
+#include "panels/ui_context.hpp"
 #include "widgets/colour_bar.hpp"
 #include "widgets/grid_layout.hpp"
 

@@ -1,11 +1,14 @@
 // The lesson panel: where we are, what the step says, the question and its answer, and every
 // claim of the step with the number the engine measured for the current settings.
+#include "panels/lesson_panel.hpp"
+
 #include <algorithm>
 #include <string>
 
 #include "imgui.h"
 #include "lessons/claim_text.hpp"
-#include "panels/panels.hpp"
+#include "panels/demo_controls.hpp"
+#include "panels/ui_context.hpp"
 #include "widgets/palette.hpp"
 #include "widgets/wrapped_text.hpp"
 

@@ -14,7 +14,4 @@ void lesson_view_waiting(const UiContext& ctx);
 // Bounds of a set of 2-D point sets (non-finite points skipped), padded.
 void lesson_view_bounds(const std::vector<const attn::MatD*>& sets, double& x0, double& x1, double& y0, double& y1);
 
-// The modes of the propagation view other than stepping: drift, diffusion, metric, duplication.
-void draw_theory_view(UiContext& ctx);
-
 }  // namespace ax

@@ -1,5 +1,7 @@
 // The propagation view's theory modes: drift up the density, diffusion of values, metric
 // attention and token duplication. Everything drawn comes from the step's evaluation.
+#include "panels/lesson_views_theory.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>

@@ -1,11 +1,13 @@
 // Model view: a model file's layers x heads as small multiples (as BertViz's model view), with
 // layer and head labels. Clicking a cell, or the arrow keys (left/right: head, up/down: layer),
 // opens that head in the heatmap grid below, where it is recomputed with any method.
+#include "panels/model_view.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
 #include "imgui.h"
-#include "panels/panels.hpp"
+#include "panels/ui_context.hpp"
 #include "widgets/palette.hpp"
 
 namespace ax {

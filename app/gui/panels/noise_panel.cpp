@@ -1,5 +1,7 @@
 // Noise panel: the perturbations (constant shift, per-row and per-column shifts, scale, noise on
 // scores, shared and local vector noise), resampling and animation, and the Monte Carlo study.
+#include "panels/noise_panel.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -7,7 +9,7 @@
 #include "compute/compute_job.hpp"
 #include "figures/noise_text.hpp"
 #include "imgui.h"
-#include "panels/panels.hpp"
+#include "panels/ui_context.hpp"
 #include "widgets/palette.hpp"
 #include "widgets/wrapped_text.hpp"
 

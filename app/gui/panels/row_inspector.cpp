@@ -1,6 +1,8 @@
 // Row inspector: for the selected query and method, the scores, F(s), the weights clean and
 // perturbed, the row's entropy, effective support and exact zeros, and the column sums of W. At
 // streaming size the row is computed from the vectors by the controller (never from a matrix).
+#include "panels/row_inspector.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <span>
@@ -9,7 +11,6 @@
 
 #include "compute/row_inspection.hpp"
 #include "imgui.h"
-#include "panels/panels.hpp"
 #include "widgets/bar_chart.hpp"
 #include "widgets/palette.hpp"
 
