@@ -53,7 +53,7 @@ void run(const InvarianceOptions& o) {
   table.print(std::cout);
   if (!o.json.empty()) {
     const nlohmann::json doc = {{"results", rows}};
-    attn::write_file_atomically(o.json, [&](std::ostream& out) { out << doc.dump(2) << "\n"; });
+    attn::write_json_atomically(o.json, doc);
   }
 }
 

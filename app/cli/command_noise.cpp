@@ -102,7 +102,7 @@ void run(const NoiseOptions& o) {
       doc["expected_shift"] = result.expected_shift.value;
       doc["expected_diagonal_extra"] = result.expected_shift.diagonal_extra;
     }
-    attn::write_file_atomically(o.json, [&](std::ostream& out) { out << doc.dump(2) << "\n"; });
+    attn::write_json_atomically(o.json, doc);
   }
 }
 

@@ -1,5 +1,5 @@
 // Exports: weight matrices as NPY/CSV and heatmaps as PNG rendered on the CPU with the same
-// colormap tables and normalisation as the shader (model/heatmap_png.hpp draws the picture).
+// colormap tables and normalisation as the shader (figures/heatmap_png.hpp draws the picture).
 #pragma once
 
 #include <string>
@@ -18,7 +18,7 @@ void export_matrix(const std::string& path, const HeatmapImage& image);
 
 // One pixel block of `options.scale` pixels a side per cell; undefined rows hatched grey as on
 // screen; title, badge and colour bar as `options` asks. `range` is the range on screen
-// (shown_heatmaps in model/heatmap_ranges.hpp). Throws attn::InputError.
+// (shown_heatmaps in figures/heatmap_ranges.hpp). Throws attn::InputError.
 void export_heatmap_png(const std::string& path, const HeatmapImage& image, const ColourRange& range,
                         const HeatmapPngOptions& options);
 void export_heatmap_png(const std::string& path, const HeatmapImage& image, const ColourRange& range, int scale);
@@ -35,7 +35,7 @@ struct PngExtras {
 };
 
 // Heatmap `method` of `result` as the grid shows it: in its mode on screen, with the colour range
-// on screen (shared_heatmaps: shared when the view shares one), title, badge and colour bar as
+// on screen (shown_heatmaps: shared when the view shares one), title, badge and colour bar as
 // `extras` asks. A streamed result (no matrix) gives the pooled pixels on screen from
 // `overviews`, or says why there is nothing to export yet. Throws attn::InputError.
 void export_shown_heatmap_png(const std::string& path, HeatmapImages& cache, const OverviewService& overviews,

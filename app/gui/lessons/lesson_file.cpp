@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "attn/base/enum_names.hpp"
 #include "attn/base/errors.hpp"
 #include "attn/base/safe_text.hpp"
 #include "lessons/claims.hpp"
@@ -20,11 +21,11 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::pair<StepView, const char*> kViews[] = {{StepView::Explorer, "explorer"},
-                                                       {StepView::Figure, "figure"},
-                                                       {StepView::Propagation, "propagation"},
-                                                       {StepView::Words, "words"},
-                                                       {StepView::Classification, "classification"}};
+constexpr attn::NameOf<StepView> kViews[] = {{StepView::Explorer, "explorer"},
+                                             {StepView::Figure, "figure"},
+                                             {StepView::Propagation, "propagation"},
+                                             {StepView::Words, "words"},
+                                             {StepView::Classification, "classification"}};
 
 std::string text_of(const json& j, const char* key, const std::string& where, bool required) {
   auto it = j.find(key);
@@ -70,12 +71,7 @@ void check_view_option_types(const json& options, const std::string& where) {
 
 }  // namespace
 
-std::string_view step_view_name(StepView view) {
-  for (const auto& [v, name] : kViews) {
-    if (v == view) return name;
-  }
-  return "explorer";
-}
+std::string_view step_view_name(StepView view) { return attn::name_of(kViews, view); }
 
 namespace {
 
@@ -126,12 +122,9 @@ Claim read_claim(const json& cj, const std::vector<Claim>& others, const AppStat
 StepView read_view(const json& s, const std::string& where) {
   const auto it = s.find("view");
   if (it == s.end()) return StepView::Explorer;
-  std::string names;
-  for (const auto& [v, name] : kViews) {
-    if (it->is_string() && it->get<std::string>() == name) return v;
-    names += (names.empty() ? "" : ", ") + std::string(name);
-  }
+  const std::string names = attn::choices_of(kViews);
   if (!it->is_string()) throw attn::InputError(where + ": 'view' must be a string, one of " + names);
+  if (const auto view = attn::value_of(kViews, it->get<std::string>())) return *view;
   throw attn::InputError(where + ": unknown view '" + attn::printable(it->get<std::string>(), 80) + "' (one of " +
                          names + ")");
 }

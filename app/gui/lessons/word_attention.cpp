@@ -4,6 +4,7 @@
 #include <limits>
 #include <numeric>
 
+#include "attn/base/enum_names.hpp"
 #include "attn/base/errors.hpp"
 #include "attn/base/random.hpp"
 #include "attn/kernels/attention.hpp"
@@ -31,13 +32,11 @@ attn::VecD as_vec(const std::array<double, 2>& a) {
 }  // namespace
 
 PoolingForm parse_pooling_form(const std::string& name) {
-  if (name == "sum") return PoolingForm::Sum;
-  if (name == "mean") return PoolingForm::Mean;
-  if (name == "dot") return PoolingForm::Dot;
-  if (name == "mlp") return PoolingForm::Mlp;
-  if (name == "heads") return PoolingForm::Heads;
-  if (name == "qkv") return PoolingForm::Qkv;
-  throw attn::InputError("unknown pooling form '" + name + "' (sum, mean, dot, mlp, heads or qkv)");
+  static constexpr attn::NameOf<PoolingForm> kForms[] = {{PoolingForm::Sum, "sum"},     {PoolingForm::Mean, "mean"},
+                                                         {PoolingForm::Dot, "dot"},     {PoolingForm::Mlp, "mlp"},
+                                                         {PoolingForm::Heads, "heads"}, {PoolingForm::Qkv, "qkv"}};
+  if (const auto form = attn::value_of(kForms, name)) return *form;
+  throw attn::InputError("unknown pooling form '" + name + "' (" + attn::choices_of(kForms) + ")");
 }
 
 std::vector<SentencePooling> pool_sentences(const WordSet& words, PoolingForm form, const LessonSettings& lesson,

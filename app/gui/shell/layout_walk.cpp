@@ -91,8 +91,7 @@ int walk_layouts(ExplorerUi& ui, Window& window, GlHeatmapCanvas& canvas, const 
   }
   const std::string path = (std::filesystem::path(options.directory) / "layouts.json").string();
   try {
-    const std::string text = walker.entries.dump(1) + "\n";
-    attn::write_file_atomically(path, [&](std::ostream& out) { out << text; });
+    attn::write_json_atomically(path, walker.entries, 1);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 3;

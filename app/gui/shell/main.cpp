@@ -82,8 +82,7 @@ void write_report(const std::string& path, const ax::ExplorerUi& ui, const ax::W
   const auto g = window.geometry();
   report["window"] = {{"x", g[0]}, {"y", g[1]}, {"width", g[2]}, {"height", g[3]}};
   report["renderer"] = window.renderer_description();
-  const std::string text = report.dump(2) + "\n";
-  attn::write_file_atomically(path, [&](std::ostream& out) { out << text; });
+  attn::write_json_atomically(path, report);
 }
 
 // Builds and shows one frame. `before_ui` runs once the window's events are in (keys, drops);

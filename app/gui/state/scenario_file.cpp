@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "attn/base/enum_names.hpp"
 #include "attn/base/errors.hpp"
 #include "attn/base/safe_text.hpp"
 #include "attn/io/atomic_file.hpp"
@@ -25,26 +26,26 @@ struct EnumNames;
 
 template <>
 struct EnumNames<DataSource> {
-  static constexpr std::pair<DataSource, const char*> table[] = {
+  static constexpr attn::NameOf<DataSource> table[] = {
       {DataSource::Generated, "generated"}, {DataSource::Points2D, "points"}, {DataSource::File, "file"}};
 };
 template <>
 struct EnumNames<FileContent> {
-  static constexpr std::pair<FileContent, const char*> table[] = {
+  static constexpr attn::NameOf<FileContent> table[] = {
       {FileContent::Auto, "auto"}, {FileContent::Vectors, "vectors"}, {FileContent::Weights, "weights"}};
 };
 template <>
 struct EnumNames<HeatmapMode> {
-  static constexpr std::pair<HeatmapMode, const char*> table[] = {{HeatmapMode::Clean, "clean"},
-                                                                  {HeatmapMode::Perturbed, "perturbed"},
-                                                                  {HeatmapMode::AbsDifference, "abs-difference"},
-                                                                  {HeatmapMode::SignedDifference, "signed-difference"}};
+  static constexpr attn::NameOf<HeatmapMode> table[] = {{HeatmapMode::Clean, "clean"},
+                                                        {HeatmapMode::Perturbed, "perturbed"},
+                                                        {HeatmapMode::AbsDifference, "abs-difference"},
+                                                        {HeatmapMode::SignedDifference, "signed-difference"}};
 };
 
 template <>
 struct EnumNames<PixelReduction> {
-  static constexpr std::pair<PixelReduction, const char*> table[] = {{PixelReduction::Max, "max"},
-                                                                     {PixelReduction::Mean, "mean"}};
+  static constexpr attn::NameOf<PixelReduction> table[] = {{PixelReduction::Max, "max"},
+                                                           {PixelReduction::Mean, "mean"}};
 };
 
 // ---- One description of every field, used to write and to read (no field named twice).
@@ -142,11 +143,8 @@ void visit(AppState& s, Visitor& v) {
 }
 
 template <class E>
-const char* enum_name(E value) {
-  for (const auto& [e, name] : EnumNames<E>::table) {
-    if (e == value) return name;
-  }
-  return EnumNames<E>::table[0].second;
+std::string enum_name(E value) {
+  return std::string(attn::name_of(EnumNames<E>::table, value));
 }
 
 // ---- Writing.
@@ -282,15 +280,9 @@ struct Reader {
   }
   template <class E, std::enable_if_t<std::is_enum_v<E>, int> = 0>
   void read(const char* key, const json& j, E& v) {
-    std::string names;
-    for (const auto& [e, name] : EnumNames<E>::table) {
-      if (j.is_string() && j.get<std::string>() == name) {
-        v = e;
-        return;
-      }
-      names += (names.empty() ? "" : ", ") + std::string(name);
-    }
-    fail(key, "must be one of " + names);
+    const auto value = j.is_string() ? attn::value_of(EnumNames<E>::table, j.get<std::string>()) : std::nullopt;
+    if (!value) fail(key, "must be one of " + attn::choices_of(EnumNames<E>::table));
+    v = *value;
   }
 };
 
@@ -358,8 +350,7 @@ AppState load_scenario_file(const std::string& path, const AppState& base) {
 }
 
 void save_scenario_file(const std::string& path, const AppState& state) {
-  const std::string text = scenario_to_json(state).dump(2) + "\n";
-  attn::write_file_atomically(path, [&](std::ostream& out) { out << text; });
+  attn::write_json_atomically(path, scenario_to_json(state));
 }
 
 }  // namespace ax

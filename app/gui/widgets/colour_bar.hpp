@@ -1,5 +1,5 @@
 // A vertical colour bar for a heatmap's range, from the same colormap table as the shader, with
-// the labels of model/colour_bar_labels.hpp (the exported PNG's bar says the same).
+// the labels of figures/colour_bar_labels.hpp (the exported PNG's bar says the same).
 #pragma once
 
 #include "figures/colour_bar_labels.hpp"

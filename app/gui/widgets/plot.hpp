@@ -47,7 +47,7 @@ struct PlotOptions {
 // Draws the plot in a `size` box at the cursor and advances the cursor.
 void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const PlotOptions& options);
 
-// Tick positions (model/colour_bar_labels.hpp: the colour bars of exported PNGs use them too).
+// Tick positions (figures/colour_bar_labels.hpp: the colour bars of exported PNGs use them too).
 using ax::linear_ticks;
 using ax::log_ticks;
 std::string tick_label(double value, bool log_axis);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "attn/base/enum_names.hpp"
 #include "attn/base/errors.hpp"
 #include "attn/base/memory_budget.hpp"
 #include "attn/base/random.hpp"
@@ -10,21 +11,16 @@
 
 namespace attn {
 
-DatasetKind parse_dataset_kind(std::string_view name) {
-  if (name == "gaussian") return DatasetKind::Gaussian;
-  if (name == "clusters") return DatasetKind::Clusters;
-  if (name == "sphere") return DatasetKind::Sphere;
-  throw UsageError("unknown data kind '" + std::string(name) + "' (choose gaussian, clusters or sphere)");
-}
+namespace {
 
-std::string_view dataset_kind_name(DatasetKind kind) {
-  switch (kind) {
-    case DatasetKind::Gaussian: return "gaussian";
-    case DatasetKind::Clusters: return "clusters";
-    case DatasetKind::Sphere: return "sphere";
-  }
-  return "?";
-}
+constexpr NameOf<DatasetKind> kDatasetNames[] = {
+    {DatasetKind::Gaussian, "gaussian"}, {DatasetKind::Clusters, "clusters"}, {DatasetKind::Sphere, "sphere"}};
+
+}  // namespace
+
+DatasetKind parse_dataset_kind(std::string_view name) { return parse_name(kDatasetNames, name, "data kind"); }
+
+std::string_view dataset_kind_name(DatasetKind kind) { return name_of(kDatasetNames, kind); }
 
 Dataset generate_dataset(DatasetKind kind, Index n, Index d, std::uint64_t seed, int clusters) {
   if (n < 1 || d < 1) {

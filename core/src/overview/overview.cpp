@@ -5,21 +5,22 @@
 #include <limits>
 #include <string>
 
+#include "attn/base/enum_names.hpp"
 #include "attn/base/errors.hpp"
 #include "attn/base/parallel.hpp"
 #include "overview/pixel_pooler.hpp"
 
 namespace attn {
 
-PoolReduction parse_pool_reduction(std::string_view name) {
-  if (name == "max") return PoolReduction::Max;
-  if (name == "mean") return PoolReduction::Mean;
-  throw UsageError("unknown reduction '" + std::string(name) + "' (choose max or mean)");
-}
+namespace {
 
-std::string_view pool_reduction_name(PoolReduction reduction) {
-  return reduction == PoolReduction::Max ? "max" : "mean";
-}
+constexpr NameOf<PoolReduction> kReductionNames[] = {{PoolReduction::Max, "max"}, {PoolReduction::Mean, "mean"}};
+
+}  // namespace
+
+PoolReduction parse_pool_reduction(std::string_view name) { return parse_name(kReductionNames, name, "reduction"); }
+
+std::string_view pool_reduction_name(PoolReduction reduction) { return name_of(kReductionNames, reduction); }
 
 std::pair<Index, Index> Overview::block_rows(Index r) const {
   const Index n = window.rows();

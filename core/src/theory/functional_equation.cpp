@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "attn/base/enum_names.hpp"
 #include "attn/base/errors.hpp"
 #include "attn/kernels/functions.hpp"
 #include "theory/lesson_checks.hpp"
@@ -145,9 +146,9 @@ LogDerivative log_derivative(const Method& method, double alpha, std::span<const
 }
 
 DistanceKernel parse_distance_kernel(const std::string& name) {
-  if (name == "gaussian") return DistanceKernel::Gaussian;
-  if (name == "laplace") return DistanceKernel::Laplace;
-  throw UsageError("unknown distance kernel '" + name + "' (gaussian or laplace)");
+  static constexpr NameOf<DistanceKernel> kNames[] = {{DistanceKernel::Gaussian, "gaussian"},
+                                                      {DistanceKernel::Laplace, "laplace"}};
+  return parse_name(kNames, name, "distance kernel");
 }
 
 DistanceFormCheck distance_form_check(const MatD& x, DistanceKernel kernel, double tau) {

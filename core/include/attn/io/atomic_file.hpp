@@ -20,4 +20,13 @@ namespace attn {
 // file is then unchanged.
 void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write);
 
+// A JSON document (nlohmann::json, or anything with dump(indent)) as text with a final newline,
+// written as above. The text is made before the file is touched: a document that cannot be
+// dumped leaves the old file as it was.
+template <class Json>
+void write_json_atomically(const std::string& path, const Json& document, int indent = 2) {
+  const std::string text = document.dump(indent) + "\n";
+  write_file_atomically(path, [&](std::ostream& out) { out << text; });
+}
+
 }  // namespace attn
