@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "attn/base/enum_names.hpp"
 #include "attn/base/errors.hpp"
 #include "attn/theory/drift_diffusion.hpp"
 #include "attn/theory/metric_attention.hpp"
@@ -31,13 +32,13 @@ void fill_density(DriftView& v, double alpha) {
 }  // namespace
 
 PropagationMode parse_propagation_mode(const std::string& name) {
-  if (name == "steps") return PropagationMode::Steps;
-  if (name == "drift") return PropagationMode::Drift;
-  if (name == "diffusion") return PropagationMode::Diffusion;
-  if (name == "metric") return PropagationMode::Metric;
-  if (name == "duplication") return PropagationMode::Duplication;
-  throw attn::InputError("unknown propagation view mode '" + name +
-                         "' (steps, drift, diffusion, metric or duplication)");
+  static constexpr attn::NameOf<PropagationMode> kModes[] = {{PropagationMode::Steps, "steps"},
+                                                             {PropagationMode::Drift, "drift"},
+                                                             {PropagationMode::Diffusion, "diffusion"},
+                                                             {PropagationMode::Metric, "metric"},
+                                                             {PropagationMode::Duplication, "duplication"}};
+  if (const auto mode = attn::value_of(kModes, name)) return *mode;
+  throw attn::InputError("unknown propagation view mode '" + name + "' (" + attn::choices_of(kModes) + ")");
 }
 
 attn::MatD metric_map_of(const AppState& s) {

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "attn/base/enum_names.hpp"
 #include "attn/base/errors.hpp"
 
 namespace attn {
@@ -17,20 +18,15 @@ bool Perturbation::is_identity() const {
          !has_vector_noise();
 }
 
-NoiseTarget parse_noise_target(std::string_view name) {
-  if (name == "queries") return NoiseTarget::Queries;
-  if (name == "keys") return NoiseTarget::Keys;
-  if (name == "both") return NoiseTarget::Both;
-  throw UsageError("unknown noise target '" + std::string(name) + "' (choose queries, keys or both)");
-}
+namespace {
 
-std::string_view noise_target_name(NoiseTarget target) {
-  switch (target) {
-    case NoiseTarget::Queries: return "queries";
-    case NoiseTarget::Keys: return "keys";
-    case NoiseTarget::Both: return "both";
-  }
-  return "?";
-}
+constexpr NameOf<NoiseTarget> kTargetNames[] = {
+    {NoiseTarget::Queries, "queries"}, {NoiseTarget::Keys, "keys"}, {NoiseTarget::Both, "both"}};
+
+}  // namespace
+
+NoiseTarget parse_noise_target(std::string_view name) { return parse_name(kTargetNames, name, "noise target"); }
+
+std::string_view noise_target_name(NoiseTarget target) { return name_of(kTargetNames, target); }
 
 }  // namespace attn

@@ -3,32 +3,23 @@
 #include <array>
 #include <cmath>
 
+#include "attn/base/enum_names.hpp"
 #include "attn/base/errors.hpp"
 
 namespace attn {
 namespace {
 
-constexpr std::array<ScoreKind, 4> kAllKinds = {ScoreKind::Dot, ScoreKind::ScaledDot, ScoreKind::Cosine,
-                                                ScoreKind::NegSqDist};
+constexpr NameOf<ScoreKind> kScoreNames[] = {{ScoreKind::Dot, "dot"},
+                                             {ScoreKind::ScaledDot, "scaled-dot"},
+                                             {ScoreKind::Cosine, "cosine"},
+                                             {ScoreKind::NegSqDist, "neg-sqdist"}};
+constexpr auto kAllKinds = values_of(kScoreNames);
 
 }  // namespace
 
-ScoreKind parse_score_kind(std::string_view name) {
-  for (ScoreKind kind : kAllKinds) {
-    if (score_kind_name(kind) == name) return kind;
-  }
-  throw UsageError("unknown score '" + std::string(name) + "' (choose dot, scaled-dot, cosine or neg-sqdist)");
-}
+ScoreKind parse_score_kind(std::string_view name) { return parse_name(kScoreNames, name, "score"); }
 
-std::string_view score_kind_name(ScoreKind kind) {
-  switch (kind) {
-    case ScoreKind::Dot: return "dot";
-    case ScoreKind::ScaledDot: return "scaled-dot";
-    case ScoreKind::Cosine: return "cosine";
-    case ScoreKind::NegSqDist: return "neg-sqdist";
-  }
-  return "?";
-}
+std::string_view score_kind_name(ScoreKind kind) { return name_of(kScoreNames, kind); }
 
 std::string_view score_kind_formula(ScoreKind kind) {
   switch (kind) {

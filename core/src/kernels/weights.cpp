@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "attn/base/enum_names.hpp"
 #include "attn/base/errors.hpp"
 #include "attn/base/parallel.hpp"
 #include "base/tiling.hpp"
@@ -12,13 +13,15 @@
 
 namespace attn {
 
-Mask parse_mask(std::string_view name) {
-  if (name == "none") return Mask::None;
-  if (name == "causal") return Mask::Causal;
-  throw UsageError("unknown mask '" + std::string(name) + "' (choose none or causal)");
-}
+namespace {
 
-std::string_view mask_name(Mask mask) { return mask == Mask::Causal ? "causal" : "none"; }
+constexpr NameOf<Mask> kMaskNames[] = {{Mask::None, "none"}, {Mask::Causal, "causal"}};
+
+}  // namespace
+
+Mask parse_mask(std::string_view name) { return parse_name(kMaskNames, name, "mask"); }
+
+std::string_view mask_name(Mask mask) { return name_of(kMaskNames, mask); }
 
 std::string_view row_status_name(RowStatus status) {
   switch (status) {

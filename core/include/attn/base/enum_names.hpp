@@ -7,6 +7,7 @@
 //   parse_name(kMaskNames, "diagonal", "mask")    // UsageError: unknown mask 'diagonal' (choose none or causal)
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -36,6 +37,14 @@ constexpr std::optional<E> value_of(const NameOf<E> (&table)[N], std::string_vie
     if (n == name) return v;
   }
   return std::nullopt;
+}
+
+// Every value, in the table's order.
+template <class E, std::size_t N>
+constexpr std::array<E, N> values_of(const NameOf<E> (&table)[N]) {
+  std::array<E, N> values{};
+  for (std::size_t k = 0; k < N; ++k) values[k] = table[k].first;
+  return values;
 }
 
 // Every name, for messages: "gaussian, clusters or sphere".
