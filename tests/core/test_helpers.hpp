@@ -19,6 +19,15 @@ Mat<T> random_matrix(Index rows, Index cols, std::uint64_t seed, double scale = 
 
 inline Method method(const char* spec) { return parse_method(spec); }
 
+// The attention a lesson experiment runs: a score, its inverse temperature alpha and a method.
+inline AttentionSpec spec_of(ScoreKind score, double alpha, const char* method = "exp") {
+  AttentionSpec spec;
+  spec.score = score;
+  spec.alpha = alpha;
+  spec.method = parse_method(method);
+  return spec;
+}
+
 template <class T>
 Weights<T> weights_of(const Mat<T>& scores, const char* spec, Mask mask = Mask::None) {
   return weights_from_scores(scores, parse_method(spec), mask);

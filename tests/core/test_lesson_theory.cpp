@@ -24,14 +24,7 @@ namespace attn {
 namespace {
 
 using test::random_matrix;
-
-AttentionSpec spec_of(ScoreKind score, double alpha, const char* method = "exp") {
-  AttentionSpec spec;
-  spec.score = score;
-  spec.alpha = alpha;
-  spec.method = parse_method(method);
-  return spec;
-}
+using test::spec_of;
 
 MatD step(const MatD& x, const AttentionSpec& spec) { return propagate_once(x, spec).points; }
 

@@ -53,6 +53,39 @@ void claims(UiContext& ctx, const LessonStep& step, const TextSources& sources) 
   if (ctx.app.lesson().evaluating()) ImGui::TextDisabled("updating...");
 }
 
+// The step's text, its claims once they may show (they are the answer to its question), and
+// the errors of its view and its words, scrolling in `height`.
+void draw_step_body(UiContext& ctx, const LessonStep& step, const TextSources& sources, float height,
+                    bool show_claims) {
+  ImGui::BeginChild("lesson body", ImVec2(0.0f, height));
+  widgets::WrappedText(fill_placeholders(step.text, sources, -1));
+  if (show_claims) claims(ctx, step, sources);
+  if (ctx.evaluation && !ctx.evaluation->view_error.empty()) {
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kErrorColour), "%s", ctx.evaluation->view_error.c_str());
+  }
+  if (!ctx.app.lesson().words_error().empty()) {
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kErrorColour), "%s",
+                       ctx.app.lesson().words_error().c_str());
+  }
+  ImGui::EndChild();
+  record_layout(ctx, "lesson_body");
+}
+
+// Back, restart and `forward` (reveal the answer or go on; "(last step)" when neither can).
+void draw_step_buttons(UiContext& ctx, const char* forward, bool can_go_forward, bool one_row) {
+  if (ImGui::Button("< back")) ctx.app.lesson_previous();
+  record_layout(ctx, "lesson_back");
+  ImGui::SameLine();
+  if (ImGui::Button("restart")) ctx.app.lesson_restart();
+  if (one_row) ImGui::SameLine();
+  if (can_go_forward) {
+    if (ImGui::Button(forward)) ctx.app.lesson_next();
+  } else {
+    ImGui::TextDisabled("(last step)");
+  }
+  record_layout(ctx, "lesson_next");
+}
+
 }  // namespace
 
 void draw_lessons_menu(UiContext& ctx) {
@@ -112,19 +145,7 @@ void draw_lesson_panel(UiContext& ctx) {
   const float avail = ImGui::GetContentRegionAvail().y, lines = ImGui::GetTextLineHeightWithSpacing();
   const float answer_height = std::min(height(answer), std::max(avail - fixed - lines * 4.0f, lines * 2.0f));
   const float body = std::max(avail - fixed - answer_height, lines * 2.0f);
-  ImGui::BeginChild("lesson body", ImVec2(0.0f, body));
-  widgets::WrappedText(fill_placeholders(step.text, sources, -1));
-  // The claims are the answer: they stay hidden until it is revealed.
-  if (!has_question || revealed) claims(ctx, step, sources);
-  if (ctx.evaluation && !ctx.evaluation->view_error.empty()) {
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kErrorColour), "%s", ctx.evaluation->view_error.c_str());
-  }
-  if (!ctx.app.lesson().words_error().empty()) {
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kErrorColour), "%s",
-                       ctx.app.lesson().words_error().c_str());
-  }
-  ImGui::EndChild();
-  record_layout(ctx, "lesson_body");
+  draw_step_body(ctx, step, sources, body, !has_question || revealed);
 
   if (has_question) {
     ImGui::Spacing();
@@ -141,17 +162,7 @@ void draw_lesson_panel(UiContext& ctx) {
   }
   ImGui::Separator();
   if (shift_slider) draw_shift_control(ctx);
-  if (ImGui::Button("< back")) ctx.app.lesson_previous();
-  record_layout(ctx, "lesson_back");
-  ImGui::SameLine();
-  if (ImGui::Button("restart")) ctx.app.lesson_restart();
-  if (one_row) ImGui::SameLine();
-  if (reveal || index + 1 < count) {
-    if (ImGui::Button(forward)) ctx.app.lesson_next();
-  } else {
-    ImGui::TextDisabled("(last step)");
-  }
-  record_layout(ctx, "lesson_next");
+  draw_step_buttons(ctx, forward, reveal || index + 1 < count, one_row);
   if (show_keys) widgets::WrappedText(keys, ImGui::GetColorU32(ImGuiCol_TextDisabled));
 }
 

@@ -57,6 +57,97 @@ void draw_pooled_bars(ImDrawList* draw, std::span<const BarSeries> series, const
   }
 }
 
+constexpr ImU32 kTextColour = IM_COL32(220, 220, 225, 255);
+
+// The chart's rectangle on screen, its value range and the width of a bar's slot.
+struct BarFrame {
+  ImDrawList* draw;
+  float line;  // text line height
+  ImVec2 p0, p1;
+  double lo, hi;
+  float slot;  // per bar position
+  float y_of(double v) const { return static_cast<float>(p1.y - (v - lo) / (hi - lo) * (p1.y - p0.y)); }
+};
+
+// One bar per series at each position (fewer bars than pixels), the hovered position lit.
+void draw_each_bar(const BarFrame& f, std::span<const BarSeries> series, const BarOptions& options, std::size_t count,
+                   int hovered_index) {
+  ImDrawList* draw = f.draw;
+  const ImVec2 p0 = f.p0, p1 = f.p1;
+  const float slot = f.slot, zero = f.y_of(0.0);
+  const float bar = std::max(1.0f, (slot * 0.8f) / static_cast<float>(std::max<std::size_t>(series.size(), 1)));
+  for (std::size_t k = 0; k < count; ++k) {
+    const float x = p0.x + slot * static_cast<float>(k) + slot * 0.1f;
+    const bool masked = k < options.masked.size() && options.masked[k];
+    if (static_cast<int>(k) == hovered_index) {
+      draw->AddRectFilled(ImVec2(p0.x + slot * static_cast<float>(k), p0.y),
+                          ImVec2(p0.x + slot * static_cast<float>(k + 1), p1.y), IM_COL32(255, 255, 255, 25));
+    }
+    for (std::size_t s = 0; s < series.size(); ++s) {
+      if (k >= series[s].values.size()) continue;
+      const double v = series[s].values[k];
+      const float x0 = x + bar * static_cast<float>(s), x1 = x0 + bar - (bar > 3.0f ? 1.0f : 0.0f);
+      if (!std::isfinite(v)) {
+        if (masked) continue;  // a masked key's score is never computed: no bar
+        // Undefined: grey hatch over the full height, never a bar of some height.
+        draw->AddRectFilled(ImVec2(x0, p0.y), ImVec2(x1, p1.y), IM_COL32(110, 110, 110, 70));
+        continue;
+      }
+      ImU32 colour = series[s].colour;
+      if (masked) colour = (colour & 0x00FFFFFF) | 0x50000000;
+      draw->AddRectFilled(ImVec2(x0, std::min(zero, f.y_of(v))), ImVec2(x1, std::max(zero, f.y_of(v))), colour);
+    }
+    if (static_cast<int>(k) == options.highlight) {
+      draw->AddTriangleFilled(ImVec2(x + slot * 0.4f, p1.y + 2.0f), ImVec2(x, p1.y + f.line * 0.6f),
+                              ImVec2(x + slot * 0.8f, p1.y + f.line * 0.6f), IM_COL32(255, 210, 80, 255));
+    }
+  }
+}
+
+// Position labels under the bars: every one (on `rows` staggered rows) when `every_label`, else
+// at round steps that leave each label its room.
+void draw_position_labels(const BarFrame& f, const BarOptions& options, std::size_t count, bool every_label, int rows,
+                          float left, float right_edge) {
+  float widest = ImGui::CalcTextSize(std::to_string(count > 0 ? count - 1 : 0).c_str()).x;
+  for (const auto& l : options.labels) widest = std::max(widest, ImGui::CalcTextSize(l.c_str()).x);
+  std::vector<attn::Index> ticks;
+  if (every_label) {
+    for (std::size_t k = 0; k < count; ++k) ticks.push_back(static_cast<attn::Index>(k));
+  } else {
+    ticks = ax::axis_ticks(static_cast<attn::Index>(count), 0.0, static_cast<double>(count), f.slot, widest + 6.0f);
+  }
+  for (attn::Index k : ticks) {
+    const std::string index = std::to_string(k);
+    const auto u = static_cast<std::size_t>(k);
+    const char* label = u < options.labels.size() ? options.labels[u].c_str() : index.c_str();
+    const float w = ImGui::CalcTextSize(label).x;
+    const float x = std::max(f.p0.x - left * 0.5f, f.p0.x + f.slot * (static_cast<float>(k) + 0.5f) - w * 0.5f);
+    if (x + w > right_edge) continue;  // a label cut at the edge reads as another
+    const float row = every_label ? static_cast<float>(k % rows) * f.line : 0.0f;
+    f.draw->AddText(ImVec2(x, f.p1.y + f.line * 0.35f + row), kTextColour, label);
+  }
+}
+
+// The values at the hovered position, undefined and masked ones said as such.
+void bar_tooltip(std::span<const BarSeries> series, const BarOptions& options, int hovered_index) {
+  ImGui::BeginTooltip();
+  const auto k = static_cast<std::size_t>(hovered_index);
+  ImGui::Text("key %d%s%s", hovered_index, k < options.labels.size() ? ": " : "",
+              k < options.labels.size() ? options.labels[k].c_str() : "");
+  for (const auto& s : series) {
+    if (k >= s.values.size()) continue;
+    if (std::isfinite(s.values[k])) {
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.colour), "%s: %.6g", s.label.c_str(), s.values[k]);
+    } else if (k < options.masked.size() && options.masked[k]) {
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.colour), "%s: not computed", s.label.c_str());
+    } else {
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.colour), "%s: undefined", s.label.c_str());
+    }
+  }
+  if (k < options.masked.size() && options.masked[k]) ImGui::TextUnformatted("(masked key)");
+  ImGui::EndTooltip();
+}
+
 }  // namespace
 
 int BarChart(const char* id, ImVec2 size, std::span<const BarSeries> series, const BarOptions& options) {
@@ -66,7 +157,6 @@ int BarChart(const char* id, ImVec2 size, std::span<const BarSeries> series, con
   const bool hovered = ImGui::IsItemHovered();
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float line = ImGui::GetTextLineHeight();
-  constexpr ImU32 text = IM_COL32(220, 220, 225, 255);
 
   std::size_t count = 0;
   double lo = 0.0, hi = 0.0;
@@ -99,99 +189,37 @@ int BarChart(const char* id, ImVec2 size, std::span<const BarSeries> series, con
     ImGui::PopID();
     return hovered_index;
   }
-  draw->AddText(ImVec2(origin.x, origin.y), text, options.title);
+  const BarFrame frame{draw, line, p0, p1, lo, hi, (p1.x - p0.x) / static_cast<float>(count)};
+  draw->AddText(ImVec2(origin.x, origin.y), kTextColour, options.title);
   draw->AddRectFilled(p0, p1, IM_COL32(25, 25, 30, 255));
-  auto y_of = [&](double v) { return static_cast<float>(p1.y - (v - lo) / (hi - lo) * (p1.y - p0.y)); };
   for (double t : linear_ticks(lo, hi, 4)) {
-    const float y = y_of(t);
+    const float y = frame.y_of(t);
     draw->AddLine(ImVec2(p0.x, y), ImVec2(p1.x, y), IM_COL32(120, 120, 130, 60));
     const std::string label = tick_label(t, false);
-    draw->AddText(ImVec2(p0.x - ImGui::CalcTextSize(label.c_str()).x - 3.0f, y - line * 0.5f), text, label.c_str());
+    draw->AddText(ImVec2(p0.x - ImGui::CalcTextSize(label.c_str()).x - 3.0f, y - line * 0.5f), kTextColour,
+                  label.c_str());
   }
-  const float zero = y_of(0.0);
-  const float slot = (p1.x - p0.x) / static_cast<float>(count);
-  const float bar = std::max(1.0f, (slot * 0.8f) / static_cast<float>(std::max<std::size_t>(series.size(), 1)));
+  const float zero = frame.y_of(0.0);
   const ImVec2 mouse = ImGui::GetIO().MousePos;
-  if (hovered && mouse.x >= p0.x && mouse.x < p1.x) hovered_index = static_cast<int>((mouse.x - p0.x) / slot);
+  if (hovered && mouse.x >= p0.x && mouse.x < p1.x) hovered_index = static_cast<int>((mouse.x - p0.x) / frame.slot);
   if (hovered_index >= static_cast<int>(count)) hovered_index = -1;
 
-  const bool pooled = slot < 1.0f;
-  if (pooled) {
+  if (frame.slot < 1.0f) {
     // More bars than pixels: each pixel column shows the extent of the bars it covers, so a
     // single peak is never lost (drawing every bar would overdraw thousands per pixel).
-    draw_pooled_bars(draw, series, options.masked, count, p0, p1, zero, y_of);
+    draw_pooled_bars(draw, series, options.masked, count, p0, p1, zero, [&](double v) { return frame.y_of(v); });
     // Beside the title when it fits (a note cut at the edge would read as something else).
     const std::string note = pooled_note(count, p1.x - p0.x);
     const float x = origin.x + ImGui::CalcTextSize(options.title).x + 8.0f;
     if (x + ImGui::CalcTextSize(note.c_str()).x <= origin.x + size.x) {
       draw->AddText(ImVec2(x, origin.y), IM_COL32(150, 150, 160, 255), note.c_str());
     }
-  }
-  for (std::size_t k = 0; k < (pooled ? 0 : count); ++k) {
-    const float x = p0.x + slot * static_cast<float>(k) + slot * 0.1f;
-    const bool masked = k < options.masked.size() && options.masked[k];
-    if (static_cast<int>(k) == hovered_index) {
-      draw->AddRectFilled(ImVec2(p0.x + slot * static_cast<float>(k), p0.y),
-                          ImVec2(p0.x + slot * static_cast<float>(k + 1), p1.y), IM_COL32(255, 255, 255, 25));
-    }
-    for (std::size_t s = 0; s < series.size(); ++s) {
-      if (k >= series[s].values.size()) continue;
-      const double v = series[s].values[k];
-      const float x0 = x + bar * static_cast<float>(s), x1 = x0 + bar - (bar > 3.0f ? 1.0f : 0.0f);
-      if (!std::isfinite(v)) {
-        if (masked) continue;  // a masked key's score is never computed: no bar
-        // Undefined: grey hatch over the full height, never a bar of some height.
-        draw->AddRectFilled(ImVec2(x0, p0.y), ImVec2(x1, p1.y), IM_COL32(110, 110, 110, 70));
-        continue;
-      }
-      ImU32 colour = series[s].colour;
-      if (masked) colour = (colour & 0x00FFFFFF) | 0x50000000;
-      draw->AddRectFilled(ImVec2(x0, std::min(zero, y_of(v))), ImVec2(x1, std::max(zero, y_of(v))), colour);
-    }
-    if (static_cast<int>(k) == options.highlight) {
-      draw->AddTriangleFilled(ImVec2(x + slot * 0.4f, p1.y + 2.0f), ImVec2(x, p1.y + line * 0.6f),
-                              ImVec2(x + slot * 0.8f, p1.y + line * 0.6f), IM_COL32(255, 210, 80, 255));
-    }
+  } else {
+    draw_each_bar(frame, series, options, count, hovered_index);
   }
   draw->AddLine(ImVec2(p0.x, zero), ImVec2(p1.x, zero), IM_COL32(200, 200, 200, 160));
-  // Position labels at round steps that leave each label its room.
-  float widest = ImGui::CalcTextSize(std::to_string(count > 0 ? count - 1 : 0).c_str()).x;
-  for (const auto& l : options.labels) widest = std::max(widest, ImGui::CalcTextSize(l.c_str()).x);
-  std::vector<attn::Index> ticks;
-  const bool every_label = few && label_rows <= 3;
-  if (every_label) {
-    for (std::size_t k = 0; k < count; ++k) ticks.push_back(static_cast<attn::Index>(k));
-  } else {
-    ticks = ax::axis_ticks(static_cast<attn::Index>(count), 0.0, static_cast<double>(count), slot, widest + 6.0f);
-  }
-  for (attn::Index k : ticks) {
-    const std::string index = std::to_string(k);
-    const auto u = static_cast<std::size_t>(k);
-    const char* label = u < options.labels.size() ? options.labels[u].c_str() : index.c_str();
-    const float w = ImGui::CalcTextSize(label).x;
-    const float x = std::max(p0.x - left * 0.5f, p0.x + slot * (static_cast<float>(k) + 0.5f) - w * 0.5f);
-    if (x + w > origin.x + size.x) continue;  // a label cut at the edge reads as another
-    const float row = every_label ? static_cast<float>(k % rows) * line : 0.0f;
-    draw->AddText(ImVec2(x, p1.y + line * 0.35f + row), text, label);
-  }
-  if (hovered_index >= 0) {
-    ImGui::BeginTooltip();
-    const auto k = static_cast<std::size_t>(hovered_index);
-    ImGui::Text("key %d%s%s", hovered_index, k < options.labels.size() ? ": " : "",
-                k < options.labels.size() ? options.labels[k].c_str() : "");
-    for (const auto& s : series) {
-      if (k >= s.values.size()) continue;
-      if (std::isfinite(s.values[k])) {
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.colour), "%s: %.6g", s.label.c_str(), s.values[k]);
-      } else if (k < options.masked.size() && options.masked[k]) {
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.colour), "%s: not computed", s.label.c_str());
-      } else {
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.colour), "%s: undefined", s.label.c_str());
-      }
-    }
-    if (k < options.masked.size() && options.masked[k]) ImGui::TextUnformatted("(masked key)");
-    ImGui::EndTooltip();
-  }
+  draw_position_labels(frame, options, count, few && label_rows <= 3, rows, left, origin.x + size.x);
+  if (hovered_index >= 0) bar_tooltip(series, options, hovered_index);
   ImGui::PopID();
   return hovered_index;
 }

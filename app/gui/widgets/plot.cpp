@@ -80,14 +80,22 @@ std::string tick_label(double value, bool log_axis) {
   return buffer;
 }
 
-void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const PlotOptions& options) {
-  ImGui::PushID(id);
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  ImGui::InvisibleButton("##plot", size);
-  const bool hovered = ImGui::IsItemHovered();
-  ImDrawList* draw = ImGui::GetWindowDrawList();
-  const float line = ImGui::GetTextLineHeight();
+namespace {
 
+// The plot's rectangle on screen and its two axes: where a data point is drawn.
+struct Frame {
+  ImDrawList* draw;
+  float line;  // text line height
+  ImVec2 p0, p1;
+  Axis ax, ay;
+  ImVec2 to_screen(double x, double y) const {
+    return ImVec2(static_cast<float>(p0.x + ax.to_unit(x) * (p1.x - p0.x)),
+                  static_cast<float>(p1.y - ay.to_unit(y) * (p1.y - p0.y)));
+  }
+};
+
+// Each axis fitted to every series (and the background bars' x range) unless fixed.
+std::pair<Axis, Axis> fit_axes(std::span<const PlotSeries> series, const PlotOptions& options) {
   std::vector<double> xs, ys;
   for (const auto& s : series) {
     xs.insert(xs.end(), s.x.begin(), s.x.end());
@@ -97,25 +105,29 @@ void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const
     xs.push_back(options.background->x_lo);
     xs.push_back(options.background->x_hi);
   }
-  const Axis ax = fit_axis(options.log_x, options.x_range, xs, options.log_floor);
-  const Axis ay = fit_axis(options.log_y, options.y_range, ys, options.log_floor);
+  return {fit_axis(options.log_x, options.x_range, xs, options.log_floor),
+          fit_axis(options.log_y, options.y_range, ys, options.log_floor)};
+}
 
-  // Plot rectangle inside the frame: room for y tick labels on the left and x labels below.
-  // Room on the left for the widest y tick label.
-  const auto y_ticks = ay.log ? log_ticks(ay.lo, ay.hi, 7) : linear_ticks(ay.lo, ay.hi, 5);
-  float widest_y = ImGui::CalcTextSize("0").x;
-  for (double t : y_ticks) widest_y = std::max(widest_y, ImGui::CalcTextSize(tick_label(t, ay.log).c_str()).x);
-  const float left = widest_y + line * 0.8f;
-  ImVec2 p0(origin.x + left, origin.y + line * 1.4f);
-  const ImVec2 p1(origin.x + size.x - line * 0.6f, origin.y + size.y - line * 2.2f);
+struct LegendEntry {
+  std::string label;
+  ImU32 colour;
+  bool bar;
+};
 
-  // Legend entries; inside the plot when they fit in a corner, else in a band above it.
-  struct Entry {
-    std::string label;
-    ImU32 colour;
-    bool bar;
-  };
-  std::vector<Entry> entries;
+// Legend entries; inside the plot when they fit in a corner, else in a band above it.
+struct Legend {
+  std::vector<LegendEntry> entries;
+  bool inside = false;
+  float box_w = 0.0f, box_h = 0.0f;
+  std::vector<std::pair<ImVec2, std::size_t>> band;  // positions of the entries in the band
+};
+
+// Lays the legend out; a band above the plot moves the plot's top edge `p0.y` down.
+Legend layout_legend(std::span<const PlotSeries> series, const PlotOptions& options, ImVec2 origin, ImVec2 size,
+                     float line, ImVec2& p0, ImVec2 p1) {
+  Legend legend;
+  auto& entries = legend.entries;
   if (options.legend) {
     for (const auto& sr : series) entries.push_back({sr.label, sr.colour, false});
     if (options.background && !options.background->label.empty()) {
@@ -124,12 +136,12 @@ void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const
   }
   float legend_width = 0.0f;
   for (const auto& e : entries) legend_width = std::max(legend_width, ImGui::CalcTextSize(e.label.c_str()).x);
-  const float box_w = legend_width + line * 2.2f, box_h = static_cast<float>(entries.size()) * line + 6.0f;
+  legend.box_w = legend_width + line * 2.2f;
+  legend.box_h = static_cast<float>(entries.size()) * line + 6.0f;
   // Legends never cover data: they go in a band above the plot (the box is kept for a legend of
   // one entry, which fits in a corner that a single curve rarely reaches).
-  const bool legend_inside = entries.size() == 1 && box_h < (p1.y - p0.y) * 0.3f && box_w < (p1.x - p0.x) * 0.4f;
-  std::vector<std::pair<ImVec2, std::size_t>> band;  // positions of the entries in the band
-  if (!entries.empty() && !legend_inside) {
+  legend.inside = entries.size() == 1 && legend.box_h < (p1.y - p0.y) * 0.3f && legend.box_w < (p1.x - p0.x) * 0.4f;
+  if (!entries.empty() && !legend.inside) {
     float x = origin.x + 4.0f, y = p0.y;
     for (std::size_t k = 0; k < entries.size(); ++k) {
       const float w = ImGui::CalcTextSize(entries[k].label.c_str()).x + line * 1.9f;
@@ -137,43 +149,40 @@ void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const
         x = origin.x + 4.0f;
         y += line;
       }
-      band.emplace_back(ImVec2(x, y), k);
+      legend.band.emplace_back(ImVec2(x, y), k);
       x += w;
     }
     p0.y = y + line + 4.0f;
   }
-  if (p1.x - p0.x < 20.0f || p1.y - p0.y < 20.0f) {
-    ImGui::PopID();
-    return;
-  }
-  auto to_screen = [&](double x, double y) {
-    return ImVec2(static_cast<float>(p0.x + ax.to_unit(x) * (p1.x - p0.x)),
-                  static_cast<float>(p1.y - ay.to_unit(y) * (p1.y - p0.y)));
-  };
+  return legend;
+}
 
-  draw->AddRectFilled(p0, p1, IM_COL32(25, 25, 30, 255));
-  // Grid and ticks.
-  const auto x_ticks = ax.log ? log_ticks(ax.lo, ax.hi, 8) : linear_ticks(ax.lo, ax.hi, 6);
+// Grid lines at every tick, tick labels, the frame and the axis labels.
+void draw_grid(const Frame& f, const std::vector<double>& y_ticks, const PlotOptions& options, ImVec2 origin) {
+  ImDrawList* draw = f.draw;
+  const float line = f.line;
+  const ImVec2 p0 = f.p0, p1 = f.p1;
+  const auto x_ticks = f.ax.log ? log_ticks(f.ax.lo, f.ax.hi, 8) : linear_ticks(f.ax.lo, f.ax.hi, 6);
   // Every tick gets its grid line; labels are thinned to an even stride so that none touch.
   float widest = 0.0f, spacing = p1.x - p0.x;
   for (std::size_t k = 0; k < x_ticks.size(); ++k) {
-    widest = std::max(widest, ImGui::CalcTextSize(tick_label(x_ticks[k], ax.log).c_str()).x);
-    if (k > 0) spacing = std::min(spacing, to_screen(x_ticks[k], ay.lo).x - to_screen(x_ticks[k - 1], ay.lo).x);
+    widest = std::max(widest, ImGui::CalcTextSize(tick_label(x_ticks[k], f.ax.log).c_str()).x);
+    if (k > 0) spacing = std::min(spacing, f.to_screen(x_ticks[k], f.ay.lo).x - f.to_screen(x_ticks[k - 1], f.ay.lo).x);
   }
   const std::size_t label_stride =
       spacing > 0.0f ? static_cast<std::size_t>(std::ceil((widest + line * 0.6f) / spacing)) : x_ticks.size();
   for (std::size_t k = 0; k < x_ticks.size(); ++k) {
-    const float x = to_screen(x_ticks[k], ay.lo).x;
+    const float x = f.to_screen(x_ticks[k], f.ay.lo).x;
     draw->AddLine(ImVec2(x, p0.y), ImVec2(x, p1.y), kGridColour);
     if (k % std::max<std::size_t>(label_stride, 1) != 0) continue;
-    const std::string label = tick_label(x_ticks[k], ax.log);
+    const std::string label = tick_label(x_ticks[k], f.ax.log);
     const float w = ImGui::CalcTextSize(label.c_str()).x;
     draw->AddText(ImVec2(x - w * 0.5f, p1.y + 2.0f), kTextColour, label.c_str());
   }
   for (double t : y_ticks) {
-    const float y = to_screen(ax.lo, t).y;
+    const float y = f.to_screen(f.ax.lo, t).y;
     draw->AddLine(ImVec2(p0.x, y), ImVec2(p1.x, y), kGridColour);
-    const std::string label = tick_label(t, ay.log);
+    const std::string label = tick_label(t, f.ay.log);
     const float w = ImGui::CalcTextSize(label.c_str()).x;
     draw->AddText(ImVec2(p0.x - w - 4.0f, y - line * 0.5f), kTextColour, label.c_str());
   }
@@ -185,16 +194,20 @@ void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const
   if (options.y_label && *options.y_label) {
     draw->AddText(ImVec2(origin.x + 2.0f, origin.y), kTextColour, options.y_label);
   }
+}
 
-  draw->PushClipRect(p0, p1, true);
+// The background bars and the series, clipped to the plot.
+void draw_data(const Frame& f, std::span<const PlotSeries> series, const PlotOptions& options) {
+  ImDrawList* draw = f.draw;
+  draw->PushClipRect(f.p0, f.p1, true);
   if (const PlotBackgroundBars* bars = options.background; bars && !bars->heights.empty()) {
     const double top = *std::max_element(bars->heights.begin(), bars->heights.end());
     const double width = (bars->x_hi - bars->x_lo) / static_cast<double>(bars->heights.size());
     for (std::size_t k = 0; k < bars->heights.size() && top > 0.0; ++k) {
-      const float x0 = to_screen(bars->x_lo + width * static_cast<double>(k), ay.lo).x;
-      const float x1 = to_screen(bars->x_lo + width * static_cast<double>(k + 1), ay.lo).x;
-      const float h = static_cast<float>(bars->heights[k] / top) * (p1.y - p0.y) * 0.9f;
-      draw->AddRectFilled(ImVec2(x0 + 0.5f, p1.y - h), ImVec2(x1 - 0.5f, p1.y), bars->colour);
+      const float x0 = f.to_screen(bars->x_lo + width * static_cast<double>(k), f.ay.lo).x;
+      const float x1 = f.to_screen(bars->x_lo + width * static_cast<double>(k + 1), f.ay.lo).x;
+      const float h = static_cast<float>(bars->heights[k] / top) * (f.p1.y - f.p0.y) * 0.9f;
+      draw->AddRectFilled(ImVec2(x0 + 0.5f, f.p1.y - h), ImVec2(x1 - 0.5f, f.p1.y), bars->colour);
     }
   }
   for (const auto& s : series) {
@@ -205,42 +218,50 @@ void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const
     };
     for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
       double y = s.y[k];
-      if (ay.log && std::isfinite(y)) y = std::max(y, options.log_floor);
-      if (!usable(s.x[k], ax.log) || !usable(y, ay.log)) {
+      if (f.ay.log && std::isfinite(y)) y = std::max(y, options.log_floor);
+      if (!usable(s.x[k], f.ax.log) || !usable(y, f.ay.log)) {
         flush();
         continue;
       }
-      const ImVec2 p = to_screen(s.x[k], y);
+      const ImVec2 p = f.to_screen(s.x[k], y);
       run.push_back(p);
       if (s.markers) draw->AddCircleFilled(p, s.thickness + 1.5f, s.colour);
     }
     flush();
   }
   draw->PopClipRect();
+}
 
-  if (options.x_marker) {
-    const double m = *options.x_marker;
-    const float w = ImGui::CalcTextSize(options.x_marker_label.c_str()).x;
-    if (usable(m, ax.log) && m >= ax.lo && m <= ax.hi) {
-      const float x = to_screen(m, ay.lo).x;
-      for (float y = p0.y; y < p1.y; y += 8.0f) {
-        draw->AddLine(ImVec2(x, y), ImVec2(x, std::min(y + 5.0f, p1.y)), IM_COL32(255, 210, 80, 230), 2.0f);
-      }
-      // The label on the side of the line with more room.
-      const float lx = x + 4.0f + w < p1.x ? x + 4.0f : x - 4.0f - w;
-      draw->AddRectFilled(ImVec2(lx - 2.0f, p0.y + 2.0f), ImVec2(lx + w + 2.0f, p0.y + line + 2.0f),
-                          IM_COL32(20, 20, 25, 200));
-      draw->AddText(ImVec2(lx, p0.y + 2.0f), IM_COL32(255, 210, 80, 255), options.x_marker_label.c_str());
-    } else {
-      // Off the axis (M = 0 on a log axis): in the corner, on its own background, inside the plot.
-      const float lx = std::max(p0.x + 2.0f, p1.x - w - 4.0f);
-      draw->AddRectFilled(ImVec2(lx - 2.0f, p1.y - line - 4.0f), ImVec2(lx + w + 2.0f, p1.y - 2.0f),
-                          IM_COL32(20, 20, 25, 220));
-      draw->AddText(ImVec2(lx, p1.y - line - 3.0f), IM_COL32(255, 210, 80, 255), options.x_marker_label.c_str());
+// The dashed marker line at options.x_marker with its label, or the label alone in a corner.
+void draw_x_marker(const Frame& f, const PlotOptions& options) {
+  ImDrawList* draw = f.draw;
+  const float line = f.line;
+  const ImVec2 p0 = f.p0, p1 = f.p1;
+  const double m = *options.x_marker;
+  const float w = ImGui::CalcTextSize(options.x_marker_label.c_str()).x;
+  if (usable(m, f.ax.log) && m >= f.ax.lo && m <= f.ax.hi) {
+    const float x = f.to_screen(m, f.ay.lo).x;
+    for (float y = p0.y; y < p1.y; y += 8.0f) {
+      draw->AddLine(ImVec2(x, y), ImVec2(x, std::min(y + 5.0f, p1.y)), IM_COL32(255, 210, 80, 230), 2.0f);
     }
+    // The label on the side of the line with more room.
+    const float lx = x + 4.0f + w < p1.x ? x + 4.0f : x - 4.0f - w;
+    draw->AddRectFilled(ImVec2(lx - 2.0f, p0.y + 2.0f), ImVec2(lx + w + 2.0f, p0.y + line + 2.0f),
+                        IM_COL32(20, 20, 25, 200));
+    draw->AddText(ImVec2(lx, p0.y + 2.0f), IM_COL32(255, 210, 80, 255), options.x_marker_label.c_str());
+  } else {
+    // Off the axis (M = 0 on a log axis): in the corner, on its own background, inside the plot.
+    const float lx = std::max(p0.x + 2.0f, p1.x - w - 4.0f);
+    draw->AddRectFilled(ImVec2(lx - 2.0f, p1.y - line - 4.0f), ImVec2(lx + w + 2.0f, p1.y - 2.0f),
+                        IM_COL32(20, 20, 25, 220));
+    draw->AddText(ImVec2(lx, p1.y - line - 3.0f), IM_COL32(255, 210, 80, 255), options.x_marker_label.c_str());
   }
+}
 
-  auto swatch = [&](const Entry& e, float x, float y) {
+void draw_legend(const Frame& f, const Legend& legend) {
+  ImDrawList* draw = f.draw;
+  const float line = f.line;
+  auto swatch = [&](const LegendEntry& e, float x, float y) {
     if (e.bar) {
       draw->AddRectFilled(ImVec2(x, y + 3.0f), ImVec2(x + line * 1.0f, y + line - 3.0f), e.colour);
     } else {
@@ -248,42 +269,74 @@ void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const
     }
     draw->AddText(ImVec2(x + line * 1.4f, y), kTextColour, e.label.c_str());
   };
-  if (!entries.empty() && legend_inside) {
-    const ImVec2 l0(p0.x + 6.0f, p0.y + 6.0f);
-    draw->AddRectFilled(l0, ImVec2(l0.x + box_w, l0.y + box_h), IM_COL32(20, 20, 25, 210));
+  if (!legend.entries.empty() && legend.inside) {
+    const ImVec2 l0(f.p0.x + 6.0f, f.p0.y + 6.0f);
+    draw->AddRectFilled(l0, ImVec2(l0.x + legend.box_w, l0.y + legend.box_h), IM_COL32(20, 20, 25, 210));
     float y = l0.y + 3.0f;
-    for (const auto& e : entries) {
+    for (const auto& e : legend.entries) {
       swatch(e, l0.x + 4.0f, y);
       y += line;
     }
   }
-  for (const auto& [pos, k] : band) swatch(entries[k], pos.x, pos.y);
+  for (const auto& [pos, k] : legend.band) swatch(legend.entries[k], pos.x, pos.y);
+}
 
-  if (hovered) {
-    const ImVec2 mouse = ImGui::GetIO().MousePos;
-    if (mouse.x >= p0.x && mouse.x <= p1.x && mouse.y >= p0.y && mouse.y <= p1.y) {
-      draw->AddLine(ImVec2(mouse.x, p0.y), ImVec2(mouse.x, p1.y), IM_COL32(255, 255, 255, 80));
-      const double x = ax.from_unit((mouse.x - p0.x) / (p1.x - p0.x));
-      ImGui::BeginTooltip();
-      ImGui::Text("%s = %.4g", options.x_label && *options.x_label ? options.x_label : "x", x);
-      for (const auto& s : series) {
-        // Nearest sample in x.
-        std::size_t best = 0;
-        double best_distance = std::numeric_limits<double>::infinity();
-        for (std::size_t k = 0; k < s.x.size(); ++k) {
-          const double distance = std::abs(ax.to_unit(s.x[k]) - ax.to_unit(x));
-          if (distance < best_distance) {
-            best_distance = distance;
-            best = k;
-          }
-        }
-        if (best < s.y.size()) {
-          ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.colour), "%s: %.3g", s.label.c_str(), s.y[best]);
-        }
+// Under the mouse: a vertical line, and each series' value at the sample nearest in x.
+void draw_hover(const Frame& f, std::span<const PlotSeries> series, const PlotOptions& options) {
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const ImVec2 p0 = f.p0, p1 = f.p1;
+  if (mouse.x < p0.x || mouse.x > p1.x || mouse.y < p0.y || mouse.y > p1.y) return;
+  f.draw->AddLine(ImVec2(mouse.x, p0.y), ImVec2(mouse.x, p1.y), IM_COL32(255, 255, 255, 80));
+  const double x = f.ax.from_unit((mouse.x - p0.x) / (p1.x - p0.x));
+  ImGui::BeginTooltip();
+  ImGui::Text("%s = %.4g", options.x_label && *options.x_label ? options.x_label : "x", x);
+  for (const auto& s : series) {
+    std::size_t best = 0;
+    double best_distance = std::numeric_limits<double>::infinity();
+    for (std::size_t k = 0; k < s.x.size(); ++k) {
+      const double distance = std::abs(f.ax.to_unit(s.x[k]) - f.ax.to_unit(x));
+      if (distance < best_distance) {
+        best_distance = distance;
+        best = k;
       }
-      ImGui::EndTooltip();
+    }
+    if (best < s.y.size()) {
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.colour), "%s: %.3g", s.label.c_str(), s.y[best]);
     }
   }
+  ImGui::EndTooltip();
+}
+
+}  // namespace
+
+void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const PlotOptions& options) {
+  ImGui::PushID(id);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("##plot", size);
+  const bool hovered = ImGui::IsItemHovered();
+  const float line = ImGui::GetTextLineHeight();
+  const auto [ax, ay] = fit_axes(series, options);
+
+  // Plot rectangle inside the frame: room for y tick labels on the left and x labels below.
+  // Room on the left for the widest y tick label.
+  const auto y_ticks = ay.log ? log_ticks(ay.lo, ay.hi, 7) : linear_ticks(ay.lo, ay.hi, 5);
+  float widest_y = ImGui::CalcTextSize("0").x;
+  for (double t : y_ticks) widest_y = std::max(widest_y, ImGui::CalcTextSize(tick_label(t, ay.log).c_str()).x);
+  const float left = widest_y + line * 0.8f;
+  ImVec2 p0(origin.x + left, origin.y + line * 1.4f);
+  const ImVec2 p1(origin.x + size.x - line * 0.6f, origin.y + size.y - line * 2.2f);
+  const Legend legend = layout_legend(series, options, origin, size, line, p0, p1);
+  if (p1.x - p0.x < 20.0f || p1.y - p0.y < 20.0f) {
+    ImGui::PopID();
+    return;
+  }
+  const Frame frame{ImGui::GetWindowDrawList(), line, p0, p1, ax, ay};
+  frame.draw->AddRectFilled(p0, p1, IM_COL32(25, 25, 30, 255));
+  draw_grid(frame, y_ticks, options, origin);
+  draw_data(frame, series, options);
+  if (options.x_marker) draw_x_marker(frame, options);
+  draw_legend(frame, legend);
+  if (hovered) draw_hover(frame, series, options);
   ImGui::PopID();
 }
 
