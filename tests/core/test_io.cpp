@@ -10,6 +10,7 @@
 #include "attn/io/atomic_file.hpp"
 #include "attn/io/csv.hpp"
 #include "attn/io/npy.hpp"
+#include "temp_dir.hpp"
 
 namespace attn {
 namespace {
@@ -18,13 +19,6 @@ namespace fs = std::filesystem;
 
 class IoTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("attn_io_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   void write_bytes(const std::string& name, const std::string& bytes) const {
@@ -51,7 +45,8 @@ class IoTest : public ::testing::Test {
     return "";
   }
 
-  fs::path dir_;
+  ax::test::TempDir temp_{"attn_io_test_"};
+  const fs::path& dir_ = temp_.path();
 };
 
 template <class T>

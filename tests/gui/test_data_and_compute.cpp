@@ -12,14 +12,17 @@
 #include "compute/loaded_data.hpp"
 #include "compute/study_service.hpp"
 #include "figures/noise_text.hpp"
+#include "temp_dir.hpp"
 
 namespace ax {
 namespace {
 
 namespace fs = std::filesystem;
 
+// A file in this run's own directory (removed at exit).
 std::string temp_path(const std::string& name) {
-  return (fs::temp_directory_path() / ("ax_gui_data_" + name)).string();
+  static const test::TempDir dir("ax_gui_data_");
+  return dir.file(name);
 }
 
 TEST(LoadedData, GeneratedPointsAndFiles) {

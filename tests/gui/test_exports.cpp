@@ -14,6 +14,7 @@
 #include "figures/colour_bar_labels.hpp"
 #include "figures/exports.hpp"
 #include "figures/heatmap_ranges.hpp"
+#include "temp_dir.hpp"
 
 namespace ax {
 namespace {
@@ -34,8 +35,10 @@ RgbImage read_png(const std::string& path) {
 
 bool operator==(Rgb a, Rgb b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
 
+// A PNG in this run's own directory (removed at exit).
 std::string temp_png(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("ax_export_" + name + ".png")).string();
+  static const test::TempDir dir("ax_export_");
+  return dir.file(name + ".png");
 }
 
 attn::Weights<float> weights_of(attn::MatF m) {

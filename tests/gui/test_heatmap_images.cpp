@@ -10,6 +10,7 @@
 #include "figures/exports.hpp"
 #include "figures/heatmap_images.hpp"
 #include "figures/heatmap_ranges.hpp"
+#include "temp_dir.hpp"
 
 namespace ax {
 namespace {
@@ -160,7 +161,8 @@ TEST(Exports, MatrixAndPng) {
   attn::MatF m(2, 3);
   m << 0.1f, 0.2f, 0.7f, NAN, NAN, NAN;
   const HeatmapImage image = image_of(m);
-  const auto dir = std::filesystem::temp_directory_path();
+  const test::TempDir temp("ax_export_test_");
+  const auto& dir = temp.path();
   const std::string npy = (dir / "ax_export_test.npy").string();
   export_matrix(npy, image);
   const attn::NdArray back = attn::read_npy(npy, attn::NonFinite::AllowNaN);

@@ -4,6 +4,7 @@
 // each is read here through the same calls as its fuzz target.
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -99,13 +100,45 @@ TEST_F(InputFiles, ALessonWhoseWordsAreNotAFileNameFailsWhenLoaded) {
 
 // ---- Reproducers found by the fuzz targets (fuzz/), read as each target reads them.
 
+// The fuzz targets whose reproducers FuzzReproducersNoLongerCrash reads, each in its own folder
+// (a target with no reproducers yet has none).
+const std::set<std::string> kTargetsRead = {"npy",    "npz",    "csv",     "scenario",  "word_set",
+                                            "tokens", "lesson", "formula", "array_file"};
+
 std::vector<fs::path> reproducers(const std::string& target) {
   std::vector<fs::path> files;
-  const fs::path dir = fs::path(AX_FUZZ_REPRODUCERS_DIR) / target;
+  const fs::path root(AX_FUZZ_REPRODUCERS_DIR);
+  // The folder gone once made the test below pass with nothing read.
+  if (!fs::is_directory(root)) ADD_FAILURE() << root << ": the reproducers' folder is missing";
+  if (!kTargetsRead.count(target)) ADD_FAILURE() << target << " is not in kTargetsRead";
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) files.push_back(e.path());
+  for (const auto& e : fs::directory_iterator(root / target, ec)) files.push_back(e.path());
   std::sort(files.begin(), files.end());
   return files;
+}
+
+// Every folder of reproducers belongs to a target read below, and every fuzz target is read, so
+// a reproducer is never skipped in silence.
+TEST(FuzzReproducers, EveryFolderAndEveryTargetIsRead) {
+  const fs::path root(AX_FUZZ_REPRODUCERS_DIR);
+  ASSERT_TRUE(fs::is_directory(root)) << root << ": the reproducers' folder is missing";
+  int folders = 0;
+  for (const auto& e : fs::directory_iterator(root)) {
+    EXPECT_TRUE(e.is_directory() && kTargetsRead.count(e.path().filename().string()))
+        << e.path() << ": not the folder of a target whose reproducers are read";
+    EXPECT_FALSE(reproducers(e.path().filename().string()).empty()) << e.path() << " is empty";
+    ++folders;
+  }
+  EXPECT_GT(folders, 0);
+  int targets = 0;
+  for (const auto& e : fs::directory_iterator(root.parent_path().parent_path().parent_path() / "fuzz")) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("fuzz_", 0) != 0 || e.path().extension() != ".cpp") continue;
+    const std::string target = name.substr(5, name.size() - 5 - 4);
+    EXPECT_TRUE(kTargetsRead.count(target)) << "fuzz/" << name << ": its reproducers are not read";
+    ++targets;
+  }
+  EXPECT_EQ(targets, static_cast<int>(kTargetsRead.size()));
 }
 
 // Copies a reproducer to a file with the extension the reader dispatches on.
@@ -185,6 +218,7 @@ TEST_F(InputFiles, FuzzReproducersNoLongerCrash) {
     ++count;
   }
   RecordProperty("reproducers", count);
+  EXPECT_GT(count, 0) << "no reproducer read from " << AX_FUZZ_REPRODUCERS_DIR;
 }
 
 }  // namespace

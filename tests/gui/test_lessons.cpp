@@ -16,6 +16,7 @@
 #include "lessons/lesson_file.hpp"
 #include "lessons/lesson_session.hpp"
 #include "state/scenario_file.hpp"
+#include "temp_dir.hpp"
 
 namespace ax {
 namespace {
@@ -135,8 +136,8 @@ TEST(LessonText, TypedNumbersAreFoundAndNamesWithDigitsAreNot) {
 }
 
 TEST(Lessons, ClaimIdsAndChecksAreValidated) {
-  const auto dir = std::filesystem::temp_directory_path() / "ax_claim_ids";
-  std::filesystem::create_directories(dir);
+  const test::TempDir temp("ax_claim_ids_");
+  const auto& dir = temp.path();
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"title": "t", "steps": [{"title": "a", "text": "b", "claims": [{"kind": "deviation", "id": "a b", "statement": "s"}]}]})",
        "'id' must be"},
@@ -166,13 +167,12 @@ TEST(Lessons, ClaimIdsAndChecksAreValidated) {
   EXPECT_TRUE(c[1].identity);  // the kind's default
   EXPECT_FALSE(c[2].identity);
   EXPECT_FALSE(c[3].identity);
-  std::filesystem::remove_all(dir);
 }
 
 // A claim's params are checked against its kind's documentation when the lesson loads.
 TEST(Lessons, ClaimParamsAreCheckedAgainstTheirKind) {
-  const auto dir = std::filesystem::temp_directory_path() / ("ax_claim_params_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const test::TempDir temp("ax_claim_params_");
+  const auto& dir = temp.path();
   const std::vector<std::pair<std::string, std::string>> cases = {
       // A typo in a bound was once ignored: the claim then checked nothing.
       {R"({"title": "t", "steps": [{"title": "a", "text": "b", "claims": [{"kind": "score_shift", "params": {"pair_eror_at_most": 0.01}, "statement": "s"}]}]})",
@@ -203,12 +203,11 @@ TEST(Lessons, ClaimParamsAreCheckedAgainstTheirKind) {
       {"kind": "score_shift", "params": {"pair_error_at_most": 0.01}, "statement": "s"},
       {"kind": "sentiment", "params": {"form": "sum", "any sentence": "above", "method": "exp"}, "statement": "s"}]}]})";
   EXPECT_EQ(load_lesson(good.string()).steps.at(0).claims.size(), 3u);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Lessons, BadLessonFilesNameTheStepAndTheProblem) {
-  const auto dir = std::filesystem::temp_directory_path() / "ax_bad_lessons";
-  std::filesystem::create_directories(dir);
+  const test::TempDir temp("ax_bad_lessons_");
+  const auto& dir = temp.path();
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"title": "t", "steps": []})", "non-empty"},
       {R"({"title": "t", "steps": [{"title": "a", "text": "b", "view": "cinema"}]})", "step 1: unknown view"},
@@ -230,7 +229,6 @@ TEST(Lessons, BadLessonFilesNameTheStepAndTheProblem) {
       EXPECT_NE(std::string(e.what()).find(path.filename().string()), std::string::npos) << e.what();
     }
   }
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
