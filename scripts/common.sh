@@ -3,7 +3,8 @@
 # calls apt when something is missing, and the build. Source it; do not run it.
 
 AX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-AX_BUILD_DIR=${AX_BUILD_DIR:-$AX_ROOT/build}
+# Each script sets AX_BUILD_DIR, its own build directory (run.sh: build-run/, test.sh: build/,
+# build-asan/ or build-tsan/), so one never reconfigures another's with opposite settings.
 
 # Build and run the app and the command line.
 AX_BUILD_PACKAGES=(
@@ -63,6 +64,7 @@ ax_install_packages() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 }
 
+# Configures and builds AX_BUILD_DIR with the CMake options given.
 ax_build() {
   echo "== configuring and building in $AX_BUILD_DIR"
   cmake -S "$AX_ROOT" -B "$AX_BUILD_DIR" -DCMAKE_BUILD_TYPE=Release "$@"

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and starts Attention Explorer. With no display it renders the
 # app under a virtual display (xvfb-run), saves a screenshot and says where it is.
-# Arguments are passed to the app, e.g.  scripts/run.sh --scenario my.json
+# Arguments are passed to the app, e.g.  scripts/run.sh --scenario my.json  (the app refuses an
+# option it does not know, and run.sh then exits with its status). It builds in build-run/ (the app
+# and the command line only); scripts/test.sh keeps build/, so neither reconfigures the other's.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
+AX_BUILD_DIR=$AX_ROOT/build-run
 
 ax_install_packages "${AX_BUILD_PACKAGES[@]}"
 ax_build -DAX_BUILD_TESTS=OFF -DAX_BUILD_BENCH=OFF -DAX_BUILD_GUI=ON

@@ -1,12 +1,43 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test through CTest (the GUI tests under Xvfb
 # included). Usage: scripts/test.sh [--sanitize | --tsan]
+#   (none):     everything in build/ (binaries in build/bin/), every test; with clang, the fuzz targets too
 #   --sanitize: ASan + UBSan build of everything in build-asan/, every test
 #   --tsan:     ThreadSanitizer build in build-tsan/: the core, model, controller, lesson and service stress tests
+# Any other argument is an error, found before anything is installed or built.
 set -euo pipefail
-source "$(dirname "$0")/common.sh"
 
-if [ "${1:-}" = "--tsan" ]; then
+usage="usage: scripts/test.sh [--sanitize | --tsan]"
+mode=default
+case $# in
+  0) ;;
+  1)
+    case $1 in
+      --sanitize) mode=sanitize ;;
+      --tsan) mode=tsan ;;
+      -h | --help)
+        echo "$usage"
+        exit 0
+        ;;
+      *)
+        echo "error: unknown option '$1'" >&2
+        echo "$usage" >&2
+        exit 2
+        ;;
+    esac
+    ;;
+  *)
+    echo "error: at most one option, got $#: $*" >&2
+    echo "$usage" >&2
+    exit 2
+    ;;
+esac
+
+source "$(dirname "$0")/common.sh"
+# test.sh's own build directory (run.sh keeps build-run/, so neither reconfigures the other's).
+AX_BUILD_DIR=$AX_ROOT/build
+
+if [ "$mode" = tsan ]; then
   AX_BUILD_DIR=$AX_ROOT/build-tsan
   ax_install_packages "${AX_BUILD_PACKAGES[@]}" "${AX_TEST_PACKAGES[@]}"
   tsan_tests=(core_tests gui_model_tests gui_controller_tests lesson_tests service_stress_tests)
@@ -23,7 +54,7 @@ if [ "${1:-}" = "--tsan" ]; then
 fi
 
 cmake_args=(-DAX_BUILD_TESTS=ON -DAX_BUILD_BENCH=ON -DAX_BUILD_GUI=ON)
-if [ "${1:-}" = "--sanitize" ]; then
+if [ "$mode" = sanitize ]; then
   AX_BUILD_DIR=$AX_ROOT/build-asan
   cmake_args=(-DAX_BUILD_TESTS=ON -DAX_BUILD_GUI=ON -DAX_SANITIZE=ON -DAX_BUILD_BENCH=OFF)
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
@@ -31,7 +62,7 @@ if [ "${1:-}" = "--sanitize" ]; then
 fi
 
 ax_install_packages "${AX_BUILD_PACKAGES[@]}" "${AX_TEST_PACKAGES[@]}"
-if [ "${1:-}" = "" ] && command -v clang++ >/dev/null 2>&1; then
+if [ "$mode" = default ] && command -v clang++ >/dev/null 2>&1; then
   # clang is here: build the fuzz targets too, and ctest runs each for ~20 s (fuzz_smoke_*).
   ax_install_packages "${AX_FUZZ_PACKAGES[@]}"
   ax_build_fuzzers
