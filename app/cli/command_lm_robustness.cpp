@@ -148,7 +148,7 @@ void run(const RobustnessOptions& o) {
                                 {"seed", o.seed},
                                 {"seeds", o.seeds},
                                 {"models", entries}};
-    attn::write_file_atomically(o.json, [&](std::ostream& out) { out << doc.dump(2) << "\n"; });
+    attn::write_json_atomically(o.json, doc);
   }
 }
 
