@@ -15,6 +15,12 @@ need more than --torch-limit seconds per run are timed for the engine alone.
 
 Before timing, both compute the overview of the same small input and must agree (|diff| < 1e-6).
 
+Beside each engine time, the GFLOP/s of its products and their share of the machine's FMA peak
+(build/bin/machine_peak next to attention-cli, measured in the same run). The engine's causal
+overview (`--mask causal`, which never scores the keys above the diagonal) is timed in the same
+rounds as the unmasked one, its peer; targets: causal at most 0.6x unmasked at n = 32768, and at
+n = 131072 at most 20 s unmasked and 11 s causal (on two cores).
+
     /usr/bin/python3 bench/compare_overview_torch.py [--cli build/bin/attention-cli]
         [--sizes 8192,16384,32768,65536,131072] [--pixels 1024] [--threads 2]
 
@@ -31,9 +37,11 @@ import tempfile
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from compare_torch import fail, find_cli  # noqa: E402
+from compare_torch import fail, find_cli, machine_peak, peak_line, share_of_peak  # noqa: E402
 
 TARGETS = {32768: 2.0}  # the issue's goal: at least 2x faster than the peer at n = 32768, d = 64
+CAUSAL_TARGETS = {32768: 0.6}  # causal time / unmasked time, at most
+SECONDS_TARGETS = {131072: (20.0, 11.0)}  # unmasked and causal seconds, at most (d = 64, 1024 pixels)
 CHUNK_BYTES = 256 << 20
 
 
@@ -49,6 +57,7 @@ def parse_args():
                    help="largest n the peer runs at (default: %(default)s; beyond, the engine alone)")
     p.add_argument("--methods", default="", help="also time the engine alone with these methods, e.g. sparsemax,entmax15")
     p.add_argument("--method-sizes", default="4096,8192,16384", help="sizes for --methods (default: %(default)s)")
+    p.add_argument("--no-causal", action="store_true", help="do not time the causal overview")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     p.add_argument("--torch-worker", nargs=4, type=int, metavar=("N", "D", "P", "THREADS"), help=argparse.SUPPRESS)
     p.add_argument("--torch-check", nargs=3, metavar=("Q", "K", "OUT"), help=argparse.SUPPRESS)
@@ -132,10 +141,12 @@ def time_torch(n, args):
     return v["ms"], v["peak_rss_mib"]
 
 
-def time_engine(cli, n, args, method="exp", repeat=1):
+def time_engine(cli, n, args, method="exp", repeat=1, mask="none"):
+    """Milliseconds, peak MiB and GFLOP/s of one `attention-cli overview --n`."""
     v = run([str(cli), "overview", "--n", str(n), "--d", str(args.d), "--pixels", str(args.pixels),
-             "--score", "scaled-dot", "--method", method, "--threads", str(args.threads), "--repeat", str(repeat)])
-    return v["median_ms"], v["peak_rss_mib"]
+             "--score", "scaled-dot", "--method", method, "--threads", str(args.threads), "--repeat", str(repeat),
+             "--mask", mask])
+    return v["median_ms"], v["peak_rss_mib"], v.get("gflops", float("nan"))
 
 
 def check_same_result(cli):
@@ -154,6 +165,35 @@ def check_same_result(cli):
         fail("the engine and torch disagree: the timings would not compare the same computation")
 
 
+def print_causal(rows, peak):
+    """The causal overview against the unmasked one of the same rounds; returns the targets missed."""
+    if not rows:
+        return 0
+    print()
+    print(f"{'n':>7} {'unmasked_ms':>11} {'causal_ms':>10} {'ratio':>7} {'target':>7}  {'GFLOP/s':>7} {'peak':>5}  "
+          "result  rounds unmasked | causal")
+    missed = 0
+    for n, unmasked, causal in rows:
+        u = statistics.median(x[0] for x in unmasked)
+        c = statistics.median(x[0] for x in causal)
+        gflops = statistics.median(x[2] for x in causal)
+        checks = []
+        if n in CAUSAL_TARGETS:
+            checks.append((f"<={CAUSAL_TARGETS[n]:.1f}x", c / u <= CAUSAL_TARGETS[n]))
+        if n in SECONDS_TARGETS:
+            limit_u, limit_c = SECONDS_TARGETS[n]
+            checks.append((f"<={limit_u:.0f}s/{limit_c:.0f}s", u <= 1e3 * limit_u and c <= 1e3 * limit_c))
+        target = " ".join(text for text, _ in checks) or "-"
+        verdict = "-" if not checks else ("PASS" if all(ok for _, ok in checks) else "FAIL")
+        missed += verdict == "FAIL"
+        detail = " ".join(f"{x[0]:.0f}" for x in unmasked) + " | " + " ".join(f"{x[0]:.0f}" for x in causal)
+        print(f"{n:>7} {u:>11.0f} {c:>10.0f} {c / u:>6.2f}x {target:>7}  {gflops:>7.1f} {share_of_peak(gflops, peak):>5}  "
+              f"{verdict:<6}  {detail}", flush=True)
+    print("causal ratio = causal median / unmasked median (lower is better); GFLOP/s of the causal run, counting "
+          "only the pairs it scores")
+    return missed
+
+
 def main():
     args = parse_args()
     if args.torch_worker:
@@ -163,25 +203,32 @@ def main():
     cli = find_cli(args.cli)
     torch = import_torch(args.threads)
     print(f"torch {torch.__version__} ({sys.executable}), {args.threads} threads; engine {cli}")
+    peak = machine_peak(cli, args.threads)
+    print(peak_line(peak))
     check_same_result(cli)
     print(f"float32, d = {args.d}, {args.pixels} x {args.pixels} max-pooled pixels, scaled-dot, exp; "
           f"{args.rounds} rounds alternating which side goes first; medians; peak RSS of each process")
     print()
     print(f"{'n':>7} {'torch_ms':>10} {'engine_ms':>10} {'ratio':>7} {'target':>7}  {'torch_MiB':>9} "
-          f"{'engine_MiB':>10} {'W_MiB':>8}  result")
+          f"{'engine_MiB':>10} {'W_MiB':>8}  {'GFLOP/s':>7} {'peak':>5}  result")
     missed = 0
+    causal_rows = []
     for n in (int(x) for x in args.sizes.split(",") if x.strip()):
         with_peer = n <= args.torch_max_n
-        torch_ms, engine_ms, torch_mib, engine_mib = [], [], [], []
+        torch_ms, engine_ms, causal_ms = [], [], []
         for r in range(args.rounds if with_peer else 1):
             sides = [lambda: engine_ms.append(time_engine(cli, n, args))]
             if with_peer:
                 sides.append(lambda: torch_ms.append(time_torch(n, args)))
+            if not args.no_causal:
+                sides.append(lambda: causal_ms.append(time_engine(cli, n, args, mask="causal")))
             for side in sides if r % 2 == 0 else reversed(sides):
                 side()
         e = statistics.median(x[0] for x in engine_ms)
         e_mib = max(x[1] for x in engine_ms)
+        gflops = statistics.median(x[2] for x in engine_ms)
         w_mib = n * n * 4 / 2 ** 20
+        rates = f"{gflops:>7.1f} {share_of_peak(gflops, peak):>5}"
         if with_peer:
             t = statistics.median(x[0] for x in torch_ms)
             t_mib = max(x[1] for x in torch_ms)
@@ -189,17 +236,20 @@ def main():
             verdict = "-" if target is None else ("PASS" if t / e >= target else "FAIL")
             missed += verdict == "FAIL"
             print(f"{n:>7} {t:>10.0f} {e:>10.0f} {t / e:>6.2f}x {f'{target:.1f}x' if target else '-':>7}  "
-                  f"{t_mib:>9.0f} {e_mib:>10.0f} {w_mib:>8.0f}  {verdict}", flush=True)
+                  f"{t_mib:>9.0f} {e_mib:>10.0f} {w_mib:>8.0f}  {rates}  {verdict}", flush=True)
         else:
-            print(f"{n:>7} {'-':>10} {e:>10.0f} {'-':>7} {'-':>7}  {'-':>9} {e_mib:>10.0f} {w_mib:>8.0f}  "
+            print(f"{n:>7} {'-':>10} {e:>10.0f} {'-':>7} {'-':>7}  {'-':>9} {e_mib:>10.0f} {w_mib:>8.0f}  {rates}  "
                   "engine alone", flush=True)
+        if causal_ms:
+            causal_rows.append((n, engine_ms, causal_ms))
+    missed += print_causal(causal_rows, peak)
     if args.methods:
         print()
         print("engine alone, other methods (one run each)")
         print(f"{'method':>10} {'n':>7} {'engine_ms':>10} {'engine_MiB':>10}")
         for method in args.methods.split(","):
             for n in (int(x) for x in args.method_sizes.split(",") if x.strip()):
-                ms, mib = time_engine(cli, n, args, method)
+                ms, mib, _ = time_engine(cli, n, args, method)
                 print(f"{method:>10} {n:>7} {ms:>10.0f} {mib:>10.0f}", flush=True)
     print()
     print("ratio = torch / engine (higher is better for the engine); W_MiB: the float32 weight matrix neither holds")

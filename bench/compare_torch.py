@@ -9,8 +9,16 @@ the full n x n matrix, on the same number of threads (2 by default):
     W (the fastest of torch's out= spellings we measured), against `attention-cli bench`, which
     writes into one reused result as the app does on every edit.
 Torch runs on Debian's python3-torch, its matrix product by OpenBLAS (libopenblas0-pthread).
-Targets: allocating, at least 1.5x, 2x and 3x at n = 1024, 2048, 4096 (d = 64); preallocated, at
-least 1.6x at n = 4096, d = 64 and 2.5x at n = 4096, d = 16.
+Targets: allocating, at least 2x, 2x and 3x at n = 1024, 2048, 4096 (d = 64); preallocated, at
+least 2.2x at n = 1024, d = 64, 1.6x at n = 4096, d = 64 and 2.5x at n = 4096, d = 16.
+
+A third pair has the engine as its own peer: `attention-cli bench --mask causal` (which never
+scores the keys above the diagonal) against the unmasked `attention-cli bench`, into a reused
+result; target: the causal run takes at most 0.6x the unmasked time at n = 4096, d = 64.
+
+Beside each engine time: the GFLOP/s of its products (2 d flops per scored query-key pair) and
+the share of the machine's FMA peak that is, measured in the same run by build/bin/machine_peak
+(next to attention-cli) when it is there.
 
 Torch and the engine are timed alternately, in several rounds (torch first in odd rounds, the
 engine first in even ones), so drift in the machine's load hits both; each reported time is the
@@ -36,8 +44,9 @@ import sys
 import tempfile
 import time
 
-ALLOCATING_TARGETS = {(1024, 64): 1.5, (2048, 64): 2.0, (4096, 64): 3.0}
-PREALLOCATED_TARGETS = {(4096, 64): 1.6, (4096, 16): 2.5}
+ALLOCATING_TARGETS = {(1024, 64): 2.0, (2048, 64): 2.0, (4096, 64): 3.0}
+PREALLOCATED_TARGETS = {(1024, 64): 2.2, (4096, 64): 1.6, (4096, 16): 2.5}
+CAUSAL_TARGETS = {(4096, 64): 0.6}  # causal time / unmasked time, at most
 INSTALL_HINT = "install with: apt-get install python3-torch libopenblas0-pthread (and run /usr/bin/python3)"
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -55,6 +64,8 @@ def parse_args():
     p.add_argument("--threads", type=int, default=2, help="threads for both torch and the engine (default: %(default)s)")
     p.add_argument("--repeat", type=int, default=0, help="timed runs per round (default: 20, 15, 9 by size)")
     p.add_argument("--rounds", type=int, default=5, help="rounds, each timing torch and the engine (default: %(default)s)")
+    p.add_argument("--causal-cases", default="2048x64,4096x64",
+                   help="n x d for the causal-against-unmasked pair (default: %(default)s; empty: none)")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     return p.parse_args()
 
@@ -155,18 +166,56 @@ def time_torch(torch, n, d, repeat, preallocated):
     return statistics.median(times)
 
 
-def time_engine(cli, n, d, repeat, threads, preallocated):
-    cmd = [str(cli), "bench", "--n", str(n), "--d", str(d), "--repeat", str(repeat),
-           "--score", "scaled-dot", "--method", "exp", "--threads", str(threads)]
-    if not preallocated:
-        cmd.append("--fresh")
+def run_values(cmd):
+    """Runs cmd and returns its "name: number" lines as a dict."""
     run = subprocess.run(cmd, capture_output=True, text=True)
     if run.returncode != 0:
         fail(f"{' '.join(cmd)} failed ({run.returncode}): {run.stderr.strip()}")
+    values = {}
     for line in run.stdout.splitlines():
-        if line.startswith("median_ms:"):
-            return float(line.split(":", 1)[1])
-    fail(f"no 'median_ms:' in the output of {' '.join(cmd)}:\n{run.stdout}")
+        key, _, value = line.partition(":")
+        try:
+            values[key.strip()] = float(value)
+        except ValueError:
+            pass
+    return values
+
+
+def engine_run(cli, n, d, repeat, threads, preallocated, mask="none"):
+    """The engine's "name: number" lines (median_ms, gflops, ...) for one `attention-cli bench`."""
+    cmd = [str(cli), "bench", "--n", str(n), "--d", str(d), "--repeat", str(repeat),
+           "--score", "scaled-dot", "--method", "exp", "--threads", str(threads), "--mask", mask]
+    if not preallocated:
+        cmd.append("--fresh")
+    values = run_values(cmd)
+    if "median_ms" not in values:
+        fail(f"no 'median_ms:' in the output of {' '.join(cmd)}")
+    return values
+
+
+def time_engine(cli, n, d, repeat, threads, preallocated, mask="none"):
+    return engine_run(cli, n, d, repeat, threads, preallocated, mask)["median_ms"]
+
+
+def machine_peak(cli, threads):
+    """The machine's peaks from machine_peak next to attention-cli (None when it is not built)."""
+    program = pathlib.Path(cli).parent / "machine_peak"
+    if not program.is_file():
+        return None
+    return run_values([str(program), "--threads", str(threads), "--rounds", "3"])
+
+
+def peak_line(peak):
+    if not peak:
+        return "machine peak: not measured (build the machine_peak target next to attention-cli)"
+    return (f"machine peak ({peak['threads']:.0f} threads, per CPU second / per wall second): "
+            f"FMA {peak['fma_gflops']:.1f} / {peak['fma_gflops_wall']:.1f} GFLOP/s, "
+            f"streaming write {peak['stream_write_gb_per_s']:.2f} / {peak['stream_write_gb_per_s_wall']:.2f} GB/s, "
+            f"first touch {peak['first_touch_gb_per_s']:.2f} / {peak['first_touch_gb_per_s_wall']:.2f} GB/s")
+
+
+def share_of_peak(gflops, peak):
+    return f"{100.0 * gflops / peak['fma_gflops']:.0f}%" if peak else "-"
 
 
 def check_same_result(torch, cli, n=300, m=257, d=64):
@@ -214,19 +263,60 @@ def parse_cases(text):
     return cases
 
 
-def measure(torch, cli, n, d, args, preallocated):
-    """Median over alternating rounds of torch's and the engine's medians."""
-    repeat = args.repeat or (20 if n <= 1024 else 15 if n <= 2048 else 9)
-    torch_rounds, engine_rounds = [], []
-    for r in range(args.rounds):
-        # Alternate which side goes first: whatever the first leaves behind (spinning worker
-        # threads, memory just returned to the system) then slows each side equally often.
-        sides = [lambda: torch_rounds.append(time_torch(torch, n, d, repeat, preallocated)),
-                 lambda: engine_rounds.append(time_engine(cli, n, d, repeat, args.threads, preallocated))]
-        for side in sides if r % 2 == 0 else reversed(sides):
+def alternate(rounds, first, second):
+    """Runs first() and second() `rounds` times, alternating which goes first: whatever the first
+    leaves behind (spinning worker threads, memory just returned to the system) then slows each
+    side equally often."""
+    for r in range(rounds):
+        for side in (first, second) if r % 2 == 0 else (second, first):
             side()
             time.sleep(0.5)
-    return statistics.median(torch_rounds), statistics.median(engine_rounds), torch_rounds, engine_rounds
+
+
+def measure(torch, cli, n, d, args, preallocated):
+    """Median over alternating rounds of torch's and the engine's medians, and the engine's GFLOP/s
+    (median over rounds)."""
+    repeat = args.repeat or (20 if n <= 1024 else 15 if n <= 2048 else 9)
+    torch_rounds, engine_rounds = [], []
+    alternate(args.rounds, lambda: torch_rounds.append(time_torch(torch, n, d, repeat, preallocated)),
+              lambda: engine_rounds.append(engine_run(cli, n, d, repeat, args.threads, preallocated)))
+    engine_ms = [v["median_ms"] for v in engine_rounds]
+    gflops = statistics.median(v.get("gflops", float("nan")) for v in engine_rounds)
+    return statistics.median(torch_rounds), statistics.median(engine_ms), torch_rounds, engine_ms, gflops
+
+
+def measure_causal(cli, n, d, args):
+    """The engine against itself: causal and unmasked runs into a reused result, alternating."""
+    repeat = args.repeat or (20 if n <= 1024 else 15 if n <= 2048 else 9)
+    causal, unmasked = [], []
+    alternate(args.rounds, lambda: unmasked.append(engine_run(cli, n, d, repeat, args.threads, True)),
+              lambda: causal.append(engine_run(cli, n, d, repeat, args.threads, True, "causal")))
+    return ([v["median_ms"] for v in unmasked], [v["median_ms"] for v in causal],
+            statistics.median(v.get("gflops", float("nan")) for v in causal))
+
+
+def print_causal_pair(cli, args, peak):
+    """Prints the causal-against-unmasked rows; returns how many targets were missed."""
+    cases = parse_cases(args.causal_cases)
+    if not cases:
+        return 0
+    print()
+    print(f"{'pair':<13} {'n':>6} {'d':>4} {'unmasked_ms':>11} {'causal_ms':>10} {'ratio':>7} {'target':>7}  "
+          f"result  {'GFLOP/s':>7} {'peak':>5}  rounds unmasked | causal")
+    missed = 0
+    for n, d in cases:
+        ur, cr, gflops = measure_causal(cli, n, d, args)
+        u, c = statistics.median(ur), statistics.median(cr)
+        target = CAUSAL_TARGETS.get((n, d))
+        verdict = "-" if target is None else ("PASS" if c / u <= target else "FAIL")
+        missed += verdict == "FAIL"
+        detail = " ".join(f"{x:.1f}" for x in ur) + " | " + " ".join(f"{x:.1f}" for x in cr)
+        target_text = f"<={target:.1f}x" if target else "-"
+        print(f"{'causal':<13} {n:>6} {d:>4} {u:>11.2f} {c:>10.2f} {c / u:>6.2f}x {target_text:>7}  {verdict:<6}  "
+              f"{gflops:>7.1f} {share_of_peak(gflops, peak):>5}  {detail}", flush=True)
+    print("causal ratio = causal median / unmasked median (lower is better; the causal run scores about half "
+          "the pairs); GFLOP/s of the causal run, counting only the pairs it scores")
+    return missed
 
 
 def main():
@@ -245,15 +335,18 @@ def main():
         fail(f"torch's matrix product does not come from OpenBLAS ({sgemm or libraries or 'nothing mapped'}); "
              f"{INSTALL_HINT}")
     print(f"engine: {cli} --threads {args.threads}")
+    peak = machine_peak(cli, args.threads)
+    print(peak_line(peak))
     check_same_result(torch, cli)
     print(f"float32, a=1/sqrt(d), {args.rounds} rounds alternating which side goes first; medians in ms")
     print()
 
-    print(f"{'pair':<13} {'n':>6} {'d':>4} {'torch_ms':>10} {'engine_ms':>10} {'ratio':>7} {'target':>7}  result   rounds torch | engine")
+    print(f"{'pair':<13} {'n':>6} {'d':>4} {'torch_ms':>10} {'engine_ms':>10} {'ratio':>7} {'target':>7}  result  "
+          f"{'GFLOP/s':>7} {'peak':>5}  rounds torch | engine")
     missed = 0
     for preallocated, targets in ((False, ALLOCATING_TARGETS), (True, PREALLOCATED_TARGETS)):
         for n, d in cases:
-            t, e, tr, er = measure(torch, cli, n, d, args, preallocated)
+            t, e, tr, er, gflops = measure(torch, cli, n, d, args, preallocated)
             ratio = t / e
             target = targets.get((n, d))
             if target is None:
@@ -264,12 +357,14 @@ def main():
                 verdict, target_text = ("PASS" if ok else "FAIL"), f"{target:.1f}x"
             detail = " ".join(f"{x:.1f}" for x in tr) + " | " + " ".join(f"{x:.1f}" for x in er)
             pair = "preallocated" if preallocated else "allocating"
-            print(f"{pair:<13} {n:>6} {d:>4} {t:>10.2f} {e:>10.2f} {ratio:>6.2f}x {target_text:>7}  {verdict:<7}  {detail}",
-                  flush=True)
-    print()
-    print("ratio = torch median / engine median (higher is better for the engine)")
+            print(f"{pair:<13} {n:>6} {d:>4} {t:>10.2f} {e:>10.2f} {ratio:>6.2f}x {target_text:>7}  {verdict:<6}  "
+                  f"{gflops:>7.1f} {share_of_peak(gflops, peak):>5}  {detail}", flush=True)
+    print("ratio = torch median / engine median (higher is better for the engine); GFLOP/s: the engine's "
+          "products, peak: their share of the machine's FMA peak per CPU second")
     print("allocating: a new result every call on both sides; preallocated: torch's out= into one W, "
           "the engine into one reused result")
+    missed += print_causal_pair(cli, args, peak)
+    print()
     if missed:
         print(f"{missed} target(s) missed")
         if args.strict:

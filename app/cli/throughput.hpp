@@ -1,6 +1,6 @@
 // What a timed run achieved, in the units of the machine's limits: GFLOP/s of the score products
 // and GB/s of the result written, printed beside the times so the distance to the machine's peak
-// (`attention-cli peak`) is a number.
+// (build/bin/machine_peak, which the bench/ scripts print beside them) is a number.
 #pragma once
 
 #include "attn/base/types.hpp"
