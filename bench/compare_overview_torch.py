@@ -15,6 +15,12 @@ need more than --torch-limit seconds per run are timed for the engine alone.
 
 Before timing, both compute the overview of the same small input and must agree (|diff| < 1e-6).
 
+Torch's matrix product must come from OpenBLAS (as in compare_torch.py): Debian's reference BLAS
+is ten times slower and would make any ratio meaningless. Each engine row also shows the CPU
+seconds the engine process used (its threads together, vector generation included): on a machine
+shared with other work the wall time waits for cores, and CPU seconds / threads is what the run
+would take on two free cores at the same per-core speed.
+
 Beside each engine time, the GFLOP/s of its products and their share of the machine's FMA peak
 (build/bin/machine_peak next to attention-cli, measured in the same run). The engine's causal
 overview (`--mask causal`, which never scores the keys above the diagonal) is timed in the same
@@ -30,6 +36,7 @@ attention-cli is missing or the two results disagree.
 import argparse
 import os
 import pathlib
+import resource
 import statistics
 import subprocess
 import sys
@@ -37,7 +44,7 @@ import tempfile
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from compare_torch import fail, find_cli, machine_peak, peak_line, share_of_peak  # noqa: E402
+from compare_torch import INSTALL_HINT, blas_report, fail, find_cli, machine_peak, peak_line, share_of_peak  # noqa: E402
 
 TARGETS = {32768: 2.0}  # the issue's goal: at least 2x faster than the peer at n = 32768, d = 64
 CAUSAL_TARGETS = {32768: 0.6}  # causal time / unmasked time, at most
@@ -123,10 +130,13 @@ def torch_check(q_path, k_path, out_path):
 
 
 def run(cmd):
+    """Runs cmd; its "name: number" lines as a dict, with cpu_s, the CPU seconds it used."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(cmd, capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         fail(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()}")
-    values = {}
+    values = {"cpu_s": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime}
     for line in proc.stdout.splitlines():
         key, _, value = line.partition(":")
         try:
@@ -146,7 +156,7 @@ def time_engine(cli, n, args, method="exp", repeat=1, mask="none"):
     v = run([str(cli), "overview", "--n", str(n), "--d", str(args.d), "--pixels", str(args.pixels),
              "--score", "scaled-dot", "--method", method, "--threads", str(args.threads), "--repeat", str(repeat),
              "--mask", mask])
-    return v["median_ms"], v["peak_rss_mib"], v.get("gflops", float("nan"))
+    return v["median_ms"], v["peak_rss_mib"], v.get("gflops", float("nan")), v["cpu_s"]
 
 
 def check_same_result(cli):
@@ -170,13 +180,14 @@ def print_causal(rows, peak):
     if not rows:
         return 0
     print()
-    print(f"{'n':>7} {'unmasked_ms':>11} {'causal_ms':>10} {'ratio':>7} {'target':>7}  {'GFLOP/s':>7} {'peak':>5}  "
-          "result  rounds unmasked | causal")
+    print(f"{'n':>7} {'unmasked_ms':>11} {'causal_ms':>10} {'ratio':>7} {'target':>7}  {'GFLOP/s':>7} {'peak':>5} "
+          f"{'cpu_s':>7}  result  rounds unmasked | causal")
     missed = 0
     for n, unmasked, causal in rows:
         u = statistics.median(x[0] for x in unmasked)
         c = statistics.median(x[0] for x in causal)
         gflops = statistics.median(x[2] for x in causal)
+        cpu = statistics.median(x[3] for x in causal)
         checks = []
         if n in CAUSAL_TARGETS:
             checks.append((f"<={CAUSAL_TARGETS[n]:.1f}x", c / u <= CAUSAL_TARGETS[n]))
@@ -187,8 +198,8 @@ def print_causal(rows, peak):
         verdict = "-" if not checks else ("PASS" if all(ok for _, ok in checks) else "FAIL")
         missed += verdict == "FAIL"
         detail = " ".join(f"{x[0]:.0f}" for x in unmasked) + " | " + " ".join(f"{x[0]:.0f}" for x in causal)
-        print(f"{n:>7} {u:>11.0f} {c:>10.0f} {c / u:>6.2f}x {target:>7}  {gflops:>7.1f} {share_of_peak(gflops, peak):>5}  "
-              f"{verdict:<6}  {detail}", flush=True)
+        print(f"{n:>7} {u:>11.0f} {c:>10.0f} {c / u:>6.2f}x {target:>7}  {gflops:>7.1f} {share_of_peak(gflops, peak):>5} "
+              f"{cpu:>7.1f}  {verdict:<6}  {detail}", flush=True)
     print("causal ratio = causal median / unmasked median (lower is better); GFLOP/s of the causal run, counting "
           "only the pairs it scores")
     return missed
@@ -203,6 +214,11 @@ def main():
     cli = find_cli(args.cli)
     torch = import_torch(args.threads)
     print(f"torch {torch.__version__} ({sys.executable}), {args.threads} threads; engine {cli}")
+    blas_config, libraries, sgemm = blas_report(torch)
+    if not (sgemm and "openblas" in sgemm.lower()):
+        fail(f"torch's matrix product comes from {sgemm or libraries or 'nothing mapped'} ({blas_config}), "
+             f"not OpenBLAS; {INSTALL_HINT}")
+    print(f"torch's sgemm_ from: {sgemm}")
     peak = machine_peak(cli, args.threads)
     print(peak_line(peak))
     check_same_result(cli)
@@ -210,7 +226,7 @@ def main():
           f"{args.rounds} rounds alternating which side goes first; medians; peak RSS of each process")
     print()
     print(f"{'n':>7} {'torch_ms':>10} {'engine_ms':>10} {'ratio':>7} {'target':>7}  {'torch_MiB':>9} "
-          f"{'engine_MiB':>10} {'W_MiB':>8}  {'GFLOP/s':>7} {'peak':>5}  result")
+          f"{'engine_MiB':>10} {'W_MiB':>8}  {'GFLOP/s':>7} {'peak':>5} {'cpu_s':>7}  result")
     missed = 0
     causal_rows = []
     for n in (int(x) for x in args.sizes.split(",") if x.strip()):
@@ -228,7 +244,8 @@ def main():
         e_mib = max(x[1] for x in engine_ms)
         gflops = statistics.median(x[2] for x in engine_ms)
         w_mib = n * n * 4 / 2 ** 20
-        rates = f"{gflops:>7.1f} {share_of_peak(gflops, peak):>5}"
+        cpu = statistics.median(x[3] for x in engine_ms)
+        rates = f"{gflops:>7.1f} {share_of_peak(gflops, peak):>5} {cpu:>7.1f}"
         if with_peer:
             t = statistics.median(x[0] for x in torch_ms)
             t_mib = max(x[1] for x in torch_ms)
@@ -252,7 +269,8 @@ def main():
                 ms, mib, _ = time_engine(cli, n, args, method)
                 print(f"{method:>10} {n:>7} {ms:>10.0f} {mib:>10.0f}", flush=True)
     print()
-    print("ratio = torch / engine (higher is better for the engine); W_MiB: the float32 weight matrix neither holds")
+    print("ratio = torch / engine (higher is better for the engine); W_MiB: the float32 weight matrix neither holds; "
+          "cpu_s: the engine process's CPU seconds (all threads; / threads = its time on free cores)")
     if missed and args.strict:
         sys.exit(1)
 
