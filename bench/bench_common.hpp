@@ -39,10 +39,15 @@ attn::Vectors<T> random_vectors(attn::Index n, attn::Index d, std::uint64_t seed
 // faster). With repetitions the median aggregate is used, otherwise the single run.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
-  RatioReporter(std::string engine, std::vector<std::string> peers)
+  RatioReporter(std::string engine, std::vector<std::string> peers,
+                std::string header = "peer time / engine time; > 1: the engine is faster")
       : ConsoleReporter(isatty(STDOUT_FILENO) ? OO_ColorTabular : OO_Tabular),
         engine_(std::move(engine)),
-        peers_(std::move(peers)) {}
+        peers_(std::move(peers)),
+        header_(std::move(header)) {}
+
+  // Groups without `engine` use this one instead (a program with two kinds of groups).
+  void set_second_engine(std::string name) { second_engine_ = std::move(name); }
 
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
@@ -71,13 +76,14 @@ class RatioReporter : public benchmark::ConsoleReporter {
       if (repeated) continue;
       seen.push_back(key);
       const auto& who = times_[key];
-      const auto engine = who.find(engine_);
+      auto engine = who.find(engine_);
+      if (engine == who.end()) engine = who.find(second_engine_);
       if (engine == who.end()) continue;
       for (const std::string& peer : peers_) {
         const auto p = who.find(peer);
         if (p == who.end()) continue;
         if (!header) {
-          std::printf("\nRatios measured in this run (peer time / engine time; > 1: the engine is faster)\n");
+          std::printf("\nRatios measured in this run (%s)\n", header_.c_str());
           std::printf("%-20s %-8s %-22s %12s %12s %8s\n", "group", "size", "peer", "peer", "engine", "ratio");
           header = true;
         }
@@ -92,6 +98,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
   using Key = std::pair<std::string, std::string>;
   std::string engine_;
   std::vector<std::string> peers_;
+  std::string header_;
+  std::string second_engine_;
   std::vector<Key> order_;
   std::map<Key, std::map<std::string, double>> times_;
 };

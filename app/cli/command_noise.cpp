@@ -12,6 +12,7 @@
 #include "input_files.hpp"
 #include "json_numbers.hpp"
 #include "progress_bar.hpp"
+#include "study_options.hpp"
 #include "text_table.hpp"
 
 namespace cli {
@@ -27,17 +28,6 @@ struct NoiseOptions {
   std::uint64_t seed = 0;
   std::string json;
 };
-
-nlohmann::json summary_json(const attn::Summary& s) {
-  return {{"mean", json_number(s.mean)},
-          {"std", json_number(s.stddev)},
-          {"min", json_number(s.min)},
-          {"max", json_number(s.max)}};
-}
-
-std::string mean_sd(const attn::Summary& s) {
-  return std::isnan(s.mean) ? "undefined" : format_number(s.mean) + " ± " + format_number(s.stddev, 2);
-}
 
 template <class T>
 void run(const NoiseOptions& o) {

@@ -8,6 +8,7 @@
 #include "attn/base/memory_budget.hpp"
 #include "attn/io/array_files.hpp"
 #include "attn/kernels/attention.hpp"
+#include "attn/kernels/feature_maps.hpp"
 #include "attn/kernels/methods.hpp"
 #include "commands.hpp"
 #include "file_masks.hpp"
@@ -54,6 +55,9 @@ void run(const WeightsOptions& o) {
   if (o.outputs.empty() != o.values.empty()) {
     throw attn::UsageError("--values and --outputs go together: give both or neither");
   }
+  if (o.out.empty() && o.outputs.empty()) throw attn::UsageError("--out: give --out, or --values with --outputs");
+  // Only outputs asked for, of a feature-map method: y = phi(Q) (phi(K)^T V) / ..., never W.
+  const bool outputs_only = o.out.empty() && spec.method.is_feature_map();
   if (!std::isfinite(o.shift)) throw attn::UsageError("--shift: must be a finite number");
   attn::Perturbation perturbation;
   perturbation.shift = o.shift;
@@ -61,7 +65,7 @@ void run(const WeightsOptions& o) {
   const VectorStack stack = load_vector_stack(o.attention.input, o.attention.keys, o.attention.selection);
   if (!masks.note().empty()) std::cerr << masks.note() << "\n";
   const std::size_t heads = stack.queries.size();
-  {
+  if (!outputs_only) {
     // Every head's W is kept for the output file, plus the one being computed.
     const attn::Index n_all = stack.queries.front().rows();
     const attn::Index m_all = stack.keys.empty() ? n_all : stack.keys.front().rows();
@@ -84,18 +88,23 @@ void run(const WeightsOptions& o) {
   for (std::size_t h = 0; h < heads; ++h) {
     const attn::Vectors<T> vectors = head_vectors<T>(stack, h, o.attention.input, o.attention.keys);
     masks.apply(spec, h);
-    const attn::Weights<T> w = attn::compute_weights(vectors, spec, perturbation);
-    n = w.matrix.rows();
-    m = w.matrix.cols();
-    weight_data.insert(weight_data.end(), w.matrix.data(), w.matrix.data() + w.matrix.size());
-    warn_undefined(w.undefined_rows(), w.rows, n, stack_place(stack.stack_shape, h));
+    n = vectors.queries.rows();
+    m = vectors.key_vectors().rows();
+    attn::Weights<T> w;
+    if (!outputs_only) {
+      w = attn::compute_weights(vectors, spec, perturbation);
+      weight_data.insert(weight_data.end(), w.matrix.data(), w.matrix.data() + w.matrix.size());
+      warn_undefined(w.undefined_rows(), w.rows, n, stack_place(stack.stack_shape, h));
+    }
     if (!values.empty()) {
       const attn::MatD& v = values[values.size() == 1 ? 0 : h];
       if (v.rows() != m) {
         throw attn::InputError(o.values + ": " + std::to_string(v.rows()) + " value rows but there are " +
                                std::to_string(m) + " keys");
       }
-      const attn::Mat<T> y = attn::attention_outputs(w, attn::Mat<T>(v.cast<T>()));
+      const attn::Mat<T> y = outputs_only
+                                 ? attn::feature_map_outputs(vectors, spec, attn::Mat<T>(v.cast<T>()), perturbation)
+                                 : attn::attention_outputs(w, attn::Mat<T>(v.cast<T>()));
       e = y.cols();
       output_data.insert(output_data.end(), y.data(), y.data() + y.size());
     }
@@ -108,7 +117,7 @@ void run(const WeightsOptions& o) {
     out.push_back(cols);
     return out;
   };
-  attn::write_array_file(o.out, weight_data.data(), shape(m));
+  if (!o.out.empty()) attn::write_array_file(o.out, weight_data.data(), shape(m));
   if (!o.outputs.empty()) attn::write_array_file(o.outputs, output_data.data(), shape(e));
 }
 
@@ -121,7 +130,9 @@ Action add_weights_command(CLI::App& app) {
   sub->add_option("--shift", o->shift, "Constant M added to every score before alpha")->capture_default_str();
   sub->add_option("--method,-m", o->method, "Method (see `functions`), e.g. exp, relu, power:2, custom:exp(z)")
       ->capture_default_str();
-  sub->add_option("--out,-o", o->out, "Output W, .npy or .csv (undefined rows are NaN)")->required();
+  sub->add_option("--out,-o", o->out,
+                  "Output W, .npy or .csv (undefined rows are NaN); may be left out when --outputs is given "
+                  "(linear-attn and performer then never form W)");
   sub->add_option("--values", o->values, "Values V (#keys x e): also compute outputs y_i = sum_j w_ij v_j");
   sub->add_option("--outputs", o->outputs, "Where to write the outputs Y (#queries x e)");
   return [o] { o->attention.use_double ? run<double>(*o) : run<float>(*o); };

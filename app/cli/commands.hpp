@@ -20,5 +20,8 @@ Action add_bench_command(CLI::App& app);
 Action add_overview_command(CLI::App& app);
 Action add_lm_command(CLI::App& app);
 Action add_lm_robustness_command(CLI::App& app);
+Action add_random_features_command(CLI::App& app);
+Action add_sinks_command(CLI::App& app);
+Action add_length_command(CLI::App& app);
 
 }  // namespace cli

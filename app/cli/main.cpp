@@ -45,6 +45,9 @@ int main(int argc, char** argv) {
   add(cli::add_overview_command);
   add(cli::add_lm_command);
   add(cli::add_lm_robustness_command);
+  add(cli::add_random_features_command);
+  add(cli::add_sinks_command);
+  add(cli::add_length_command);
 
   try {
     app.parse(argc, argv);

@@ -40,7 +40,8 @@ IO = 3
 
 # Every method of the catalogue (core/include/attn/methods.hpp), as `functions` lists them.
 ALL_METHODS = ["exp", "relu", "power", "linear", "softplus", "sigmoid", "exp-plus", "custom",
-               "sparsemax", "entmax15", "sinkhorn", "doubly-normalized"]
+               "sparsemax", "entmax15", "sinkhorn", "doubly-normalized", "sigmoid-attn", "softmax1",
+               "softpick", "stick-breaking", "ssmax", "linear-attn", "performer"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,29 +165,31 @@ class CliTestCase(unittest.TestCase):
 # 1. Every subcommand working.
 
 class FunctionsTests(CliTestCase):
-    SHIFT = r"(invariant \([^)]*\)|changes \([^)]*\)|undefined)"
+    SHIFT = r"(invariant \([^)]*\)|changes \([^)]*\)|undefined|no scores)"
+    SUM = r"(yes|no \([^)]*\)|undefined)"
 
     def parse_table(self, stdout):
         lines = stdout.splitlines()
         self.assertGreater(len(lines), 2, stdout)
         header = lines[0]
         self.assertRegex(header, r"^method\s", stdout)
-        self.assertRegex(header, r"constant shift\s+per-row shift\s+per-column shift\s*$", stdout)
+        self.assertRegex(header, r"rows sum to 1\s+constant shift\s+per-row shift\s+per-column shift\s*$", stdout)
         self.assertRegex(lines[1], r"^-+$", stdout)
         rows = {}
-        pattern = re.compile(r"^(\S+)\s.*?\s%s\s+%s\s+%s\s*$" % (self.SHIFT, self.SHIFT, self.SHIFT))
+        pattern = re.compile(r"^(\S+)\s.*?\s%s\s+%s\s+%s\s+%s\s*$" % (self.SUM, self.SHIFT, self.SHIFT, self.SHIFT))
         for line in lines[2:]:
             if not line.strip():
                 break  # the notes after the table
             m = pattern.match(line)
             self.assertIsNotNone(m, "cannot parse table row %r\n%s" % (line, stdout))
-            rows[m.group(1)] = {"constant": m.group(2), "per_row": m.group(3), "per_column": m.group(4)}
+            rows[m.group(1)] = {"sum": m.group(2), "constant": m.group(3), "per_row": m.group(4),
+                                "per_column": m.group(5)}
         return rows
 
     def test_lists_every_method_and_measured_invariance(self):
         proc = self.ok("functions")
         rows = self.parse_table(proc.stdout)
-        listed = {name.split(":")[0] for name in rows}
+        listed = {name.split(":")[0].split("[")[0] for name in rows}
         for method in ALL_METHODS:
             self.assertIn(method, listed, "functions does not list %r\n%s" % (method, proc.stdout))
         exp = rows["exp"]

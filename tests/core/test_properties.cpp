@@ -21,7 +21,8 @@ const char* const kRatioMethodsOtherThanExp[] = {"relu",     "power:2", "power:0
                                                  "softplus", "sigmoid", "exp-plus:1", "custom:1+z^2*(z>0)"};
 const char* const kAllMethods[] = {"exp",       "relu",     "power:2",    "linear",
                                    "softplus",  "sigmoid",  "exp-plus:1", "custom:exp(2*z)",
-                                   "sparsemax", "entmax15", "sinkhorn:3", "doubly-normalized"};
+                                   "sparsemax", "entmax15", "sinkhorn:3", "doubly-normalized",
+                                   "ssmax:0.5"};
 
 // Scores centred at 0.5 so that relu-like methods have positive entries in every row.
 template <class T>

@@ -24,6 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+import beyond_softmax_oracle as beyond
+
 TOL = {"double": 1e-9, "float": 2e-6}
 SEED = 20240611
 
@@ -213,9 +215,12 @@ def oracle_sinkhorn(s, rounds, mask):
 
 def oracle_weights(Q, K, score, alpha, shift, method, mask):
     """(W, defined) with undefined rows NaN."""
+    name, _, param = method.partition(":")
+    if name in beyond.METHODS:  # may raise beyond.Refused
+        return beyond.oracle_weights(Q, K, score, alpha, shift, method, mask, oracle_scores(Q, K, score),
+                                     valid_count)
     s = alpha * (oracle_scores(Q, K, score) + shift)
     n, m = s.shape
-    name, _, param = method.partition(":")
     if name == "sinkhorn":
         return oracle_sinkhorn(s, int(param), mask)
     if name == "doubly-normalized":
@@ -279,15 +284,22 @@ def check_case(cli, files, arrays, case, workdir, index):
     out = os.path.join(workdir, f"w{index}.npy")
     (rc, _, err), args = cli_weights(cli, files, case, out)
     problems = []
-    if rc != 0:
-        return (f"FAIL {case.name()}: attention-cli exited {rc}: {err.strip()}\n"
-                f"     command: {' '.join(args)}", False, math.inf)
-    W = np.load(out).astype(np.float64)
     Q, K = arrays[case.inputs]
     if case.precision == "float":
         Q = Q.astype(np.float32).astype(np.float64)
         K = K.astype(np.float32).astype(np.float64)
-    ref, defined = oracle_weights(Q, K, case.score, case.alpha, case.shift, case.method, case.mask)
+    try:
+        ref, defined = oracle_weights(Q, K, case.score, case.alpha, case.shift, case.method, case.mask)
+    except beyond.Refused as refused:
+        # The method is not defined for this case: the CLI must say so (a usage error, exit 2).
+        ok = rc == 2 and refused.expected in err and err.startswith("error:")
+        verdict = "ok  " if ok else "FAIL"
+        return (f"{verdict} {case.name()}  refused: {err.strip()}"
+                + ("" if ok else f" (expected exit 2 and '{refused.expected}')"), ok, 0.0)
+    if rc != 0:
+        return (f"FAIL {case.name()}: attention-cli exited {rc}: {err.strip()}\n"
+                f"     command: {' '.join(args)}", False, math.inf)
+    W = np.load(out).astype(np.float64)
     if W.shape != ref.shape:
         return f"FAIL {case.name()}: shape {W.shape}, expected {ref.shape}", False, math.inf
 
@@ -335,7 +347,8 @@ def check_case(cli, files, arrays, case, workdir, index):
 METHODS = (["exp", "relu", "power:2", "power:0.5", "linear", "softplus", "sigmoid", "exp-plus:1",
             "exp-plus:0.25", "exp-plus:0"]
            + ["custom:" + f for f in CUSTOM]
-           + ["sparsemax", "entmax15", "sinkhorn:1", "sinkhorn:3", "doubly-normalized"])
+           + ["sparsemax", "entmax15", "sinkhorn:1", "sinkhorn:3", "doubly-normalized"]
+           + beyond.CASE_METHODS)
 SCORES = ["dot", "scaled-dot", "cosine", "neg-sqdist"]
 MASKS = ["none", "causal"]
 ALPHA_SHIFT = [(1.0, 0.0), (0.7, 0.0), (0.7, 0.35), (2.5, -0.4)]
@@ -382,9 +395,9 @@ def build_cases(arrays):
     # rounds the scores by ~4e-6, beyond the float32 tolerance by construction).
     for inputs in ("self", "qk"):
         for mask in MASKS:
-            for method in ("exp", "softplus", "sigmoid", "exp-plus:1", "custom:exp(2*z)",
+            for method in ["exp", "softplus", "sigmoid", "exp-plus:1", "custom:exp(2*z)",
                            "custom:1/(1+z^2)", "sparsemax", "entmax15", "sinkhorn:3",
-                           "doubly-normalized"):
+                           "doubly-normalized"] + beyond.LARGE_SHIFT_METHODS:
                 cases.append(Case("double", inputs, "scaled-dot", mask, 1.0, -100.0, method,
                                   "large shift"))
 

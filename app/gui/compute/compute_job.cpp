@@ -10,6 +10,7 @@
 #include "attn/base/random.hpp"
 #include "attn/experiments/experiments.hpp"
 #include "attn/experiments/metrics.hpp"
+#include "attn/kernels/feature_maps.hpp"
 #include "attn/kernels/functions.hpp"
 #include "compute/badge_deviation.hpp"
 #include "compute/matrix_scans.hpp"
@@ -68,6 +69,32 @@ void parse_methods(const std::vector<std::string>& specs, std::vector<attn::Meth
       errors.emplace_back(e.what());
     }
   }
+}
+
+// Methods the mask does not allow (stick-breaking without the causal mask) get their error.
+void check_masks(const std::vector<attn::Method>& parsed, attn::Mask mask, std::vector<std::string>& errors) {
+  for (std::size_t k = 0; k < parsed.size(); ++k) {
+    if (!errors[k].empty()) continue;
+    try {
+      attn::check_method_mask(parsed[k], mask);
+    } catch (const attn::UsageError& e) {
+      errors[k] = e.what();
+    }
+  }
+}
+
+// A method's weights from the shared scores, or from the vectors for a feature-map method (it
+// takes no scores). Returns why the method cannot take the perturbation, or empty.
+template <class T>
+std::string method_weights(const attn::Mat<T>& scores, const attn::Vectors<T>& vectors, const attn::AttentionSpec& spec,
+                           const attn::Perturbation& perturbation, attn::Weights<T>& out) {
+  if (!spec.method.is_feature_map()) {
+    attn::weights_from_scores_into(scores, spec.method, spec.mask, spec.subtract_max, out);
+    return {};
+  }
+  std::string refusal = attn::perturbation_refusal(spec, perturbation);
+  if (refusal.empty()) attn::compute_weights_into(vectors, spec, perturbation, out);
+  return refusal;
 }
 
 void results_for_weight_files(const ComputeRequest& request, ComputeResult& result) {
@@ -204,6 +231,7 @@ void compute_clean(const ComputeRequest& request, CleanStage& c, const std::atom
   c.use_double = std::is_same_v<T, double>;
   c.specs = request.attention.methods;
   parse_methods(c.specs, c.parsed, c.errors);
+  check_masks(c.parsed, attn::parse_mask(request.attention.mask), c.errors);
   PrecisionStage<T>& t = c.stage<T>();
   c.template stage<std::conditional_t<std::is_same_v<T, float>, double, float>>() = {};  // the other precision's memory
   t.vectors = engine_vectors<T>(*request.data);
@@ -240,7 +268,11 @@ void compute_clean(const ComputeRequest& request, CleanStage& c, const std::atom
       continue;
     }
     const attn::AttentionSpec spec = make_attention_spec(request.attention, request.centre, c.parsed[k]);
-    attn::weights_from_scores_into(scores, spec.method, spec.mask, spec.subtract_max, t.clean[k]);
+    c.errors[k] = method_weights(scores, t.vectors, spec, {}, t.clean[k]);
+    if (!c.errors[k].empty()) {
+      if (c.use_double) c.display[k] = {};
+      continue;
+    }
     if constexpr (std::is_same_v<T, double>) c.display[k] = weights_as<float>(t.clean[k]);
     const attn::Weights<float>& shown = c.display_weights(k);
     c.stats[k] = image_stats(shown.matrix, shown.rows);
@@ -332,13 +364,16 @@ void compute_perturbed(const ComputeRequest& request, CleanStage& c, ComputeResu
     check(cancel);
     progress(0.5 + 0.5 * static_cast<double>(k) / static_cast<double>(c.specs.size()), "weights");
     MethodResult& m = r.methods[k];
+    m.error = c.errors[k];  // a perturbation refused by an earlier run on this buffer is not this run's
     if (!m.error.empty()) continue;
     const attn::AttentionSpec spec = make_attention_spec(request.attention, request.centre, c.parsed[k]);
     if constexpr (std::is_same_v<T, float>) {
-      attn::weights_from_scores_into(scores, spec.method, spec.mask, spec.subtract_max, m.perturbed);
+      m.error = method_weights(scores, t.vectors, spec, perturbation, m.perturbed);
+      if (!m.error.empty()) continue;
       m.deviation = badge_deviation(t.clean[k], m.perturbed);
     } else {
-      attn::weights_from_scores_into(scores, spec.method, spec.mask, spec.subtract_max, t.perturbed[k]);
+      m.error = method_weights(scores, t.vectors, spec, perturbation, t.perturbed[k]);
+      if (!m.error.empty()) continue;
       m.deviation = badge_deviation(t.clean[k], t.perturbed[k]);
       weights_as(t.perturbed[k], m.perturbed);
     }
@@ -357,6 +392,7 @@ void compute_streaming(const ComputeRequest& request, ComputeResult& result, con
   std::vector<attn::Method> parsed;
   std::vector<std::string> errors;
   parse_methods(request.attention.methods, parsed, errors);
+  check_masks(parsed, attn::parse_mask(request.attention.mask), errors);
   result.methods.assign(parsed.size(), MethodResult{});
   for (std::size_t k = 0; k < parsed.size(); ++k) {
     result.methods[k].spec = request.attention.methods[k];
@@ -392,6 +428,8 @@ void compute_streaming(const ComputeRequest& request, ComputeResult& result, con
     r.ratio_form = parsed[k].is_ratio_form();
     if (r.ratio_form) r.curve = curve_of(parsed[k], lo, hi);
     if (!parsed[k].is_row_wise()) continue;  // needs every column: the overview says why
+    r.error = attn::perturbation_refusal(inputs->specs.back(), inputs->perturbation);
+    if (!r.error.empty()) continue;
     r.deviation = attn::compare_weights(attn::compute_weights(first, inputs->specs.back()),
                                         attn::compute_weights(first, inputs->specs.back(), first_perturbation));
   }
@@ -410,15 +448,24 @@ std::shared_ptr<const InvarianceChart> chart_in(const ComputeRequest& request, c
   std::vector<attn::Method> parsed, usable;
   std::vector<std::string> errors;
   parse_methods(request.attention.methods, parsed, errors);
+  const attn::AttentionSpec base = make_attention_spec(request.attention, request.centre, {});
+  check_masks(parsed, base.mask, errors);
+  attn::Perturbation shifted;
+  shifted.shift = 1.0;
   for (std::size_t k = 0; k < parsed.size(); ++k) {
     if (!errors[k].empty()) continue;
+    attn::AttentionSpec spec = base;
+    spec.method = parsed[k];
+    if (const std::string refusal = attn::perturbation_refusal(spec, shifted); !refusal.empty()) {
+      chart->omitted.push_back(refusal);  // a method that takes no score: no shift reaches it
+      continue;
+    }
     usable.push_back(parsed[k]);
     chart->curves.push_back({request.attention.methods[k], k, {}, {}});
   }
   attn::ProgressReporter progress;
   progress.cancel = cancel;
-  const auto rows = attn::invariance_sweep(vectors, make_attention_spec(request.attention, request.centre, {}), usable,
-                                           chart->shifts, progress);
+  const auto rows = attn::invariance_sweep(vectors, base, usable, chart->shifts, progress);
   for (std::size_t u = 0; u < usable.size(); ++u) {
     for (std::size_t s = 0; s < chart->shifts.size(); ++s) {
       const attn::Deviation& d = rows[u * chart->shifts.size() + s].deviation;

@@ -102,6 +102,7 @@ struct InvarianceChart {
     }
   };
   std::vector<Curve> curves;
+  std::vector<std::string> omitted;  // why a method has no curve (linear-attn takes no score to shift)
 };
 
 }  // namespace ax

@@ -13,6 +13,7 @@ template <class To, class From>
 void weights_as(const attn::Weights<From>& w, attn::Weights<To>& out) {
   out.matrix = w.matrix.template cast<To>();
   out.rows = w.rows;
+  out.rows_sum_to_one = w.rows_sum_to_one;
 }
 
 template <class To, class From>

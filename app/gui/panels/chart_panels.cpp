@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "figures/chart_labels.hpp"
 #include "imgui.h"
@@ -58,15 +59,28 @@ void draw_invariance_chart(UiContext& ctx) {
                   "first %ld of %ld queries (the chart recomputes every method at every M)",
                   static_cast<long>(chart.rows), static_cast<long>(chart.total_rows));
   }
+  // Methods without a curve, and what a random-feature curve is.
+  std::string methods_note;
+  for (const std::string& why : chart.omitted) methods_note += (methods_note.empty() ? "" : " ") + why + ".";
+  for (const auto& curve : chart.curves) {
+    if (curve.spec.rfind("performer", 0) == 0) {
+      methods_note += (methods_note.empty() ? "" : " ") + curve.spec +
+                      ": one draw of its features, M entering them as a shared coordinate; invariant only in "
+                      "expectation over draws.";
+      break;
+    }
+  }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float spacing = ImGui::GetStyle().ItemSpacing.y;
   float notes = ImGui::CalcTextSize(note, nullptr, false, avail.x).y + spacing * 2.0f;
   if (*rows_note) notes += ImGui::CalcTextSize(rows_note, nullptr, false, avail.x).y + spacing;
+  if (!methods_note.empty()) notes += ImGui::CalcTextSize(methods_note.c_str(), nullptr, false, avail.x).y + spacing;
   widgets::Plot("invariance", ImVec2(avail.x, std::max(120.0f, avail.y - notes)), series, options);
   record_layout(ctx, "invariance_chart");
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(note);
   if (*rows_note) ImGui::TextDisabled("%s", rows_note);
+  if (!methods_note.empty()) ImGui::TextDisabled("%s", methods_note.c_str());
   ImGui::PopTextWrapPos();
 }
 

@@ -42,7 +42,14 @@ void run_tasks(Index count, bool tasks_are_large, const std::function<void(Index
   }
 }
 
-Summary summarize(const std::vector<double>& values) {
+double deviation_or_nan(const Weights<double>& a, const Weights<double>& b) {
+  const Deviation d = compare_weights(a, b);
+  return d.compared_rows > 0 ? d.max_abs_diff : std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace
+
+Summary summarize(std::span<const double> values) {
   Summary s;
   if (values.empty()) {  // no draw measured anything (every row undefined): no number
     s.mean = s.stddev = s.min = s.max = std::numeric_limits<double>::quiet_NaN();
@@ -62,13 +69,6 @@ Summary summarize(const std::vector<double>& values) {
   }
   return s;
 }
-
-double deviation_or_nan(const Weights<double>& a, const Weights<double>& b) {
-  const Deviation d = compare_weights(a, b);
-  return d.compared_rows > 0 ? d.max_abs_diff : std::numeric_limits<double>::quiet_NaN();
-}
-
-}  // namespace
 
 template <class T>
 std::vector<InvarianceResult> invariance_sweep(const Vectors<T>& vectors, ScoreKind score, double alpha, Mask mask,
@@ -108,6 +108,53 @@ std::vector<InvarianceResult> invariance_sweep(const Vectors<T>& vectors, const 
   return results;
 }
 
+namespace {
+
+// The row masses of the defined rows.
+void record_row_masses(const Weights<double>& w, ShiftResponse& out) {
+  out.min_row_mass = std::numeric_limits<double>::infinity();
+  out.max_row_mass = -out.min_row_mass;
+  for (Index i = 0; i < w.matrix.rows(); ++i) {
+    if (!w.defined(i)) continue;
+    out.min_row_mass = std::min(out.min_row_mass, w.matrix.row(i).sum());
+    out.max_row_mass = std::max(out.max_row_mass, w.matrix.row(i).sum());
+  }
+}
+
+// Feature maps take vectors: the shifts go in as a perturbation.
+ShiftResponse probe_feature_map(const Method& method, const std::vector<double>& row_shifts,
+                                const std::vector<double>& column_shifts, Rng& rng) {
+  Vectors<double> v;
+  v.queries = MatD(row_shifts.size(), 8);
+  v.keys = MatD(column_shifts.size(), 8);
+  for (Index k = 0; k < v.queries.size(); ++k) v.queries.data()[k] = 0.5 * rng.normal();
+  for (Index k = 0; k < v.keys->size(); ++k) v.keys->data()[k] = 0.5 * rng.normal();
+  AttentionSpec spec;
+  spec.score = ScoreKind::Dot;
+  spec.method = method;
+  ShiftResponse out;
+  const Weights<double> base = compute_weights(v, spec);
+  record_row_masses(base, out);
+  auto shifted = [&](Perturbation p) {
+    try {
+      return deviation_or_nan(base, compute_weights(v, spec, p));
+    } catch (const UsageError& e) {
+      if (out.refused.empty()) out.refused = e.what();
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+  };
+  Perturbation constant, rows, columns;
+  constant.shift = 1.0;
+  rows.row_shifts = row_shifts;
+  columns.column_shifts = column_shifts;
+  out.constant = shifted(constant);
+  out.per_row = shifted(rows);
+  out.per_column = shifted(columns);
+  return out;
+}
+
+}  // namespace
+
 ShiftResponse probe_shift_response(const Method& method) {
   constexpr Index kSize = 16;
   Rng rng(20240607);
@@ -115,15 +162,21 @@ ShiftResponse probe_shift_response(const Method& method) {
   for (Index i = 0; i < kSize; ++i) {
     for (Index j = 0; j < kSize; ++j) scores(i, j) = 0.5 + rng.normal();
   }
+  std::vector<double> row_shifts(kSize), column_shifts(kSize);
+  for (double& r : row_shifts) r = 0.5 + rng.uniform();
+  for (double& c : column_shifts) c = 0.5 + rng.uniform();
+  if (method.is_feature_map()) return probe_feature_map(method, row_shifts, column_shifts, rng);
   MatD row_shifted = scores, column_shifted = scores;
-  for (Index i = 0; i < kSize; ++i) row_shifted.row(i).array() += 0.5 + rng.uniform();
-  for (Index j = 0; j < kSize; ++j) column_shifted.col(j).array() += 0.5 + rng.uniform();
+  for (Index i = 0; i < kSize; ++i) row_shifted.row(i).array() += row_shifts[static_cast<std::size_t>(i)];
+  for (Index j = 0; j < kSize; ++j) column_shifted.col(j).array() += column_shifts[static_cast<std::size_t>(j)];
 
-  const Weights<double> base = weights_from_scores(scores, method);
   ShiftResponse out;
-  out.constant = deviation_or_nan(base, weights_from_scores<double>(scores.array() + 1.0, method));
-  out.per_row = deviation_or_nan(base, weights_from_scores(row_shifted, method));
-  out.per_column = deviation_or_nan(base, weights_from_scores(column_shifted, method));
+  out.mask = method.needs_causal_mask() ? Mask::Causal : Mask::None;
+  const Weights<double> base = weights_from_scores(scores, method, out.mask);
+  record_row_masses(base, out);
+  out.constant = deviation_or_nan(base, weights_from_scores<double>(scores.array() + 1.0, method, out.mask));
+  out.per_row = deviation_or_nan(base, weights_from_scores(row_shifted, method, out.mask));
+  out.per_column = deviation_or_nan(base, weights_from_scores(column_shifted, method, out.mask));
   return out;
 }
 

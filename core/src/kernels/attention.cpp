@@ -180,18 +180,28 @@ QueryRow<T> compute_query_row(const Vectors<T>& vectors, const AttentionSpec& sp
     throw UsageError(std::string(spec.method.spec()) +
                      " normalises columns too: one row needs every row (use a smaller input to inspect a row)");
   }
-  const detail::ScorePlan<T> plan = detail::make_score_plan(vectors, spec, perturbation, /*holds_matrix=*/false);
+  const detail::ScorePlan<T> plan = detail::make_weight_plan(vectors, spec, perturbation, /*holds_matrix=*/false);
   const Index n = plan.queries(), m = plan.keys();
   if (query < 0 || query >= n) {
     throw UsageError("query " + std::to_string(query) + " is outside 0.." + std::to_string(n - 1));
   }
   QueryRow<T> row;
   detail::AlignedRows<T> buffer(1, m);
+  // The scores of the keys the plan scored; keys above the diagonal (causal) are never scored: -inf.
+  const auto scores_of = [&](const detail::ScorePlan<T>& p, const T* scored_row, Vec<T>& out) {
+    const Index scored = p.scored_keys(query);
+    out.resize(m);
+    out.head(scored) = Eigen::Map<const Vec<T>>(scored_row, scored);
+    out.tail(m - scored).setConstant(-std::numeric_limits<T>::infinity());
+  };
+  if (spec.method.is_feature_map()) {
+    // The scores the method is not a function of, for display beside its weights.
+    const detail::ScorePlan<T> scores = detail::make_score_plan(vectors, spec, perturbation, false);
+    detail::score_rows(scores, query, query + 1, buffer.row(0), m);
+    scores_of(scores, buffer.row(0), row.scores);
+  }
   detail::score_rows(plan, query, query + 1, buffer.row(0), m);
-  const Index scored = plan.scored_keys(query);
-  row.scores.resize(m);
-  row.scores.head(scored) = Eigen::Map<const Vec<T>>(buffer.row(0), scored);
-  row.scores.tail(m - scored).setConstant(-std::numeric_limits<T>::infinity());
+  if (!spec.method.is_feature_map()) scores_of(plan, buffer.row(0), row.scores);
   detail::RowScratch scratch;
   row.status = detail::weigh_masked_row(buffer.row(0), query, m, spec.mask, spec.mask_arrays.get(), spec.method,
                                         scratch, spec.subtract_max);
@@ -207,9 +217,10 @@ void compute_weights_into(const Vectors<T>& vectors, const AttentionSpec& spec, 
                                  spec.mask_arrays.get());
     return;
   }
-  const detail::ScorePlan<T> plan = detail::make_score_plan(vectors, spec, perturbation);
+  const detail::ScorePlan<T> plan = detail::make_weight_plan(vectors, spec, perturbation);
   const Index n = plan.queries(), m = plan.keys();
   allocate_result(result.matrix, n, m);
+  result.rows_sum_to_one = spec.method.rows_sum_to_one();
   result.rows.assign(static_cast<std::size_t>(n), RowStatus::Defined);
   const Index tiles = detail::tile_count(n);
   parallel_for(tiles, [&](Index task) {
@@ -240,9 +251,12 @@ void weights_from_scores_into(const Mat<T>& scores, const Method& method, Mask m
     result = weights_from_scores(scores, method, mask, arrays);
     return;
   }
+  check_method_mask(method, mask);
+  detail::check_scores_method(method);
   const Index n = scores.rows(), m = scores.cols();
   if (arrays != nullptr) arrays->check_extents(n, m);
   allocate_result(result.matrix, n, m);
+  result.rows_sum_to_one = method.rows_sum_to_one();
   result.rows.assign(static_cast<std::size_t>(n), RowStatus::Defined);
   const Index tiles = detail::tile_count(n);
   parallel_for(tiles, n * m / std::max<Index>(tiles, 1) + 1, [&](Index tile) {

@@ -7,6 +7,7 @@
 
 #include "attn/kernels/formula.hpp"
 #include "base/streaming_store.hpp"
+#include "kernels/beyond_softmax_rows.hpp"
 #include "kernels/scalar_functions.hpp"
 
 namespace attn::detail {
@@ -292,8 +293,30 @@ RowStatus naive_exp_row(T* row, Index valid) {
   return RowStatus::Defined;
 }
 
+// The methods of beyond_softmax_rows.hpp. `total` is the row's length before the mask: sigmoid
+// attention's default bias is -log n with n the number of keys.
 template <class T>
-RowStatus dispatch(T* row, Index valid, const Method& method, RowScratch& scratch, bool subtract_max) {
+RowStatus dispatch_beyond(T* row, Index valid, Index total, const Method& method, RowScratch& scratch) {
+  switch (method.kind) {
+    case MethodKind::SigmoidAttention:
+      return sigmoid_attention_row(row, valid,
+                                   method.parameter_given ? method.parameter : -std::log(static_cast<double>(total)));
+    case MethodKind::Softmax1: return softmax1_row(row, valid);
+    case MethodKind::Softpick: return softpick_row(row, valid);
+    case MethodKind::StickBreaking: return stick_breaking_row(row, valid, scratch.of<T>());
+    case MethodKind::LengthScaled:
+      // softmax(c log(n) s) with n the keys this row attends.
+      ArrayMap<T>(row, valid) *= static_cast<T>(method.parameter * std::log(static_cast<double>(valid)));
+      return exp_row(row, valid);
+    case MethodKind::LinearAttention:
+    case MethodKind::RandomFeatures: return kernel_values_row(row, valid);  // rows of phi(q).phi(k)
+    default: break;
+  }
+  return RowStatus::NonFinite;
+}
+
+template <class T>
+RowStatus dispatch(T* row, Index valid, Index total, const Method& method, RowScratch& scratch, bool subtract_max) {
   switch (method.kind) {
     case MethodKind::Exp: return subtract_max ? exp_row(row, valid) : naive_exp_row(row, valid);
     case MethodKind::Relu: return direct_family(row, valid, [](T s) { return std::max(s, T(0)); });
@@ -318,6 +341,7 @@ RowStatus dispatch(T* row, Index valid, const Method& method, RowScratch& scratc
     case MethodKind::Entmax15: return entmax15_row(row, valid, scratch);
     case MethodKind::Sinkhorn:
     case MethodKind::DoublyNormalized: break;  // not row-wise: handled by matrix_normalization
+    default: return dispatch_beyond(row, valid, total, method, scratch);
   }
   return RowStatus::NonFinite;
 }
@@ -327,7 +351,7 @@ RowStatus dispatch(T* row, Index valid, const Method& method, RowScratch& scratc
 template <class T>
 RowStatus apply_row_method(T* row, Index valid, Index total, const Method& method, RowScratch& scratch,
                            bool subtract_max) {
-  RowStatus status = valid > 0 ? dispatch(row, valid, method, scratch, subtract_max) : RowStatus::AllZero;
+  RowStatus status = valid > 0 ? dispatch(row, valid, total, method, scratch, subtract_max) : RowStatus::AllZero;
   if (status == RowStatus::Defined) {
     std::fill(row + valid, row + total, T(0));
   } else {
@@ -342,7 +366,8 @@ RowStatus apply_row_method_to(T* row, Index valid, Index total, const Method& me
   const bool plain_softmax = method.kind == MethodKind::Exp && subtract_max && valid > 0;
   if (!plain_softmax) {
     // The method on the valid keys only; the masked keys' zeros go straight to `out`.
-    const RowStatus status = valid > 0 ? dispatch(row, valid, method, scratch, subtract_max) : RowStatus::AllZero;
+    const RowStatus status =
+        valid > 0 ? dispatch(row, valid, total, method, scratch, subtract_max) : RowStatus::AllZero;
     if (status != RowStatus::Defined) {
       fill_streaming(out, total, std::numeric_limits<T>::quiet_NaN());
       return status;

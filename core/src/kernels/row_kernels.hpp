@@ -6,6 +6,7 @@
 // sigmoid), so no finite score overflows.
 #pragma once
 
+#include <type_traits>
 #include <vector>
 
 #include "attn/base/types.hpp"
@@ -17,6 +18,19 @@ namespace attn::detail {
 // Scratch memory reused across rows by one thread.
 struct RowScratch {
   std::vector<double> a, b, c;
+  // Rows of float kernels (stick-breaking) and of double ones, aligned as the rows are
+  // (tiling.hpp: Eigen's vectorised functions give other last bits on an unaligned head).
+  std::vector<float, Eigen::aligned_allocator<float>> single;
+  std::vector<double, Eigen::aligned_allocator<double>> wide;
+
+  template <class T>
+  std::vector<T, Eigen::aligned_allocator<T>>& of() {
+    if constexpr (std::is_same_v<T, float>) {
+      return single;
+    } else {
+      return wide;
+    }
+  }
 };
 
 // `subtract_max` false computes exp as e^s / sum e^s literally (the stability lesson's switch);
@@ -32,6 +46,9 @@ RowStatus apply_row_method(T* row, Index valid, Index total, const Method& metho
 template <class T>
 RowStatus apply_row_method_to(T* row, Index valid, Index total, const Method& method, RowScratch& scratch,
                               bool subtract_max, T* out);
+
+// Throws UsageError for a feature-map method (linear-attn, performer): it takes no scores.
+void check_scores_method(const Method& method);
 
 // Number of unmasked keys for query i.
 inline Index valid_keys(Mask mask, Index query, Index keys) {

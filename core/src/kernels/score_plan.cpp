@@ -163,16 +163,14 @@ std::uint64_t plan_bytes(Index n, Index result_cols, Index m, Index d, bool nois
 }  // namespace
 
 template <class T>
-ScorePlan<T> make_score_plan(const Vectors<T>& clean, ScoreKind kind, double alpha, bool centre, const Perturbation& p,
-                             bool holds_matrix) {
+void check_plan_inputs(const Vectors<T>& clean, const Perturbation& p, std::uint64_t bytes) {
   validate_vectors(clean);
   const Index n = clean.queries.rows();
   const Index m = clean.key_vectors().rows();
   const Index d = clean.dimension();
-  if (holds_matrix) check_matrix_size(n, m, "score matrix");
-  check_memory_budget(plan_bytes<T>(n, holds_matrix ? m : 0, m, d, p.has_vector_noise()),
-                      "attention of " + std::to_string(n) + " queries and " + std::to_string(m) +
-                          " keys of dimension " + std::to_string(d) + (sizeof(T) == 4 ? " in float32" : " in float64"));
+  check_memory_budget(bytes, "attention of " + std::to_string(n) + " queries and " + std::to_string(m) +
+                                 " keys of dimension " + std::to_string(d) +
+                                 (sizeof(T) == 4 ? " in float32" : " in float64"));
   if (!p.row_shifts.empty() && static_cast<Index>(p.row_shifts.size()) != n) {
     throw InputError("per-row shifts: " + std::to_string(p.row_shifts.size()) + " values for " + std::to_string(n) +
                      " queries");
@@ -181,27 +179,47 @@ ScorePlan<T> make_score_plan(const Vectors<T>& clean, ScoreKind kind, double alp
     throw InputError("per-column shifts: " + std::to_string(p.column_shifts.size()) + " values for " +
                      std::to_string(m) + " keys");
   }
+}
 
+template <class T>
+PreparedVectors<T> prepare_vectors(const Vectors<T>& clean, ScoreKind kind, bool centre, const Perturbation& p) {
   const Vectors<T> noisy = p.has_vector_noise() ? apply_vector_noise(clean, p) : Vectors<T>{};
   const Vectors<T>& v = p.has_vector_noise() ? noisy : clean;
-
-  ScorePlan<T> plan;
-  plan.left = v.queries;
-  Mat<T> right = v.key_vectors();
+  PreparedVectors<T> out;
+  out.left = v.queries;
+  out.right = v.key_vectors();
   if (centre) {
     // After the noise, so a shared g (in every vector, hence in their mean) is removed.
-    plan.left.rowwise() -= plan.left.colwise().mean();
-    right.rowwise() -= right.colwise().mean();
+    out.left.rowwise() -= out.left.colwise().mean();
+    out.right.rowwise() -= out.right.colwise().mean();
   }
+  if (kind == ScoreKind::Cosine) {
+    normalize_rows_l2(out.left);
+    normalize_rows_l2(out.right);
+  }
+  return out;
+}
+
+template <class T>
+ScorePlan<T> make_score_plan(const Vectors<T>& clean, ScoreKind kind, double alpha, bool centre, const Perturbation& p,
+                             bool holds_matrix) {
+  validate_vectors(clean);
+  const Index n = clean.queries.rows();
+  const Index m = clean.key_vectors().rows();
+  const Index d = clean.dimension();
+  if (holds_matrix) check_matrix_size(n, m, "score matrix");
+  check_plan_inputs(clean, p, plan_bytes<T>(n, holds_matrix ? m : 0, m, d, p.has_vector_noise()));
+
+  PreparedVectors<T> prepared = prepare_vectors(clean, kind, centre, p);
+  ScorePlan<T> plan;
+  plan.left = std::move(prepared.left);
+  Mat<T> right = std::move(prepared.right);
   const double scaled_alpha = alpha * p.scale;
   double product_scale = scaled_alpha;
   switch (kind) {
     case ScoreKind::Dot: break;
     case ScoreKind::ScaledDot: product_scale /= std::sqrt(static_cast<double>(d)); break;
-    case ScoreKind::Cosine:
-      normalize_rows_l2(plan.left);
-      normalize_rows_l2(right);
-      break;
+    case ScoreKind::Cosine: break;  // the vectors are unit vectors (prepare_vectors)
     case ScoreKind::NegSqDist:
       plan.distance = true;
       product_scale = 1.0;
@@ -262,14 +280,27 @@ void score_rows(const ScorePlan<T>& plan, Index begin, Index end, T* dst, Index 
     if (plan.column_offset.size() > 0) row += plan.column_offset.head(scored).transpose().array();
     if (plan.noise_sd > T(0)) {
       Rng rng(plan.seed, plan.draw, noise_stream::substream(noise_stream::kScore, static_cast<std::uint64_t>(i)));
-      for (Index j = 0; j < row.size(); ++j) row(j) += plan.noise_sd * static_cast<T>(rng.normal());
+      if (plan.multiplicative_noise) {
+        // A kernel that stands for e^s: e^{s + sigma e} = e^s e^{sigma e}, the same e_ij as the scores get.
+        for (Index j = 0; j < row.size(); ++j) row(j) *= std::exp(plan.noise_sd * static_cast<T>(rng.normal()));
+      } else {
+        for (Index j = 0; j < row.size(); ++j) row(j) += plan.noise_sd * static_cast<T>(rng.normal());
+      }
     }
   }
+}
+
+template <class T>
+product::KeyPanels<T> pack_plan_keys(const Mat<T>& keys) {
+  return product::pack_keys(keys, T(1));
 }
 
 #define ATTN_INSTANTIATE(T)                                                                                     \
   template ScorePlan<T> make_score_plan(const Vectors<T>&, ScoreKind, double, bool, const Perturbation&, bool); \
   template ScorePlan<T> make_score_plan(const Vectors<T>&, const AttentionSpec&, const Perturbation&, bool);    \
+  template void check_plan_inputs(const Vectors<T>&, const Perturbation&, std::uint64_t);                       \
+  template PreparedVectors<T> prepare_vectors(const Vectors<T>&, ScoreKind, bool, const Perturbation&);         \
+  template product::KeyPanels<T> pack_plan_keys(const Mat<T>&);                                                 \
   template void score_rows(const ScorePlan<T>&, Index, Index, T*, Index);
 ATTN_INSTANTIATE(float)
 ATTN_INSTANTIATE(double)

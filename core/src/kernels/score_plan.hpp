@@ -50,17 +50,18 @@ struct KeyPanels {
 // Everything needed to turn the matrix product of a tile into final scores.
 template <class T>
 struct ScorePlan {
-  Mat<T> left;                       // #queries by d: the (noisy; for cosine, normalised) queries
-  product::KeyPanels<T> right;       // the keys, pre-multiplied by `product_scale`, packed
-  bool distance = false;             // neg-sqdist: subtract half squared norms, clamp at 0, then scale
-  Vec<T> half_sq_left;               // |q_i|^2 / 2 (distance only)
-  Vec<T> half_sq_right;              // |k_j|^2 / 2 (distance only)
-  T distance_scale = T(1);           // alpha * lambda (distance only)
-  Vec<T> row_offset;                 // alpha * (M + r_i), empty when zero
-  Vec<T> column_offset;              // alpha * c_j, empty when zero
-  T noise_sd = T(0);                 // alpha * sigma
-  const MaskArrays* bias = nullptr;  // a model's additive bias (owned by the spec), null when none
-  double bias_scale = 1.0;           // alpha * lambda
+  Mat<T> left;                        // #queries by d: the (noisy; for cosine, normalised) queries
+  product::KeyPanels<T> right;        // the keys, pre-multiplied by `product_scale`, packed
+  bool distance = false;              // neg-sqdist: subtract half squared norms, clamp at 0, then scale
+  Vec<T> half_sq_left;                // |q_i|^2 / 2 (distance only)
+  Vec<T> half_sq_right;               // |k_j|^2 / 2 (distance only)
+  T distance_scale = T(1);            // alpha * lambda (distance only)
+  Vec<T> row_offset;                  // alpha * (M + r_i), empty when zero
+  Vec<T> column_offset;               // alpha * c_j, empty when zero
+  T noise_sd = T(0);                  // alpha * sigma
+  const MaskArrays* bias = nullptr;   // a model's additive bias (owned by the spec), null when none
+  double bias_scale = 1.0;            // alpha * lambda
+  bool multiplicative_noise = false;  // feature maps: the kernel is multiplied by e^{noise}
   std::uint64_t seed = 0, draw = 0;
   Mask mask = Mask::None;  // causal: query i is scored against keys 0..i only
 
@@ -83,6 +84,31 @@ ScorePlan<T> make_score_plan(const Vectors<T>& clean, ScoreKind kind, double alp
 template <class T>
 ScorePlan<T> make_score_plan(const Vectors<T>& clean, const AttentionSpec& spec, const Perturbation& perturbation,
                              bool holds_matrix = true);
+
+// The queries and keys a score is taken of: after vector noise, centring and (cosine) normalisation.
+template <class T>
+struct PreparedVectors {
+  Mat<T> left, right;
+};
+template <class T>
+PreparedVectors<T> prepare_vectors(const Vectors<T>& clean, ScoreKind kind, bool centre,
+                                   const Perturbation& perturbation);
+
+// Validates the vectors and the perturbation's shapes (InputError) and checks `bytes` against the
+// memory budget.
+template <class T>
+void check_plan_inputs(const Vectors<T>& clean, const Perturbation& perturbation, std::uint64_t bytes);
+
+// `keys` packed into panels, unscaled (a plan whose right side is not keys: feature maps).
+template <class T>
+product::KeyPanels<T> pack_plan_keys(const Mat<T>& keys);
+
+// The plan whose rows are what `spec.method` turns into weights: the scores (make_score_plan), or
+// for a feature-map method the kernel values phi(a_i).phi(b_j) (feature_maps.hpp; its row method
+// divides them by their sum). Refuses a method the mask does not allow (check_method_mask).
+template <class T>
+ScorePlan<T> make_weight_plan(const Vectors<T>& vectors, const AttentionSpec& spec, const Perturbation& perturbation,
+                              bool holds_matrix = true);
 
 // The final scores (product, distance form, the bias, shifts, score noise) of queries [begin, end)
 // against their scored keys: query begin + r goes to dst + r * ld, ld >= plan.keys(). Bit-identical

@@ -34,6 +34,22 @@ std::string_view row_status_name(RowStatus status) {
   return "?";
 }
 
+void check_method_mask(const Method& method, Mask mask) {
+  if (method.needs_causal_mask() && mask != Mask::Causal) {
+    throw UsageError(method.spec() +
+                     " needs the causal mask: it breaks a stick from the query's own position backwards over the "
+                     "keys before it, and without the mask the keys have no such order (use --mask causal)");
+  }
+}
+
+void detail::check_scores_method(const Method& method) {
+  if (method.is_feature_map()) {
+    throw UsageError(method.spec() +
+                     " is computed from the queries and keys by its feature map, not from scores: there are no "
+                     "scores to turn into its weights");
+  }
+}
+
 template <class T>
 Index Weights<T>::undefined_count() const {
   return static_cast<Index>(
@@ -51,8 +67,11 @@ std::vector<Index> Weights<T>::undefined_rows() const {
 
 template <class T>
 Weights<T> weights_from_scores(Mat<T> scores, const Method& method, Mask mask, const MaskArrays* arrays) {
+  check_method_mask(method, mask);
+  detail::check_scores_method(method);
   Weights<T> result;
   result.matrix = std::move(scores);
+  result.rows_sum_to_one = method.rows_sum_to_one();
   const Index n = result.matrix.rows(), m = result.matrix.cols();
   if (arrays != nullptr) arrays->check_extents(n, m);
   if (!method.is_row_wise()) {

@@ -105,15 +105,19 @@ Overview stream_overview(const Vectors<T>& vectors, const AttentionSpec& spec, c
   if (!spec.method.is_row_wise()) return dense_column_normalised(vectors, spec, perturbation, request);
   const Index n = vectors.queries.rows(), m = vectors.key_vectors().rows();
   const CellWindow window = resolve_window(request, n, m);
-  check_memory_budget(stream_overview_bytes(n, m, vectors.dimension(), sizeof(T), request),
+  // A feature-map plan holds the features (performer: M of them a vector) besides the vectors.
+  const Index width = vectors.dimension() + (spec.method.kind == MethodKind::RandomFeatures
+                                                 ? static_cast<Index>(spec.method.parameter) + 1
+                                                 : (spec.method.is_feature_map() ? vectors.dimension() : 0));
+  check_memory_budget(stream_overview_bytes(n, m, width, sizeof(T), request),
                       "a streamed overview of " + std::to_string(n) + " queries x " + std::to_string(m) +
                           " keys of dimension " + std::to_string(vectors.dimension()) +
                           (sizeof(T) == 4 ? " in float32" : " in float64"));
   const bool difference = request.cell != CellValue::Weight;
   // Under the causal mask the plans never score a key above the diagonal.
-  const detail::ScorePlan<T> perturbed = detail::make_score_plan(vectors, spec, perturbation, false);
+  const detail::ScorePlan<T> perturbed = detail::make_weight_plan(vectors, spec, perturbation, false);
   std::optional<detail::ScorePlan<T>> clean;
-  if (difference) clean = detail::make_score_plan(vectors, spec, Perturbation{}, false);
+  if (difference) clean = detail::make_weight_plan(vectors, spec, Perturbation{}, false);
 
   Overview out = detail::empty_overview(window, std::min(request.pixel_rows, window.rows()),
                                         std::min(request.pixel_cols, window.cols()), request.cell);

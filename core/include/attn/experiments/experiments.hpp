@@ -36,9 +36,13 @@ std::vector<InvarianceResult> invariance_sweep(const Vectors<T>& vectors, ScoreK
 // ---- Shift response of a method, decided by evaluating it. ----
 
 struct ShiftResponse {
-  double constant = 0.0;    // max |W(s + 1) - W(s)|
+  double constant = 0.0;    // max |W(s + 1) - W(s)|; NaN when no row is defined or the shift is refused
   double per_row = 0.0;     // max |W(s + r_i) - W(s)|
   double per_column = 0.0;  // max |W(s + c_j) - W(s)|
+  // The row masses sum_j w_ij of the unshifted weights (1 and 1 for methods that normalise).
+  double min_row_mass = 1.0, max_row_mass = 1.0;
+  Mask mask = Mask::None;  // the mask of the probe: causal for methods that need it
+  std::string refused;     // why the shifts cannot be applied (linear-attn takes no scores), or empty
   static constexpr double kTolerance = 1e-9;
   bool constant_invariant() const { return constant <= kTolerance; }
   bool row_invariant() const { return per_row <= kTolerance; }
@@ -46,7 +50,9 @@ struct ShiftResponse {
 };
 
 // Evaluates `method` in double precision on fixed random scores (16 x 16, mostly positive so
-// that relu-like methods are defined) with and without shifts.
+// that relu-like methods are defined) with and without shifts. Feature-map methods are evaluated
+// on fixed random vectors (16 queries and 16 keys of dimension 8, dot score) with the same shifts
+// as a perturbation (feature_maps.hpp says how each reaches them).
 ShiftResponse probe_shift_response(const Method& method);
 
 // ---- Monte Carlo noise study: K draws of vector noise. ----
@@ -67,6 +73,9 @@ struct Summary {
   double min = 0.0;
   double max = 0.0;
 };
+
+// Mean, sample standard deviation (NaN when the mean is not finite), min and max.
+Summary summarize(std::span<const double> values);
 
 struct NoiseStudyRow {
   std::string method;

@@ -21,7 +21,9 @@ std::string_view mask_name(Mask mask);
 
 // Why a row has or lacks weights.
 enum class RowStatus : std::uint8_t {
-  Defined,    // finite, non-negative, sums to 1
+  // finite and non-negative; sums to 1 when the method normalises (Method::rows_sum_to_one). A row
+  // of sigmoid attention that holds almost nothing is Defined: the row declines to attend.
+  Defined,
   AllZero,    // every F value is zero (e.g. relu on an all-negative row): 0/0
   NonFinite,  // some F value or the row sum is infinite or NaN
   Negative,   // a custom F returned a negative value: not a probability
@@ -30,10 +32,17 @@ enum class RowStatus : std::uint8_t {
 
 std::string_view row_status_name(RowStatus status);
 
+// Throws UsageError when `method` is not defined under `mask` (stick-breaking without the causal
+// mask), saying why.
+void check_method_mask(const Method& method, Mask mask);
+
 template <class T>
 struct Weights {
-  Mat<T> matrix;                // #queries by #keys; defined rows sum to 1, undefined rows are NaN
+  Mat<T> matrix;                // #queries by #keys; undefined rows are NaN
   std::vector<RowStatus> rows;  // one per query
+  // Defined rows sum to 1. False for methods whose rows need not (sigmoid-attn, softmax1,
+  // softpick, stick-breaking): a row's mass sum_j w_ij is then part of the result.
+  bool rows_sum_to_one = true;
 
   bool defined(Index i) const { return rows[static_cast<std::size_t>(i)] == RowStatus::Defined; }
   Index undefined_count() const;
@@ -42,7 +51,8 @@ struct Weights {
 
 // W from S (#queries by #keys) by `method`, honouring `mask` and the mask arrays' blocked keys
 // (their bias belongs to the scores: compute_scores adds it). S is taken by value so callers that
-// no longer need their scores can move them in and the weights reuse the storage.
+// no longer need their scores can move them in and the weights reuse the storage. A feature-map
+// method (linear-attn, performer) takes no scores: UsageError (use compute_weights).
 template <class T>
 Weights<T> weights_from_scores(Mat<T> scores, const Method& method, Mask mask = Mask::None,
                                const MaskArrays* arrays = nullptr);
