@@ -21,7 +21,9 @@ RowStatus weigh_masked_row(T* row, Index query, Index keys, Mask mask, const Mas
     if (!arrays->blocks(query, j)) row[kept++] = row[j];
   }
   RowStatus status = RowStatus::Masked;
-  if (kept > 0) status = apply_row_method(row, kept, kept, method, scratch, subtract_max);
+  // `keys` as the row's length: sigmoid attention's default bias -log n takes n = #keys whatever
+  // the mask (as the rule mask's rows do); the zeros it writes past `kept` are overwritten below.
+  if (kept > 0) status = apply_row_method(row, kept, keys, method, scratch, subtract_max);
   if (status == RowStatus::Defined) {
     // Spread back from the last column (the read position never passes the write).
     for (Index j = keys - 1; j >= 0; --j) {
