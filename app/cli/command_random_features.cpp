@@ -38,7 +38,8 @@ attn::Vectors<double> study_vectors(const RandomFeatureOptions& o) {
 }
 
 nlohmann::json error_table(const std::vector<attn::FeatureErrorPoint>& points, int seeds) {
-  std::cout << "Random features against exact softmax (" << seeds << " draws of the features each):\n";
+  std::cout << "Random features against exact softmax (mean ± standard deviation over " << seeds
+            << " draws of the features):\n";
   TextTable table({"m features", "max |W - softmax|", "mean TV"});
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& p : points) {
@@ -53,9 +54,9 @@ nlohmann::json error_table(const std::vector<attn::FeatureErrorPoint>& points, i
 
 nlohmann::json shift_table(const attn::FeatureShiftResult& r, int draws) {
   std::cout << "\nA constant shift M = " << r.shift << " with m = " << r.features << " features (" << draws
-            << " draws):\n  one draw of the features: max |W(M) - W(0)| = " << mean_sd(r.one_draw) << " (min "
-            << format_number(r.one_draw.min) << ", max " << format_number(r.one_draw.max)
-            << ")\n  exact softmax: " << format_number(r.softmax) << "\n";
+            << " draws; mean ± standard deviation over them):\n  one draw of the features: max |W(M) - W(0)| = "
+            << mean_sd(r.one_draw) << " (min " << format_number(r.one_draw.min) << ", max "
+            << format_number(r.one_draw.max) << ")\n  exact softmax: " << format_number(r.softmax) << "\n";
   TextTable table({"kernel averaged over D draws", "max |W(M) - W(0)|"});
   nlohmann::json averaged = nlohmann::json::array();
   for (const auto& p : r.averaged) {
