@@ -388,6 +388,14 @@ RowStatus apply_row_method_to(T* row, Index valid, Index total, const Method& me
   return RowStatus::Defined;
 }
 
+Method with_key_count(const Method& method, Index keys) {
+  if (method.kind != MethodKind::SigmoidAttention || method.parameter_given) return method;
+  Method fixed = method;
+  fixed.parameter = -std::log(static_cast<double>(keys));
+  fixed.parameter_given = true;
+  return fixed;
+}
+
 template RowStatus apply_row_method<float>(float*, Index, Index, const Method&, RowScratch&, bool);
 template RowStatus apply_row_method<double>(double*, Index, Index, const Method&, RowScratch&, bool);
 template RowStatus apply_row_method_to<float>(float*, Index, Index, const Method&, RowScratch&, bool, float*);

@@ -47,6 +47,11 @@ template <class T>
 RowStatus apply_row_method_to(T* row, Index valid, Index total, const Method& method, RowScratch& scratch,
                               bool subtract_max, T* out);
 
+// `method` with sigmoid attention's default bias -log n fixed for n = `keys`; any other method as
+// it is. For callers that weigh a row over fewer than its keys (the streamed overview under the
+// causal mask stops at the last key it reads): the row kernels take n from the row's `total`.
+Method with_key_count(const Method& method, Index keys);
+
 // Throws UsageError for a feature-map method (linear-attn, performer): it takes no scores.
 void check_scores_method(const Method& method);
 

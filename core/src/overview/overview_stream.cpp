@@ -114,6 +114,9 @@ Overview stream_overview(const Vectors<T>& vectors, const AttentionSpec& spec, c
                           " keys of dimension " + std::to_string(vectors.dimension()) +
                           (sizeof(T) == 4 ? " in float32" : " in float64"));
   const bool difference = request.cell != CellValue::Weight;
+  // A row is weighed only as far as the pooler reads it (`total` below): sigmoid attention's
+  // default bias -log n is fixed here with n = #keys, as the dense path has it.
+  const Method method = detail::with_key_count(spec.method, m);
   // Under the causal mask the plans never score a key above the diagonal.
   const detail::ScorePlan<T> perturbed = detail::make_weight_plan(vectors, spec, perturbation, false);
   std::optional<detail::ScorePlan<T>> clean;
@@ -154,11 +157,10 @@ Overview stream_overview(const Vectors<T>& vectors, const AttentionSpec& spec, c
             T* const row = rows + (i - g0) * ld;
             const MaskArrays* arrays = spec.mask_arrays.get();
             RowStatus status =
-                detail::weigh_masked_row(row, i, total, spec.mask, arrays, spec.method, scratch, spec.subtract_max);
+                detail::weigh_masked_row(row, i, total, spec.mask, arrays, method, scratch, spec.subtract_max);
             if (clean && status == RowStatus::Defined) {
               T* const base = clean_rows + (i - g0) * ld;
-              status =
-                  detail::weigh_masked_row(base, i, total, spec.mask, arrays, spec.method, scratch, spec.subtract_max);
+              status = detail::weigh_masked_row(base, i, total, spec.mask, arrays, method, scratch, spec.subtract_max);
               Eigen::Map<Vec<T>>(row, total) -= Eigen::Map<const Vec<T>>(base, total);
             }
             out.rows[static_cast<std::size_t>(i - window.row_begin)] = status;
