@@ -122,6 +122,40 @@ TEST_F(PanelsHeadless, FormulaErrorsAndUndefinedRowsAreShownNotHidden) {
             static_cast<int>(default_points().size()));
 }
 
+TEST_F(PanelsHeadless, RowsThatNeedNotSumToOneShowTheirMassNotAsUndefined) {
+  // Sigmoid attention and softpick beside exp: only their heatmaps get a row-mass strip, and the
+  // grid says what their weights are.
+  AppState& s = app_.state();
+  s.attention.methods = {"exp", "sigmoid-attn", "softpick"};
+  s.view.mode = HeatmapMode::Perturbed;
+  s.noise.shift = -40.0;  // every score far below 0: the rows decline to attend
+  settle(10);
+  nlohmann::json report = ui_.report();
+  const nlohmann::json& heatmaps = report["heatmaps"];
+  EXPECT_FALSE(heatmaps["heatmap:0"].contains("row_mass"));
+  EXPECT_TRUE(report["layout"].contains("row_mass_note"));
+  const auto n = report["results"]["queries"].get<int>();
+  for (const char* name : {"heatmap:1", "heatmap:2"}) {
+    SCOPED_TRACE(name);
+    ASSERT_TRUE(heatmaps[name].contains("row_mass"));
+    const nlohmann::json& mass = heatmaps[name]["row_mass"];
+    // Every row is defined (a result), and holds almost nothing.
+    EXPECT_EQ(mass["rows"].get<int>(), n);
+    EXPECT_EQ(mass["defined_rows"].get<int>(), n);
+    EXPECT_LT(mass["least"].get<double>(), 1e-6);
+    EXPECT_EQ(report["results"]["methods"][name[8] - '0']["undefined_perturbed"].get<int>(), 0);
+  }
+  // The strip sits right of its heatmap, before the next cell's colour bar or image.
+  const auto image = rect(report, "heatmap:1"), strip = rect(report, "row_mass:1");
+  EXPECT_GT(strip[0], image[2]);
+  EXPECT_EQ(strip[1], image[1]);
+  EXPECT_EQ(strip[3], image[3]);
+  // A difference view has no strip (it shows no weights), nor do methods whose rows sum to 1.
+  s.view.mode = HeatmapMode::AbsDifference;
+  settle(5);
+  EXPECT_FALSE(ui_.report()["layout"].contains("row_mass_note"));
+}
+
 TEST_F(PanelsHeadless, AWeightFileIsShownAndAMissingOneKeepsTheData) {
   // A weight file is shown as it is; a missing file keeps the data and reports the error.
   AppState& s = app_.state();

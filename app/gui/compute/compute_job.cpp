@@ -303,6 +303,7 @@ void copy_clean_parts(const CleanStage& c, ComputeResult& r) {
     m.perturbed = m.clean;  // the model's weights are data: no perturbation reaches them
     m.clean_stats = m.perturbed_stats = c.reference_stats;
     m.column_sums_clean = m.column_sums_perturbed = c.reference_column_sums;
+    m.row_mass_clean = m.row_mass_perturbed = attn::Vec<float>();
   }
   for (std::size_t k = 0; k < c.specs.size(); ++k) {
     MethodResult& m = r.methods[k];
@@ -319,10 +320,13 @@ void copy_clean_parts(const CleanStage& c, ComputeResult& r) {
       m.perturbed = {};
       m.clean_stats = m.perturbed_stats = ImageStats{};
       m.column_sums_clean = m.column_sums_perturbed = attn::Vec<float>();
+      m.row_mass_clean = m.row_mass_perturbed = attn::Vec<float>();
       continue;
     }
     m.clean.matrix = c.display_weights(k).matrix;
     m.clean.rows = c.display_weights(k).rows;
+    m.clean.rows_sum_to_one = c.display_weights(k).rows_sum_to_one;
+    m.row_mass_clean = row_masses(m.clean);
     m.clean_stats = c.stats[k];
     m.column_sums_clean = c.column_sums[k];
   }
@@ -380,6 +384,7 @@ void compute_perturbed(const ComputeRequest& request, CleanStage& c, ComputeResu
     m.perturbed_stats = image_stats(m.perturbed.matrix, m.perturbed.rows);
     m.difference_stats = difference_stats(m.perturbed, m.clean);
     m.column_sums_perturbed = column_sums(m.perturbed);
+    m.row_mass_perturbed = row_masses(m.perturbed);
     if (m.ratio_form) m.curve = curve_of(c.parsed[k], lo, hi);
   }
 }

@@ -39,7 +39,10 @@ struct MethodResult {
   ImageStats difference_stats, reference_difference_stats;
   attn::Deviation deviation;  // perturbed against clean: max_abs_diff and row counts only
   attn::Vec<float> column_sums_clean, column_sums_perturbed;  // attention each key receives
-  FunctionCurve curve;                                        // F over the range of the scores (ratio forms only)
+  // Each row's mass sum_j w_ij (NaN for an undefined row) when the method's rows need not sum to 1
+  // (sigmoid-attn, softmax1, softpick, stick-breaking); empty otherwise. Drawn beside the heatmap.
+  attn::Vec<float> row_mass_clean, row_mass_perturbed;
+  FunctionCurve curve;           // F over the range of the scores (ratio forms only)
   bool is_reference = false;     // the model's own weights (loaded), not a recomputed method
   attn::Deviation vs_reference;  // clean weights against the model's (when a reference is loaded)
 };

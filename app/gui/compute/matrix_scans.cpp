@@ -93,4 +93,15 @@ attn::Vec<float> column_sums(const attn::Weights<float>& w) {
   return sums;
 }
 
+attn::Vec<float> row_masses(const attn::Weights<float>& w) {
+  if (w.rows_sum_to_one) return {};
+  attn::Vec<float> mass(w.matrix.rows());
+  for (attn::Index i = 0; i < w.matrix.rows(); ++i) {
+    // In double: a row of 65536 small weights keeps its digits.
+    mass(i) = w.defined(i) ? static_cast<float>(w.matrix.row(i).cast<double>().sum())
+                           : std::numeric_limits<float>::quiet_NaN();
+  }
+  return mass;
+}
+
 }  // namespace ax

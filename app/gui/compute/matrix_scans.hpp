@@ -22,4 +22,7 @@ Histogram histogram_of(const attn::MatF& scores, double lo, double hi, int bins)
 // Attention each key receives: the sum over defined rows of each column.
 attn::Vec<float> column_sums(const attn::Weights<float>& w);
 
+// Each row's mass sum_j w_ij, NaN for an undefined row; empty when the weights' rows sum to 1.
+attn::Vec<float> row_masses(const attn::Weights<float>& w);
+
 }  // namespace ax

@@ -14,6 +14,7 @@
 #include "figures/heatmap_titles.hpp"
 #include "panels/heatmap_readout.hpp"
 #include "panels/model_view.hpp"
+#include "panels/row_mass_strip.hpp"
 #include "panels/ui_context.hpp"
 #include "widgets/colour_bar.hpp"
 #include "widgets/palette.hpp"
@@ -364,7 +365,7 @@ void cell_footer(UiContext& ctx, std::size_t k, const GridImages& g, const GridL
   const ColourRange& range = g.ranges[k];
   const float image_w = l.choice.image_w, image_h = l.choice.image_h;
   if (!l.shared_bar) {
-    ImGui::SetCursorScreenPos(ImVec2(p0.x + image_w + 12.0f, p0.y));
+    ImGui::SetCursorScreenPos(ImVec2(p0.x + image_w + 12.0f + l.strip_space, p0.y));
     const SignWords signs = difference_sign_words(result, k);
     widgets::ColourBar("bar", ImVec2(l.bar_width - 12.0f, image_h), range, &signs);
   }
@@ -399,7 +400,7 @@ void cell_footer(UiContext& ctx, std::size_t k, const GridImages& g, const GridL
       state = rows;
     }
     // The cell's own width: the full text, else the compact one; never into the next cell.
-    const float right = p0.x + image_w + l.bar_width;
+    const float right = p0.x + image_w + l.bar_width + l.strip_space;
     std::string text = pooling_text(l.view, v.reduction, g.modes[k]) + state;
     if (p0.x + ImGui::CalcTextSize(text.c_str()).x > right)
       text = pooling_text(l.view, v.reduction, g.modes[k], true) + state;
@@ -438,6 +439,9 @@ float draw_heatmap_cell(UiContext& ctx, std::size_t k, const GridImages& g, cons
     cell_interaction(ctx, k, g, l, p0, pooled);
     axis_labels(ctx, p0, ImVec2(l.choice.image_w, l.choice.image_h));
     cell_overlay(ctx, k, g, l, p0, overview_error);
+    if (l.strip_space > 0.0f) {
+      draw_row_mass_strip(ctx, k, g.modes[k], ImVec2(p0.x + l.choice.image_w + 12.0f, p0.y), l.choice.image_h);
+    }
     cell_footer(ctx, k, g, l, p0, pooled);
   }
   ImGui::EndGroup();

@@ -34,6 +34,7 @@ struct GridLayout {
   ImVec2 avail, origin;
   float label_margin = 0.0f, shared_bar_width = 0.0f, bar_width = 0.0f, combo_width = 0.0f;
   bool shared_bar = false, mode_line = false, any_log_range = false, any_undefined_rows = false;
+  float strip_space = 0.0f;         // right of each image: kRowMassStripSpace when some rows need not sum to 1
   int width_px = 1, height_px = 1;  // of one image, in framebuffer pixels
   ViewGrid view;                    // the cells in view and the pixels that show them
 };

@@ -13,6 +13,7 @@
 #include "figures/heatmap_titles.hpp"
 #include "imgui.h"
 #include "panels/heatmap_cell.hpp"
+#include "panels/row_mass_strip.hpp"
 #include "panels/ui_context.hpp"
 #include "widgets/colour_bar.hpp"
 #include "widgets/grid_layout.hpp"
@@ -165,6 +166,7 @@ GridLayout grid_layout(UiContext& ctx, const GridImages& g) {
     if (!g.images[k]) continue;
     l.any_undefined_rows = l.any_undefined_rows || g.images[k]->stats.undefined_rows > 0;
     l.any_log_range = l.any_log_range || g.ranges[k].log;
+    if (shown_row_mass(result.methods[k], g.modes[k])) l.strip_space = kRowMassStripSpace;
   }
   const float notes_width = l.avail.x + (l.shared_bar ? l.shared_bar_width : 0.0f);
   const float notes_height =
@@ -172,6 +174,8 @@ GridLayout grid_layout(UiContext& ctx, const GridImages& g) {
       (l.any_undefined_rows
            ? ImGui::CalcTextSize(kHatchNote, nullptr, false, notes_width - 30.0f).y + style.ItemSpacing.y
            : 0.0f) +
+      (l.strip_space > 0.0f ? ImGui::CalcTextSize(kRowMassNote, nullptr, false, notes_width).y + style.ItemSpacing.y
+                            : 0.0f) +
       4.0f;
   // The mode menu under each heatmap; while presenting, the demo controls set the mode for all of
   // them, so only a heatmap with a mode of its own names it.
@@ -183,7 +187,7 @@ GridLayout grid_layout(UiContext& ctx, const GridImages& g) {
     const SignWords signs = difference_sign_words(result, k);
     if (g.images[k]) own_bar_width = std::max(own_bar_width, widgets::ColourBarWidth(g.ranges[k], &signs) + 12.0f);
   }
-  l.frame.right = (l.shared_bar ? 0.0f : own_bar_width) + 12.0f;
+  l.frame.right = (l.shared_bar ? 0.0f : own_bar_width) + 12.0f + l.strip_space;
   l.frame.top = line * 2.0f + 4.0f;  // title and badge, key labels
   l.frame.bottom = l.mode_line ? ImGui::GetFrameHeightWithSpacing() + 4.0f : 4.0f;
   // A pooled heatmap says what a pixel is below the mode menu when the line is too narrow for
@@ -200,7 +204,7 @@ GridLayout grid_layout(UiContext& ctx, const GridImages& g) {
   }
   const float aspect = static_cast<float>(result.queries) / static_cast<float>(result.keys);
   l.choice = widgets::choose_grid(static_cast<int>(count), l.avail.x, l.avail.y - notes_height, aspect, l.frame, 24.0f);
-  l.bar_width = l.frame.right - 12.0f;
+  l.bar_width = l.frame.right - 12.0f - l.strip_space;
   l.combo_width = mode_combo_width();
   l.origin = ImGui::GetCursorScreenPos();
   const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
@@ -244,6 +248,10 @@ void grid_legend(UiContext& ctx, const GridImages& g, const GridLayout& l, float
   ImGui::SetCursorScreenPos(ImVec2(l.origin.x, std::max(content_bottom + 4.0f, l.origin.y)));
   ImGui::PushTextWrapPos(l.origin.x + l.avail.x + (l.shared_bar ? l.shared_bar_width : 0.0f) - ImGui::GetWindowPos().x);
   if (l.any_log_range) ImGui::TextDisabled("%s", kLogNote);
+  if (l.strip_space > 0.0f) {
+    ImGui::TextDisabled("%s", kRowMassNote);
+    record_layout(ctx, "row_mass_note");
+  }
   if (l.any_undefined_rows) {
     const ImVec2 p = ImGui::GetCursorScreenPos();
     ImDrawList* draw = ImGui::GetWindowDrawList();
