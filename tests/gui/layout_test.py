@@ -95,8 +95,12 @@ class Layouts(unittest.TestCase):
             if not maps:
                 continue
             side = min(min(r[2] - r[0], r[3] - r[1]) for r in maps)
+            # Issue 15: lesson 1 step 7's heatmaps shrank to about 80 px at 1024 x 768.
+            # In tabs when that is what it takes (119 px at 1024 x 768). Presenting, its 7 heatmaps in
+            # large type still get about 70 px (left in the issue).
+            floor = 115 if e["view"] != "explorer" and not e["presentation"] else 72
             with self.subTest(name_of(e)):
-                self.assertGreaterEqual(side, 72, f"{len(maps)} heatmaps of {side:.0f} px")
+                self.assertGreaterEqual(side, floor, f"{len(maps)} heatmaps of {side:.0f} px")
 
     def test_demo_heatmaps_fill_the_space(self):
         # The demo's four heatmaps take the space they have (at 1280x720 presenting, not one row
@@ -153,6 +157,107 @@ class Layouts(unittest.TestCase):
                 if "lesson_question" in layout:
                     self.assertLessEqual(layout["lesson_question"][3], layout["lesson_next"][1] + 1)
                     self.assertFalse(overlap(layout["lesson_question"], layout["lesson_body"]))
+
+    def test_revealed_answer_shown_whole(self):
+        # Issue 15: answers stopped mid-sentence in small scroll boxes. The whole answer's text lies
+        # inside its box at every size, presenting or not.
+        seen = 0
+        for e in self.entries:
+            layout = e["layout"]
+            if "lesson_answer_text" not in layout:
+                continue
+            seen += 1
+            with self.subTest(name_of(e)):
+                self.assertTrue(inside(layout["lesson_answer_text"], layout["lesson_answer"]),
+                                f"answer text {layout['lesson_answer_text']} cut off by its box {layout['lesson_answer']}")
+        self.assertGreater(seen, 0)
+
+    def test_measurements_visible_once_the_answer_is_out(self):
+        # Issue 15: lesson 4's accuracies appeared only after scrolling. Once the answer is revealed
+        # the first measured claim is in view, without scrolling.
+        seen = 0
+        for e in self.entries:
+            layout = e["layout"]
+            if not e["revealed"] or "lesson_claim:0" not in layout:
+                continue
+            seen += 1
+            with self.subTest(name_of(e)):
+                self.assertTrue(inside(layout["lesson_claim:0"], layout["lesson_body"]),
+                                f"claim {layout['lesson_claim:0']} not in view in {layout['lesson_body']}")
+        self.assertGreater(seen, 0)
+
+    def test_step_text_without_scrolling_when_presenting_at_1280x720(self):
+        # Before its answer, a step's whole text is in view at 1280 x 720 presenting (the type
+        # shrinks from 26 px to at most 18 px to fit it).
+        seen = 0
+        for e in self.entries:
+            layout = e["layout"]
+            if e["revealed"] or not e["presentation"] or e["size"] != [1280, 720] or "lesson_text" not in layout:
+                continue
+            seen += 1
+            with self.subTest(name_of(e)):
+                self.assertTrue(inside(layout["lesson_text"], layout["lesson_body"]),
+                                f"text {layout['lesson_text']} needs scrolling in {layout['lesson_body']}")
+        self.assertGreater(seen, 40)
+
+    def test_presenting_lesson_column_is_wide(self):
+        # Presenting at 1280 x 720 the lesson column was about 400 px: now 45% of the width.
+        for e in self.entries:
+            if e["view"] == "explorer" or not e["presentation"]:
+                continue
+            panel = e["layout"]["panel:lesson"]
+            with self.subTest(name_of(e)):
+                self.assertGreaterEqual(panel[2] - panel[0], 0.44 * e["size"][0])
+
+    def test_tables_laid_out_from_their_content(self):
+        # Issue 15: lesson 2 step 6's table had columns a few characters wide ("Ylipaa's slides" one
+        # letter per line). A table stays inside its pane's width, its cells do not overlap, and
+        # no cell takes more than three lines of the table's one-line cells.
+        seen = 0
+        for e in self.entries:
+            layout = e["layout"]
+            tables = [k for k in layout if k.startswith("table:") and k.count(":") == 1]
+            for t in tables:
+                seen += 1
+                pane = layout["panel:lesson_view"]
+                cells = [v for k, v in layout.items() if k.startswith(t + ":") and v[3] - v[1] > 2]
+                with self.subTest(f"{name_of(e)}: {t}"):
+                    r = layout[t]
+                    self.assertGreaterEqual(r[0], pane[0] - 1, f"{t} {r} leaves its pane {pane}")
+                    self.assertLessEqual(r[2], pane[2] + 1, f"{t} {r} leaves its pane {pane}")
+                    line = min(c[3] - c[1] for c in cells)
+                    for c in cells:
+                        self.assertTrue(inside(c, r), f"cell {c} outside {t} {r}")
+                        self.assertLessEqual(c[3] - c[1], 3 * line + 10, f"a cell of {t} takes {c} (one line: {line})")
+                    for i, a in enumerate(cells):
+                        for b in cells[i + 1:]:
+                            self.assertFalse(overlap(a, b), f"cells {a} and {b} of {t} overlap")
+        self.assertGreater(seen, 0, "no table in any lesson step")
+
+    def test_word_charts_and_labels_stay_in_their_pane_and_apart(self):
+        # Issue 15: lesson 2 step 3's bar chart ran off the pane, and "'great' pooled" overlapped
+        # "great" on the plane.
+        charts = labels = 0
+        for e in self.entries:
+            layout = e["layout"]
+            pane = layout.get("panel:lesson_view")
+            if not pane:
+                continue
+            marks = [v for k, v in layout.items() if k.startswith("label:words:")]
+            with self.subTest(name_of(e)):
+                for k, r in layout.items():
+                    if k.startswith("chart:"):
+                        charts += 1
+                        self.assertGreaterEqual(r[0], pane[0] - 1, f"{k} {r} leaves its pane {pane}")
+                        self.assertLessEqual(r[2], pane[2] + 1, f"{k} {r} leaves its pane {pane}")
+                labels += len(marks)
+                for i, a in enumerate(marks):
+                    self.assertTrue(a[0] >= pane[0] and a[2] <= pane[2], f"label {a} leaves the pane {pane}")
+                    # Presenting, a crowded plane in large type still has a few overlaps (left in the issue).
+                    for b in marks[i + 1:] if not e["presentation"] else []:
+                        self.assertFalse(overlap(a, b, 0.0), f"labels {a} and {b} overlap")
+        self.assertGreater(charts, 0)
+        self.assertGreater(labels, 0)
 
     def test_no_errors_reported(self):
         for e in self.entries:

@@ -180,7 +180,10 @@ void ExplorerUi::draw_explorer_layout(UiContext& ctx, float top, float height) {
 
 void ExplorerUi::draw_lesson_layout(UiContext& ctx, float top, float height) {
   const ImVec2 origin = ImGui::GetMainViewport()->Pos, size = ImGui::GetMainViewport()->Size;
-  const float left_width = std::clamp(size.x * 0.32f, 300.0f, 900.0f);
+  // Presenting, the lesson's text is in large type: a column of about 400 px cut answers off
+  // mid-sentence at 1280 x 720. It takes 45% of the width there (the figure shrinks instead).
+  const bool presenting = app_.state().view.presentation;
+  const float left_width = std::clamp(size.x * (presenting ? 0.45f : 0.32f), 300.0f, 900.0f);
   place(origin.x, top, left_width, height);
   ImGui::Begin("Lesson", nullptr, kPanelFlags);
   record_window(ctx, "panel:lesson");

@@ -42,8 +42,11 @@ void claims(UiContext& ctx, const LessonStep& step, const TextSources& sources) 
                                                                                      : widgets::kUnchangedColour);
       // The verdict on its own line: the statement then wraps over the panel's whole width
       // (beside a verdict it became a narrow column that broke words at 1024 x 768).
+      ImGui::BeginGroup();
       ImGui::TextColored(colour, "%s", verdict(step.claims[k], r.holds));
       widgets::WrappedText(statement);
+      ImGui::EndGroup();
+      record_layout(ctx, "lesson_claim:" + std::to_string(k));
       ImGui::Indent();
       widgets::WrappedText(r.measured, ImGui::GetColorU32(ImGuiCol_TextDisabled));
       ImGui::Unindent();
@@ -54,12 +57,19 @@ void claims(UiContext& ctx, const LessonStep& step, const TextSources& sources) 
 }
 
 // The step's text, its claims once they may show (they are the answer to its question), and
-// the errors of its view and its words, scrolling in `height`.
+// the errors of its view and its words, scrolling in `height`. Once the answer is out, what the
+// engine measured (the answer's evidence, lesson 4's accuracies) comes first and the text, already
+// read, follows: the measurements need no scrolling.
 void draw_step_body(UiContext& ctx, const LessonStep& step, const TextSources& sources, float height,
                     bool show_claims) {
   ImGui::BeginChild("lesson body", ImVec2(0.0f, height));
+  const bool measured_first = show_claims && !step.question.empty();
+  if (measured_first) claims(ctx, step, sources);
+  ImGui::BeginGroup();
   widgets::WrappedText(fill_placeholders(step.text, sources, -1));
-  if (show_claims) claims(ctx, step, sources);
+  ImGui::EndGroup();
+  record_layout(ctx, "lesson_text");
+  if (show_claims && !measured_first) claims(ctx, step, sources);
   if (ctx.evaluation && !ctx.evaluation->view_error.empty()) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::kErrorColour), "%s", ctx.evaluation->view_error.c_str());
   }
@@ -86,6 +96,33 @@ void draw_step_buttons(UiContext& ctx, const char* forward, bool can_go_forward,
   record_layout(ctx, "lesson_next");
 }
 
+// Presenting, the largest of a few type sizes (26 px down to 18 px) at which the step's titles, its
+// text (once the answer is out: its first measurement), the question and the whole answer fit the
+// panel without scrolling; the smallest when none does. A lecturer cannot scroll in front of a
+// room. Sets it as the window's font scale; outside presentation mode the scale is 1.
+void fit_font_scale(UiContext& ctx, const Lesson& lesson, const LessonStep& step, const TextSources& sources) {
+  if (!ctx.state.view.presentation) {
+    ImGui::SetWindowFontScale(1.0f);
+    return;
+  }
+  const bool has_question = !step.question.empty(), revealed = ctx.state.lesson.revealed;
+  std::string body = fill_placeholders(step.text, sources, -1);
+  if (has_question && revealed && !step.claims.empty())
+    body = "measured now by the engine:\nholds\n" + fill_placeholders(step.claims[0].statement, sources, 0);
+  std::string rest = has_question ? "Question: " + fill_placeholders(step.question, sources, -1) + "\n" : "";
+  if (has_question) rest += revealed ? "Answer: " + fill_placeholders(step.answer, sources, -1) : "(think, then press)";
+  const float avail = ImGui::GetContentRegionAvail().y;
+  for (const float scale : {1.0f, 0.9f, 0.8f, 0.7f}) {
+    ImGui::SetWindowFontScale(scale);
+    const float wrap = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
+    const float spacing = ImGui::GetStyle().ItemSpacing.y;
+    const float need = widgets::WrappedTextHeight(lesson.title + "\nstep\n" + step.title, wrap) +
+                       widgets::WrappedTextHeight(body, wrap) + widgets::WrappedTextHeight(rest, wrap) +
+                       ImGui::GetFrameHeightWithSpacing() * 3.0f + spacing * 8.0f;
+    if (need <= avail) return;
+  }
+}
+
 }  // namespace
 
 void draw_lessons_menu(UiContext& ctx) {
@@ -106,13 +143,14 @@ void draw_lesson_panel(UiContext& ctx) {
   const int count = ctx.app.lesson().step_count();
   const int index = std::clamp(ctx.state.lesson.step, 0, count - 1);
   const LessonStep& step = *ctx.app.current_step();
+  const TextSources sources{step, ctx.app.state_json(), ctx.evaluation.get()};
+  fit_font_scale(ctx, lesson, step, sources);
   widgets::WrappedText(lesson.title, ImGui::GetColorU32(ImGuiCol_TextDisabled));
   ImGui::TextDisabled("step %d of %d", index + 1, count);
   heading(step.title.c_str());
 
   // The question, its answer and the buttons stay in view at the bottom of the panel; the text
   // and the measured claims scroll above them when the step says more than the panel holds.
-  const TextSources sources{step, ctx.app.state_json(), ctx.evaluation.get()};
   const bool has_question = !step.question.empty();
   const bool revealed = ctx.state.lesson.revealed;
   const std::string question = has_question ? "Question: " + fill_placeholders(step.question, sources, -1) : "";
@@ -138,12 +176,12 @@ void draw_lesson_panel(UiContext& ctx) {
                 ImGui::GetFrameHeightWithSpacing() * ((one_row ? 1.0f : 2.0f) + (shift_slider ? 1.0f : 0.0f)) +
                 height(keys) + ImGui::GetTextLineHeight();  // slack: a scrollbar narrows the text
   // Short of room (a long question in large type): the reminder of the keys goes first.
-  const bool show_keys = avail_height - fixed >= ImGui::GetTextLineHeightWithSpacing() * 4.0f;
+  const bool show_keys = avail_height - fixed - height(answer) >= ImGui::GetTextLineHeightWithSpacing() * 4.0f;
   if (!show_keys) fixed -= height(keys);
-  // A long answer in large type shares the panel with the text: each gets at least a few lines
-  // and scrolls within them; the buttons never leave the panel.
+  // The revealed answer is shown whole (a lecturer cannot scroll a box in front of the room): the
+  // text above it gives way, down to two lines; the buttons never leave the panel.
   const float avail = ImGui::GetContentRegionAvail().y, lines = ImGui::GetTextLineHeightWithSpacing();
-  const float answer_height = std::min(height(answer), std::max(avail - fixed - lines * 4.0f, lines * 2.0f));
+  const float answer_height = std::min(height(answer), std::max(avail - fixed - lines * 2.0f, lines * 2.0f));
   const float body = std::max(avail - fixed - answer_height, lines * 2.0f);
   draw_step_body(ctx, step, sources, body, !has_question || revealed);
 
@@ -153,7 +191,10 @@ void draw_lesson_panel(UiContext& ctx) {
     record_layout(ctx, "lesson_question");
     if (revealed) {
       ImGui::BeginChild("answer", ImVec2(0.0f, answer_height));
+      ImGui::BeginGroup();
       widgets::WrappedText(answer);
+      ImGui::EndGroup();
+      record_layout(ctx, "lesson_answer_text");
       ImGui::EndChild();
       record_layout(ctx, "lesson_answer");
     } else {

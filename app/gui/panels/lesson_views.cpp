@@ -4,6 +4,7 @@
 #include "panels/lesson_views.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -17,6 +18,7 @@
 #include "widgets/palette.hpp"
 #include "widgets/plane.hpp"
 #include "widgets/plot.hpp"
+#include "widgets/text_table.hpp"
 #include "widgets/wrapped_text.hpp"
 
 namespace ax {
@@ -24,6 +26,9 @@ namespace ax {
 namespace {
 
 const LessonStep& current_step(const UiContext& ctx) { return *ctx.app.current_step(); }
+
+// A heatmap smaller than this (px) is not read from the back of a room.
+constexpr float kReadableHeatmapSide = 120.0f;
 
 void explorer_view(UiContext& ctx) {
   if (ctx.hide_answers) {
@@ -34,8 +39,15 @@ void explorer_view(UiContext& ctx) {
     return;
   }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  // Little room for everything (large type on a small screen): one thing at a time, in tabs.
-  if (ctx.state.view.show_charts && avail.y < 40.0f * ImGui::GetTextLineHeight()) {
+  // Little room for everything (large type on a small screen, or heatmaps below a readable side
+  // beside the charts: 80 px for lesson 1 step 7 at 1024 x 768): one thing at a time, in tabs.
+  // The side is the one measured when this view was last drawn with its charts at this size, so
+  // a frame drawn in tabs does not change the choice.
+  UiScratch::SplitMeasure& split = ctx.scratch.lesson_split;
+  const std::size_t maps = ctx.result ? ctx.result->methods.size() : 0;
+  const bool small_maps = split.width == avail.x && split.height == avail.y && split.maps == maps &&
+                          split.side > 0.0f && split.side < kReadableHeatmapSide;
+  if (ctx.state.view.show_charts && (avail.y < 40.0f * ImGui::GetTextLineHeight() || small_maps)) {
     draw_chart_tabs(ctx, "lesson charts", true);
     return;
   }
@@ -43,6 +55,12 @@ void explorer_view(UiContext& ctx) {
   ImGui::BeginChild("heatmaps", ImVec2(avail.x, grid_height));
   draw_heatmap_grid(ctx);
   ImGui::EndChild();
+  float side = 0.0f;
+  for (const auto& [name, r] : ctx.scratch.drawn.layout) {
+    if (name.rfind("heatmap:", 0) == 0)
+      side = side > 0.0f ? std::min({side, r[2] - r[0], r[3] - r[1]}) : std::min(r[2] - r[0], r[3] - r[1]);
+  }
+  split = {avail.x, avail.y, side, maps};
   if (!ctx.state.view.show_charts) return;
   const float half = (avail.x - ImGui::GetStyle().ItemSpacing.x) / 2;
   ImGui::BeginChild("invariance", ImVec2(half, 0));
@@ -86,7 +104,7 @@ void figure_view(UiContext& ctx) {
 }
 
 // Under each cluster, the norm rank of the starting point it sits on (1 = the longest).
-void survivor_labels(const widgets::Plane& plane, const std::vector<attn::Survivor>& survivors) {
+void survivor_labels(widgets::Plane& plane, const std::vector<attn::Survivor>& survivors) {
   for (const auto& s : survivors) {
     const std::string text = "norm #" + std::to_string(s.norm_rank);
     plane.label(s.position(0), s.position(1), text.c_str(), IM_COL32(255, 210, 80, 255));
@@ -193,7 +211,14 @@ void words_plane(UiContext& ctx, const std::vector<SentencePooling>& sentences, 
     plane.arrow(0, 0, s.pooled(0), s.pooled(1), colour, 3.0f);
     plane.label(s.pooled(0), s.pooled(1), ("'" + s.name + "' pooled").c_str(), colour);
   }
-  if (!draggable_theta) return;
+  auto record_labels = [&] {
+    for (std::size_t k = 0; k < plane.label_rects().size(); ++k)
+      ctx.scratch.drawn.layout["label:words:" + std::to_string(k)] = plane.label_rects()[k];
+  };
+  if (!draggable_theta) {
+    record_labels();
+    return;
+  }
   plane.arrow(0, 0, lesson.theta[0], lesson.theta[1], IM_COL32(255, 210, 80, 255), 2.5f);
   plane.label(lesson.theta[0], lesson.theta[1], two_heads ? "theta 1 (drag)" : "theta (drag)",
               IM_COL32(255, 210, 80, 255));
@@ -201,6 +226,7 @@ void words_plane(UiContext& ctx, const std::vector<SentencePooling>& sentences, 
     plane.arrow(0, 0, lesson.theta2[0], lesson.theta2[1], IM_COL32(200, 120, 255, 255), 2.5f);
     plane.label(lesson.theta2[0], lesson.theta2[1], "theta 2 (drag)", IM_COL32(200, 120, 255, 255));
   }
+  record_labels();
   if (plane.active() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
     double x = 0, y = 0;
     plane.to_plane(ImGui::GetIO().MousePos, x, y);
@@ -213,45 +239,40 @@ void words_plane(UiContext& ctx, const std::vector<SentencePooling>& sentences, 
   }
 }
 
+// A table of the step's view, its rectangle and every cell's text rectangle in the layout report
+// ("table:ID", "table:ID:K"), so that the layout walk sees a word broken over lines.
+void recorded_table(UiContext& ctx, const std::string& id, const std::vector<std::vector<widgets::TableCell>>& rows) {
+  std::vector<std::array<float, 4>> cells;
+  widgets::TextTable(id.c_str(), rows, &cells);
+  record_layout(ctx, "table:" + id);
+  for (std::size_t k = 0; k < cells.size(); ++k)
+    ctx.scratch.drawn.layout["table:" + id + ":" + std::to_string(k)] = cells[k];
+}
+
 // A words x words grid of numbers, brighter for larger magnitudes.
-void number_grid(const char* id, const std::vector<std::string>& tokens, const attn::MatD& values, const char* format) {
-  if (!ImGui::BeginTable(id, static_cast<int>(tokens.size()) + 1,
-                         ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit))
-    return;
+void number_grid(UiContext& ctx, const std::string& id, const std::vector<std::string>& tokens,
+                 const attn::MatD& values, const char* format) {
   const double largest = std::max(values.cwiseAbs().maxCoeff(), 1e-300);
-  ImGui::TableNextRow();
-  ImGui::TableNextColumn();
-  for (const auto& t : tokens) {
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(t.c_str());
-  }
+  std::vector<std::vector<widgets::TableCell>> rows(1, std::vector<widgets::TableCell>{{""}});
+  for (const auto& t : tokens) rows[0].push_back({t});
   for (attn::Index i = 0; i < values.rows(); ++i) {
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(tokens[static_cast<std::size_t>(i)].c_str());
+    rows.push_back({{tokens[static_cast<std::size_t>(i)]}});
     for (attn::Index j = 0; j < values.cols(); ++j) {
-      ImGui::TableNextColumn();
-      const double v = values(i, j);
-      ImGui::TextColored(ImVec4(1.0f, 1.0f, 1.0f, static_cast<float>(0.35 + 0.65 * std::abs(v) / largest)), format, v);
+      char text[32];
+      std::snprintf(text, sizeof text, format, values(i, j));
+      const float alpha = static_cast<float>(0.35 + 0.65 * std::abs(values(i, j)) / largest);
+      rows.back().push_back({text, ImGui::GetColorU32(ImVec4(1.0f, 1.0f, 1.0f, alpha))});
     }
   }
-  ImGui::EndTable();
+  recorded_table(ctx, id, rows);
 }
 
 // Ylipää's names against the usual transformer names for the same computation.
-void naming_table() {
-  if (!ImGui::BeginTable("naming", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) return;
-  const char* rows[3][3] = {{"", "Ylipaa's slides", "transformers"},
-                            {"query", "each word x_i", "theta, or q_i = W_q x_i"},
-                            {"key", "theta, or k_j", "each word, k_j = W_k x_j"}};
-  for (const auto& row : rows) {
-    ImGui::TableNextRow();
-    for (const char* cell : row) {
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(cell);
-    }
-  }
-  ImGui::EndTable();
+void naming_table(UiContext& ctx) {
+  recorded_table(ctx, "naming",
+                 {{{""}, {"Ylipaa's slides"}, {"transformers"}},
+                  {{"query"}, {"each word x_i"}, {"theta, or q_i = W_q x_i"}},
+                  {{"key"}, {"theta, or k_j"}, {"each word, k_j = W_k x_j"}}});
 }
 
 void words_view(UiContext& ctx) {
@@ -271,7 +292,7 @@ void words_view(UiContext& ctx) {
   ImGui::SameLine();
   ImGui::BeginGroup();
   const float width = ImGui::GetContentRegionAvail().x;
-  if (form == "qkv") naming_table();
+  if (form == "qkv") naming_table(ctx);
   for (std::size_t k = 0; k < sentences.size(); ++k) {
     const auto& s = sentences[k];
     std::string sentence;
@@ -306,20 +327,22 @@ void words_view(UiContext& ctx) {
       widgets::BarOptions options;
       options.labels = s.tokens;
       options.y_max = 1.0;  // the same scale for both sentences
-      options.title = !reach.empty() ? "a_i (yellow); |dz/dg_i| / largest (purple)"
-                      : w2.empty()   ? "attention weights a_i"
-                                     : "attention weights: head 1 (yellow), head 2 (purple)";
+      // The title wraps above the chart (drawn by the chart it ran off the pane's edge).
+      widgets::WrappedText(!reach.empty() ? "a_i (yellow); |dz/dg_i| / largest (purple)"
+                           : w2.empty()   ? "attention weights a_i"
+                                          : "attention weights: head 1 (yellow), head 2 (purple)");
       // Tall enough for bars above up to three staggered rows of word labels in large type.
       const float height = std::max(130.0f, ImGui::GetTextLineHeight() * 8.5f);
       widgets::BarChart(("weights" + std::to_string(k)).c_str(), ImVec2(width, height), bars, options);
+      record_layout(ctx, "chart:weights" + std::to_string(k));
     }
     if (gradient && !ctx.hide_answers && k + 1 == sentences.size() && s.jacobian.size() > 0) {
       ImGui::TextUnformatted("softmax Jacobian da_i/dg_j = diag(a) - a a^T");
-      number_grid(("jacobian" + std::to_string(k)).c_str(), s.tokens, s.jacobian, "%.3f");
+      number_grid(ctx, "jacobian" + std::to_string(k), s.tokens, s.jacobian, "%.3f");
     }
     if (form == "qkv" && s.self_weights.size() > 0) {
       ImGui::TextUnformatted("self-attention weights (rows: queries, columns: keys)");
-      number_grid(("qkv" + std::to_string(k)).c_str(), s.tokens, s.self_weights, "%.2f");
+      number_grid(ctx, "qkv" + std::to_string(k), s.tokens, s.self_weights, "%.2f");
     }
     if (s.pooled.size() > 0) {
       std::string pooled;

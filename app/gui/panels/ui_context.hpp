@@ -49,6 +49,12 @@ struct UiScratch {
   int source_choice = -1;  // the data source radio (the file choice waits for a path)
   bool dragging_heatmap = false;
   int dragging_point = -1;  // index of the 2-D point being dragged
+  // The smallest heatmap side of a lesson step's view drawn with its charts, and at which size
+  // of the view and how many heatmaps: the view chooses tabs when that side is too small.
+  struct SplitMeasure {
+    float width = 0.0f, height = 0.0f, side = 0.0f;
+    std::size_t maps = 0;
+  } lesson_split;
 };
 
 struct FrameStats {

@@ -54,9 +54,38 @@ void Plane::arrow(double x0, double y0, double x1, double y1, ImU32 colour, floa
                            ImVec2(b.x - ux * head + uy * head * 0.5f, b.y - uy * head - ux * head * 0.5f), colour);
 }
 
-void Plane::label(double x, double y, const char* text, ImU32 colour) const {
-  const ImVec2 p = to_screen(x, y);
-  draw_->AddText(ImVec2(p.x + 6.0f, p.y - ImGui::GetTextLineHeight()), colour, text);
+void Plane::label(double x, double y, const char* text, ImU32 colour) {
+  const ImVec2 p = to_screen(x, y), size = ImGui::CalcTextSize(text);
+  const float h = size.y, right = p.x + 6.0f, left = p.x - 6.0f - size.x;
+  // Inside the box: a label past its edge ran over the text beside the plane.
+  auto inside = [&](ImVec2 at) {
+    return ImVec2(std::clamp(at.x, p0_.x + 2.0f, std::max(p1_.x - size.x - 2.0f, p0_.x + 2.0f)),
+                  std::clamp(at.y, p0_.y + 1.0f, std::max(p1_.y - size.y - 1.0f, p0_.y + 1.0f)));
+  };
+  auto overlap = [&](ImVec2 at) {
+    float area = 0.0f;
+    for (const auto& r : labels_) {
+      const float w = std::min(at.x + size.x, r[2]) - std::max(at.x, r[0]);
+      const float v = std::min(at.y + size.y, r[3]) - std::max(at.y, r[1]);
+      if (w > 0.0f && v > 0.0f) area += w * v;
+    }
+    return area;
+  };
+  // Above right first (where labels always went), then below, left, and further up or down, one
+  // line at a time; when every place overlaps a label, the place that overlaps least.
+  ImVec2 best = inside(ImVec2(right, p.y - h));
+  float best_overlap = overlap(best);
+  for (int k = 0; k < 6 && best_overlap > 0.0f; ++k) {
+    const float up = p.y - h * static_cast<float>(k + 1), down = p.y + 2.0f + h * static_cast<float>(k);
+    for (const ImVec2 at : {ImVec2(right, up), ImVec2(right, down), ImVec2(left, up), ImVec2(left, down)}) {
+      const ImVec2 placed = inside(at);
+      const float area = overlap(placed);
+      if (area < best_overlap) best = placed, best_overlap = area;
+      if (best_overlap <= 0.0f) break;
+    }
+  }
+  draw_->AddText(best, colour, text);
+  labels_.push_back({best.x, best.y, best.x + size.x, best.y + size.y});
 }
 
 }  // namespace ax::widgets

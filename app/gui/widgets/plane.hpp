@@ -2,6 +2,9 @@
 // light grid. The propagation, words and classification views draw their points on it.
 #pragma once
 
+#include <array>
+#include <vector>
+
 #include "imgui.h"
 
 namespace ax::widgets {
@@ -18,13 +21,18 @@ class Plane {
   bool active() const { return active_; }
   ImDrawList* draw() const { return draw_; }
   void arrow(double x0, double y0, double x1, double y1, ImU32 colour, float thickness = 1.5f) const;
-  void label(double x, double y, const char* text, ImU32 colour) const;
+  // A label beside the point (x, y): above right of it, else in the first of a few places around
+  // it that overlaps no label placed before and stays inside the box.
+  void label(double x, double y, const char* text, ImU32 colour);
+  // The screen rectangles of the labels placed so far (x0, y0, x1, y1), for the layout checks.
+  const std::vector<std::array<float, 4>>& label_rects() const { return labels_; }
 
  private:
   ImVec2 p0_, p1_;
   double cx_ = 0, cy_ = 0, scale_ = 1;
   bool hovered_ = false, active_ = false;
   ImDrawList* draw_ = nullptr;
+  std::vector<std::array<float, 4>> labels_;
 };
 
 }  // namespace ax::widgets
