@@ -181,9 +181,10 @@ void ExplorerUi::draw_explorer_layout(UiContext& ctx, float top, float height) {
 void ExplorerUi::draw_lesson_layout(UiContext& ctx, float top, float height) {
   const ImVec2 origin = ImGui::GetMainViewport()->Pos, size = ImGui::GetMainViewport()->Size;
   // Presenting, the lesson's text is in large type: a column of about 400 px cut answers off
-  // mid-sentence at 1280 x 720. It takes 45% of the width there (the figure shrinks instead).
+  // mid-sentence at 1280 x 720. It takes 45% of the width from 1200 px (the figure shrinks instead).
   const bool presenting = app_.state().view.presentation;
-  const float left_width = std::clamp(size.x * (presenting ? 0.45f : 0.32f), 300.0f, 900.0f);
+  // At 1024 px the figure needs its 68% (heatmaps under 72 px otherwise); the type shrinks instead.
+  const float left_width = std::clamp(size.x * (presenting && size.x >= 1200.0f ? 0.45f : 0.32f), 300.0f, 900.0f);
   place(origin.x, top, left_width, height);
   ImGui::Begin("Lesson", nullptr, kPanelFlags);
   record_window(ctx, "panel:lesson");

@@ -292,7 +292,6 @@ void words_view(UiContext& ctx) {
   ImGui::SameLine();
   ImGui::BeginGroup();
   const float width = ImGui::GetContentRegionAvail().x;
-  if (form == "qkv") naming_table(ctx);
   for (std::size_t k = 0; k < sentences.size(); ++k) {
     const auto& s = sentences[k];
     std::string sentence;
@@ -336,14 +335,6 @@ void words_view(UiContext& ctx) {
       widgets::BarChart(("weights" + std::to_string(k)).c_str(), ImVec2(width, height), bars, options);
       record_layout(ctx, "chart:weights" + std::to_string(k));
     }
-    if (gradient && !ctx.hide_answers && k + 1 == sentences.size() && s.jacobian.size() > 0) {
-      ImGui::TextUnformatted("softmax Jacobian da_i/dg_j = diag(a) - a a^T");
-      number_grid(ctx, "jacobian" + std::to_string(k), s.tokens, s.jacobian, "%.3f");
-    }
-    if (form == "qkv" && s.self_weights.size() > 0) {
-      ImGui::TextUnformatted("self-attention weights (rows: queries, columns: keys)");
-      number_grid(ctx, "qkv" + std::to_string(k), s.tokens, s.self_weights, "%.2f");
-    }
     if (s.pooled.size() > 0) {
       std::string pooled;
       char buffer[32];
@@ -356,6 +347,19 @@ void words_view(UiContext& ctx) {
     ImGui::Spacing();
   }
   ImGui::EndGroup();
+  // The tables across the pane, below: beside the plane they were wider than their column.
+  if (form == "qkv") naming_table(ctx);
+  for (std::size_t k = 0; k < sentences.size(); ++k) {
+    const auto& s = sentences[k];
+    if (gradient && !ctx.hide_answers && k + 1 == sentences.size() && s.jacobian.size() > 0) {
+      ImGui::TextUnformatted("softmax Jacobian da_i/dg_j = diag(a) - a a^T");
+      number_grid(ctx, "jacobian" + std::to_string(k), s.tokens, s.jacobian, "%.3f");
+    }
+    if (form == "qkv" && s.self_weights.size() > 0) {
+      ImGui::TextUnformatted(("'" + s.name + "': self-attention weights (rows: queries, columns: keys)").c_str());
+      number_grid(ctx, "qkv" + std::to_string(k), s.tokens, s.self_weights, "%.2f");
+    }
+  }
 }
 
 void scatter(const char* id, const attn::MatD& points, const std::vector<int>& labels, float side, double x0, double x1,
