@@ -5,6 +5,7 @@
 
 #include "attn/base/errors.hpp"
 #include "attn/base/parallel.hpp"
+#include "attn/base/safe_text.hpp"
 #include "attn/kernels/methods.hpp"
 #include "file_masks.hpp"
 
@@ -44,7 +45,7 @@ attn::AttentionSpec AttentionOptions::spec() const {
   out.score = score_kind();
   out.alpha = alpha;
   const FileMasks masks(*this);
-  if (!masks.note().empty()) std::cerr << masks.note() << "\n";
+  if (!masks.note().empty()) std::cerr << attn::one_line(masks.note()) << "\n";
   masks.apply(out, 0);
   return out;
 }

@@ -19,6 +19,7 @@
 #include "attn/base/memory_budget.hpp"
 #include "attn/base/parallel.hpp"
 #include "attn/base/random.hpp"
+#include "attn/base/safe_text.hpp"
 #include "attn/io/array_files.hpp"
 #include "attn/io/ndarray.hpp"
 #include "attn/overview/overview.hpp"
@@ -199,7 +200,7 @@ void run_vectors(const OverviewOptions& o, Settings s) {
   source.selection = o.selection;
   source.mask = o.mask;
   const FileMasks masks(source);
-  if (!masks.note().empty()) std::cerr << masks.note() << "\n";
+  if (!masks.note().empty()) std::cerr << attn::one_line(masks.note()) << "\n";
   std::vector<attn::Overview> overviews;
   for (std::size_t h = 0; h < stack.queries.size(); ++h) {
     const attn::Vectors<T> vectors = head_vectors<T>(stack, h, o.input, o.keys);

@@ -6,6 +6,7 @@
 #include "attention_options.hpp"
 #include "attn/base/errors.hpp"
 #include "attn/base/memory_budget.hpp"
+#include "attn/base/safe_text.hpp"
 #include "attn/io/array_files.hpp"
 #include "attn/kernels/attention.hpp"
 #include "attn/kernels/feature_maps.hpp"
@@ -63,7 +64,7 @@ void run(const WeightsOptions& o) {
   perturbation.shift = o.shift;
 
   const VectorStack stack = load_vector_stack(o.attention.input, o.attention.keys, o.attention.selection);
-  if (!masks.note().empty()) std::cerr << masks.note() << "\n";
+  if (!masks.note().empty()) std::cerr << attn::one_line(masks.note()) << "\n";
   const std::size_t heads = stack.queries.size();
   if (!outputs_only) {
     // Every head's W is kept for the output file, plus the one being computed.

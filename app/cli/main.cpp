@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "attn/base/errors.hpp"
+#include "attn/base/safe_text.hpp"
 #include "commands.hpp"
 
 namespace {
@@ -17,8 +18,9 @@ constexpr int kExitUsage = 2;
 constexpr int kExitInput = 3;
 constexpr int kExitInternal = 4;
 
+// One line of readable length, whatever the message quotes (member names, formulas, paths).
 int report(const std::string& message, int code) {
-  std::cerr << "error: " << message << "\n";
+  std::cerr << "error: " << attn::one_line(message) << "\n";
   return code;
 }
 

@@ -1,5 +1,5 @@
 // Saves keep the user's data: durable (file flushed before the rename, directory after), faithful
-// (mode, symlinks, hard links), tidy (stale temporaries removed), and the old file survives a full
+// (mode, symlinks; hard links in test_save_targets.cpp), tidy (stale temporaries removed), and the old file survives a full
 // disk or a read-only directory.
 //
 // This binary replaces libc's fsync with a recorder (the engine, linked statically, calls this
@@ -118,16 +118,6 @@ TEST_F(AtomicFileTest, WritesThroughASymlinkToItsTarget) {
   save(path("dangling.csv"), "made");
   EXPECT_TRUE(fs::is_symlink(fs::symlink_status(dir_ / "dangling.csv")));
   EXPECT_EQ(contents_of(path("real/later.csv")), "made");
-}
-
-TEST_F(AtomicFileTest, KeepsHardLinksPointingAtTheNewContents) {
-  put(path("a.npy"), "old");
-  fs::create_hard_link(dir_ / "a.npy", dir_ / "b.npy");
-  save(path("a.npy"), "new contents");
-  EXPECT_EQ(contents_of(path("a.npy")), "new contents");
-  EXPECT_EQ(contents_of(path("b.npy")), "new contents");
-  EXPECT_EQ(fs::hard_link_count(dir_ / "a.npy"), 2u);
-  EXPECT_EQ(listing(), (std::vector<std::string>{"a.npy", "b.npy"}));
 }
 
 TEST_F(AtomicFileTest, RemovesStaleTemporariesOfOurOwnPatternOnly) {

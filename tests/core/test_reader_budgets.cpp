@@ -177,5 +177,20 @@ TEST_F(ReaderBudgets, ASymlinkLoopIsNotCalledMissing) {
   }
 }
 
+TEST_F(ReaderBudgets, NoIntegerFieldOfAnNpyHeaderWraps) {
+  // 2^32 + 1 in every integer field of the header: the shape, the text width, the float size.
+  for (const auto& [descr, shape] : std::vector<std::pair<std::string, long long>>{
+           {"<f8", 4294967297LL}, {"<U4294967297", 1}, {"<f4294967297", 1}, {"|S4294967297", 1}}) {
+    const std::string path = write("wrap.npy", ax_test::npy_header(descr, {shape}) + std::string(8, '\0'));
+    std::string message;
+    try {
+      message = "accepted: " + read_npy(path).shape_text();
+    } catch (const InputError& e) {
+      message = e.what();
+    }
+    EXPECT_EQ(message.rfind(path + ": ", 0), 0u) << descr << " " << message;
+  }
+}
+
 }  // namespace
 }  // namespace attn

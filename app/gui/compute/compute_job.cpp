@@ -8,6 +8,7 @@
 
 #include "attn/base/errors.hpp"
 #include "attn/base/random.hpp"
+#include "attn/base/safe_text.hpp"
 #include "attn/experiments/experiments.hpp"
 #include "attn/experiments/metrics.hpp"
 #include "attn/kernels/feature_maps.hpp"
@@ -66,7 +67,7 @@ void parse_methods(const std::vector<std::string>& specs, std::vector<attn::Meth
       errors.emplace_back();
     } catch (const attn::UsageError& e) {
       parsed.emplace_back();
-      errors.emplace_back(e.what());
+      errors.emplace_back(attn::one_line(e.what()));  // it quotes the formula, of any length
     }
   }
 }

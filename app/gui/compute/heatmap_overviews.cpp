@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "attn/base/safe_text.hpp"
+
 namespace ax {
 namespace {
 
@@ -17,13 +19,18 @@ attn::CellValue cell_value(HeatmapMode mode) {
 }
 
 // Cells [begin, end) of `count` that a view of `extent` from `origin` (both in [0, 1]) shows.
+// `x` as a cell index in [lo, hi], clamped before the cast (a pan of 1e30 or NaN is no integer).
+attn::Index cell_index(double x, attn::Index lo, attn::Index hi) {
+  if (!(x >= static_cast<double>(lo))) return lo;
+  if (!(x <= static_cast<double>(hi))) return hi;
+  return static_cast<attn::Index>(x);
+}
+
 std::pair<attn::Index, attn::Index> visible_cells(attn::Index count, float origin, float extent) {
   const double n = static_cast<double>(count);
-  auto begin = static_cast<attn::Index>(std::floor(static_cast<double>(origin) * n));
-  auto end =
-      static_cast<attn::Index>(std::ceil((static_cast<double>(origin) + static_cast<double>(extent)) * n - 1e-6));
-  begin = std::clamp<attn::Index>(begin, 0, count - 1);
-  end = std::clamp<attn::Index>(end, begin + 1, count);
+  const attn::Index begin = cell_index(std::floor(static_cast<double>(origin) * n), 0, count - 1);
+  const attn::Index end =
+      cell_index(std::ceil((static_cast<double>(origin) + static_cast<double>(extent)) * n - 1e-6), begin + 1, count);
   return {begin, end};
 }
 
@@ -226,7 +233,7 @@ void OverviewService::run(const Job& job, const std::atomic<bool>& cancel) {
                           ? streamed_overview(*result.streaming, item.method, item.mode, request, progress, partial)
                           : dense_overview(method, item.mode, request);
     } catch (const attn::InputError& e) {
-      out->error = e.what();
+      out->error = attn::one_line(e.what());
     }
     publish(job, item, std::move(out), grid == whole);
   }

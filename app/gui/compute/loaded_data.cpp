@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "attn/base/errors.hpp"
+#include "attn/base/safe_text.hpp"
 #include "attn/experiments/generate.hpp"
 #include "attn/io/array_files.hpp"
 #include "attn/io/model_file.hpp"
@@ -174,7 +175,7 @@ bool DataController::update(DataSettings& settings, std::string& error) {
     ++generation_;
     return true;
   } catch (const std::exception& e) {
-    error = e.what();
+    error = attn::one_line(e.what());
     if (data_) {
       settings = last_good_;
     } else {

@@ -1,10 +1,14 @@
 // The error bar and short notices ("saved scenario.json"): written by the controller and the
-// panels, shown by the message bar.
+// panels, shown by the message bar and printed by the shell. Every text is made one line of
+// readable length as it arrives (attn::one_line): a file's bytes never draw more than ImGui can,
+// forge a second error line, or reach a terminal as an escape code.
 #pragma once
 
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "attn/base/safe_text.hpp"
 
 namespace ax {
 
@@ -21,7 +25,8 @@ class Messages {
   const std::vector<Entry>& entries() const { return entries_; }
 
  private:
-  void push(std::string text, bool error) {
+  void push(std::string raw, bool error) {
+    std::string text = attn::one_line(raw);
     if (!entries_.empty() && entries_.back().text == text) return;
     entries_.push_back({std::move(text), error, error ? -1 : 240});
     if (entries_.size() > 4) entries_.erase(entries_.begin());

@@ -129,7 +129,7 @@ StepEvaluation evaluate_step(const LessonStep& step, const AppState& state, cons
   try {
     compute_step_view(step, state, data, words, out);
   } catch (const std::exception& e) {
-    out.view_error = e.what();
+    out.view_error = attn::one_line(e.what());
   }
   for (const Claim& claim : step.claims) {
     const std::size_t figures_before = out.figures.size();

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "attn/base/errors.hpp"
+#include "attn/base/safe_text.hpp"
 #include "attn/kernels/methods.hpp"
 #include "attn/kernels/scores.hpp"
 #include "imgui.h"
@@ -16,10 +17,11 @@ namespace ax {
 namespace {
 
 // Parsing a spec is how the panel validates typed text; it computes no attention.
-// Parse errors quote the formula and name a position: wrapped at the panel edge, not cut off.
+// Parse errors quote the formula and name a position: wrapped at the panel edge, and cut to a
+// readable length (a 20,000-character formula's error once drew more vertices than ImGui can).
 void wrapped_error(const std::string& text) {
   ImGui::PushStyleColor(ImGuiCol_Text, widgets::kErrorColour);
-  ImGui::TextWrapped("%s", text.c_str());
+  ImGui::TextWrapped("%s", attn::one_line(text).c_str());
   ImGui::PopStyleColor();
 }
 

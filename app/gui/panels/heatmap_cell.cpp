@@ -144,11 +144,8 @@ void axis_labels(const UiContext& ctx, ImVec2 p0, ImVec2 size) {
   float key_width = ImGui::CalcTextSize(std::to_string(m - 1).c_str()).x;
   for (const auto& text : data.key_labels) key_width = std::max(key_width, ImGui::CalcTextSize(text.c_str()).x);
   key_width = std::min(key_width, 120.0f);
-  const double first_key = static_cast<double>(v.pan[0]) * static_cast<double>(m);
-  const double first_query = static_cast<double>(v.pan[1]) * static_cast<double>(n);
   draw->PushClipRect(ImVec2(p0.x - 200.0f, p0.y - line - 2.0f), ImVec2(p0.x + size.x, p0.y + size.y), true);
-  for (attn::Index j :
-       axis_ticks(m, first_key, first_key + static_cast<double>(size.x / cell_w), cell_w, key_width + 8.0f)) {
+  for (attn::Index j : heatmap_axis_ticks(m, v.pan[0], v.zoom, size.x, key_width + 8.0f)) {
     const float x = p0.x + (static_cast<float>(j) + 0.5f) * cell_w - v.pan[0] * size.x * v.zoom;
     const std::string text = label(data.key_labels, j);
     const float w = std::min(ImGui::CalcTextSize(text.c_str()).x, key_width);
@@ -159,8 +156,7 @@ void axis_labels(const UiContext& ctx, ImVec2 p0, ImVec2 size) {
   }
   draw->PopClipRect();
   draw->PushClipRect(ImVec2(p0.x - 200.0f, p0.y - line * 0.5f), ImVec2(p0.x, p0.y + size.y + line * 0.5f), true);
-  for (attn::Index i :
-       axis_ticks(n, first_query, first_query + static_cast<double>(size.y / cell_h), cell_h, line + 2.0f)) {
+  for (attn::Index i : heatmap_axis_ticks(n, v.pan[1], v.zoom, size.y, line + 2.0f)) {
     const float y = p0.y + (static_cast<float>(i) + 0.5f) * cell_h - v.pan[1] * size.y * v.zoom;
     const std::string text = label(data.query_labels, i);
     const float w = ImGui::CalcTextSize(text.c_str()).x;

@@ -20,6 +20,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "attn/base/safe_text.hpp"
 #include "attn/io/atomic_file.hpp"
 #include "controller/app_controller.hpp"
 #include "imgui.h"
@@ -145,7 +146,7 @@ std::optional<int> initial_state(const Options& options, bool use_session, ax::A
     try {
       initial = ax::load_scenario_file(options.scenario);
     } catch (const std::exception& e) {
-      std::cerr << "error: " << e.what() << "\n";
+      std::cerr << "error: " << attn::one_line(e.what()) << "\n";
       return 3;
     }
   } else if (use_session) {
@@ -194,7 +195,7 @@ void capture_requested(ax::ExplorerUi& ui, const Options& options, bool last_fra
   } catch (const std::exception& e) {
     ui.app().messages().error(e.what());
     if (last_frame) {
-      std::cerr << "error: " << e.what() << "\n";
+      std::cerr << "error: " << attn::one_line(e.what()) << "\n";
       exit_code = 3;
     }
   }
@@ -213,7 +214,7 @@ void save_session(const ax::AppState& state) {
     std::filesystem::create_directories(std::filesystem::path(path).parent_path());
     ax::save_scenario_file(path, state);
   } catch (const std::exception& e) {
-    std::cerr << "warning: the session was not saved: " << e.what() << "\n";
+    std::cerr << "warning: the session was not saved: " << attn::one_line(e.what()) << "\n";
   }
 }
 
@@ -239,7 +240,7 @@ int frame_loop(const Options& options, bool automated, ax::ExplorerUi& ui, ax::W
       try {
         write_report(options.ready_file, ui, window, times);
       } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << "\n";
+        std::cerr << "error: " << attn::one_line(e.what()) << "\n";
       }
     }
     const auto now = std::chrono::steady_clock::now();
@@ -252,7 +253,7 @@ int frame_loop(const Options& options, bool automated, ax::ExplorerUi& ui, ax::W
     try {
       write_report(options.report, ui, window, times);
     } catch (const std::exception& e) {
-      std::cerr << "error: " << e.what() << "\n";
+      std::cerr << "error: " << attn::one_line(e.what()) << "\n";
       exit_code = 3;
     }
   }
@@ -263,7 +264,8 @@ int run(const Options& options) {
   std::smatch match;
   const std::regex size_pattern("^(\\d{2,5})x(\\d{2,5})$");
   if (!std::regex_match(options.size, match, size_pattern)) {
-    std::cerr << "error: --size: expected WIDTHxHEIGHT such as 1280x800, got '" << options.size << "'\n";
+    std::cerr << "error: --size: expected WIDTHxHEIGHT such as 1280x800, got '" << attn::one_line(options.size, 80)
+              << "'\n";
     return 2;
   }
   const bool automated = options.frames > 0 || !options.walk.empty() || !options.layout_walk.empty();
@@ -284,7 +286,7 @@ int run(const Options& options) {
     window = std::make_unique<ax::Window>(window_options);
     canvas = std::make_unique<ax::GlHeatmapCanvas>();
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << attn::one_line(e.what()) << "\n";
     return 1;
   }
   ax::AppController app(initial);
@@ -293,7 +295,8 @@ int run(const Options& options) {
   if (!options.lesson.empty()) {
     app.open_lesson(options.lesson);
     if (!app.lesson_active()) {
-      std::cerr << "error: " << options.lesson << ": the lesson could not be opened (see the app's error bar)\n";
+      std::cerr << "error: " << attn::one_line(options.lesson)
+                << ": the lesson could not be opened (see the app's error bar)\n";
       for (const auto& entry : app.messages().entries()) std::cerr << "error: " << entry.text << "\n";
       return 3;
     }
@@ -353,7 +356,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    std::cerr << "error: " << e.what() << " (see attention-explorer --help)\n";
+    std::cerr << "error: " << attn::one_line(e.what()) << " (see attention-explorer --help)\n";
     return 2;
   }
   if (list_claims) {

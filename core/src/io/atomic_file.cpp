@@ -1,11 +1,13 @@
 #include "attn/io/atomic_file.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -57,9 +59,16 @@ fs::path resolve_target(const fs::path& path) {
   throw InputError(path.string() + ": cannot write: too many levels of symbolic links");
 }
 
-// "<name>.tmp-<pid>-<n>" with all digits: a temporary of ours, and the process that wrote it.
+// The temporaries' names start with the target's name, cut so that "<stem>.tmp-<pid>-<n>" stays
+// within NAME_MAX (255 bytes) however long the target's name is.
+std::string temp_stem(const std::string& target_name) {
+  constexpr std::size_t kRoomForSuffix = 40;  // ".tmp-" + two numbers of up to 10 and 20 digits
+  return target_name.substr(0, std::min<std::size_t>(target_name.size(), 255 - kRoomForSuffix));
+}
+
+// "<stem>.tmp-<pid>-<n>" with all digits: a temporary of ours, and the process that wrote it.
 bool parse_temp_name(const std::string& file_name, const std::string& target_name, pid_t& pid) {
-  const std::string prefix = target_name + ".tmp-";
+  const std::string prefix = temp_stem(target_name) + ".tmp-";
   if (file_name.rfind(prefix, 0) != 0) return false;
   const std::string rest = file_name.substr(prefix.size());
   const auto dash = rest.find('-');
@@ -90,45 +99,42 @@ void sync_directory(const fs::path& dir) {
   if (fd.get() >= 0) ::fsync(fd.get());  // best effort: some file systems refuse fsync on a directory
 }
 
-// Copies the finished temporary into `target` in place (hard links keep pointing at it).
-void copy_in_place(const std::string& temp, const fs::path& target, const std::string& path) {
-  const auto fail = [&](int error) {
-    return InputError(path + ": cannot write: " + system_reason(error) + " (the new contents are kept in " + temp +
-                      ")");
-  };
-  Descriptor in(::open(temp.c_str(), O_RDONLY | O_CLOEXEC));
-  Descriptor out(::open(target.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
-  if (in.get() < 0 || out.get() < 0) throw fail(errno);
-  char buffer[1 << 16];
-  for (;;) {
-    const ssize_t got = ::read(in.get(), buffer, sizeof buffer);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) throw fail(errno);
-    if (got == 0) break;
-    for (ssize_t done = 0; done < got;) {
-      const ssize_t put = ::write(out.get(), buffer + done, static_cast<std::size_t>(got - done));
-      if (put < 0 && errno == EINTR) continue;
-      if (put < 0) throw fail(errno);
-      done += put;
-    }
-  }
-  if (::fsync(out.get()) != 0 || out.close() != 0) throw fail(errno);
-  std::remove(temp.c_str());
+// What a target other than a regular file is, in a message; null for a regular file or none.
+const char* special_kind(const fs::path& target) {
+  struct stat info {};
+  if (::lstat(target.c_str(), &info) != 0 || S_ISREG(info.st_mode)) return nullptr;
+  if (S_ISDIR(info.st_mode)) return "a directory";
+  if (S_ISFIFO(info.st_mode)) return "a FIFO (named pipe)";
+  if (S_ISCHR(info.st_mode)) return "a character device";
+  if (S_ISBLK(info.st_mode)) return "a block device";
+  if (S_ISSOCK(info.st_mode)) return "a socket";
+  return "not a regular file";
+}
+
+void write_to_standard_output(const std::function<void(std::ostream&)>& write) {
+  write(std::cout);
+  std::cout.flush();
+  if (!std::cout) throw InputError("-: cannot write to standard output");
 }
 
 }  // namespace
 
 void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) throw InputError(path + ": cannot write: it is a directory");
+  if (path == "-") return write_to_standard_output(write);
   const fs::path target = resolve_target(path);
-  if (fs::is_directory(target, ec)) throw InputError(path + ": cannot write: it is a directory");
+  // A FIFO, a device or a socket would be replaced by a regular file (as root, --json /dev/null
+  // would replace the system's /dev/null): refused, as a directory is.
+  if (const char* kind = special_kind(target)) {
+    throw InputError(path + ": cannot write: it is " + kind + "; files are saved as regular files only" +
+                     " (- writes to standard output)");
+  }
   remove_stale_temporaries(target);
 
   struct stat old {};
   const bool exists = ::stat(target.c_str(), &old) == 0;
-  const std::string temp =
-      target.string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(g_temp_counter.fetch_add(1));
+  const fs::path dir = target.parent_path();
+  const std::string temp = (dir / temp_stem(target.filename().string())).string() + ".tmp-" +
+                           std::to_string(::getpid()) + "-" + std::to_string(g_temp_counter.fetch_add(1));
   const auto fail = [&](int error) {
     std::remove(temp.c_str());
     return InputError(path + ": cannot write: " + system_reason(error));
@@ -167,10 +173,9 @@ void write_file_atomically(const std::string& path, const std::function<void(std
   if (::fsync(fd.get()) != 0) throw fail(errno);
   if (fd.close() != 0) throw fail(errno);
 
-  if (exists && old.st_nlink > 1) {
-    copy_in_place(temp, target, path);
-    return;
-  }
+  // A file with other hard links is replaced like any other: the new contents are complete before
+  // this name points at them, and the other names keep the old file (writing through the link in
+  // place would destroy the old contents when the disk fills or the process dies mid-copy).
   if (std::rename(temp.c_str(), target.c_str()) != 0) throw fail(errno);
   sync_directory(target.parent_path());
 }

@@ -1,0 +1,88 @@
+// Issue 20, the controller: what hostile files do once the app opens them. Messages are one line
+// of readable length (escaped, cut with "... (N more)"), a scenario naming a lesson nested 60,000
+// deep is refused without a crash. Run in child processes under a memory cap and a time limit
+// (capped_run.hpp).
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "capped_run.hpp"
+#include "controller/app_controller.hpp"
+#include "temp_dir.hpp"
+
+namespace ax {
+namespace {
+
+constexpr std::uint64_t kGiB = std::uint64_t(1) << 30;
+
+std::string write(const test::TempDir& dir, const std::string& name, const std::string& text) {
+  const std::string path = dir.file(name);
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+// Every message of `app`, joined with " | ".
+std::string all_messages(const AppController& app) {
+  std::string out;
+  for (const auto& e : app.messages().entries()) out += (out.empty() ? "" : " | ") + e.text;
+  return out;
+}
+
+// A message that is one printable line: no control character, at most 300 characters and the
+// "... (N more)" that says what was cut.
+void expect_one_readable_line(const std::string& text) {
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    EXPECT_FALSE(u < 0x20 || u == 0x7f) << "control character " << int(u) << " in: " << text.substr(0, 200);
+  }
+  EXPECT_LE(text.size(), attn::kMaxMessageChars + 24) << text.substr(0, 200);
+}
+
+TEST(HostileState, AnInjectedKeyStaysOneEscapedLine) {
+  test::TempDir dir("ax_hostile_state");
+  // A key holding a newline, a forged "error:" and a terminal escape.
+  const std::string scenario = write(dir, "s.json", R"({"view": {"a\nerror: forged\u001b[31m": 1}})");
+  AppController app(AppState{});
+  app.open_scenario(scenario);
+  ASSERT_EQ(app.messages().entries().size(), 1u) << all_messages(app);
+  const std::string& text = app.messages().entries().front().text;
+  expect_one_readable_line(text);
+  EXPECT_NE(text.find(scenario + ": view.a\\nerror: forged\\x1b[31m: unknown key"), std::string::npos) << text;
+}
+
+TEST(HostileState, AFormulaOf20000CharactersGivesAnErrorOfReadableLength) {
+  const std::string formula = "exp(" + std::string(20000, 'z');  // unbalanced: a parse error that quotes it
+  AppState state;
+  state.attention.methods = {"exp", "custom:" + formula};
+  AppController app(state);
+  app.sync();
+  app.wait_for_results();
+  const auto result = app.result();
+  ASSERT_TRUE(result && result->methods.size() == 2u);
+  // The heatmap cell and the panels draw this text: it was the whole formula quoted.
+  const std::string& text = result->methods[1].error;
+  ASSERT_FALSE(text.empty()) << "no error for the formula";
+  expect_one_readable_line(text);
+  EXPECT_NE(text.find(" more)"), std::string::npos) << text.substr(0, 400);
+}
+
+TEST(HostileState, AScenarioNamingALessonNested60000DeepIsRefused) {
+  test::TempDir dir("ax_hostile_state");
+  const std::string deep = std::string(60000, '[') + std::string(60000, ']');
+  const std::string lesson =
+      write(dir, "deep.json", R"({"title": "t", "steps": [{"title": "s", "text": "x", "scenario": )" + deep + "}]}");
+  const std::string scenario = write(dir, "s.json", R"({"lesson": {"path": ")" + lesson + R"("}})");
+  const auto outcome = ax_test::run_capped(
+      [&] {
+        AppController app(AppState{});
+        app.open_scenario(scenario);
+        return all_messages(app);
+      },
+      2 * kGiB);
+  ASSERT_TRUE(outcome.finished) << outcome.describe();
+  EXPECT_NE(outcome.result.find(lesson + ": arrays and objects nested 60003 levels deep"), std::string::npos)
+      << outcome.result.substr(0, 400);
+}
+
+}  // namespace
+}  // namespace ax
