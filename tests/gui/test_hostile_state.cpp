@@ -6,9 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include "attn/base/memory_budget.hpp"
 #include "capped_run.hpp"
 #include "controller/app_controller.hpp"
 #include "temp_dir.hpp"
+#include "zip_writer.hpp"
 
 namespace ax {
 namespace {
@@ -82,6 +84,52 @@ TEST(HostileState, AScenarioNamingALessonNested60000DeepIsRefused) {
   ASSERT_TRUE(outcome.finished) << outcome.describe();
   EXPECT_NE(outcome.result.find(lesson + ": arrays and objects nested 60003 levels deep"), std::string::npos)
       << outcome.result.substr(0, 400);
+}
+
+// What the app shows after opening `path` (a rank-4 array: the model view's grid), in a child
+// process under `cap` bytes and 60 s, with the engine's memory budget lowered to `budget` (0: the
+// default).
+ax_test::CappedOutcome open_model(const std::string& path, std::uint64_t cap, std::uint64_t budget) {
+  return ax_test::run_capped(
+      [&] {
+        if (budget > 0) attn::set_memory_budget(budget);
+        AppState state;
+        state.data.source = DataSource::File;
+        state.data.vectors_path = path;
+        AppController app(state);
+        app.sync();
+        app.wait_for_results();
+        return all_messages(app);
+      },
+      cap, 60);
+}
+
+TEST(HostileState, AModelOfAMillionHeadsIsRefusedWithItsShape) {
+  test::TempDir dir("ax_hostile_state");
+  // 4 MB: a million 1 x 1 heads (it froze the app for 172 s, then SIGABRT).
+  const std::string path =
+      write(dir, "million.npy", ax_test::npy_f32({1000, 1000, 1, 1}, std::vector<float>(1000000, 1.0f)));
+  const auto outcome = open_model(path, 2 * kGiB, 0);
+  ASSERT_TRUE(outcome.finished) << outcome.describe();
+  EXPECT_NE(
+      outcome.result.find(path + ": 1000 layers x 1000 heads of 1 x 1 is 1000000 heads; the model view shows at most"),
+      std::string::npos)
+      << outcome.result.substr(0, 400);
+  std::printf("a million heads: peak %ld KiB\n", outcome.peak_rss_kib);
+}
+
+TEST(HostileState, AModelGridBeyondTheBudgetIsRefusedWithTheBytesItNeeds) {
+  test::TempDir dir("ax_hostile_state");
+  // Queries only (rows are not distributions): 8 x 8 heads of 512 tokens, d = 2, is 256 KiB on
+  // disk, but every head's 512 x 512 weights in the grid are 64 MiB, twice the budget.
+  std::vector<float> q(8 * 8 * 512 * 2);
+  for (std::size_t k = 0; k < q.size(); ++k) q[k] = (k % 2 == 0) ? 0.5f : -0.25f * static_cast<float>(k % 7);
+  const std::string path = write(dir, "wide.npy", ax_test::npy_f32({8, 8, 512, 2}, q));
+  const auto outcome = open_model(path, 2 * kGiB, std::uint64_t(32) << 20);
+  ASSERT_TRUE(outcome.finished) << outcome.describe();
+  EXPECT_NE(outcome.result.find(path + ": the model view of 8 layers x 8 heads of 512 x 512 needs"), std::string::npos)
+      << outcome.result.substr(0, 400);
+  EXPECT_NE(outcome.result.find("memory budget"), std::string::npos) << outcome.result.substr(0, 400);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "attn/base/errors.hpp"
 #include "attn/kernels/attention.hpp"
+#include "compute/model_grid_budget.hpp"
 
 namespace ax {
 namespace {
@@ -32,6 +33,7 @@ std::vector<attn::RowStatus> mark_undefined_rows(attn::MatF& w) {
 attn::Mask engine_mask(const std::string& mask) { return mask == "causal" ? attn::Mask::Causal : attn::Mask::None; }
 
 std::shared_ptr<const ModelGrid> make_grid(const attn::ModelFile& file) {
+  check_model_grid_budget(file, whole_matrix_cell_bytes(file));  // before any cell is made
   auto grid = std::make_shared<ModelGrid>();
   grid->path = file.path;
   grid->layers = file.layers();
