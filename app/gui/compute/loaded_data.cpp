@@ -12,6 +12,7 @@
 #include "attn/io/model_file.hpp"
 #include "compute/compute_path.hpp"
 #include "compute/model_loading.hpp"
+#include "compute/sentence_loading.hpp"
 #include "compute/tokens_file.hpp"
 
 namespace ax {
@@ -161,6 +162,7 @@ std::shared_ptr<const LoadedData> load_data(const DataSettings& s, ModelFileCach
       break;
     }
     case DataSource::File: load_file(*data, s, models); break;
+    case DataSource::Sentence: load_sentence(*data, s); break;
   }
   attach_labels(*data, s);
   return data;

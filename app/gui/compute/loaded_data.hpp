@@ -34,6 +34,8 @@ struct ModelGrid {
   std::string head_name(attn::Index layer, attn::Index head, bool with_layer_name = true) const;
 };
 
+struct SentenceInput;
+
 struct LoadedData {
   bool weights_only = false;              // a file of weight matrices: no vectors, no scores
   attn::MatD queries;                     // n x d (vectors mode)
@@ -41,12 +43,13 @@ struct LoadedData {
   std::vector<attn::MatD> weight_stack;   // weights mode: one n x m matrix per head
   std::vector<std::string> query_labels;  // axis labels (tokens), empty when none
   std::vector<std::string> key_labels;
-  std::vector<int> groups;                 // cluster of each vector (generated clusters), else empty
-  std::string description;                 // one line for the status bar
-  std::shared_ptr<const ModelGrid> model;  // a model file or rank-4 array: every layer and head
-  attn::Index layer = 0, head = 0;         // the cell of `model` shown in the main view
-  std::optional<attn::MatD> reference;     // the model's own weights of that head, beside the recomputed methods
-  std::vector<std::string> notices;        // for the message bar once loaded (ignored arrays, keys = queries)
+  std::vector<int> groups;                        // cluster of each vector (generated clusters), else empty
+  std::string description;                        // one line for the status bar
+  std::shared_ptr<const ModelGrid> model;         // a model file or rank-4 array: every layer and head
+  attn::Index layer = 0, head = 0;                // the cell of `model` shown in the main view
+  std::optional<attn::MatD> reference;            // the model's own weights of that head, beside the recomputed methods
+  std::vector<std::string> notices;               // for the message bar once loaded (ignored arrays, keys = queries)
+  std::shared_ptr<const SentenceInput> sentence;  // the sentence source: the model and tokens run, else null
 
   attn::Index query_count() const { return weights_only ? weight_stack.front().rows() : queries.rows(); }
   attn::Index key_count() const {

@@ -141,6 +141,10 @@ void load_model_file(LoadedData& data, const DataSettings& s, ModelFileCache& ca
   show_cell(data, s, *entry.file, entry.grid);
 }
 
+void load_model_run(LoadedData& data, const DataSettings& s, const attn::ModelFile& file) {
+  show_cell(data, s, file, make_grid(file));
+}
+
 void load_rank4_array(LoadedData& data, const DataSettings& s, attn::NdArray array, bool weights) {
   attn::ModelFile file;
   file.path = s.vectors_path;

@@ -32,6 +32,9 @@ class ModelFileCache {
 // are. Throws attn::InputError naming the file for a missing layer or head.
 void load_model_file(LoadedData& data, const DataSettings& s, ModelFileCache& cache);
 
+// The same for a model run held in memory (a sentence through a language model).
+void load_model_run(LoadedData& data, const DataSettings& s, const attn::ModelFile& file);
+
 // The same for a rank-4 array from a .npy (or ARCHIVE.npz:NAME): weight matrices when every row
 // of every matrix is a distribution (or the settings say so), else per-head vectors.
 void load_rank4_array(LoadedData& data, const DataSettings& s, attn::NdArray array, bool weights);

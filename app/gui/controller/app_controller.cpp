@@ -56,6 +56,7 @@ void AppController::sync() {
   show_propagation_answer();
   sync_data();
   sync_compute();
+  sentence_.sync(state_, data_.data(), data_generation_);
   lesson_.sync(state_, data_.data());
   report_compute_error();
   sync_streamed_row();
@@ -360,6 +361,7 @@ void AppController::sync_data() {
     const std::string model_path = data.model ? data.model->path : "";
     if (!model_path.empty() && model_path != opened_model_ && data.model->mask != "other") {
       state_.attention.mask = data.model->mask;
+      adopt_sentence_attention(state_.attention, data);
     }
     opened_model_ = model_path;
     state_.view.selected_row = std::clamp(state_.view.selected_row, 0, static_cast<int>(data.query_count()) - 1);
@@ -427,6 +429,8 @@ void AppController::wait_for_results() {
   sync();
   compute_.wait_until_idle();
   lesson_.wait();
+  sentence_.wait_for_predictions();
+  sentence_.wait_for_robustness();
   sync_streamed_row();
   streamed_rows_.wait_until_idle();
   pictures_.settle_next_request();  // and the next frame's pooled pictures
@@ -476,6 +480,8 @@ nlohmann::json AppController::report() const {
   for (const auto& entry : messages_.entries()) messages.push_back(entry.text);
   out["messages"] = messages;
   out["overview_ms"] = pictures_.overviews().last_job_ms();
+  if (const auto p = sentence_.predictions()) out["predictions"] = predictions_json(*p);
+  out["robustness"] = robustness_json(sentence_.robustness());
   return out;
 }
 

@@ -23,6 +23,7 @@
 #include "controller/lesson_commands.hpp"
 #include "controller/lesson_list.hpp"
 #include "controller/messages.hpp"
+#include "controller/sentence_controller.hpp"
 #include "controller/shell_requests.hpp"
 #include "controller/shift_sweep.hpp"
 #include "lessons/lesson_session.hpp"
@@ -82,6 +83,10 @@ class AppController {
   std::string streamed_row_error() const { return streamed_rows_.error(); }
   const LessonSession& lesson() const { return lesson_; }
   std::shared_ptr<const StepEvaluation> evaluation() const { return lesson_.evaluation(); }
+  // The sentence source's predictions and the language models' robustness chart.
+  SentenceController& sentence() { return sentence_; }
+  const SentenceController& sentence() const { return sentence_; }
+  void start_robustness() { sentence_.start_robustness(state_.robustness); }
 
   // Files and scenarios. Errors go to messages() and the current state stays.
   void open_dropped_files(const std::vector<std::string>& paths);
@@ -171,6 +176,7 @@ class AppController {
   ComputeService compute_;
   StudyService study_;
   StreamedRowService streamed_rows_;
+  SentenceController sentence_;
   LessonSession lesson_;
   LessonCommands lesson_commands_;
   // The inputs of each compute stage, as last submitted (see sync_compute).

@@ -9,6 +9,7 @@
 #include "attn/base/errors.hpp"
 #include "attn/base/safe_text.hpp"
 #include "lessons/claims_derivation.hpp"
+#include "lessons/claims_language_models.hpp"
 #include "lessons/claims_metric.hpp"
 #include "lessons/claims_noise.hpp"
 #include "lessons/claims_propagation.hpp"
@@ -72,6 +73,7 @@ const std::vector<ClaimTopic>& claim_topics() {
       {"Attention as propagation", "claims_propagation.cpp", propagation_claim_kinds()},
       {"Metric attention", "claims_metric.cpp", metric_claim_kinds()},
       {"Words: a sentence as a set of word vectors", "claims_words.cpp", word_claim_kinds()},
+      {"Trained language models", "claims_language_models.cpp", language_model_claim_kinds()},
   };
   return topics;
 }

@@ -12,10 +12,6 @@
 #include "state/json_file.hpp"
 #include "state/scenario_file.hpp"
 
-#ifndef AX_SOURCE_ASSETS_DIR
-#define AX_SOURCE_ASSETS_DIR "assets"
-#endif
-
 namespace ax {
 namespace {
 
@@ -207,11 +203,6 @@ AppState step_state(const Lesson& lesson, int index, const AppState& current) {
   state.lesson.revealed = false;
   state.view.presentation = current.view.presentation;
   return state;
-}
-
-std::string assets_directory() {
-  if (const char* env = std::getenv("AX_ASSETS_DIR"); env && *env) return env;
-  return AX_SOURCE_ASSETS_DIR;
 }
 
 }  // namespace ax

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "state/app_state.hpp"
+#include "state/assets.hpp"
 
 namespace ax {
 
@@ -60,9 +61,6 @@ std::vector<std::string> list_lessons(const std::string& directory);
 
 // The app state of step `index`: the defaults, the step's scenario, and the lesson position.
 AppState step_state(const Lesson& lesson, int index, const AppState& current);
-
-// The directory of the app's assets: $AX_ASSETS_DIR, else the source tree's assets/.
-std::string assets_directory();
 
 std::string_view step_view_name(StepView view);
 

@@ -10,6 +10,7 @@
 #include "figures/chart_labels.hpp"
 #include "imgui.h"
 #include "panels/heatmap_grid.hpp"
+#include "panels/robustness_chart.hpp"
 #include "panels/ui_context.hpp"
 #include "widgets/palette.hpp"
 #include "widgets/plot.hpp"
@@ -127,6 +128,10 @@ void draw_chart_tabs(UiContext& ctx, const char* id, bool with_heatmaps) {
   if (!ImGui::BeginTabBar(id)) return;
   if (with_heatmaps && ImGui::BeginTabItem("Heatmaps")) {
     draw_heatmap_grid(ctx);
+    ImGui::EndTabItem();
+  }
+  if (ctx.data && ctx.data->sentence && ImGui::BeginTabItem("Robustness")) {
+    draw_robustness_chart(ctx);
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem("Invariance")) {

@@ -7,6 +7,7 @@
 #include "compute/compute_path.hpp"
 #include "imgui.h"
 #include "imgui_stdlib.h"
+#include "panels/sentence_panels.hpp"
 #include "widgets/palette.hpp"
 #include "widgets/points_editor.hpp"
 
@@ -99,17 +100,21 @@ void draw_data_panel(UiContext& ctx) {
   ImGui::RadioButton("2-D points", &choice, static_cast<int>(DataSource::Points2D));
   ImGui::SameLine();
   ImGui::RadioButton("file", &choice, static_cast<int>(DataSource::File));
+  // On a line of its own: four choices do not fit a narrow panel.
+  ImGui::RadioButton("sentence (a trained language model)", &choice, static_cast<int>(DataSource::Sentence));
+  record_layout(ctx, "source_sentence");
   if (choice != static_cast<int>(DataSource::File)) d.source = static_cast<DataSource>(choice);
   switch (static_cast<DataSource>(choice)) {
     case DataSource::Generated: generator_controls(ctx); break;
     case DataSource::Points2D: points_controls(ctx); break;
     case DataSource::File: file_controls(ctx); break;
+    case DataSource::Sentence: draw_sentence_controls(ctx); break;
   }
   if (ctx.data && ctx.data->weights_only) {
     ImGui::TextWrapped(
         "Showing weight matrices as loaded: shifts, noise, scores and the charts need the queries "
         "and keys.");
-  } else {
+  } else if (d.source != DataSource::Sentence) {
     ImGui::Checkbox("centre (subtract the mean)", &d.centre);
   }
   if (ctx.data) ImGui::TextDisabled("%s", ctx.data->description.c_str());

@@ -18,6 +18,7 @@
 #include "panels/model_view.hpp"
 #include "panels/noise_panel.hpp"
 #include "panels/row_inspector.hpp"
+#include "panels/sentence_panels.hpp"
 #include "panels/status_bar.hpp"
 #include "panels/ui_context.hpp"
 
@@ -156,6 +157,10 @@ void ExplorerUi::draw_explorer_layout(UiContext& ctx, float top, float height) {
     ImGui::Begin("Demo", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar);
     record_window(ctx, "panel:demo");
     draw_demo_controls(ctx);
+    if (ctx.data && ctx.data->sentence) {
+      ImGui::Separator();
+      draw_predictions_panel(ctx);
+    }
     if (app_.state().view.show_charts) {
       ImGui::Separator();
       draw_chart_tabs(ctx, "charts");
@@ -171,11 +176,33 @@ void ExplorerUi::draw_explorer_layout(UiContext& ctx, float top, float height) {
     draw_chart_tabs(ctx, "charts");
     ImGui::End();
     place(origin.x + left_width + centre_width, top + chart_height, right_width, height - chart_height);
-    ImGui::Begin("Row inspector", nullptr, kPanelFlags);
+    draw_lower_right(ctx);
+  }
+}
+
+// Below the charts: the row inspector, or with a sentence its next-token predictions first.
+void ExplorerUi::draw_lower_right(UiContext& ctx) {
+  if (!ctx.data || !ctx.data->sentence) {
+    ImGui::Begin("Row inspector###lower_right", nullptr, kPanelFlags);
     record_window(ctx, "panel:row_inspector");
     draw_row_inspector(ctx);
     ImGui::End();
+    return;
   }
+  ImGui::Begin("Next token###lower_right", nullptr, kPanelFlags);
+  record_window(ctx, "panel:predictions");
+  if (ImGui::BeginTabBar("lower_right_tabs")) {
+    if (ImGui::BeginTabItem("Predictions")) {
+      draw_predictions_panel(ctx);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Row inspector")) {
+      draw_row_inspector(ctx);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  ImGui::End();
 }
 
 void ExplorerUi::draw_lesson_layout(UiContext& ctx, float top, float height) {

@@ -29,6 +29,7 @@ class ExplorerUi {
  private:
   void refresh_typed_paths();
   void draw_explorer_layout(UiContext& ctx, float top, float height);
+  void draw_lower_right(UiContext& ctx);
   void draw_lesson_layout(UiContext& ctx, float top, float height);
 
   HeatmapCanvas& canvas_;

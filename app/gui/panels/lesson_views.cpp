@@ -14,6 +14,7 @@
 #include "panels/heatmap_grid.hpp"
 #include "panels/lesson_view_parts.hpp"
 #include "panels/lesson_views_theory.hpp"
+#include "panels/sentence_panels.hpp"
 #include "widgets/bar_chart.hpp"
 #include "widgets/palette.hpp"
 #include "widgets/plane.hpp"
@@ -39,6 +40,14 @@ void explorer_view(UiContext& ctx) {
     return;
   }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
+  if (ctx.data && ctx.data->sentence) {
+    // A language model: its next-token predictions under the step's perturbation, below the head.
+    ImGui::BeginChild("heatmaps", ImVec2(avail.x, avail.y * 0.55f));
+    draw_heatmap_grid(ctx);
+    ImGui::EndChild();
+    draw_predictions_panel(ctx);
+    return;
+  }
   // Little room for everything (large type on a small screen, or heatmaps below a readable side
   // beside the charts: 80 px for lesson 1 step 7 at 1024 x 768): one thing at a time, in tabs.
   // The side is the one measured when this view was last drawn with its charts at this size, so

@@ -47,6 +47,9 @@ struct UiScratch {
   FrameRecord drawn;
   std::string new_method = "custom:exp(2*z)";
   int source_choice = -1;  // the data source radio (the file choice waits for a path)
+  std::string sentence;    // the sentence being typed (committed on Enter or when the field is left)
+  bool editing_sentence = false;
+  bool robustness_against_noise = false;  // the robustness chart's plot when only one fits: s_g, else M
   bool dragging_heatmap = false;
   int dragging_point = -1;  // index of the 2-D point being dragged
   // The smallest heatmap side of a lesson step's view drawn with its charts, and at which size

@@ -14,7 +14,12 @@ enum class DataSource {
   Generated,  // gaussian, clusters or sphere from a seed
   Points2D,   // points the user places and drags on a plane
   File,       // vectors or weight matrices from .npy / .csv, or a model file (.npz)
+  Sentence,   // a typed sentence through a tiny language model of assets/models/: every layer and head
 };
+
+// The sentence the "sentence" source starts with: the exp-trained model puts most of its weight on
+// one next word ("israel"), so a change of its prediction shows.
+inline constexpr const char* kDefaultSentence = "And the LORD spake unto Moses, saying, Speak unto the children of";
 
 enum class FileContent {
   Auto,     // weight matrices if every row of every matrix is a distribution, vectors otherwise
@@ -37,10 +42,13 @@ struct DataSettings {
   std::string keys_path;     // optional separate keys
   std::string tokens_path;   // optional axis labels: a text file (one a line), a '<U' .npy or ARCHIVE.npz:NAME
   FileContent content = FileContent::Auto;
-  int layer = 0;                    // which layer of a model file or a rank-4 file
-  int head = 0;                     // which head of a model file, a rank-4 file or a rank-3 vectors file
-  std::vector<std::string> tokens;  // axis labels given inline (lessons)
-  bool centre = false;              // subtract the mean vector before computing scores
+  int layer = 0;                            // which layer of a model file or a rank-4 file
+  int head = 0;                             // which head of a model file, a rank-4 file or a rank-3 vectors file
+  std::vector<std::string> tokens;          // axis labels given inline (lessons)
+  bool centre = false;                      // subtract the mean vector before computing scores
+  std::string sentence = kDefaultSentence;  // Sentence: the text, tokenized as the model's tokenizer does
+  std::string language_model = "exp";       // Sentence: a model of assets/models/ by name, or a path to one (.npz)
+  std::string language_model_method;        // Sentence: the F of every head instead of the model's own (empty: its own)
   bool operator==(const DataSettings&) const = default;
 };
 
@@ -119,6 +127,18 @@ struct LessonSettings {
   bool operator==(const LessonSettings&) const = default;
 };
 
+// The robustness chart of the language models: held-out perplexity against M and against s_g, one
+// line per model, each model with its own F.
+struct RobustnessSettings {
+  std::vector<std::string> models = {"exp", "relu", "softplus", "sigmoid", "power2", "exp_noise", "relu_noise"};
+  std::vector<double> shifts = {0.0, 1.0, 2.0, 3.0, 5.0, 8.0};
+  std::vector<double> global_rms = {0.0, 0.05, 0.1, 0.2, 0.3};
+  int windows = 96;              // held-out windows of 64 tokens per point (569 is all of them)
+  int seeds = 3;                 // seeds of the shared noise per level: the chart shows their mean and spread
+  bool compute_on_open = false;  // start computing at start-up (demos and screenshots, no click)
+  bool operator==(const RobustnessSettings&) const = default;
+};
+
 // The mode heatmap k shows.
 inline HeatmapMode heatmap_mode(const ViewSettings& view, std::size_t k) {
   return k < view.modes.size() ? view.modes[k] : view.mode;
@@ -130,6 +150,7 @@ struct AppState {
   NoiseSettings noise;
   ViewSettings view;
   LessonSettings lesson;
+  RobustnessSettings robustness;
   bool operator==(const AppState&) const = default;
 };
 

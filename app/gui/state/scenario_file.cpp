@@ -28,8 +28,10 @@ struct EnumNames;
 
 template <>
 struct EnumNames<DataSource> {
-  static constexpr attn::NameOf<DataSource> table[] = {
-      {DataSource::Generated, "generated"}, {DataSource::Points2D, "points"}, {DataSource::File, "file"}};
+  static constexpr attn::NameOf<DataSource> table[] = {{DataSource::Generated, "generated"},
+                                                       {DataSource::Points2D, "points"},
+                                                       {DataSource::File, "file"},
+                                                       {DataSource::Sentence, "sentence"}};
 };
 template <>
 struct EnumNames<FileContent> {
@@ -69,6 +71,9 @@ void visit(DataSettings& s, Visitor& v) {
   v("head", s.head);
   v("tokens", s.tokens);
   v("centre", s.centre);
+  v("sentence", s.sentence);
+  v("language_model", s.language_model);
+  v("language_model_method", s.language_model_method);
 }
 
 template <class Visitor>
@@ -136,12 +141,23 @@ void visit(LessonSettings& s, Visitor& v) {
 }
 
 template <class Visitor>
+void visit(RobustnessSettings& s, Visitor& v) {
+  v("models", s.models);
+  v("shifts", s.shifts);
+  v("global_rms", s.global_rms);
+  v("windows", s.windows);
+  v("seeds", s.seeds);
+  v("compute_on_open", s.compute_on_open);
+}
+
+template <class Visitor>
 void visit(AppState& s, Visitor& v) {
   v.section("data", s.data);
   v.section("attention", s.attention);
   v.section("noise", s.noise);
   v.section("view", s.view);
   v.section("lesson", s.lesson);
+  v.section("robustness", s.robustness);
 }
 
 template <class E>
@@ -251,6 +267,14 @@ struct Reader {
       v.push_back(item.get<std::string>());
     }
   }
+  void read(const char* key, const json& j, std::vector<double>& v) {
+    if (!j.is_array()) fail(key, "must be a list of numbers");
+    v.clear();
+    for (const auto& item : j) {
+      if (!item.is_number() || !std::isfinite(item.get<double>())) fail(key, "must be a list of finite numbers");
+      v.push_back(item.get<double>());
+    }
+  }
   void read(const char* key, const json& j, std::vector<std::array<double, 2>>& v) {
     if (!j.is_array()) fail(key, "must be a list of [x, y] pairs");
     v.clear();
@@ -299,7 +323,8 @@ void require(bool ok, const std::string& where, const std::string& key, const st
 json scenario_to_json(const AppState& state) {
   Writer writer;
   visit(const_cast<AppState&>(state), writer);  // the writer only reads
-  writer.out["version"] = kScenarioVersion;
+  // Unsigned, as a parsed file holds it: the reader accepts only an unsigned version.
+  writer.out["version"] = static_cast<std::uint64_t>(kScenarioVersion);
   return writer.out;
 }
 
@@ -328,6 +353,14 @@ void validate_state(const AppState& s, const std::string& where) {
        "at most " + std::to_string(kMaxTokenLabels) + " labels");
   need(s.attention.methods.size() <= kMaxMethods, "attention.methods",
        "at most " + std::to_string(kMaxMethods) + " methods at once");
+  const RobustnessSettings& r = s.robustness;
+  need(s.data.sentence.size() <= 4096, "data.sentence", "at most 4096 bytes (the models read 64 tokens)");
+  need(!r.models.empty() && r.models.size() <= 16, "robustness.models", "between 1 and 16 models");
+  need(r.shifts.size() <= 32 && r.global_rms.size() <= 32, "robustness", "at most 32 levels of M and of s_g");
+  for (double rms : r.global_rms) need(rms >= 0.0 && rms <= 100.0, "robustness.global_rms", "levels between 0 and 100");
+  for (double m : r.shifts) need(m >= -1e4 && m <= 1e4, "robustness.shifts", "levels between -1e4 and 1e4");
+  need(r.windows >= 1 && r.windows <= 100000, "robustness.windows", "must be between 1 and 100000");
+  need(r.seeds >= 1 && r.seeds <= 100, "robustness.seeds", "must be between 1 and 100");
   need(s.view.modes.size() <= kMaxMethods, "view.modes", "at most one mode per method");
   need(s.view.chart_shift_max > s.view.chart_shift_min, "view.chart_shift_min",
        "the chart's shift range must satisfy 0 < min < max");
