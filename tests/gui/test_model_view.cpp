@@ -55,7 +55,7 @@ TEST_F(ModelView, WalksEveryLayerAndHeadOfAModelFile) {
   ExplorerUi ui(canvas, app);
   ui.app().wait_for_results();
   frames(ui, 5);
-  EXPECT_EQ(ui.app().state().attention.mask, "causal");  // adopted from the file, so exp can match it
+  EXPECT_EQ(ui.app().state().attention.mask, "model");  // the file's own masks, so exp can match it
 
   nlohmann::json report = ui.report();
   for (int layer = 0; layer < 2; ++layer) {

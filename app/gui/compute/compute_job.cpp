@@ -127,15 +127,17 @@ void results_for_weight_files(const ComputeRequest& request, ComputeResult& resu
 }
 
 // The model's own weights as engine weights in precision T: rows that are not distributions are
-// undefined, as in any loaded weight file.
+// undefined, as in any loaded weight file; weights after dropout keep their rows (they need not
+// sum to 1) and only the file's NaN rows are undefined.
 template <class T>
-attn::Weights<T> reference_weights(const attn::MatD& reference) {
+attn::Weights<T> reference_weights(const attn::MatD& reference, bool after_dropout) {
   attn::Weights<T> w;
   w.matrix = reference.cast<T>();
   w.rows.assign(static_cast<std::size_t>(reference.rows()), attn::RowStatus::Defined);
   for (attn::Index i = 0; i < reference.rows(); ++i) {
     const double total = reference.row(i).sum();
-    if (!(std::abs(total - 1.0) <= 1e-3) || (reference.row(i).array() < 0.0).any()) {
+    const bool distribution = std::abs(total - 1.0) <= 1e-3 && !(reference.row(i).array() < 0.0).any();
+    if (!distribution && !(after_dropout && std::isfinite(total))) {
       w.rows[static_cast<std::size_t>(i)] = attn::RowStatus::NonFinite;
       w.matrix.row(i).setConstant(std::numeric_limits<T>::quiet_NaN());
     }
@@ -174,6 +176,7 @@ struct CleanStage {
   std::vector<ImageStats> vs_reference_stats;  // ... and the statistics of that difference
   // The model's own weights (data: no perturbation reaches them), shown as the last heatmap.
   bool has_reference = false;
+  bool reference_after_dropout = false;
   attn::Deviation exp_vs_reference;
   attn::Weights<float> reference_display;
   ImageStats reference_stats;
@@ -200,9 +203,11 @@ template <class T>
 void clean_reference(const ComputeRequest& request, CleanStage& c, const attn::AttentionSpec& base) {
   PrecisionStage<T>& t = c.stage<T>();
   c.has_reference = static_cast<bool>(request.data->reference);
+  c.reference_after_dropout = request.data->model && request.data->model->dropout_applied;
   t.reference.reset();
   if (!c.has_reference) return;
-  t.reference = reference_weights<T>(*request.data->reference);
+  t.reference =
+      reference_weights<T>(*request.data->reference, request.data->model && request.data->model->dropout_applied);
   if (t.reference->matrix.rows() != t.vectors.queries.rows() ||
       t.reference->matrix.cols() != t.vectors.key_vectors().rows()) {
     throw attn::InputError("the model's weights do not match its queries and keys");
@@ -236,7 +241,7 @@ void compute_clean(const ComputeRequest& request, CleanStage& c, const std::atom
   PrecisionStage<T>& t = c.stage<T>();
   c.template stage<std::conditional_t<std::is_same_v<T, float>, double, float>>() = {};  // the other precision's memory
   t.vectors = engine_vectors<T>(*request.data);
-  const attn::AttentionSpec base = make_attention_spec(request.attention, request.centre, {});
+  const attn::AttentionSpec base = request_spec(request, {});
   // The clean scores once, every method's clean weights from them (as in the perturbed stage).
   attn::Mat<T> wide_scores;  // float64 only
   if constexpr (std::is_same_v<T, float>) {
@@ -268,7 +273,7 @@ void compute_clean(const ComputeRequest& request, CleanStage& c, const std::atom
       if (c.use_double) c.display[k] = {};
       continue;
     }
-    const attn::AttentionSpec spec = make_attention_spec(request.attention, request.centre, c.parsed[k]);
+    const attn::AttentionSpec spec = request_spec(request, c.parsed[k]);
     c.errors[k] = method_weights(scores, t.vectors, spec, {}, t.clean[k]);
     if (!c.errors[k].empty()) {
       if (c.use_double) c.display[k] = {};
@@ -293,7 +298,7 @@ void copy_clean_parts(const CleanStage& c, ComputeResult& r) {
   r.exp_vs_reference = c.has_reference ? c.exp_vs_reference : attn::Deviation{};
   if (c.has_reference) {
     MethodResult& m = r.methods.back();
-    m.spec = "model's weights";
+    m.spec = c.reference_after_dropout ? "model's weights, after dropout" : "model's weights";
     m.error.clear();
     m.is_reference = true;
     m.ratio_form = false;
@@ -333,6 +338,26 @@ void copy_clean_parts(const CleanStage& c, ComputeResult& r) {
   }
 }
 
+// "Differences vs the model" compare what is shown against the model's weights: the perturbed
+// weights when a perturbation is on, the clean ones otherwise.
+template <class T>
+void compare_perturbed_with_reference(const CleanStage& c, ComputeResult& r, std::size_t k) {
+  if (!c.has_reference) return;
+  MethodResult& m = r.methods[k];
+  if (!r.perturbed) {
+    m.vs_reference = c.vs_reference[k];
+    m.reference_difference_stats = c.vs_reference_stats[k];
+    return;
+  }
+  const PrecisionStage<T>& t = const_cast<CleanStage&>(c).stage<T>();
+  if constexpr (std::is_same_v<T, float>) {
+    m.vs_reference = attn::compare_weights(*t.reference, m.perturbed);
+  } else {
+    m.vs_reference = attn::compare_weights(*t.reference, t.perturbed[k]);
+  }
+  m.reference_difference_stats = difference_stats(m.perturbed, c.reference_display);
+}
+
 // The perturbed stage and what depends on it: perturbed scores and weights, deviations from the
 // clean weights (badges), statistics, column sums, the score histogram and the F(z) curves.
 template <class T>
@@ -344,7 +369,7 @@ void compute_perturbed(const ComputeRequest& request, CleanStage& c, ComputeResu
   r.expected_shift = expected_shift_of(request, t.vectors.self_attention(), t.vectors.dimension());
   r.perturbed = !perturbation.is_identity();
 
-  const attn::AttentionSpec base = make_attention_spec(request.attention, request.centre, {});
+  const attn::AttentionSpec base = request_spec(request, {});
   // Into the buffer's own storage (float64: computed, then narrowed into it).
   // One score matrix for every method: each method's weights come from it (bit for bit what
   // compute_weights gives) instead of recomputing the product per method.
@@ -371,7 +396,7 @@ void compute_perturbed(const ComputeRequest& request, CleanStage& c, ComputeResu
     MethodResult& m = r.methods[k];
     m.error = c.errors[k];  // a perturbation refused by an earlier run on this buffer is not this run's
     if (!m.error.empty()) continue;
-    const attn::AttentionSpec spec = make_attention_spec(request.attention, request.centre, c.parsed[k]);
+    const attn::AttentionSpec spec = request_spec(request, c.parsed[k]);
     if constexpr (std::is_same_v<T, float>) {
       m.error = method_weights(scores, t.vectors, spec, perturbation, m.perturbed);
       if (!m.error.empty()) continue;
@@ -384,6 +409,7 @@ void compute_perturbed(const ComputeRequest& request, CleanStage& c, ComputeResu
     }
     m.perturbed_stats = image_stats(m.perturbed.matrix, m.perturbed.rows);
     m.difference_stats = difference_stats(m.perturbed, m.clean);
+    compare_perturbed_with_reference<T>(c, r, k);
     m.column_sums_perturbed = column_sums(m.perturbed);
     m.row_mass_perturbed = row_masses(m.perturbed);
     if (m.ratio_form) m.curve = curve_of(c.parsed[k], lo, hi);
@@ -421,14 +447,15 @@ void compute_streaming(const ComputeRequest& request, ComputeResult& result, con
   attn::Perturbation first_perturbation = inputs->perturbation;
   if (!first_perturbation.row_shifts.empty())
     first_perturbation.row_shifts.resize(static_cast<std::size_t>(first.queries.rows()));
-  const attn::AttentionSpec base = make_attention_spec(request.attention, request.centre, {});
+  const attn::Index first_rows = first.queries.rows();
+  const attn::AttentionSpec base = spec_for_first_rows(request_spec(request, {}), first_rows);
   const attn::MatF scores = attn::compute_scores(first, base);
   const auto [lo, hi] = finite_range(finite_extent(scores), finite_extent(scores));
   result.score_histogram = histogram_of(scores, lo, hi, kHistogramBins);
   for (std::size_t k = 0; k < parsed.size(); ++k) {
     check(cancel);
     progress(static_cast<double>(k) / static_cast<double>(parsed.size()), "first rows");
-    inputs->specs.push_back(make_attention_spec(request.attention, request.centre, parsed[k]));
+    inputs->specs.push_back(request_spec(request, parsed[k]));
     MethodResult& r = result.methods[k];
     if (!r.error.empty()) continue;
     r.ratio_form = parsed[k].is_ratio_form();
@@ -436,8 +463,9 @@ void compute_streaming(const ComputeRequest& request, ComputeResult& result, con
     if (!parsed[k].is_row_wise()) continue;  // needs every column: the overview says why
     r.error = attn::perturbation_refusal(inputs->specs.back(), inputs->perturbation);
     if (!r.error.empty()) continue;
-    r.deviation = attn::compare_weights(attn::compute_weights(first, inputs->specs.back()),
-                                        attn::compute_weights(first, inputs->specs.back(), first_perturbation));
+    const attn::AttentionSpec first_spec = spec_for_first_rows(inputs->specs.back(), first_rows);
+    r.deviation = attn::compare_weights(attn::compute_weights(first, first_spec),
+                                        attn::compute_weights(first, first_spec, first_perturbation));
   }
   result.streaming = std::move(inputs);
 }
@@ -471,7 +499,8 @@ std::shared_ptr<const InvarianceChart> chart_in(const ComputeRequest& request, c
   }
   attn::ProgressReporter progress;
   progress.cancel = cancel;
-  const auto rows = attn::invariance_sweep(vectors, base, usable, chart->shifts, progress);
+  const auto rows = attn::invariance_sweep(vectors, spec_for_first_rows(request_spec(request, {}), chart->rows), usable,
+                                           chart->shifts, progress);
   for (std::size_t u = 0; u < usable.size(); ++u) {
     for (std::size_t s = 0; s < chart->shifts.size(); ++s) {
       const attn::Deviation& d = rows[u * chart->shifts.size() + s].deviation;
@@ -523,6 +552,7 @@ std::shared_ptr<const ComputeResult> ComputeStages::run(const ComputeRequest& re
   r.keys = request.data->key_count();
   r.dimension = request.data->dimension();
   r.versus_reference = request.versus_reference;
+  r.mask_setting = request.attention.mask;
   r.path = r.weights_only ? ComputePath::Dense : choose_compute_path("the data", r.queries, r.keys);
   r.streaming.reset();
 

@@ -19,15 +19,47 @@ ComputeRequest make_compute_request(const AppState& state, std::shared_ptr<const
   return r;
 }
 
-attn::AttentionSpec make_attention_spec(const AttentionSettings& attention, bool centre, const attn::Method& method) {
+attn::AttentionSpec make_attention_spec(const AttentionSettings& attention, bool centre, const attn::Method& method,
+                                        const attn::HeadMask& model) {
   attn::AttentionSpec spec;
   spec.score = attn::parse_score_kind(attention.score);
   spec.alpha = attention.alpha;
-  spec.mask = attn::parse_mask(attention.mask);
+  if (attention.mask == "model") {
+    spec.mask = model.causal ? attn::Mask::Causal : attn::Mask::None;
+    spec.mask_arrays = model.arrays;
+  } else {
+    spec.mask = attn::parse_mask(attention.mask);
+  }
   spec.method = method;
   spec.centre = centre;
   spec.subtract_max = attention.subtract_max;
   return spec;
+}
+
+attn::AttentionSpec request_spec(const ComputeRequest& request, const attn::Method& method) {
+  return make_attention_spec(request.attention, request.centre, method,
+                             request.data ? request.data->model_mask : attn::HeadMask{});
+}
+
+attn::AttentionSpec spec_for_first_rows(attn::AttentionSpec spec, attn::Index rows) {
+  if (spec.mask_arrays && spec.mask_arrays->queries > rows) {
+    spec.mask_arrays = std::make_shared<const attn::MaskArrays>(spec.mask_arrays->first_rows(rows));
+  }
+  return spec;
+}
+
+std::vector<bool> masked_keys(const AttentionSettings& attention, const LoadedData& data, attn::Index row,
+                              attn::Index keys) {
+  std::vector<bool> masked;
+  const attn::HeadMask& model = data.model_mask;
+  const bool causal = attention.mask == "causal" || (attention.mask == "model" && model.causal);
+  const attn::MaskArrays* arrays = attention.mask == "model" ? model.arrays.get() : nullptr;
+  if (!causal && !arrays) return masked;
+  for (attn::Index j = 0; j < keys; ++j) {
+    const bool by_arrays = arrays && row < arrays->queries && j < arrays->keys && arrays->blocks(row, j);
+    masked.push_back((causal && j > row) || by_arrays);
+  }
+  return masked;
 }
 
 attn::Perturbation make_perturbation(const NoiseSettings& noise, attn::Index queries, attn::Index keys) {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "attn/kernels/attention.hpp"
 #include "compute/loaded_data.hpp"
@@ -26,7 +27,18 @@ struct ComputeRequest {
 ComputeRequest make_compute_request(const AppState& state, std::shared_ptr<const LoadedData> data);
 
 // The engine spec the settings describe for `method` (centring comes from the data settings).
-attn::AttentionSpec make_attention_spec(const AttentionSettings& attention, bool centre, const attn::Method& method);
+// Mask "model" applies `model`, the mask a model file's head ran with (none without a model).
+attn::AttentionSpec make_attention_spec(const AttentionSettings& attention, bool centre, const attn::Method& method,
+                                        const attn::HeadMask& model = {});
+// The spec of `request` for `method`: its settings, centring and the loaded head's own mask.
+attn::AttentionSpec request_spec(const ComputeRequest& request, const attn::Method& method);
+// `spec` for the first `rows` queries only (charts over the first rows): a model's mask arrays cut.
+attn::AttentionSpec spec_for_first_rows(attn::AttentionSpec spec, attn::Index rows);
+
+// Which keys the mask in use blocks for query `row` (empty when it blocks none): the causal rule, or
+// with mask "model" the blocked keys and padding of the head loaded.
+std::vector<bool> masked_keys(const AttentionSettings& attention, const LoadedData& data, attn::Index row,
+                              attn::Index keys);
 
 // The engine perturbation the noise settings describe for `queries` x `keys` scores: per-row and
 // per-column shifts are drawn from the noise seed and draw, so a scenario reproduces them.

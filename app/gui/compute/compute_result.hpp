@@ -81,7 +81,8 @@ struct ComputeResult {
   // the user thinks it is; in the compute precision, with the current score, alpha and mask).
   bool has_reference = false;
   attn::Deviation exp_vs_reference;
-  bool versus_reference = false;  // difference views compare methods with the reference
+  bool versus_reference = false;      // difference views compare methods with the reference
+  std::string mask_setting = "none";  // the attention mask it was computed with (none, causal, model)
   double compute_ms = 0.0;
 };
 

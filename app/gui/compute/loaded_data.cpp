@@ -172,7 +172,16 @@ bool DataController::update(DataSettings& settings, std::string& error) {
   // Compared by value every frame: cheap, and nothing is serialised.
   if (data_ && settings == last_good_) return false;
   try {
-    data_ = load_data(settings);
+    if (!models_) models_ = std::make_shared<ModelFileCache>();
+    data_ = load_data(settings, *models_);
+    if (data_->model) {
+      // The head, layer and group shown: what was asked, or the nearest the file holds.
+      settings.layer = static_cast<int>(data_->layer);
+      settings.head = static_cast<int>(data_->head);
+      if (settings.source == DataSource::File && attn::is_model_file_path(settings.vectors_path)) {
+        settings.group = data_->model->group;
+      }
+    }
     last_good_ = settings;
     ++generation_;
     return true;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "attn/base/types.hpp"
+#include "attn/io/model_file.hpp"
 #include "attn/kernels/attention.hpp"
 #include "compute/image_stats.hpp"
 #include "state/app_state.hpp"
@@ -26,9 +27,15 @@ struct ModelGrid {
   std::vector<std::shared_ptr<const attn::MatF>> cells;
   std::vector<ImageStats> cell_stats;  // for the cells' colour range
   bool cells_are_model_weights = true;
-  bool has_vectors = false;   // q (and k): methods and perturbations can be computed
-  std::string mask = "none";  // the mask the model applied: none, causal, other
-  std::uint64_t serial = 0;   // new for every file read (texture versions)
+  bool has_vectors = false;           // q (and k): methods and perturbations can be computed
+  std::string mask = "none";          // format 1's word for the mask the model applied: none, causal, other
+  bool has_masks = false;             // some head ran with a mask (blocked keys, padding or a bias)
+  std::vector<std::string> groups;    // the file's groups (encoder, decoder, cross...), empty when none
+  std::string group;                  // the group shown
+  std::string role = "self";          // self, or cross (keys from another sequence)
+  std::string precision = "float32";  // what the model computed in (bfloat16, float16: coarser rounding)
+  bool dropout_applied = false;       // the model's weights are after dropout: rows need not sum to 1
+  std::uint64_t serial = 0;           // new for every file read (texture versions)
 
   // "layer 1 (encoder.layers.1.self_attn), head 2"; one-layer grids name only the head.
   std::string head_name(attn::Index layer, attn::Index head, bool with_layer_name = true) const;
@@ -48,6 +55,7 @@ struct LoadedData {
   std::shared_ptr<const ModelGrid> model;         // a model file or rank-4 array: every layer and head
   attn::Index layer = 0, head = 0;                // the cell of `model` shown in the main view
   std::optional<attn::MatD> reference;            // the model's own weights of that head, beside the recomputed methods
+  attn::HeadMask model_mask;                      // the mask that head ran with (applied with attention mask "model")
   std::vector<std::string> notices;               // for the message bar once loaded (ignored arrays, keys = queries)
   std::shared_ptr<const SentenceInput> sentence;  // the sentence source: the model and tokens run, else null
 

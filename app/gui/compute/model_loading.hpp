@@ -18,18 +18,21 @@ class ModelFileCache {
     std::shared_ptr<const attn::ModelFile> file;
     std::shared_ptr<const ModelGrid> grid;
   };
-  // Reads `path` unless it is the file read last (same size and modification time).
-  Entry get(const std::string& path);
+  // Reads group `group` ("": the first) of `path` unless it is the one read last (same file size
+  // and modification time).
+  Entry get(const std::string& path, const std::string& group = "");
 
  private:
   std::string path_;
+  std::string group_;
   std::string stamp_;
   Entry entry_;
 };
 
-// Fills `data` with head [s.layer, s.head] of the model file s.vectors_path: its Q and K as
-// vectors and its own weights as the reference, or (a file of weights only) the weights as they
-// are. Throws attn::InputError naming the file for a missing layer or head.
+// Fills `data` with head [s.layer, s.head] of group s.group of the model file s.vectors_path: its
+// Q and K as vectors, its own weights as the reference and its mask, or (a file of weights only)
+// the weights as they are. A layer, head or group the file does not hold becomes the nearest one
+// it holds, with a notice (data.layer, data.head and data.model->group say which).
 void load_model_file(LoadedData& data, const DataSettings& s, ModelFileCache& cache);
 
 // The same for a model run held in memory (a sentence through a language model).

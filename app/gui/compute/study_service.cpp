@@ -70,8 +70,7 @@ void StudyService::run(const ComputeRequest& request, const std::atomic<bool>& c
     result->score = request.attention.score;
     result->alpha = request.attention.alpha;
     result->study =
-        attn::noise_study(engine_vectors<double>(*request.data),
-                          make_attention_spec(request.attention, request.centre, {}), methods, config, progress);
+        attn::noise_study(engine_vectors<double>(*request.data), request_spec(request, {}), methods, config, progress);
     std::lock_guard<std::mutex> lock(mutex_);
     result_ = std::move(result);
   } catch (const attn::Cancelled&) {

@@ -357,12 +357,14 @@ void AppController::sync_data() {
   if (data_.update(state_.data, error)) {
     const auto& data = *data_.data();
     for (const std::string& notice : data.notices) messages_.info(notice);
-    // A newly opened model file brings the mask the model used, so exp can reproduce its weights.
+    // A newly opened model file brings the masks the model applied (blocked keys, padding, a
+    // bias), so exp reproduces its weights; data without a model has none to apply.
     const std::string model_path = data.model ? data.model->path : "";
-    if (!model_path.empty() && model_path != opened_model_ && data.model->mask != "other") {
-      state_.attention.mask = data.model->mask;
-      adopt_sentence_attention(state_.attention, data);
+    if (!model_path.empty() && model_path != opened_model_) {
+      if (data.model->has_vectors) state_.attention.mask = "model";
+      adopt_sentence_attention(state_.attention, data);  // a sentence's model runs causally
     }
+    if (!data.model && state_.attention.mask == "model") state_.attention.mask = "none";
     opened_model_ = model_path;
     state_.view.selected_row = std::clamp(state_.view.selected_row, 0, static_cast<int>(data.query_count()) - 1);
     if (error.empty()) {

@@ -48,10 +48,11 @@ const HeatmapImage& HeatmapImages::with_values(const std::shared_ptr<const Compu
   get(result, method, mode);
   HeatmapImage& image = cache_.at(std::make_pair(method, mode));
   if (image.values) return image;
-  // Perturbed minus clean; or, beside a model's own weights, this method minus the model's.
+  // Perturbed minus clean; or, beside a model's own weights, this method (perturbed when a
+  // perturbation is on) minus the model's.
   const MethodResult& r = result->methods[method];
   const bool vs_model = compares_with_reference(*result, method);
-  const attn::Weights<float>& a = vs_model ? r.clean : r.perturbed;
+  const attn::Weights<float>& a = vs_model && !result->perturbed ? r.clean : r.perturbed;
   const attn::Weights<float>& b = vs_model ? result->methods.back().clean : r.clean;
   auto diff = std::make_shared<attn::MatF>(a.matrix - b.matrix);
   if (mode == HeatmapMode::AbsDifference) *diff = diff->cwiseAbs();

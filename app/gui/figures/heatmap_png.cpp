@@ -6,6 +6,7 @@
 
 #include "attn/base/errors.hpp"
 #include "figures/heatmap_titles.hpp"
+#include "figures/reference_verdict.hpp"
 
 namespace ax {
 namespace {
@@ -147,10 +148,10 @@ BadgeText heatmap_badge(const ComputeResult& result, std::size_t method, Heatmap
   char text[160];
   const bool difference = mode == HeatmapMode::AbsDifference || mode == HeatmapMode::SignedDifference;
   if (r.is_reference) {
-    const attn::Deviation& d = result.exp_vs_reference;
-    const bool matches = d.compared_rows > 0 && d.max_abs_diff <= 1e-5;
-    std::snprintf(text, sizeof text, "%s  max|dW| %.2g", matches ? "exp matches" : "exp differs", d.max_abs_diff);
-    return {text, matches ? kUnchanged : kChanged};
+    const ReferenceVerdict verdict = reference_verdict(result, result.mask_setting);
+    std::snprintf(text, sizeof text, "%s  max|dW| %.2g", verdict.label.c_str(), result.exp_vs_reference.max_abs_diff);
+    const bool neutral = verdict.match == ReferenceMatch::AfterDropout || verdict.match == ReferenceMatch::NoRows;
+    return {text, neutral ? badge.colour : verdict.agrees() ? kUnchanged : kChanged};
   }
   if (difference && compares_with_reference(result, method)) {
     std::snprintf(text, sizeof text, "vs model  max|dW| %.2g", r.vs_reference.max_abs_diff);

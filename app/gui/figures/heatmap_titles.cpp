@@ -14,7 +14,9 @@ std::string heatmap_title(const ComputeResult& result, std::size_t method, Heatm
   std::string title = r.spec;
   if (result.weights_only && result.data && result.data->model) title = "model's weights";
   const bool difference = mode == HeatmapMode::AbsDifference || mode == HeatmapMode::SignedDifference;
-  if (difference && compares_with_reference(result, method)) title += " - model's weights";
+  if (difference && compares_with_reference(result, method)) {
+    title = (result.perturbed ? "perturbed " : "") + title + " - model's weights";
+  }
   if (result.data && result.data->model) {
     const LoadedData& d = *result.data;
     char compact_head[48];

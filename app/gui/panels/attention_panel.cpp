@@ -105,8 +105,22 @@ void draw_attention_panel(UiContext& ctx) {
   if (ImGui::SliderFloat("alpha", &alpha, 0.01f, 20.0f, "%.3g", ImGuiSliderFlags_Logarithmic)) a.alpha = alpha;
   record_layout(ctx, "alpha_slider");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("inverse temperature: s = alpha * (score + shift)");
-  bool causal = a.mask == "causal";
-  if (ImGui::Checkbox("causal mask", &causal)) a.mask = causal ? "causal" : "none";
+  if (ctx.data && ctx.data->model && ctx.data->model->has_vectors) {
+    // A model file: its own masks (blocked keys, padding, a bias) by default, so exp gives its weights.
+    const char* const choices[] = {"model", "none", "causal"};
+    const char* const names[] = {"the model's own", "none", "causal"};
+    int current = 0;
+    for (int c = 0; c < 3; ++c) current = a.mask == choices[c] ? c : current;
+    ImGui::SetNextItemWidth(ImGui::CalcTextSize("the model's own").x + ImGui::GetFrameHeight() * 2.0f);
+    if (ImGui::Combo("mask", &current, names, 3)) a.mask = choices[current];
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("the model's own: the masks, key padding and bias the model applied to this head (%s)",
+                        ctx.data->model->has_masks ? "from the file" : "this file records none");
+    }
+  } else {
+    bool causal = a.mask == "causal";
+    if (ImGui::Checkbox("causal mask", &causal)) a.mask = causal ? "causal" : "none";
+  }
   ImGui::SameLine();
   ImGui::Checkbox("float64", &a.use_double);
   ImGui::Separator();

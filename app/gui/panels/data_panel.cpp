@@ -73,7 +73,15 @@ void file_controls(UiContext& ctx) {
   int content = static_cast<int>(d.content);
   if (ImGui::Combo("file holds", &content, contents, 3)) d.content = static_cast<FileContent>(content);
   if (ctx.data && ctx.data->model) {
-    // A model file: layer and head of the main view (the model view's grid shows them all).
+    // A model file: its group (encoder, decoder, cross...), layer and head of the main view (the
+    // model view's grid shows every layer and head of the group).
+    const ModelGrid& model = *ctx.data->model;
+    if (!model.groups.empty() && ImGui::BeginCombo("group", model.group.c_str())) {
+      for (const std::string& g : model.groups) {
+        if (ImGui::Selectable(g.c_str(), g == model.group)) d.group = g;
+      }
+      ImGui::EndCombo();
+    }
     ImGui::InputInt("layer", &d.layer);
     ImGui::InputInt("head", &d.head);
     d.layer = std::clamp(d.layer, 0, static_cast<int>(ctx.data->model->layers) - 1);

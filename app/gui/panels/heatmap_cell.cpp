@@ -93,7 +93,7 @@ void whole_note(std::initializer_list<const char*> texts, bool same_line, float 
 void badge(const UiContext& ctx, const MethodResult& r, bool versus_model, bool same_line, float right_edge) {
   if (ctx.result->weights_only) return;
   if (r.is_reference) return draw_reference_badge(ctx, same_line, right_edge);
-  if (versus_model) return draw_versus_model_badge(r, same_line, right_edge);
+  if (versus_model) return draw_versus_model_badge(r, ctx.result->perturbed, same_line, right_edge);
   if (ctx.hide_answers) return whole_note({"(answer hidden)", "(hidden)"}, same_line, right_edge);
   if (!ctx.result->perturbed) return whole_note({"no perturbation", "no noise"}, same_line, right_edge);
   if (r.deviation.compared_rows == 0) {  // streaming a method that normalises columns: not compared

@@ -22,8 +22,10 @@ namespace ax {
 namespace {
 
 constexpr const char* kModeNames[] = {"clean", "perturbed", "|difference|", "signed difference"};
-constexpr const char* kLogNote = "log scale: zeros (and values below the floor) take the darkest colour";
-constexpr const char* kHatchNote = "hatched rows: weights undefined (every F is 0, or F is infinite, NaN or negative)";
+constexpr const char* kLogNote =
+    "log scale: zeros (masked keys included) and values below the floor take the darkest colour";
+constexpr const char* kHatchNote =
+    "hatched rows: weights undefined (every key masked, every F is 0, or F is infinite, NaN or negative)";
 
 // Places the next widget on the same line when `width` more pixels fit, else on a new line.
 void same_line_if_fits(float width) {

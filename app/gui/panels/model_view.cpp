@@ -1,11 +1,12 @@
 // Model view: a model file's layers x heads as small multiples (as BertViz's model view), with
-// layer and head labels. Clicking a cell, or the arrow keys (left/right: head, up/down: layer),
-// opens that head in the heatmap grid below, where it is recomputed with any method.
+// layer and head labels. Clicking a cell, or the keys (Left/Right: head, [ and ]: layer), opens
+// that head in the heatmap grid below, where it is recomputed with any method.
 #include "panels/model_view.hpp"
 
 #include <algorithm>
 #include <cstdio>
 
+#include "figures/reference_verdict.hpp"
 #include "imgui.h"
 #include "panels/ui_context.hpp"
 #include "widgets/palette.hpp"
@@ -55,10 +56,12 @@ void draw_model_view(UiContext& ctx) {
   const LoadedData& data = *ctx.data;
   const std::vector<HeatmapImage>& cells = ctx.app.model_cell_images();
 
-  ImGui::TextDisabled("%s. Click a head, or use the arrow keys.",
+  ImGui::TextDisabled("%s%s%s. Click a head; Left/Right: head, [ ]: layer.",
+                      grid.group.empty() ? "" : ("group " + grid.group + ": ").c_str(),
                       !grid.has_vectors              ? "The model's weights only (no q, k)"
                       : grid.cells_are_model_weights ? "The model's weights"
-                                                     : "Softmax from q and k");
+                                                     : "Softmax from q and k",
+                      grid.dropout_applied ? ", after dropout" : "");
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const GridGeometry g = geometry(grid, data, avail.x, avail.y + ImGui::GetTextLineHeightWithSpacing());
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -122,19 +125,17 @@ void draw_model_view(UiContext& ctx) {
 
 void draw_reference_badge(const UiContext& ctx, bool same_line, float right_edge) {
   const attn::Deviation& d = ctx.result->exp_vs_reference;
-  // float32 weights from a model, recomputed in float32 or float64: agreement to 1e-5 is exact
-  // up to rounding; more means another score, alpha, mask or head than the model used.
-  const bool matches = d.compared_rows > 0 && d.max_abs_diff <= 1e-5;
+  const ReferenceVerdict verdict = reference_verdict(*ctx.result, ctx.result->mask_setting);
   if (same_line) ImGui::SameLine();
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(matches ? widgets::kUnchangedColour : widgets::kChangedColour),
-                     matches ? "exp matches" : "exp differs");
-  if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip(
-        "exp recomputed from this head's q and k with the current score, alpha and mask,\n"
-        "against the model's own weights: max |dW| = %.3g over %ld rows%s",
-        d.max_abs_diff, static_cast<long>(d.compared_rows),
-        matches ? "" : "\n(check the score, alpha and mask: the model used scaled-dot, alpha 1)");
+  const bool neutral = verdict.match == ReferenceMatch::AfterDropout || verdict.match == ReferenceMatch::NoRows;
+  if (neutral) {
+    ImGui::TextDisabled("%s", verdict.label.c_str());
+  } else {
+    ImGui::TextColored(
+        ImGui::ColorConvertU32ToFloat4(verdict.agrees() ? widgets::kUnchangedColour : widgets::kChangedColour), "%s",
+        verdict.label.c_str());
   }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", verdict.detail.c_str());
   char text[64];
   std::snprintf(text, sizeof text, "max|dW| %.2g", d.max_abs_diff);
   if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(text).x <= right_edge) {
@@ -143,14 +144,13 @@ void draw_reference_badge(const UiContext& ctx, bool same_line, float right_edge
   }
 }
 
-void draw_versus_model_badge(const MethodResult& method, bool same_line, float right_edge) {
+void draw_versus_model_badge(const MethodResult& method, bool perturbed, bool same_line, float right_edge) {
   const attn::Deviation& d = method.vs_reference;
   if (same_line) ImGui::SameLine();
   ImGui::TextDisabled("vs model");
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip(
-        "clean weights of this method against the model's own: max |dW| = %.3g, mean total variation %.3g",
-        d.max_abs_diff, d.mean_tv);
+    ImGui::SetTooltip("%s weights of this method against the model's own: max |dW| = %.3g, mean total variation %.3g",
+                      perturbed ? "perturbed" : "clean", d.max_abs_diff, d.mean_tv);
   }
   char text[64];
   std::snprintf(text, sizeof text, "max|dW| %.2g", d.max_abs_diff);

@@ -1,5 +1,5 @@
 // The model view: every layer and head of a model file as small multiples; a click or the
-// arrow keys open a head in the heatmap grid. And the badges that compare with the model's weights.
+// keys open a head in the heatmap grid. And the badges that compare with the model's weights.
 #pragma once
 
 #include "panels/ui_context.hpp"
@@ -12,6 +12,6 @@ float model_view_height(const UiContext& ctx, float width, float max_height);
 // The badge of the model's own weights: how far exp recomputed from Q and K lands from them.
 void draw_reference_badge(const UiContext& ctx, bool same_line, float right_edge);
 // The badge of a method's difference from the model's weights.
-void draw_versus_model_badge(const MethodResult& method, bool same_line, float right_edge);
+void draw_versus_model_badge(const MethodResult& method, bool perturbed, bool same_line, float right_edge);
 
 }  // namespace ax

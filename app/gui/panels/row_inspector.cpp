@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "compute/compute_request.hpp"
 #include "compute/row_inspection.hpp"
 #include "imgui.h"
 #include "widgets/bar_chart.hpp"
@@ -55,10 +56,7 @@ void row_charts(UiContext& ctx, const ComputeResult& r, const RowInspection& row
                 std::span<const double> perturbed_sums, const char* sums_note) {
   const ViewSettings& v = ctx.state.view;
   const auto& labels = r.data->key_labels;
-  std::vector<bool> masked;
-  if (ctx.state.attention.mask == "causal") {
-    for (attn::Index j = 0; j < r.keys; ++j) masked.push_back(j > v.selected_row);
-  }
+  const std::vector<bool> masked = masked_keys(ctx.state.attention, *r.data, v.selected_row, r.keys);
   const float width = ImGui::GetContentRegionAvail().x;
   const int charts = 2 + (row.scores_clean.empty() ? 0 : 1) + (row.f_clean.empty() ? 0 : 1);
   const float height =

@@ -42,6 +42,7 @@ struct DataSettings {
   std::string keys_path;     // optional separate keys
   std::string tokens_path;   // optional axis labels: a text file (one a line), a '<U' .npy or ARCHIVE.npz:NAME
   FileContent content = FileContent::Auto;
+  std::string group;                        // group of a grouped model file (encoder, decoder, cross...); "": the first
   int layer = 0;                            // which layer of a model file or a rank-4 file
   int head = 0;                             // which head of a model file, a rank-4 file or a rank-3 vectors file
   std::vector<std::string> tokens;          // axis labels given inline (lessons)
@@ -56,7 +57,7 @@ struct AttentionSettings {
   std::string score = "scaled-dot";
   double alpha = 1.0;
   std::vector<std::string> methods = {"exp", "relu", "softplus", "sigmoid"};
-  std::string mask = "none";
+  std::string mask = "none";  // none, causal, or model: a model file's own masks, padding and bias
   bool use_double = false;
   // Teaching switch, set only by a lesson scenario (no panel shows it): false computes e^s / sum e^s
   // without subtracting the row maximum, to show how large scores overflow.

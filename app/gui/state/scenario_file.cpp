@@ -67,6 +67,7 @@ void visit(DataSettings& s, Visitor& v) {
   v("keys_path", s.keys_path);
   v("tokens_path", s.tokens_path);
   v("content", s.content);
+  v("group", s.group);
   v("layer", s.layer);
   v("head", s.head);
   v("tokens", s.tokens);
@@ -348,6 +349,8 @@ void validate_state(const AppState& s, const std::string& where) {
   // numbers and the lengths of lists.
   check_numeric_fields(s, where);
   auto need = [&](bool ok, const char* key, const std::string& problem) { require(ok, where, key, problem); };
+  need(s.attention.mask == "none" || s.attention.mask == "causal" || s.attention.mask == "model", "attention.mask",
+       "must be none, causal or model (a model file's own masks)");
   need(s.data.points.size() <= 512, "data.points", "at most 512 points");
   need(s.data.tokens.size() <= static_cast<std::size_t>(kMaxTokenLabels), "data.tokens",
        "at most " + std::to_string(kMaxTokenLabels) + " labels");

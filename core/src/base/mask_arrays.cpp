@@ -41,4 +41,15 @@ void MaskArrays::check_extents(Index query_count, Index key_count) const {
 
 std::uint64_t MaskArrays::bytes() const { return blocked.size() + padded.size() + bias.size() * sizeof(double); }
 
+MaskArrays MaskArrays::first_rows(Index rows) const {
+  MaskArrays out;
+  out.queries = std::min(rows, queries);
+  out.keys = keys;
+  out.padded = padded;
+  const auto cells = static_cast<std::ptrdiff_t>(out.queries * keys);
+  if (!blocked.empty()) out.blocked.assign(blocked.begin(), blocked.begin() + cells);
+  if (!bias.empty()) out.bias.assign(bias.begin(), bias.begin() + cells);
+  return out;
+}
+
 }  // namespace attn

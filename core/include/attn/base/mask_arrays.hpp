@@ -28,6 +28,8 @@ struct MaskArrays {
   // Throws InputError when the arrays' extents are not #queries x #keys for these vectors.
   void check_extents(Index query_count, Index key_count) const;
   std::uint64_t bytes() const;
+  // The same mask for the first `rows` queries only (a chart over the first rows of a long input).
+  MaskArrays first_rows(Index rows) const;
 };
 
 }  // namespace attn
