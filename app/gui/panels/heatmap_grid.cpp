@@ -22,8 +22,8 @@ namespace ax {
 namespace {
 
 constexpr const char* kModeNames[] = {"clean", "perturbed", "|difference|", "signed difference"};
-constexpr const char* kLogNote =
-    "log scale: zeros (masked keys included) and values below the floor take the darkest colour";
+// Masked keys are zeros too: the note stays one line in presentation mode.
+constexpr const char* kLogNote = "log scale: zeros (and values below the floor) take the darkest colour";
 constexpr const char* kHatchNote =
     "hatched rows: weights undefined (every key masked, every F is 0, or F is infinite, NaN or negative)";
 
