@@ -100,6 +100,33 @@ TEST(SentenceMode, AtMFiveTheExpModelPredictsTheSameWordsAndTheReluModelDoesNot)
   EXPECT_EQ(relu.sentence().predictions()->total_variation, 0.0);
 }
 
+// Every step of Lesson 5 shows its model's F recomputed from the head's Q and K as the model ran
+// it (causal, scaled dot product): without a perturbation, that heatmap is the model's own W. A step
+// whose scenario left the mask at 'none' once showed exp "differing" from an exp-trained model by 0.95.
+TEST(SentenceMode, EveryStepOfLessonFiveRecomputesTheModelsOwnWeights) {
+  AppController app(AppState{});
+  app.open_lesson(std::string(AX_TEST_LESSONS_DIR) + "/5_trained_models.json");
+  ASSERT_TRUE(app.lesson_active());
+  for (int step = 0; step < 4; ++step) {
+    app.lesson_go_to(step, false);
+    app.state().noise = NoiseSettings{};  // the clean weights: the model's own W is clean
+    settle(app);
+    const auto data = app.data();
+    ASSERT_TRUE(data && data->sentence) << "step " << step + 1;
+    const std::string own = data->sentence->model->config.method.spec();
+    const auto result = app.result();
+    ASSERT_TRUE(result && result->has_reference) << "step " << step + 1;
+    bool found = false;
+    for (const auto& m : result->methods) {
+      if (m.spec != own) continue;
+      found = true;
+      EXPECT_LT(m.vs_reference.max_abs_diff, 1e-5) << "step " << step + 1 << ": " << own << " with mask '"
+                                                   << app.state().attention.mask << "'";
+    }
+    EXPECT_TRUE(found) << "step " << step + 1 << " does not show the model's own F, " << own;
+  }
+}
+
 TEST(SentenceMode, SharedNoiseMovesEvenTheExpModelsPredictions) {
   AppState s = sentence_state("exp");
   s.noise.global_rms = 0.3;

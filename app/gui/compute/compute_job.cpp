@@ -237,7 +237,7 @@ void compute_clean(const ComputeRequest& request, CleanStage& c, const std::atom
   c.use_double = std::is_same_v<T, double>;
   c.specs = request.attention.methods;
   parse_methods(c.specs, c.parsed, c.errors);
-  check_masks(c.parsed, attn::parse_mask(request.attention.mask), c.errors);
+  check_masks(c.parsed, request_spec(request, {}).mask, c.errors);
   PrecisionStage<T>& t = c.stage<T>();
   c.template stage<std::conditional_t<std::is_same_v<T, float>, double, float>>() = {};  // the other precision's memory
   t.vectors = engine_vectors<T>(*request.data);
@@ -424,7 +424,7 @@ void compute_streaming(const ComputeRequest& request, ComputeResult& result, con
   std::vector<attn::Method> parsed;
   std::vector<std::string> errors;
   parse_methods(request.attention.methods, parsed, errors);
-  check_masks(parsed, attn::parse_mask(request.attention.mask), errors);
+  check_masks(parsed, request_spec(request, {}).mask, errors);
   result.methods.assign(parsed.size(), MethodResult{});
   for (std::size_t k = 0; k < parsed.size(); ++k) {
     result.methods[k].spec = request.attention.methods[k];

@@ -237,7 +237,13 @@ const nlohmann::json& AppController::state_json() {
   return state_json_;
 }
 
-void AppController::go_to_step(int step) { load_state(step_state(lesson_.lesson(), step, state_)); }
+void AppController::go_to_step(int step) {
+  // A step states its own attention (methods, mask, score): the model it opens does not replace it,
+  // so a step looks the same however it was reached.
+  keep_step_attention_ = true;
+  load_state(step_state(lesson_.lesson(), step, state_));
+  keep_step_attention_ = false;
+}
 
 void AppController::apply_lesson_commands() {
   LessonCommands commands = std::exchange(lesson_commands_, LessonCommands{});
@@ -360,7 +366,7 @@ void AppController::sync_data() {
     // A newly opened model file brings the masks the model applied (blocked keys, padding, a
     // bias), so exp reproduces its weights; data without a model has none to apply.
     const std::string model_path = data.model ? data.model->path : "";
-    if (!model_path.empty() && model_path != opened_model_) {
+    if (!model_path.empty() && model_path != opened_model_ && !keep_step_attention_) {
       if (data.model->has_vectors) state_.attention.mask = "model";
       adopt_sentence_attention(state_.attention, data);  // a sentence's model runs causally
     }
