@@ -117,7 +117,8 @@ std::vector<fs::path> reproducers(const std::string& target) {
   const fs::path root(AX_FUZZ_REPRODUCERS_DIR);
   // The folder gone once made the test below pass with nothing read.
   if (!fs::is_directory(root)) ADD_FAILURE() << root << ": the reproducers' folder is missing";
-  if (!reproducers_are_replayed(target)) ADD_FAILURE() << target << " is in neither kTargetsRead nor kTargetsReplayedBySmoke";
+  if (!reproducers_are_replayed(target))
+    ADD_FAILURE() << target << " is in neither kTargetsRead nor kTargetsReplayedBySmoke";
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(root / target, ec)) files.push_back(e.path());
   std::sort(files.begin(), files.end());

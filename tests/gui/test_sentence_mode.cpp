@@ -120,8 +120,8 @@ TEST(SentenceMode, EveryStepOfLessonFiveRecomputesTheModelsOwnWeights) {
     for (const auto& m : result->methods) {
       if (m.spec != own) continue;
       found = true;
-      EXPECT_LT(m.vs_reference.max_abs_diff, 1e-5) << "step " << step + 1 << ": " << own << " with mask '"
-                                                   << app.state().attention.mask << "'";
+      EXPECT_LT(m.vs_reference.max_abs_diff, 1e-5)
+          << "step " << step + 1 << ": " << own << " with mask '" << app.state().attention.mask << "'";
     }
     EXPECT_TRUE(found) << "step " << step + 1 << " does not show the model's own F, " << own;
   }

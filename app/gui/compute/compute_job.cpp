@@ -90,7 +90,7 @@ template <class T>
 std::string method_weights(const attn::Mat<T>& scores, const attn::Vectors<T>& vectors, const attn::AttentionSpec& spec,
                            const attn::Perturbation& perturbation, attn::Weights<T>& out) {
   if (!spec.method.is_feature_map()) {
-    attn::weights_from_scores_into(scores, spec.method, spec.mask, spec.subtract_max, out);
+    attn::weights_from_scores_into(scores, spec.method, spec.mask, spec.subtract_max, out, spec.mask_arrays.get());
     return {};
   }
   std::string refusal = attn::perturbation_refusal(spec, perturbation);

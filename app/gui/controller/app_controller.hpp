@@ -203,7 +203,7 @@ class AppController {
   std::uint64_t clean_generation_ = 0;
   std::string reported_error_;
   std::uint64_t reported_generation_ = 0;
-  std::string opened_model_;  // path of the model file loaded last (its mask is adopted once)
+  std::string opened_model_;          // path of the model file loaded last (its mask is adopted once)
   bool keep_step_attention_ = false;  // while a lesson step is loaded
   std::optional<std::string> pending_scenario_;
   Clock clock_;
