@@ -11,6 +11,7 @@ AX_BUILD_PACKAGES=(
   cmake g++ make pkg-config
   libeigen3-dev libmuparser-dev nlohmann-json3-dev libcli11-dev libzip-dev
   libimgui-dev libstb-dev libglfw3-dev python3-glad
+  pybind11-dev python3-dev  # the attention_explorer Python module (app/python)
   libgl1-mesa-dri libglx-mesa0 fonts-dejavu-core
   xvfb xauth
 )
@@ -18,7 +19,7 @@ AX_BUILD_PACKAGES=(
 # PyTorch for tools/export_attention.py's test (and bench/compare_torch.py), zlib for the tests'
 # hostile zip archives (tests/support/zip_writer.hpp).
 AX_TEST_PACKAGES=(
-  libgtest-dev libbenchmark-dev python3 python3-numpy python3-torch
+  libgtest-dev libbenchmark-dev python3 python3-numpy python3-torch python3-pytest
   xdotool clang-format zlib1g-dev
   bible-kjv bible-kjv-text  # the corpus of the tiny language models (tools/train_tiny_lm.py)
 )

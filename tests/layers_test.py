@@ -86,11 +86,12 @@ def check(root):
         if entry not in known:
             problems.append(f"app/gui/{entry}: not a known layer (add it to APP_LAYERS and to the README)")
 
-    for path in source_files(root, "app/cli"):
-        for number, header in includes(path):
-            kind = kind_of(header)
-            if kind is not None and kind[0] != "attn":
-                problems.append(f"{os.path.relpath(path, root)}:{number}: the CLI includes '{header}'")
+    for front, name in (("app/cli", "the CLI"), ("app/python", "the Python module")):
+        for path in source_files(root, front):
+            for number, header in includes(path):
+                kind = kind_of(header)
+                if kind is not None and kind[0] != "attn":
+                    problems.append(f"{os.path.relpath(path, root)}:{number}: {name} includes '{header}'")
 
     for folder in ("core/include/attn", "core/src"):
         for path in source_files(root, folder):
