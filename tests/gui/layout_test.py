@@ -73,6 +73,16 @@ class Layouts(unittest.TestCase):
             self.assertEqual(e["window"], e["size"], name_of(e))
         self.assertEqual({e["presentation"] for e in self.entries}, {False, True})
 
+    def test_every_panel_inside_the_window(self):
+        # Issue 15: the status bar's rectangle reached y = 729 in a 720 px window (a 50 px minimum
+        # height for panels, applied to it too).
+        for e in self.entries:
+            w, h_ = e["window"]
+            for k, r in e["layout"].items():
+                if k.startswith("panel:") or k == "menu_bar":
+                    with self.subTest(name_of(e), panel=k):
+                        self.assertTrue(inside(r, [0, 0, w, h_]), f"{k} {r} leaves the {w}x{h_} window")
+
     def test_heatmaps_inside_their_panel_and_apart(self):
         for e in self.entries:
             layout = e["layout"]

@@ -49,7 +49,9 @@ float draw_messages_window(UiContext& ctx, float top) {
 
 void draw_status_window(UiContext& ctx, float top, float height) {
   const ImVec2 origin = ImGui::GetMainViewport()->Pos, size = ImGui::GetMainViewport()->Size;
-  place(origin.x, top, size.x, height);
+  // Its own height, not place()'s panel minimum: that reached 9 px below a 720 px window.
+  ImGui::SetNextWindowPos(ImVec2(origin.x, top));
+  ImGui::SetNextWindowSize(ImVec2(size.x, height));
   ImGui::Begin("##status", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
   record_window(ctx, "panel:status");
   draw_status_bar(ctx);
@@ -91,7 +93,8 @@ void ExplorerUi::frame(const FrameStats& stats) {
   // The whole viewport, laid out below the menu bar (WorkPos would only catch up next frame).
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   draw_menu_bar(ctx);
-  const float status_height = ImGui::GetFrameHeightWithSpacing() + 4.0f;
+  const float status_height = std::max(ImGui::GetFrameHeightWithSpacing() + 4.0f,
+                                       ImGui::GetTextLineHeight() + 2.0f * ImGui::GetStyle().WindowPadding.y);
   float top = viewport->Pos.y + ImGui::GetFrameHeight();
   top += draw_messages_window(ctx, top);
   const float bottom = viewport->Pos.y + viewport->Size.y - status_height;
