@@ -133,6 +133,14 @@ TEST(ControllerCommands, PresentationHelpAndWhatTheShellMustDo) {
   EXPECT_TRUE(app.key_help_shown());
   app.command(Command::Help);
   EXPECT_FALSE(app.key_help_shown());
+  // Esc closes the help and never opens it (issue 15: it did nothing); typing, it is the field's.
+  ASSERT_EQ(commands_for_key(keys::kEscape, kNoModifier, false), std::vector<Command>{Command::CloseHelp});
+  EXPECT_TRUE(commands_for_key(keys::kEscape, kNoModifier, true).empty());
+  app.command(Command::Help);
+  for (const Command c : commands_for_key(keys::kEscape, kNoModifier, false)) app.command(c);
+  EXPECT_FALSE(app.key_help_shown());
+  for (const Command c : commands_for_key(keys::kEscape, kNoModifier, false)) app.command(c);
+  EXPECT_FALSE(app.key_help_shown());
   EXPECT_FALSE(app.shell_requests().quit || app.shell_requests().toggle_fullscreen);
   app.command(Command::Quit);
   app.command(Command::FullScreen);

@@ -109,6 +109,7 @@ void AppController::command(Command command) {
     case Command::FullScreen: shell_.toggle_fullscreen = true; break;
     case Command::Presentation: state_.view.presentation = !state_.view.presentation; break;
     case Command::Help: key_help_shown_ = !key_help_shown_; break;
+    case Command::CloseHelp: key_help_shown_ = false; break;
     // Left and right step through a lesson, or through the heads of a model file.
     case Command::NextStep: lesson_active() ? lesson_next() : step_model(1, 0); break;
     case Command::PreviousStep: lesson_active() ? lesson_previous() : step_model(-1, 0); break;

@@ -32,6 +32,9 @@ std::span<const KeyBinding> key_bindings() {
       {keys::kF11, kNoModifier, Command::FullScreen, "F11", "full screen on/off", true},
       {'H', kNoModifier, Command::Help, "H", "this list of keys", false},
       {keys::kF1, kNoModifier, Command::Help, "F1", "this list of keys", true},
+      // Esc inside a text field leaves the field (ImGui's own, undoing the unfinished edit); the
+      // next Esc closes the help.
+      {keys::kEscape, kNoModifier, Command::CloseHelp, "Esc", "close this list; in a text field: leave it", false},
       {'Q', kControl, Command::Quit, "Ctrl+Q", "quit", true},
   };
   return kBindings;

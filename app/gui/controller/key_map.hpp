@@ -13,7 +13,8 @@ enum class Command {
   FullScreen,
   Presentation,
   Help,
-  NextStep,  // lessons: reveal the answer, or go to the next step; a model file: next head
+  CloseHelp,  // Esc: the help closes (a text field being typed in is left by ImGui itself)
+  NextStep,   // lessons: reveal the answer, or go to the next step; a model file: next head
   PreviousStep,
   NextLayer,  // a model file: the next layer (same head)
   PreviousLayer,
