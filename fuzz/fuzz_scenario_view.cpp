@@ -52,7 +52,14 @@ void draw_view(const ax::AppState& state, attn::Index n, attn::Index m, int w, i
   if (win.col_begin < 0 || win.col_begin >= win.col_end || win.col_end > m) std::abort();
   const auto keys = ax::heatmap_axis_ticks(m, state.view.pan[0], state.view.zoom, static_cast<float>(w), 30.0f);
   const auto queries = ax::heatmap_axis_ticks(n, state.view.pan[1], state.view.zoom, static_cast<float>(h), 14.0f);
-  if (static_cast<attn::Index>(keys.size()) > m || static_cast<attn::Index>(queries.size()) > n) std::abort();
+  // Token labels of their own widths (the key axis's): short and long tokens alternate.
+  const auto tokens = ax::heatmap_label_ticks(
+      m, state.view.pan[0], state.view.zoom, static_cast<float>(w),
+      [](attn::Index j) { return j % 3 == 0 ? 60.0 : 12.0; }, 8.0);
+  if (static_cast<attn::Index>(keys.size()) > m || static_cast<attn::Index>(queries.size()) > n ||
+      static_cast<attn::Index>(tokens.size()) > m) {
+    std::abort();
+  }
 }
 
 }  // namespace

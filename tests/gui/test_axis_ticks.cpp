@@ -1,4 +1,8 @@
 // Axis labels at round steps that never collide, at any size and zoom.
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "figures/axis_ticks.hpp"
@@ -51,6 +55,37 @@ TEST(AxisTicks, OnlyVisibleCells) {
   EXPECT_EQ(ticks.back(), 1090);
   EXPECT_EQ(axis_ticks(4096, 1000.4, 1100.6, 6.0, 40.0).back(), 1100);
   EXPECT_EQ(axis_ticks(4096, 1000.4, 1100.6, 6.0, 40.0).front(), 1000);
+}
+
+// Issue 17, item 10: 64 tokens on a heatmap 300 pixels wide. Spacing every label as widely as the
+// longest token (one long word among short ones) left 1-3 labels; with each label's own width
+// the axis shows many more, and no two neighbours touch.
+TEST(AxisTicks, TokensOfTheirOwnWidthShowManyLabelsThatNeverTouch) {
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 64; ++i) tokens.push_back("w" + std::to_string(i));
+  tokens[37] = "[a_very_long_token]";
+  const auto width = [&](attn::Index i) {
+    return 7.0 * static_cast<double>(tokens[static_cast<std::size_t>(i)].size());
+  };
+  const double per_cell = 300.0 / 64.0, gap = 8.0;
+  double widest = 0.0;
+  for (attn::Index i = 0; i < 64; ++i) widest = std::max(widest, width(i));
+  EXPECT_LE(axis_ticks(64, 0.0, 64.0, per_cell, widest + gap).size(), 3u);  // spaced as the widest: 1-3
+  const auto ticks = label_ticks(64, 0.0, 64.0, per_cell, width, gap);
+  EXPECT_GE(ticks.size(), 6u);
+  for (std::size_t k = 1; k < ticks.size(); ++k) {
+    const double room = static_cast<double>(ticks[k] - ticks[k - 1]) * per_cell;
+    EXPECT_GE(room, 0.5 * (width(ticks[k - 1]) + width(ticks[k])) + gap) << ticks[k - 1] << " and " << ticks[k];
+  }
+  // Short labels everywhere: every cell that has the room gets one.
+  EXPECT_EQ(label_ticks(
+                8, 0.0, 8.0, 40.0, [](attn::Index) { return 14.0; }, 8.0)
+                .size(),
+            8u);
+  EXPECT_EQ(label_ticks(
+                4, 0.0, 4.0, 1.0, [](attn::Index) { return 40.0; }, 8.0)
+                .size(),
+            1u);  // no room: one
 }
 
 }  // namespace

@@ -178,11 +178,15 @@ TEST(ControllerCommands, LeftRightAndBracketsWalkTheHeadsAndLayersOfAModel) {
   EXPECT_EQ(app.data()->layer, 1);
   EXPECT_EQ(app.data()->head, 2);
 
-  // Its cells as images, made once for the file.
-  const std::vector<HeatmapImage>& cells = app.model_cell_images();
-  EXPECT_EQ(cells.size(), 6u);
-  EXPECT_EQ(&app.model_cell_images(), &cells);
-  EXPECT_EQ(app.model_cell_images()[0].values, cells[0].values);
+  // Its cells as pooled pictures, made once for the file (stepping heads computes none again).
+  app.wait_for_results();
+  const auto cells = app.model_grid_cells();
+  ASSERT_TRUE(cells);
+  EXPECT_EQ(cells->cells.size(), 6u);
+  EXPECT_TRUE(cells->complete());
+  app.command(Command::NextStep);
+  app.wait_for_results();
+  EXPECT_EQ(app.model_grid_cells(), cells);
 }
 
 TEST(ControllerLessons, KeysStepALessonBothWaysAndTheListIsReadOnce) {

@@ -8,9 +8,12 @@
 
 #include <gtest/gtest.h>
 
+#include "attn/overview/overview.hpp"
+#include "compute/heatmap_overviews.hpp"
 #include "controller/app_controller.hpp"
 #include "figures/heatmap_images.hpp"
 #include "figures/heatmap_titles.hpp"
+#include "figures/model_grid_colours.hpp"
 #include "figures/reference_verdict.hpp"
 
 namespace ax {
@@ -174,6 +177,98 @@ TEST_F(ModelFiles, OpeningAFileClampsHeadAndLayerAndKeepsThePath) {
   EXPECT_EQ(app.typed_data().vectors_path, path("three_heads.npz"));
   const nlohmann::json report = app.report();
   EXPECT_NE(report.dump().find("no head 3"), std::string::npos) << report.dump();
+}
+
+}  // namespace
+}  // namespace ax
+
+namespace ax {
+namespace {
+
+std::string write_long_model(const fs::path& dir, const char* name, int n, int heads, int layers, int d) {
+  const std::string out = (dir / name).string();
+  const std::string command = std::string(AX_PYTHON) + " " + AX_LONG_MODEL_SCRIPT + " " + out + " " +
+                              std::to_string(n) + " " + std::to_string(heads) + " " + std::to_string(layers) + " " +
+                              std::to_string(d) + " --causal";
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  return out;
+}
+
+// Item 8: the grid is pooled pictures (streamed from Q and K with each head's mask), at most
+// kGridPixels a side, equal to the pooled causal softmax; the cells follow the colour settings
+// and say which range they use.
+TEST_F(ModelFiles, TheGridIsPooledFromQAndKAndFollowsTheColourSettings) {
+  const std::string file = write_long_model(dir_, "long.npz", 1000, 2, 2, 8);
+  AppState s;
+  s.data.source = DataSource::File;
+  s.data.vectors_path = file;
+  AppController app(s);
+  settle(app);
+  const auto cells = app.model_grid_cells();
+  ASSERT_TRUE(cells);
+  ASSERT_TRUE(cells->complete()) << cells->error;
+  ASSERT_EQ(cells->cells.size(), 4u);
+  const attn::ModelFile model = attn::read_model_file(file);
+  for (attn::Index layer = 0; layer < 2; ++layer) {
+    for (attn::Index head = 0; head < 2; ++head) {
+      const GridCell& cell = *cells->cells[static_cast<std::size_t>(layer * 2 + head)];
+      ASSERT_EQ(cell.max->rows(), kGridPixels);
+      ASSERT_EQ(cell.max->cols(), kGridPixels);
+      attn::Vectors<float> v;
+      v.queries = model.matrix(*model.queries, layer, head).cast<float>();
+      v.keys = model.matrix(*model.keys, layer, head).cast<float>();
+      attn::AttentionSpec spec;
+      spec.mask = attn::Mask::Causal;
+      attn::OverviewRequest request;
+      request.pixel_rows = request.pixel_cols = kGridPixels;
+      const attn::Overview dense = attn::overview_of(attn::compute_weights(v, spec), request);
+      const attn::MatF want = Eigen::Map<const attn::MatF>(dense.peak.data(), kGridPixels, kGridPixels);
+      EXPECT_LT((*cell.max - want).cwiseAbs().maxCoeff(), 1e-6f);
+      EXPECT_EQ(cell.cells_per_pixel_rows, 8);
+    }
+  }
+  ViewSettings view;
+  view.log_scale = true;
+  view.shared_range = false;
+  GridColours own = grid_colours(*cells, view);
+  EXPECT_TRUE(own.ranges[0].log);
+  EXPECT_NE(own.ranges[0].lo, own.ranges[3].lo);  // each head its own range
+  EXPECT_NE(own.caption.find("each head its own range"), std::string::npos) << own.caption;
+  EXPECT_NE(own.caption.find("log scale"), std::string::npos);
+  EXPECT_NE(own.caption.find("max of up to 8 x 8 cells"), std::string::npos);
+  view.log_scale = false;
+  view.shared_range = true;
+  GridColours shared = grid_colours(*cells, view);
+  for (const ColourRange& r : shared.ranges) EXPECT_EQ(r.hi, shared.ranges[0].hi);
+  EXPECT_FALSE(shared.ranges[0].log);
+  EXPECT_NE(shared.caption.find("one range for every head"), std::string::npos) << shared.caption;
+}
+
+// Item 8: a file of 131072 tokens opens in the model view (no dense matrix anywhere), and an
+// error of its streamed head names the file.
+TEST_F(ModelFiles, A131072TokenFileOpensAndItsStreamedErrorsNameTheFile) {
+  const std::string file = write_long_model(dir_, "very_long.npz", 131072, 1, 1, 4);
+  AppState s;
+  s.data.source = DataSource::File;
+  s.data.vectors_path = file;
+  s.attention.methods = {"sinkhorn:3"};
+  AppController app(s);
+  app.sync();
+  ASSERT_TRUE(app.data() && app.data()->model);
+  EXPECT_EQ(app.data()->query_count(), 131072);
+  EXPECT_EQ(app.state().data.vectors_path, file);  // not replaced by generated data
+  app.wait_for_weights();
+  const auto result = app.result();
+  ASSERT_TRUE(result) << app.compute_error();
+  EXPECT_EQ(result->path, ComputePath::Streaming);
+  OverviewService overviews;
+  const ViewGrid grid = view_grid(result->queries, result->keys, 1.0f, {0.0f, 0.0f}, 64, 64);
+  overviews.request(result, {{0, HeatmapMode::Clean}}, grid, grid);
+  overviews.wait_until_idle();
+  const auto pooled = overviews.get(result->generation, {0, HeatmapMode::Clean});
+  ASSERT_TRUE(pooled);
+  EXPECT_NE(pooled->error.find(file), std::string::npos) << pooled->error;
+  EXPECT_NE(pooled->error.find("normalises the columns"), std::string::npos) << pooled->error;
 }
 
 }  // namespace

@@ -44,7 +44,10 @@ TEST(SentenceMode, ShowsEveryLayerAndHeadWithTokensOnEveryAxis) {
   ASSERT_TRUE(data && data->model && data->sentence);
   EXPECT_EQ(data->model->layers, 3);
   EXPECT_EQ(data->model->heads, 4);
-  EXPECT_EQ(data->model->cells.size(), 12u);
+  const auto cells = app.model_grid_cells();  // every head pictured in the model view
+  ASSERT_TRUE(cells);
+  EXPECT_EQ(cells->cells.size(), 12u);
+  EXPECT_TRUE(cells->complete()) << cells->error;
   const std::vector<std::string> tokens = attn::tokenize_kjv_words(kDefaultSentence);
   ASSERT_EQ(data->query_labels.size(), tokens.size());
   EXPECT_EQ(data->query_labels, data->key_labels);

@@ -64,8 +64,10 @@ TEST(ViewLimits, TheViewPathStaysInsideTheMatrixForAnyFloat) {
       EXPECT_LT(grid.window.row_begin, grid.window.row_end);
       EXPECT_LE(grid.window.row_end, 4096);
       EXPECT_LE(grid.window.col_end, 100);
+      const auto token_width = [](attn::Index j) { return j % 3 == 0 ? 60.0 : 12.0; };
       for (const auto& ticks :
-           {heatmap_axis_ticks(100, pan, zoom, 600.0f, 30.0f), heatmap_axis_ticks(4096, pan, zoom, 400.0f, 14.0f)}) {
+           {heatmap_axis_ticks(100, pan, zoom, 600.0f, 30.0f), heatmap_axis_ticks(4096, pan, zoom, 400.0f, 14.0f),
+            heatmap_label_ticks(4096, pan, zoom, 600.0f, token_width, 8.0)}) {
         for (std::size_t k = 0; k < ticks.size(); ++k) {
           EXPECT_GE(ticks[k], 0);
           if (k > 0) {

@@ -556,6 +556,17 @@ std::shared_ptr<const ComputeResult> ComputeStages::run(const ComputeRequest& re
   r.path = r.weights_only ? ComputePath::Dense : choose_compute_path("the data", r.queries, r.keys);
   r.streaming.reset();
 
+  try {
+    run_stages(request, r, buffer, cancel, progress);
+  } catch (const attn::InputError& e) {
+    throw attn::InputError(naming_source(*request.data, e.what()));  // the streamed head's errors name the file
+  }
+  r.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return buffer.result;
+}
+
+void ComputeStages::run_stages(const ComputeRequest& request, ComputeResult& r, Buffer& buffer,
+                               const std::atomic<bool>* cancel, const Progress& progress) {
   if (r.weights_only) {
     results_for_weight_files(request, r);
     buffer.clean_version = 0;
@@ -587,8 +598,6 @@ std::shared_ptr<const ComputeResult> ComputeStages::run(const ComputeRequest& re
     }
     ++counts_.perturbed;
   }
-  r.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  return buffer.result;
 }
 
 std::shared_ptr<const InvarianceChart> compute_invariance_chart(const ComputeRequest& request,

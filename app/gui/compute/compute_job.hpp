@@ -47,6 +47,8 @@ class ComputeStages {
     std::uint64_t clean_version = 0;  // the clean stage its clean parts were copied from
   };
   Buffer& free_buffer();
+  void run_stages(const ComputeRequest& request, ComputeResult& r, Buffer& buffer, const std::atomic<bool>* cancel,
+                  const Progress& progress);
   void release_clean_stage();
 
   std::unique_ptr<CleanStage> clean_;

@@ -233,7 +233,7 @@ void OverviewService::run(const Job& job, const std::atomic<bool>& cancel) {
                           ? streamed_overview(*result.streaming, item.method, item.mode, request, progress, partial)
                           : dense_overview(method, item.mode, request);
     } catch (const attn::InputError& e) {
-      out->error = attn::one_line(e.what());
+      out->error = attn::one_line(result.data ? naming_source(*result.data, e.what()) : std::string(e.what()));
     }
     publish(job, item, std::move(out), grid == whole);
   }

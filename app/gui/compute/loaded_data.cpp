@@ -64,7 +64,7 @@ void load_file(LoadedData& data, const DataSettings& s, ModelFileCache& models) 
     weights = s.keys_path.empty() &&
               std::all_of(stack.begin(), stack.end(), [](const attn::MatD& m) { return rows_are_distributions(m); });
   }
-  if (array.rank() == 4) return load_rank4_array(data, s, std::move(array), weights);
+  if (array.rank() == 4) return load_rank4_array(data, s, std::move(array), weights, models);
   if (weights) {
     if (!s.keys_path.empty()) {
       throw attn::InputError(s.vectors_path + ": holds weight matrices; a keys file makes no sense with them");
@@ -133,6 +133,13 @@ attn::Vectors<T> engine_vectors(const LoadedData& data, attn::Index max_queries)
 template attn::Vectors<float> engine_vectors<float>(const LoadedData&, attn::Index);
 template attn::Vectors<double> engine_vectors<double>(const LoadedData&, attn::Index);
 
+std::string naming_source(const LoadedData& data, const std::string& message) {
+  if (data.source.empty() || message.find(data.model ? data.model->path : data.source) != std::string::npos) {
+    return message;
+  }
+  return data.source + ": " + message;
+}
+
 std::shared_ptr<const LoadedData> load_data(const DataSettings& s) {
   ModelFileCache models;
   return load_data(s, models);
@@ -161,7 +168,10 @@ std::shared_ptr<const LoadedData> load_data(const DataSettings& s, ModelFileCach
       data->description = std::to_string(s.points.size()) + " points in 2-D";
       break;
     }
-    case DataSource::File: load_file(*data, s, models); break;
+    case DataSource::File:
+      load_file(*data, s, models);
+      if (data->source.empty()) data->source = s.vectors_path;
+      break;
     case DataSource::Sentence: load_sentence(*data, s); break;
   }
   attach_labels(*data, s);

@@ -22,10 +22,10 @@ struct ModelGrid {
   std::string path;
   attn::Index layers = 1, heads = 1;
   std::vector<std::string> layer_names;  // may be empty
-  // One matrix per cell, layer-major: the model's own weights, or (a file of vectors only) the
-  // softmax weights recomputed from them with scaled-dot scores. Undefined rows are NaN.
-  std::vector<std::shared_ptr<const attn::MatF>> cells;
-  std::vector<ImageStats> cell_stats;  // for the cells' colour range
+  // What the cells picture (ModelGridService, model_grid_cells.hpp): the model's own weights, or
+  // (a file of vectors only) softmax recomputed from q and k with each head's own mask. The grid
+  // holds no weight matrix: cells are pooled pictures computed off the UI thread.
+  std::shared_ptr<const attn::ModelFile> file;
   bool cells_are_model_weights = true;
   bool has_vectors = false;           // q (and k): methods and perturbations can be computed
   std::string mask = "none";          // format 1's word for the mask the model applied: none, causal, other
@@ -52,6 +52,7 @@ struct LoadedData {
   std::vector<std::string> key_labels;
   std::vector<int> groups;                        // cluster of each vector (generated clusters), else empty
   std::string description;                        // one line for the status bar
+  std::string source;                             // the file the data came from ("run.npz, group cross"), or empty
   std::shared_ptr<const ModelGrid> model;         // a model file or rank-4 array: every layer and head
   attn::Index layer = 0, head = 0;                // the cell of `model` shown in the main view
   std::optional<attn::MatD> reference;            // the model's own weights of that head, beside the recomputed methods
@@ -67,6 +68,10 @@ struct LoadedData {
 };
 
 class ModelFileCache;
+
+// `message` as the user reads it: prefixed with the data's file, when it came from one and the
+// message does not name it already.
+std::string naming_source(const LoadedData& data, const std::string& message);
 
 // The engine's input for `data`, in precision T: every query (or the first `max_queries`) and
 // the keys. Truncated self-attention keeps every query as a key, so each row sees all its keys.

@@ -1,9 +1,11 @@
 #include "compute/model_grid_budget.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "attn/base/errors.hpp"
 #include "attn/base/memory_budget.hpp"
+#include "compute/model_grid_cells.hpp"
 
 namespace ax {
 namespace {
@@ -19,8 +21,9 @@ std::string shape_text(const attn::ModelFile& file) {
 
 }  // namespace
 
-std::uint64_t whole_matrix_cell_bytes(const attn::ModelFile& file) {
-  return attn::array_bytes({file.query_count(), file.key_count()}, sizeof(float));
+std::uint64_t pooled_cell_bytes(const attn::ModelFile& file) {
+  const attn::Index rows = std::min(file.query_count(), kGridPixels), cols = std::min(file.key_count(), kGridPixels);
+  return attn::array_bytes({2, rows, cols}, sizeof(float));
 }
 
 void check_model_grid_budget(const attn::ModelFile& file, std::uint64_t bytes_per_head) {

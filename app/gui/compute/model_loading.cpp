@@ -34,47 +34,24 @@ std::vector<attn::RowStatus> mark_undefined_rows(attn::MatF& w, bool after_dropo
   return rows;
 }
 
-std::shared_ptr<const ModelGrid> make_grid(const attn::ModelFile& file) {
-  check_model_grid_budget(file, whole_matrix_cell_bytes(file));  // before any cell is made
+std::shared_ptr<const ModelGrid> make_grid(std::shared_ptr<const attn::ModelFile> file) {
+  check_model_grid_budget(*file, pooled_cell_bytes(*file));  // before any cell is made
   auto grid = std::make_shared<ModelGrid>();
-  grid->path = file.path;
-  grid->layers = file.layers();
-  grid->heads = file.heads();
-  grid->layer_names = file.layer_names;
-  grid->has_vectors = file.queries.has_value();
-  grid->mask = file.mask;
-  grid->has_masks = file.has_masks();
-  grid->groups = file.groups;
-  grid->group = file.group;
-  grid->role = file.role;
-  grid->precision = file.precision;
-  grid->dropout_applied = file.dropout_applied;
+  grid->path = file->path;
+  grid->layers = file->layers();
+  grid->heads = file->heads();
+  grid->layer_names = file->layer_names;
+  grid->has_vectors = file->queries.has_value();
+  grid->mask = file->mask;
+  grid->has_masks = file->has_masks();
+  grid->groups = file->groups;
+  grid->group = file->group;
+  grid->role = file->role;
+  grid->precision = file->precision;
+  grid->dropout_applied = file->dropout_applied;
   grid->serial = next_serial();
-  grid->cells_are_model_weights = file.weights.has_value();
-  for (attn::Index layer = 0; layer < grid->layers; ++layer) {
-    for (attn::Index head = 0; head < grid->heads; ++head) {
-      attn::MatF w;
-      std::vector<attn::RowStatus> rows;
-      if (file.weights) {
-        w = file.matrix(*file.weights, layer, head).cast<float>();
-        rows = mark_undefined_rows(w, file.dropout_applied);
-      } else {
-        // No weights in the file: the small multiples show softmax recomputed from Q and K.
-        attn::Vectors<double> v;
-        v.queries = file.matrix(*file.queries, layer, head);
-        if (file.keys) v.keys = file.matrix(*file.keys, layer, head);
-        attn::AttentionSpec spec;
-        const attn::HeadMask mask = file.head_mask(layer, head);
-        spec.mask = mask.causal ? attn::Mask::Causal : attn::Mask::None;
-        spec.mask_arrays = mask.arrays;
-        const attn::Weights<double> computed = attn::compute_weights(v, spec);
-        w = computed.matrix.cast<float>();
-        rows = computed.rows;
-      }
-      grid->cell_stats.push_back(image_stats(w, rows));
-      grid->cells.push_back(std::make_shared<const attn::MatF>(std::move(w)));
-    }
-  }
+  grid->cells_are_model_weights = file->weights.has_value();
+  grid->file = std::move(file);
   return grid;
 }
 
@@ -111,6 +88,7 @@ void attach_file_tokens(LoadedData& data, const DataSettings& s, const attn::Mod
 void show_cell(LoadedData& data, const DataSettings& s, const attn::ModelFile& file,
                std::shared_ptr<const ModelGrid> grid) {
   data.notices = file.notices;
+  data.source = file.source();
   const attn::Index layer = clamped(s.layer, grid->layers, "layer", file, data.notices);
   const attn::Index head = clamped(s.head, grid->heads, "head", file, data.notices);
   data.model = grid;
@@ -141,12 +119,24 @@ void show_cell(LoadedData& data, const DataSettings& s, const attn::ModelFile& f
 
 }  // namespace
 
+attn::Weights<float> model_weights(const attn::ModelFile& file, attn::Index layer, attn::Index head) {
+  attn::Weights<float> w;
+  w.matrix = file.matrix(*file.weights, layer, head).cast<float>();
+  w.rows = mark_undefined_rows(w.matrix, file.dropout_applied);
+  return w;
+}
+
 ModelFileCache::Entry ModelFileCache::get(const std::string& path, const std::string& group) {
+  return remember(path, group, [&] { return attn::read_model_file(path, group); });
+}
+
+ModelFileCache::Entry ModelFileCache::remember(const std::string& path, const std::string& group,
+                                               const std::function<attn::ModelFile()>& read) {
   const std::string stamp = file_stamp(path);
   if (entry_.file && path == path_ && group == group_ && stamp == stamp_) return entry_;
   Entry entry;
-  auto file = std::make_shared<attn::ModelFile>(attn::read_model_file(path, group));
-  entry.grid = make_grid(*file);
+  auto file = std::make_shared<const attn::ModelFile>(read());
+  entry.grid = make_grid(file);
   entry.file = std::move(file);
   entry_ = entry;
   path_ = path;
@@ -175,11 +165,13 @@ void load_model_file(LoadedData& data, const DataSettings& s, ModelFileCache& ca
   if (!group_notice.empty()) data.notices.insert(data.notices.begin(), group_notice);
 }
 
-void load_model_run(LoadedData& data, const DataSettings& s, const attn::ModelFile& file) {
-  show_cell(data, s, file, make_grid(file));
+void load_model_run(LoadedData& data, const DataSettings& s, attn::ModelFile file) {
+  const auto shared = std::make_shared<const attn::ModelFile>(std::move(file));
+  show_cell(data, s, *shared, make_grid(shared));
 }
 
-void load_rank4_array(LoadedData& data, const DataSettings& s, attn::NdArray array, bool weights) {
+void load_rank4_array(LoadedData& data, const DataSettings& s, attn::NdArray array, bool weights,
+                      ModelFileCache& cache) {
   attn::ModelFile file;
   file.path = s.vectors_path;
   file.stack_shape = {array.shape[0], array.shape[1]};
@@ -194,7 +186,10 @@ void load_rank4_array(LoadedData& data, const DataSettings& s, attn::NdArray arr
                            ": a rank-4 file is shown as a model (every layer and head); "
                            "put its keys in a model file (.npz with q and k) instead");
   }
-  show_cell(data, s, file, make_grid(file));
+  // Cached like a model file, so stepping through its heads keeps the grid and its pictures.
+  const ModelFileCache::Entry entry =
+      cache.remember(s.vectors_path, weights ? "#rank-4 weights" : "#rank-4 vectors", [&] { return std::move(file); });
+  show_cell(data, s, *entry.file, entry.grid);
 }
 
 }  // namespace ax

@@ -2,11 +2,13 @@
 // rank-4 array, shown as the model view's grid plus one head in the main view.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "attn/io/model_file.hpp"
 #include "attn/io/ndarray.hpp"
+#include "attn/kernels/weights.hpp"
 #include "compute/loaded_data.hpp"
 
 namespace ax {
@@ -21,6 +23,8 @@ class ModelFileCache {
   // Reads group `group` ("": the first) of `path` unless it is the one read last (same file size
   // and modification time).
   Entry get(const std::string& path, const std::string& group = "");
+  // The same for a file read by `read` (a rank-4 array), under the name `group`.
+  Entry remember(const std::string& path, const std::string& group, const std::function<attn::ModelFile()>& read);
 
  private:
   std::string path_;
@@ -36,10 +40,15 @@ class ModelFileCache {
 void load_model_file(LoadedData& data, const DataSettings& s, ModelFileCache& cache);
 
 // The same for a model run held in memory (a sentence through a language model).
-void load_model_run(LoadedData& data, const DataSettings& s, const attn::ModelFile& file);
+void load_model_run(LoadedData& data, const DataSettings& s, attn::ModelFile file);
 
 // The same for a rank-4 array from a .npy (or ARCHIVE.npz:NAME): weight matrices when every row
 // of every matrix is a distribution (or the settings say so), else per-head vectors.
-void load_rank4_array(LoadedData& data, const DataSettings& s, attn::NdArray array, bool weights);
+void load_rank4_array(LoadedData& data, const DataSettings& s, attn::NdArray array, bool weights,
+                      ModelFileCache& cache);
+
+// The model's own weights of [layer, head] as the app shows them: rows that are not distributions
+// are undefined (NaN), except after dropout, where only the file's NaN rows are.
+attn::Weights<float> model_weights(const attn::ModelFile& file, attn::Index layer, attn::Index head);
 
 }  // namespace ax

@@ -335,10 +335,6 @@ void AppController::export_heatmap_png(const std::string& path, const PngExtras&
   }
 }
 
-const std::vector<HeatmapImage>& AppController::model_cell_images() {
-  return pictures_.model_cells(data_.data() ? data_.data()->model : nullptr);
-}
-
 void AppController::open_dropped_files(const std::vector<std::string>& paths) {
   if (paths.empty()) return;
   const std::string& path = paths.front();
@@ -372,6 +368,7 @@ void AppController::sync_data() {
       adopt_sentence_attention(state_.attention, data);  // a sentence's model runs causally
     }
     if (!data.model && state_.attention.mask == "model") state_.attention.mask = "none";
+    if (data.model) model_grid_.request(data.model);
     opened_model_ = model_path;
     state_.view.selected_row = std::clamp(state_.view.selected_row, 0, static_cast<int>(data.query_count()) - 1);
     if (error.empty()) {
@@ -434,9 +431,17 @@ bool AppController::results_current() const {
   return !compute_.busy() && result && chart && chart->clean_generation == result->clean_generation;
 }
 
+std::shared_ptr<const ModelGridCells> AppController::model_grid_cells() const {
+  const auto& data = data_.data();
+  const auto cells = model_grid_.cells();
+  if (!data || !data->model || !cells || cells->serial != data->model->serial) return nullptr;
+  return cells;
+}
+
 void AppController::wait_for_results() {
   sync();
   compute_.wait_until_idle();
+  model_grid_.wait_until_idle();
   lesson_.wait();
   sentence_.wait_for_predictions();
   sentence_.wait_for_robustness();
@@ -485,6 +490,9 @@ nlohmann::json AppController::report() const {
     if (result->has_reference) out["results"]["exp_vs_model"] = result->exp_vs_reference.max_abs_diff;
   }
   if (const auto chart = compute_.chart()) out["invariance_chart"] = chart_report(*chart);
+  if (const auto cells = model_grid_cells()) {
+    out["model_grid"] = {{"cells", cells->cells.size()}, {"done", cells->done}, {"error", cells->error}};
+  }
   std::vector<std::string> messages;
   for (const auto& entry : messages_.entries()) messages.push_back(entry.text);
   out["messages"] = messages;

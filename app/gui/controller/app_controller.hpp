@@ -16,6 +16,7 @@
 
 #include "compute/compute_service.hpp"
 #include "compute/loaded_data.hpp"
+#include "compute/model_grid_cells.hpp"
 #include "compute/streamed_row.hpp"
 #include "compute/study_service.hpp"
 #include "controller/heatmap_pictures.hpp"
@@ -77,6 +78,9 @@ class AppController {
   std::string compute_error() const { return compute_.error(); }
   ComputeProgress progress() const { return compute_.progress(); }
   const StudyService& study() const { return study_; }
+  // The model view's pictures of every layer and head (pooled, computed off the UI thread), or
+  // null when no model file is open.
+  std::shared_ptr<const ModelGridCells> model_grid_cells() const;
   // Streaming results: the selected row computed from the vectors (null while it computes), or
   // why it cannot be (a method that needs every row).
   std::shared_ptr<const RowInspection> streamed_row() const;
@@ -103,8 +107,6 @@ class AppController {
 
   // ---- Pictures of the results: the images the heatmaps draw, the pooled overviews.
   HeatmapPictures& pictures() { return pictures_; }
-  // The model view's cells (every layer and head of a model file) as images, made once per file.
-  const std::vector<HeatmapImage>& model_cell_images();
   // Replaces the state (a scenario); a data error keeps the current data and is reported.
   void load_state(const AppState& state);
 
@@ -175,6 +177,7 @@ class AppController {
   std::vector<std::string> failed_paths_;
   ComputeService compute_;
   StudyService study_;
+  ModelGridService model_grid_;
   StreamedRowService streamed_rows_;
   SentenceController sentence_;
   LessonSession lesson_;

@@ -24,20 +24,6 @@ bool HeatmapPictures::request_overviews(const std::shared_ptr<const ComputeResul
   return true;
 }
 
-const std::vector<HeatmapImage>& HeatmapPictures::model_cells(const std::shared_ptr<const ModelGrid>& grid) {
-  if (model_cells_of_ == grid) return model_cells_;
-  model_cells_.clear();
-  for (std::size_t k = 0; grid && k < grid->cells.size(); ++k) {
-    HeatmapImage image;
-    image.values = grid->cells[k];
-    image.version = grid->serial;  // each cell has its own slot; a new file has a new serial
-    image.stats = grid->cell_stats[k];
-    model_cells_.push_back(std::move(image));
-  }
-  model_cells_of_ = grid;
-  return model_cells_;
-}
-
 void HeatmapPictures::export_matrix(const std::string& path, const std::shared_ptr<const ComputeResult>& result,
                                     const ViewSettings& view, bool hide_answers, std::size_t method) {
   require_result(path, result);

@@ -1,7 +1,7 @@
 // The pictures of the results that the heatmaps show: their images (matrices with the statistics
 // their colour ranges need, cached per result), the pooled overviews of matrices larger than
-// their pixels (computed off the UI thread), and the model view's cells. Owned by the controller;
-// the panels read them and say which view they draw.
+// their pixels (computed off the UI thread). Owned by the controller (the model view's cells are
+// ModelGridService's); the panels read them and say which view they draw.
 #pragma once
 
 #include <memory>
@@ -32,9 +32,6 @@ class HeatmapPictures {
   bool request_overviews(const std::shared_ptr<const ComputeResult>& result, const std::optional<OverviewAsk>& ask);
   void settle_next_request() { settle_ = true; }
 
-  // The cells of a model file's grid (every layer and head) as images, made once per file.
-  const std::vector<HeatmapImage>& model_cells(const std::shared_ptr<const ModelGrid>& grid);
-
   // Heatmap `method` of `result` as shown (its mode under `view` and `hide_answers`, its colour
   // range): the matrix to .npy or .csv, or the picture to PNG. Throw attn::InputError.
   void export_matrix(const std::string& path, const std::shared_ptr<const ComputeResult>& result,
@@ -46,8 +43,6 @@ class HeatmapPictures {
   HeatmapImages images_;
   OverviewService overviews_;
   bool settle_ = false;
-  std::shared_ptr<const ModelGrid> model_cells_of_;
-  std::vector<HeatmapImage> model_cells_;
 };
 
 }  // namespace ax

@@ -2,6 +2,7 @@
 // leaves each label the room it needs, so labels never run into each other at any size or zoom.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "attn/base/types.hpp"
@@ -24,5 +25,15 @@ std::vector<attn::Index> axis_ticks(attn::Index count, double first, double last
 // `pan` ([0, 1] units of the axis): the view the heatmap panel labels.
 std::vector<attn::Index> heatmap_axis_ticks(attn::Index count, float pan, float zoom, float extent_px,
                                             float label_pixels);
+
+// The same when each label has its own width (tokens of any length): the smallest round step at
+// which every two neighbouring labels, each centred on its cell and `label_width(i)` pixels wide,
+// keep `gap` pixels apart. Short tokens are not spaced as widely as the longest one.
+std::vector<attn::Index> label_ticks(attn::Index count, double first, double last, double pixels_per_cell,
+                                     const std::function<double(attn::Index)>& label_width, double gap);
+
+// label_ticks for one axis of a heatmap, in heatmap_axis_ticks's terms (the key axis's tokens).
+std::vector<attn::Index> heatmap_label_ticks(attn::Index count, float pan, float zoom, float extent_px,
+                                             const std::function<double(attn::Index)>& label_width, double gap);
 
 }  // namespace ax

@@ -141,14 +141,18 @@ void axis_labels(const UiContext& ctx, ImVec2 p0, ImVec2 size) {
   const auto label = [](const std::vector<std::string>& labels, attn::Index i) {
     return static_cast<std::size_t>(i) < labels.size() ? labels[static_cast<std::size_t>(i)] : std::to_string(i);
   };
-  float key_width = ImGui::CalcTextSize(std::to_string(m - 1).c_str()).x;
-  for (const auto& text : data.key_labels) key_width = std::max(key_width, ImGui::CalcTextSize(text.c_str()).x);
-  key_width = std::min(key_width, 120.0f);
+  // Each key label takes its own width (a long token is cut at kMaxKeyLabel), so short tokens are
+  // not spaced as widely as the longest one.
+  constexpr float kMaxKeyLabel = 90.0f;
+  const auto key_width = [&](attn::Index j) {
+    return std::min(ImGui::CalcTextSize(label(data.key_labels, j).c_str()).x, kMaxKeyLabel);
+  };
   draw->PushClipRect(ImVec2(p0.x - 200.0f, p0.y - line - 2.0f), ImVec2(p0.x + size.x, p0.y + size.y), true);
-  for (attn::Index j : heatmap_axis_ticks(m, v.pan[0], v.zoom, size.x, key_width + 8.0f)) {
+  for (attn::Index j : heatmap_label_ticks(
+           m, v.pan[0], v.zoom, size.x, [&](attn::Index k) { return static_cast<double>(key_width(k)); }, 8.0)) {
     const float x = p0.x + (static_cast<float>(j) + 0.5f) * cell_w - v.pan[0] * size.x * v.zoom;
     const std::string text = label(data.key_labels, j);
-    const float w = std::min(ImGui::CalcTextSize(text.c_str()).x, key_width);
+    const float w = key_width(j);
     if (x - w * 0.5f < p0.x - 4.0f || x + w * 0.5f > p0.x + size.x + 4.0f) continue;  // a cut label reads as another
     // A label wider than its room is clipped to it, never drawn over its neighbour.
     const ImVec4 clip(x - w * 0.5f, p0.y - line - 2.0f, x + w * 0.5f + 1.0f, p0.y);
@@ -386,7 +390,7 @@ void cell_footer(UiContext& ctx, std::size_t k, const GridImages& g, const GridL
     }
   }
   if (l.view.pooled()) {
-    // What a pixel is: on the mode's line when it fits, below it otherwise.
+    // What a pixel is: on the mode's line when it fits.
     std::string state = pooled && pooled->grid == l.view ? "" : " (computing)";
     if (pooled && !pooled->complete()) {
       char rows[96];
@@ -395,18 +399,21 @@ void cell_footer(UiContext& ctx, std::size_t k, const GridImages& g, const GridL
                     static_cast<long>(result.queries));
       state = rows;
     }
-    // The cell's own width: the full text, else the compact one; never into the next cell.
+    // On the mode's line, the full text or else the compact one; never on a line of its own,
+    // which the cell's height does not hold (it ran into the next heatmap's title). What does not
+    // fit is in the tooltip of the mode's line.
     const float right = p0.x + image_w + l.bar_width + l.strip_space;
-    std::string text = pooling_text(l.view, v.reduction, g.modes[k]) + state;
-    if (p0.x + ImGui::CalcTextSize(text.c_str()).x > right)
+    const float left = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x;
+    const std::string full = pooling_text(l.view, v.reduction, g.modes[k]) + state;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", full.c_str());
+    std::string text = full;
+    if (left + ImGui::CalcTextSize(text.c_str()).x > right) {
       text = pooling_text(l.view, v.reduction, g.modes[k], true) + state;
-    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(text.c_str()).x <= right) {
-      ImGui::SameLine();
     }
-    const ImVec2 at = ImGui::GetCursorScreenPos();
-    ImGui::PushClipRect(ImVec2(at.x, at.y), ImVec2(right, at.y + ImGui::GetTextLineHeightWithSpacing()), true);
-    ImGui::TextDisabled("%s", text.c_str());
-    ImGui::PopClipRect();
+    if (left + ImGui::CalcTextSize(text.c_str()).x <= right) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("%s", text.c_str());
+    }
   }
 }
 

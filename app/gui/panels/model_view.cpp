@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "figures/model_grid_colours.hpp"
 #include "figures/reference_verdict.hpp"
 #include "imgui.h"
 #include "panels/ui_context.hpp"
@@ -25,7 +26,7 @@ GridGeometry geometry(const ModelGrid& grid, const LoadedData& data, float width
   GridGeometry g;
   const float line = ImGui::GetTextLineHeightWithSpacing();
   g.label_w = ImGui::CalcTextSize("layer 00").x + 8.0f;
-  g.header_h = line * 2.0f;  // the hint line and the head labels
+  g.header_h = line * 3.0f;  // the hint line, the colours' caption and the head labels
   const float aspect =
       static_cast<float>(data.query_count()) / static_cast<float>(std::max<attn::Index>(data.key_count(), 1));
   const auto heads = static_cast<float>(grid.heads), layers = static_cast<float>(grid.layers);
@@ -51,31 +52,35 @@ float model_view_height(const UiContext& ctx, float width, float max_height) {
 
 void draw_model_view(UiContext& ctx) {
   if (!ctx.data || !ctx.data->model) return;
-  const std::shared_ptr<const ModelGrid> grid_ptr = ctx.data->model;
-  const ModelGrid& grid = *grid_ptr;
+  const ModelGrid& grid = *ctx.data->model;
   const LoadedData& data = *ctx.data;
-  const std::vector<HeatmapImage>& cells = ctx.app.model_cell_images();
+  const std::shared_ptr<const ModelGridCells> cells = ctx.app.model_grid_cells();
 
   ImGui::TextDisabled("%s%s%s. Click a head; Left/Right: head, [ ]: layer.",
                       grid.group.empty() ? "" : ("group " + grid.group + ": ").c_str(),
                       !grid.has_vectors              ? "The model's weights only (no q, k)"
                       : grid.cells_are_model_weights ? "The model's weights"
-                                                     : "Softmax from q and k",
+                                                     : "Softmax from q and k, with each head's mask",
                       grid.dropout_applied ? ", after dropout" : "");
+  // Which colour range the cells use (the view's settings: log, shared or per head), what a pixel
+  // is, and how far the pictures have come.
+  const GridColours colours = cells ? grid_colours(*cells, ctx.state.view) : GridColours{};
+  std::string status = cells ? colours.caption : "computing the heads' pictures";
+  if (cells && cells->done < cells->cells.size() && cells->error.empty()) {
+    status += " (" + std::to_string(cells->done) + " of " + std::to_string(cells->cells.size()) + " heads)";
+  }
+  if (cells && !cells->error.empty()) {
+    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "%s", cells->error.c_str());
+  } else {
+    ImGui::TextDisabled("%s", status.c_str());
+  }
+  record_layout(ctx, "model_grid_caption");
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const GridGeometry g = geometry(grid, data, avail.x, avail.y + ImGui::GetTextLineHeightWithSpacing());
+  const GridGeometry g = geometry(grid, data, avail.x, avail.y + 2.0f * ImGui::GetTextLineHeightWithSpacing());
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const float line = ImGui::GetTextLineHeight();
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImU32 label_colour = IM_COL32(200, 200, 205, 230);
-
-  // One colour range for every cell, so heads compare at a glance.
-  std::vector<const HeatmapImage*> pool;
-  for (const HeatmapImage& image : cells) pool.push_back(&image);
-  ViewSettings view = ctx.state.view;
-  view.log_scale = false;
-  view.shared_range = true;
-  const ColourRange range = colour_range(view, HeatmapMode::Clean, cells.front(), pool);
   const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
 
   for (attn::Index h = 0; h < grid.heads; ++h) {
@@ -94,16 +99,23 @@ void draw_model_view(UiContext& ctx) {
       const std::size_t k = static_cast<std::size_t>(layer * grid.heads + head);
       const ImVec2 p0(origin.x + g.label_w + static_cast<float>(head) * (g.cell_w + kGap), y);
       ImGui::SetCursorScreenPos(p0);
-      HeatmapDraw cell;
-      cell.slot = kSlotBase + static_cast<int>(k);
-      cell.values = cell_values(cells[k]);
-      cell.matrix_rows = cells[k].values->rows();
-      cell.matrix_cols = cells[k].values->cols();
-      cell.range = range;
-      cell.width_px = std::max(1, static_cast<int>(g.cell_w * scale.x));
-      cell.height_px = std::max(1, static_cast<int>(g.cell_h * scale.y));
       ImGui::PushID(static_cast<int>(k));
-      ImGui::Image(ctx.canvas.request(cell), ImVec2(g.cell_w, g.cell_h), ImVec2(0, 1), ImVec2(1, 0));
+      if (k < colours.images.size() && colours.images[k].values) {
+        const HeatmapImage& image = colours.images[k];
+        HeatmapDraw cell;
+        cell.slot = kSlotBase + static_cast<int>(k);
+        cell.values = cell_values(image);
+        cell.matrix_rows = image.values->rows();
+        cell.matrix_cols = image.values->cols();
+        cell.range = colours.ranges[k];
+        cell.width_px = std::max(1, static_cast<int>(g.cell_w * scale.x));
+        cell.height_px = std::max(1, static_cast<int>(g.cell_h * scale.y));
+        ImGui::Image(ctx.canvas.request(cell), ImVec2(g.cell_w, g.cell_h), ImVec2(0, 1), ImVec2(1, 0));
+      } else {
+        // Not pictured yet: a placeholder that still opens the head.
+        ImGui::InvisibleButton("pending", ImVec2(g.cell_w, g.cell_h));
+        draw->AddRectFilled(p0, ImVec2(p0.x + g.cell_w, p0.y + g.cell_h), IM_COL32(45, 46, 52, 255));
+      }
       const std::string name = grid.head_name(layer, head);
       record_layout(ctx, "model_cell:" + std::to_string(layer) + ":" + std::to_string(head));
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\nclick to open", name.c_str());
