@@ -31,5 +31,31 @@ TEST(MessageBar, AFormulaErrorOf20000CharactersIsDrawnWithinImGuisLimits) {
   EXPECT_EQ(outcome.result, "drawn 1");
 }
 
+// Issue 15: every error was a line of its own above the panels (up to 4), pushing the lesson and
+// the heatmaps down. Several take one line with a count until expanded.
+TEST(MessageBar, SeveralMessagesTakeOneLineWithACount) {
+  test::HeadlessImGui imgui;
+  NullHeatmapCanvas canvas;
+  AppController app(AppState{});
+  ExplorerUi ui(canvas, app);
+  app.wait_for_results();
+  const auto bar_height = [&] {
+    test::HeadlessImGui::frame(ui);
+    const auto r = ui.report().at("layout").at("panel:messages");
+    return r[3].get<double>() - r[1].get<double>();
+  };
+  app.messages().error("first");
+  const double one = bar_height();
+  app.messages().error("second");
+  app.messages().error("third");
+  EXPECT_EQ(app.messages().entries().size(), 3u);
+  EXPECT_EQ(bar_height(), one);
+  ui.scratch().messages_expanded = true;
+  EXPECT_GT(bar_height(), 2.0 * one);  // three lines
+  app.messages().entries().resize(1);
+  EXPECT_EQ(bar_height(), one);
+  EXPECT_FALSE(ui.scratch().messages_expanded);  // one message: nothing left to expand
+}
+
 }  // namespace
 }  // namespace ax

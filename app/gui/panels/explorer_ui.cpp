@@ -34,14 +34,22 @@ void place(float x, float y, float w, float h) {
   ImGui::SetNextWindowSize(ImVec2(std::max(w, 50.0f), std::max(h, 50.0f)));
 }
 
+// A bar of exactly this height (the panels' minimum of place() made a one-line bar 50 px and pushed
+// the status bar 9 px out of a 720 px window).
+void place_bar(float x, float y, float w, float h) {
+  ImGui::SetNextWindowPos(ImVec2(x, y));
+  ImGui::SetNextWindowSize(ImVec2(w, h));
+}
+
 // The error bar and short notices, below the menu bar: returns its height.
 float draw_messages_window(UiContext& ctx, float top) {
   const ImVec2 origin = ImGui::GetMainViewport()->Pos, size = ImGui::GetMainViewport()->Size;
-  const auto& messages = ctx.app.messages().entries();
-  if (messages.empty()) return 0.0f;
-  const float height = ImGui::GetFrameHeightWithSpacing() * static_cast<float>(messages.size()) + 8.0f;
-  place(origin.x, top, size.x, height);
+  const int lines = message_bar_lines(ctx);
+  if (lines == 0) return 0.0f;
+  const float height = ImGui::GetFrameHeightWithSpacing() * static_cast<float>(lines) + 8.0f;
+  place_bar(origin.x, top, size.x, height);
   ImGui::Begin("##messages", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar);
+  record_window(ctx, "panel:messages");
   draw_message_bar(ctx);
   ImGui::End();
   return height;
@@ -49,9 +57,7 @@ float draw_messages_window(UiContext& ctx, float top) {
 
 void draw_status_window(UiContext& ctx, float top, float height) {
   const ImVec2 origin = ImGui::GetMainViewport()->Pos, size = ImGui::GetMainViewport()->Size;
-  // Its own height, not place()'s panel minimum: that reached 9 px below a 720 px window.
-  ImGui::SetNextWindowPos(ImVec2(origin.x, top));
-  ImGui::SetNextWindowSize(ImVec2(size.x, height));
+  place_bar(origin.x, top, size.x, height);
   ImGui::Begin("##status", nullptr, kPanelFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
   record_window(ctx, "panel:status");
   draw_status_bar(ctx);

@@ -25,6 +25,8 @@ class ExplorerUi {
 
   // The controller's report plus what this frame drew: widget rectangles, heatmaps, hover text.
   nlohmann::json report() const;
+  // The panels' own state between frames (tests set what a click would).
+  UiScratch& scratch() { return scratch_; }
 
  private:
   void refresh_typed_paths();

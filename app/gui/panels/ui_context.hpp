@@ -51,7 +51,8 @@ struct UiScratch {
   bool editing_sentence = false;
   bool robustness_against_noise = false;  // the robustness chart's plot when only one fits: s_g, else M
   bool dragging_heatmap = false;
-  int dragging_point = -1;  // index of the 2-D point being dragged
+  bool messages_expanded = false;  // every message on its own line, not only the latest
+  int dragging_point = -1;         // index of the 2-D point being dragged
   // The smallest heatmap side of a lesson step's view drawn with its charts, and at which size
   // of the view and how many heatmaps: the view chooses tabs when that side is too small.
   struct SplitMeasure {
