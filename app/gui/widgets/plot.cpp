@@ -232,8 +232,29 @@ void draw_data(const Frame& f, std::span<const PlotSeries> series, const PlotOpt
   draw->PopClipRect();
 }
 
+// How many of the series' line segments cross the screen box [x0, x1] x [y0, y1].
+int segments_through(const Frame& f, std::span<const PlotSeries> series, float x0, float x1, float y0, float y1) {
+  int crossings = 0;
+  for (const auto& s : series) {
+    for (std::size_t i = 0; i + 1 < s.x.size() && i + 1 < s.y.size(); ++i) {
+      if (!usable(s.x[i], f.ax.log) || !usable(s.x[i + 1], f.ax.log) || !usable(s.y[i], f.ay.log) ||
+          !usable(s.y[i + 1], f.ay.log)) {
+        continue;
+      }
+      const ImVec2 a = f.to_screen(s.x[i], s.y[i]), b = f.to_screen(s.x[i + 1], s.y[i + 1]);
+      const float lo = std::max(std::min(a.x, b.x), x0), hi = std::min(std::max(a.x, b.x), x1);
+      if (lo > hi) continue;
+      // The segment's y over [lo, hi] (a vertical segment: its whole extent).
+      const auto y_at = [&](float x) { return b.x == a.x ? a.y : a.y + (b.y - a.y) * (x - a.x) / (b.x - a.x); };
+      const float ya = b.x == a.x ? std::min(a.y, b.y) : y_at(lo), yb = b.x == a.x ? std::max(a.y, b.y) : y_at(hi);
+      if (std::max(ya, yb) >= y0 && std::min(ya, yb) <= y1) ++crossings;
+    }
+  }
+  return crossings;
+}
+
 // The dashed marker line at options.x_marker with its label, or the label alone in a corner.
-void draw_x_marker(const Frame& f, const PlotOptions& options) {
+void draw_x_marker(const Frame& f, std::span<const PlotSeries> series, const PlotOptions& options) {
   ImDrawList* draw = f.draw;
   const float line = f.line;
   const ImVec2 p0 = f.p0, p1 = f.p1;
@@ -244,11 +265,21 @@ void draw_x_marker(const Frame& f, const PlotOptions& options) {
     for (float y = p0.y; y < p1.y; y += 8.0f) {
       draw->AddLine(ImVec2(x, y), ImVec2(x, std::min(y + 5.0f, p1.y)), IM_COL32(255, 210, 80, 230), 2.0f);
     }
-    // The label on the side of the line with more room.
+    // The label on the side of the line with more room, at the height fewest lines cross, the
+    // highest of those (issue 15: "M = 2.5" sat on the curves).
     const float lx = x + 4.0f + w < p1.x ? x + 4.0f : x - 4.0f - w;
-    draw->AddRectFilled(ImVec2(lx - 2.0f, p0.y + 2.0f), ImVec2(lx + w + 2.0f, p0.y + line + 2.0f),
-                        IM_COL32(20, 20, 25, 200));
-    draw->AddText(ImVec2(lx, p0.y + 2.0f), IM_COL32(255, 210, 80, 255), options.x_marker_label.c_str());
+    float ly = p0.y + 2.0f;
+    int fewest = -1;
+    for (float y = p0.y + 2.0f; y + line <= p1.y - 2.0f; y += line * 0.5f) {
+      const int crossings = segments_through(f, series, lx - 2.0f, lx + w + 2.0f, y, y + line);
+      if (fewest < 0 || crossings < fewest) {
+        fewest = crossings;
+        ly = y;
+      }
+      if (crossings == 0) break;
+    }
+    draw->AddRectFilled(ImVec2(lx - 2.0f, ly), ImVec2(lx + w + 2.0f, ly + line), IM_COL32(20, 20, 25, 200));
+    draw->AddText(ImVec2(lx, ly), IM_COL32(255, 210, 80, 255), options.x_marker_label.c_str());
   } else {
     // Off the axis (M = 0 on a log axis): in the corner, on its own background, inside the plot.
     const float lx = std::max(p0.x + 2.0f, p1.x - w - 4.0f);
@@ -334,7 +365,7 @@ void Plot(const char* id, ImVec2 size, std::span<const PlotSeries> series, const
   frame.draw->AddRectFilled(p0, p1, IM_COL32(25, 25, 30, 255));
   draw_grid(frame, y_ticks, options, origin);
   draw_data(frame, series, options);
-  if (options.x_marker) draw_x_marker(frame, options);
+  if (options.x_marker) draw_x_marker(frame, series, options);
   draw_legend(frame, legend);
   if (hovered) draw_hover(frame, series, options);
   ImGui::PopID();
