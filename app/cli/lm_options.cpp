@@ -3,13 +3,16 @@
 #include <cmath>
 
 #include "attn/base/errors.hpp"
+#include "attn/lm/forward.hpp"
 
 namespace cli {
 
 std::optional<attn::Method> parse_lm_method(const std::string& text) {
   if (text.empty()) return std::nullopt;
   try {
-    return attn::parse_method(text);
+    attn::Method method = attn::parse_method(text);
+    attn::check_language_model_method(method);  // refused before the model is read
+    return method;
   } catch (const attn::UsageError& e) {
     throw attn::UsageError(std::string("--method: ") + e.what());
   }

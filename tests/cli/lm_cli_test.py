@@ -92,6 +92,30 @@ class LmTests(CliTestCase):
                    names=["run.npz"])
         self.assertEqual(self.listing(), [])
 
+    def test_feature_map_methods_are_refused_saying_why_and_what_can(self):
+        """linear-attn and performer have no F of a score to put in the heads: the one error line
+        (exit 2) says so, whole, and the methods it names as able to run, do; lm and lm-robustness."""
+        why = ["--method", "linear and random-feature attention (linear-attn, performer)",
+               "computed from feature maps of Q and K, not as F of a score",
+               "cannot replace F inside the language model's heads", "all other methods can, e.g. "]
+        runs = [["lm", "--model", model("exp"), "--text", "the"],
+                ["lm-robustness", "--models", model("exp"), "--windows", "1"]]
+        for run in runs:
+            for method in ["linear-attn", "performer:64", "performer:16:3"]:
+                proc = self.fails(USAGE, *run, "--method", method, contains=why)
+                self.assertNotRegex(proc.stderr, r"\.\.\. \(\d+ more\)", "the message is cut")
+        named = proc.stderr.strip().split("all other methods can, e.g. ", 1)[1].split(", ")
+        self.assertGreaterEqual(len(named), 5, named)
+        for method in named:
+            self.assertIn(method.split(":")[0], cli_test.ALL_METHODS)
+            self.ok("lm", "--model", model("exp"), "--text", "the", "--method", method)
+
+    def test_every_method_but_the_feature_maps_runs_inside_the_heads(self):
+        """'all other methods can': the catalogue's methods the refusal does not name run too."""
+        for method in ["power:2", "linear", "softplus", "sigmoid", "exp-plus:1", "custom:exp(z)", "sparsemax",
+                       "entmax15", "sinkhorn:2", "doubly-normalized"]:
+            self.ok("lm", "--model", model("exp"), "--text", "the", "--method", method)
+
 
 class LmRobustnessTests(CliTestCase):
     def test_table_and_json(self):

@@ -104,6 +104,7 @@ void check_ids(const LanguageModel& model, std::span<const int> ids) {
 template <class T>
 LmRun<T> run_model(const LanguageModel& model, std::span<const int> ids, const LmRunOptions& options,
                    const MatD* noise) {
+  if (options.method) check_language_model_method(*options.method);
   check_ids(model, ids);
   const LanguageModelConfig& c = model.config;
   const LanguageModelWeights<T>& w = model.weights<T>();
@@ -133,6 +134,16 @@ LmRun<T> run_model(const LanguageModel& model, std::span<const int> ids, const L
 }
 
 }  // namespace
+
+void check_language_model_method(const Method& method) {
+  // One error line holds at most kMaxMessageChars: the examples, not the catalogue, are named.
+  if (method.is_feature_map()) {
+    throw UsageError(
+        "linear and random-feature attention (linear-attn, performer) are computed from feature maps of Q and K, not "
+        "as F of a score, so they cannot replace F inside the language model's heads; all other methods can, e.g. "
+        "exp, relu, softmax1, sigmoid-attn, softpick, stick-breaking, ssmax:0.5");
+  }
+}
 
 MatD embedding_noise(const LmPerturbation& p, Index n, Index d_model) {
   MatD noise = MatD::Zero(n, d_model);

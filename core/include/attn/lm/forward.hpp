@@ -65,8 +65,14 @@ struct LmRun {
 // l_t: kQueryLocal). Zero without noise.
 MatD embedding_noise(const LmPerturbation& perturbation, Index n, Index d_model);
 
+// Throws UsageError when `method` cannot be the F of the model's heads: linear and random-feature
+// attention (linear-attn, performer) are computed from feature maps of Q and K, not as F of a
+// score, so there is no F to put in the heads. The message names the methods that can.
+void check_language_model_method(const Method& method);
+
 // Runs `ids` (1 to context tokens, each in [0, V)) through the model. Throws InputError for an
-// empty or too long sequence or an id outside the vocabulary.
+// empty or too long sequence or an id outside the vocabulary, UsageError for an options.method
+// that check_language_model_method refuses.
 template <class T>
 LmRun<T> run_language_model(const LanguageModel& model, std::span<const int> ids, const LmRunOptions& options = {});
 
