@@ -1,5 +1,6 @@
 // Axis labels at round steps that never collide, at any size and zoom.
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,27 @@ TEST(AxisTicks, TokensOfTheirOwnWidthShowManyLabelsThatNeverTouch) {
                 4, 0.0, 4.0, 1.0, [](attn::Index) { return 40.0; }, 8.0)
                 .size(),
             1u);  // no room: one
+}
+
+// A line plot's labels: lesson 6's length figures, presenting, put five decades' y labels 11 px
+// apart with 20 px lines (drawn over each other); every k-th label keeps its room.
+TEST(AxisTicks, LinePlotLabelsKeepTheirRoom) {
+  EXPECT_EQ(label_stride(11.0, 22.0), 2u);
+  EXPECT_EQ(label_stride(30.0, 22.0), 1u);
+  EXPECT_EQ(label_stride(22.0, 22.0), 1u);
+  EXPECT_EQ(label_stride(5.0, 22.0), 5u);
+  for (double spacing : {0.5, 3.0, 7.3, 11.0, 21.9, 40.0}) {
+    for (double room : {8.0, 22.0, 61.0}) {
+      const std::size_t k = label_stride(spacing, room);
+      EXPECT_GE(static_cast<double>(k) * spacing, room) << spacing << " " << room;
+      if (k > 1) {
+        EXPECT_LT(static_cast<double>(k - 1) * spacing, room) << spacing << " " << room;
+      }
+    }
+  }
+  // No room measured: the first label only (k % stride is 0 for k = 0 alone).
+  EXPECT_GT(label_stride(0.0, 22.0), 1000000u);
+  EXPECT_GT(label_stride(std::nan(""), 22.0), 1000000u);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace ax {
 
@@ -92,6 +93,13 @@ std::vector<attn::Index> heatmap_label_ticks(attn::Index count, float pan, float
   const double cell = static_cast<double>(extent_px) * static_cast<double>(zoom) / static_cast<double>(count);
   const double first = static_cast<double>(pan) * static_cast<double>(count);
   return label_ticks(count, first, first + static_cast<double>(extent_px) / cell, cell, label_width, gap);
+}
+
+std::size_t label_stride(double spacing_px, double room_px) {
+  if (!(spacing_px > 0.0)) return std::numeric_limits<std::size_t>::max();
+  const double k = std::ceil(room_px / spacing_px);
+  if (!(k >= 1.0)) return 1;
+  return k >= 1e9 ? std::numeric_limits<std::size_t>::max() : static_cast<std::size_t>(k);
 }
 
 }  // namespace ax

@@ -2,6 +2,7 @@
 // leaves each label the room it needs, so labels never run into each other at any size or zoom.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <vector>
 
@@ -35,5 +36,10 @@ std::vector<attn::Index> label_ticks(attn::Index count, double first, double las
 // label_ticks for one axis of a heatmap, in heatmap_axis_ticks's terms (the key axis's tokens).
 std::vector<attn::Index> heatmap_label_ticks(attn::Index count, float pan, float zoom, float extent_px,
                                              const std::function<double(attn::Index)>& label_width, double gap);
+
+// For a line plot's ticks `spacing_px` apart: label every k-th tick, k the smallest whole number
+// with k * spacing_px >= room_px (a label's width on x, a line's height on y); the grid line of
+// every tick stays. A spacing of 0 or less (or NaN) labels the first tick only.
+std::size_t label_stride(double spacing_px, double room_px);
 
 }  // namespace ax

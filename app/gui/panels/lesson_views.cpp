@@ -91,6 +91,9 @@ void figure_view(UiContext& ctx) {
     return;
   }
   const auto& figures = ctx.evaluation->figures;
+  // Each figure shares the pane, but never below ten lines of its type: lesson 6's four length
+  // figures, presenting at 1280 x 720, got 45 px of plot each (the pane scrolls instead).
+  const float least = ImGui::GetTextLineHeight() * 10.0f;
   const float height =
       (ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(figures.size())) /
       static_cast<float>(figures.size());
@@ -108,7 +111,7 @@ void figure_view(UiContext& ctx) {
     options.log_x = figure.log_x;
     options.log_y = figure.log_y;
     widgets::Plot(("figure" + std::to_string(f)).c_str(),
-                  ImVec2(ImGui::GetContentRegionAvail().x, std::max(height, 120.0f)), series, options);
+                  ImVec2(ImGui::GetContentRegionAvail().x, std::max(height, least)), series, options);
   }
 }
 

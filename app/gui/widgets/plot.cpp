@@ -6,6 +6,8 @@
 #include <limits>
 #include <vector>
 
+#include "figures/axis_ticks.hpp"
+
 namespace ax::widgets {
 namespace {
 
@@ -169,19 +171,28 @@ void draw_grid(const Frame& f, const std::vector<double>& y_ticks, const PlotOpt
     widest = std::max(widest, ImGui::CalcTextSize(tick_label(x_ticks[k], f.ax.log).c_str()).x);
     if (k > 0) spacing = std::min(spacing, f.to_screen(x_ticks[k], f.ay.lo).x - f.to_screen(x_ticks[k - 1], f.ay.lo).x);
   }
-  const std::size_t label_stride =
-      spacing > 0.0f ? static_cast<std::size_t>(std::ceil((widest + line * 0.6f) / spacing)) : x_ticks.size();
+  const std::size_t x_stride = label_stride(spacing, widest + line * 0.6f);
   for (std::size_t k = 0; k < x_ticks.size(); ++k) {
     const float x = f.to_screen(x_ticks[k], f.ay.lo).x;
     draw->AddLine(ImVec2(x, p0.y), ImVec2(x, p1.y), kGridColour);
-    if (k % std::max<std::size_t>(label_stride, 1) != 0) continue;
+    if (k % x_stride != 0) continue;
     const std::string label = tick_label(x_ticks[k], f.ax.log);
     const float w = ImGui::CalcTextSize(label.c_str()).x;
     draw->AddText(ImVec2(x - w * 0.5f, p1.y + 2.0f), kTextColour, label.c_str());
   }
-  for (double t : y_ticks) {
+  // The y labels are thinned the same way, a line's height apart: in a short plot (lesson 6's
+  // length figures presenting) the five decades' labels were drawn over each other.
+  float y_spacing = p1.y - p0.y;
+  for (std::size_t k = 1; k < y_ticks.size(); ++k) {
+    y_spacing =
+        std::min(y_spacing, std::abs(f.to_screen(f.ax.lo, y_ticks[k]).y - f.to_screen(f.ax.lo, y_ticks[k - 1]).y));
+  }
+  const std::size_t y_stride = label_stride(y_spacing, line * 1.1f);
+  for (std::size_t k = 0; k < y_ticks.size(); ++k) {
+    const double t = y_ticks[k];
     const float y = f.to_screen(f.ax.lo, t).y;
     draw->AddLine(ImVec2(p0.x, y), ImVec2(p1.x, y), kGridColour);
+    if (k % y_stride != 0) continue;
     const std::string label = tick_label(t, f.ay.log);
     const float w = ImGui::CalcTextSize(label.c_str()).x;
     draw->AddText(ImVec2(p0.x - w - 4.0f, y - line * 0.5f), kTextColour, label.c_str());
