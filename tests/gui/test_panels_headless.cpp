@@ -13,6 +13,7 @@
 #include "state/scenario_file.hpp"
 #include "temp_dir.hpp"
 #include "widgets/key_event_queue.hpp"
+#include "widgets/palette.hpp"
 
 namespace ax {
 namespace {
@@ -346,6 +347,23 @@ TEST(KeyEvents, APressAndReleaseInOneFrameReachImGuiInTwoFrames) {
   EXPECT_EQ(keys_of(queue.take_frame()), (std::vector<std::pair<int, int>>{{kEnter, kRelease}}));
   EXPECT_TRUE(queue.empty());
   EXPECT_TRUE(queue.take_frame().empty());
+}
+
+// Issue 15: a method's colour came from its slot, so exp was blue in one lesson step and green in
+// the next. Named methods keep theirs in every set; others take a colour the set leaves free.
+TEST(MethodColours, EachNamedMethodKeepsItsColourInEverySet) {
+  const std::vector<std::string> a = {"exp", "relu"}, b = {"relu", "softplus", "exp"};
+  const auto ca = widgets::method_colours(a), cb = widgets::method_colours(b);
+  EXPECT_EQ(ca[0], cb[2]);  // exp
+  EXPECT_EQ(ca[1], cb[0]);  // relu
+  EXPECT_EQ(widgets::method_colours(std::vector<std::string>{"power:3"})[0],
+            widgets::method_colours(std::vector<std::string>{"exp", "power:2"})[1]);
+  const std::vector<std::string> mixed = {"custom:exp(2*z)", "exp", "sigmoid-attn", "relu", "custom:z*z"};
+  const auto cm = widgets::method_colours(mixed);
+  for (std::size_t i = 0; i < cm.size(); ++i) {
+    for (std::size_t j = i + 1; j < cm.size(); ++j) EXPECT_NE(cm[i], cm[j]) << mixed[i] << " and " << mixed[j];
+  }
+  EXPECT_EQ(cm[1], ca[0]);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "attn/kernels/scores.hpp"
 #include "imgui.h"
 #include "imgui_stdlib.h"
+#include "panels/method_colours.hpp"
 #include "panels/ui_context.hpp"
 #include "widgets/palette.hpp"
 
@@ -39,7 +40,7 @@ void method_list(UiContext& ctx) {
   int remove = -1;
   for (std::size_t k = 0; k < methods.size(); ++k) {
     ImGui::PushID(static_cast<int>(k));
-    ImGui::ColorButton("##colour", ImGui::ColorConvertU32ToFloat4(widgets::method_colour(k)),
+    ImGui::ColorButton("##colour", ImGui::ColorConvertU32ToFloat4(method_colour_of(methods, k)),
                        ImGuiColorEditFlags_NoTooltip, ImVec2(12, 12));
     ImGui::SameLine();
     std::string text = methods[k];

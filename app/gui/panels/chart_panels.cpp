@@ -10,6 +10,7 @@
 #include "figures/chart_labels.hpp"
 #include "imgui.h"
 #include "panels/heatmap_grid.hpp"
+#include "panels/method_colours.hpp"
 #include "panels/robustness_chart.hpp"
 #include "panels/ui_context.hpp"
 #include "widgets/palette.hpp"
@@ -33,7 +34,7 @@ void draw_invariance_chart(UiContext& ctx) {
     s.label = invariance_curve_label(curve);  // an undefined method: no line, "undefined" in the legend
     s.x = chart.shifts;
     s.y = curve.max_abs_diff;
-    s.colour = widgets::method_colour(curve.method_index);
+    s.colour = result_method_colour(ctx, curve.method_index);
     s.markers = true;
     series.push_back(std::move(s));
   }
@@ -104,7 +105,7 @@ void draw_function_chart(UiContext& ctx) {
     s.label = m.spec;
     s.x = m.curve.z;
     s.y = m.curve.f;
-    s.colour = widgets::method_colour(k);
+    s.colour = result_method_colour(ctx, k);
     series.push_back(std::move(s));
   }
   widgets::PlotBackgroundBars bars;

@@ -13,6 +13,7 @@
 #include "figures/heatmap_ranges.hpp"
 #include "figures/heatmap_titles.hpp"
 #include "panels/heatmap_readout.hpp"
+#include "panels/method_colours.hpp"
 #include "panels/model_view.hpp"
 #include "panels/row_mass_strip.hpp"
 #include "panels/ui_context.hpp"
@@ -177,7 +178,7 @@ bool cell_header(UiContext& ctx, std::size_t k, const GridImages& g, const GridL
   // The title never runs into the next cell.
   const ImVec2 cell_origin = ImGui::GetCursorScreenPos();
   ImGui::PushClipRect(cell_origin, ImVec2(cell_origin.x + cell_w - 6.0f, cell_origin.y + cell_h), true);
-  ImGui::ColorButton("##c", ImGui::ColorConvertU32ToFloat4(widgets::method_colour(k)), ImGuiColorEditFlags_NoTooltip,
+  ImGui::ColorButton("##c", ImGui::ColorConvertU32ToFloat4(result_method_colour(ctx, k)), ImGuiColorEditFlags_NoTooltip,
                      ImVec2(12, 12));
   ImGui::SameLine();
   // A title cut at the cell's edge would lose the method: narrow cells get the compact one.

@@ -14,6 +14,7 @@
 #include "panels/heatmap_grid.hpp"
 #include "panels/lesson_view_parts.hpp"
 #include "panels/lesson_views_theory.hpp"
+#include "panels/method_colours.hpp"
 #include "panels/sentence_panels.hpp"
 #include "widgets/bar_chart.hpp"
 #include "widgets/palette.hpp"
@@ -100,10 +101,13 @@ void figure_view(UiContext& ctx) {
   for (std::size_t f = 0; f < figures.size(); ++f) {
     const Figure& figure = figures[f];
     ImGui::TextUnformatted(figure.title.c_str());
+    // A line named after a method takes that method's colour, as in the heatmaps and charts.
+    std::vector<std::string> labels;
+    for (const auto& s : figure.series) labels.push_back(s.label);
+    const std::vector<ImU32> colours = widgets::method_colours(labels);
     std::vector<widgets::PlotSeries> series;
     for (std::size_t k = 0; k < figure.series.size(); ++k) {
-      series.push_back(
-          {figure.series[k].label, figure.series[k].x, figure.series[k].y, widgets::method_colour(k), 2.0f, true});
+      series.push_back({figure.series[k].label, figure.series[k].x, figure.series[k].y, colours[k], 2.0f, true});
     }
     widgets::PlotOptions options;
     options.x_label = figure.x_label.c_str();

@@ -9,6 +9,7 @@
 #include "compute/compute_job.hpp"
 #include "figures/noise_text.hpp"
 #include "imgui.h"
+#include "panels/method_colours.hpp"
 #include "panels/ui_context.hpp"
 #include "widgets/palette.hpp"
 #include "widgets/wrapped_text.hpp"
@@ -51,11 +52,13 @@ void study_controls(UiContext& ctx) {
     ImGui::TableSetupColumn("max |dW|");
     ImGui::TableSetupColumn("bias TV");
     ImGui::TableHeadersRow();
+    std::vector<std::string> studied;
+    for (const auto& r : result->study.rows) studied.push_back(r.method);
     for (std::size_t k = 0; k < result->study.rows.size(); ++k) {
       const auto& r = result->study.rows[k];
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(widgets::method_colour(k)), "%s", r.method.c_str());
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(method_colour_of(studied, k)), "%s", r.method.c_str());
       ImGui::TableNextColumn();
       ImGui::Text("%.3g ± %.2g", r.mean_tv.mean, r.mean_tv.stddev);
       ImGui::TableNextColumn();

@@ -12,6 +12,7 @@
 #include "compute/compute_request.hpp"
 #include "compute/row_inspection.hpp"
 #include "imgui.h"
+#include "panels/method_colours.hpp"
 #include "widgets/bar_chart.hpp"
 #include "widgets/palette.hpp"
 
@@ -75,7 +76,7 @@ void row_charts(UiContext& ctx, const ComputeResult& r, const RowInspection& row
   }
   if (!row.f_clean.empty()) {
     std::vector<widgets::BarSeries> f = {
-        {"F(s) clean", row.f_clean, widgets::method_colour(static_cast<std::size_t>(v.selected_method))}};
+        {"F(s) clean", row.f_clean, result_method_colour(ctx, static_cast<std::size_t>(v.selected_method))}};
     options.title = "F(s_ij) of the clean scores (w = F / sum F)";
     widgets::BarChart("f", ImVec2(width, height), f, options);
   }
