@@ -129,7 +129,8 @@ void draw_predictions_panel(UiContext& ctx) {
   ImGui::TextDisabled(
       "Inside the model: M is added to every score of every head; the shared noise g (s_g) and local noise l_t (s_l) "
       "of the noise panel go onto every token's embedding (seed %llu, draw %llu). The heatmaps recompute one head from "
-      "its clean Q and K.",
+      "its clean Q and K with the noise panel's perturbation applied to that head's scores and vectors, not from the "
+      "model's noisy run.",
       static_cast<unsigned long long>(ctx.state.noise.seed), static_cast<unsigned long long>(ctx.state.noise.draw));
   ImGui::PopTextWrapPos();
 }
