@@ -60,13 +60,13 @@ TEST_F(ModelFiles, TheFilesMasksAreAppliedByDefault) {
     settle(app);
     ASSERT_TRUE(app.result() && app.result()->has_reference) << app.compute_error();
     EXPECT_EQ(app.state().attention.mask, "model");
-    EXPECT_LT(app.result()->exp_vs_reference.max_abs_diff, 1e-6);
-    EXPECT_GT(app.result()->exp_vs_reference.compared_rows, 0);
+    EXPECT_LT(app.result()->own_f_vs_reference.max_abs_diff, 1e-6);
+    EXPECT_GT(app.result()->own_f_vs_reference.compared_rows, 0);
     EXPECT_EQ(verdict(app).label, "exp matches");
     // Without them (the mask the app applied before) exp is far off, and the badge says why.
     app.state().attention.mask = "none";
     settle(app);
-    EXPECT_GT(app.result()->exp_vs_reference.max_abs_diff, 0.1);
+    EXPECT_GT(app.result()->own_f_vs_reference.max_abs_diff, 0.1);
     EXPECT_NE(verdict(app).detail.find("the model's own masks are not applied"), std::string::npos);
   }
 }
@@ -103,7 +103,7 @@ TEST_F(ModelFiles, GroupedFilesOpenWithAGroupChoiceAndTheirOwnTokens) {
   ASSERT_EQ(cross.key_labels.size(), 9u);
   EXPECT_EQ(cross.query_labels.front(), "t0");
   EXPECT_EQ(cross.key_labels.front(), "s0");
-  EXPECT_LT(app.result()->exp_vs_reference.max_abs_diff, 1e-6);
+  EXPECT_LT(app.result()->own_f_vs_reference.max_abs_diff, 1e-6);
   EXPECT_NE(heatmap_title(*app.result(), 0, HeatmapMode::Clean).find("exp"), std::string::npos);
 }
 
@@ -120,14 +120,14 @@ TEST_F(ModelFiles, WeightsAfterDropoutAreLabelledNeverUndefined) {
   const ReferenceVerdict v = verdict(app);
   EXPECT_EQ(v.match, ReferenceMatch::AfterDropout);
   EXPECT_EQ(v.label, "after dropout");
-  EXPECT_GT(r.exp_vs_reference.compared_rows, 0);
+  EXPECT_GT(r.own_f_vs_reference.compared_rows, 0);
 }
 
 // Item 10: a bfloat16 model's gap is named as its rounding, not as a wrong setting.
 TEST_F(ModelFiles, ABfloat16GapIsNamedAsItsRounding) {
   AppController app(opening("bf16.npz"));
   settle(app);
-  const double gap = app.result()->exp_vs_reference.max_abs_diff;
+  const double gap = app.result()->own_f_vs_reference.max_abs_diff;
   EXPECT_GT(gap, 1e-5);
   const ReferenceVerdict v = verdict(app);
   EXPECT_EQ(v.match, ReferenceMatch::WithinRounding) << gap;

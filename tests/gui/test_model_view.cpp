@@ -102,7 +102,7 @@ TEST_F(ModelView, WalksEveryLayerAndHeadOfAModelFile) {
       const nlohmann::json& result = walked["results"];
       ASSERT_EQ(result["methods"].size(), 3u);
       EXPECT_EQ(result["methods"][2]["spec"], "model's weights");
-      EXPECT_LT(result["exp_vs_model"].get<double>(), 1e-12) << "layer " << layer << ", head " << head;
+      EXPECT_LT(result["own_f_vs_model"].get<double>(), 1e-12) << "layer " << layer << ", head " << head;
       EXPECT_GT(result["methods"][1]["max_abs_vs_model"].get<double>(), 1e-3);
     }
   }

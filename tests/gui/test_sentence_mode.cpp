@@ -12,6 +12,7 @@
 #include "compute/language_models.hpp"
 #include "compute/sentence_loading.hpp"
 #include "controller/app_controller.hpp"
+#include "figures/reference_verdict.hpp"
 #include "state/scenario_file.hpp"
 
 namespace ax {
@@ -61,7 +62,7 @@ TEST(SentenceMode, ShowsEveryLayerAndHeadWithTokensOnEveryAxis) {
   EXPECT_EQ(app.state().attention.methods.front(), "exp");
   const auto result = app.result();
   ASSERT_TRUE(result && result->has_reference);
-  EXPECT_LT(result->exp_vs_reference.max_abs_diff, 1e-5);
+  EXPECT_LT(result->own_f_vs_reference.max_abs_diff, 1e-5);
   // Another head: the arrow keys' command.
   app.command(Command::NextLayer);
   settle(app);
@@ -76,6 +77,11 @@ TEST(SentenceMode, AReluTrainedModelPutsItsOwnFFirst) {
   ASSERT_TRUE(result && !result->methods.empty());
   EXPECT_EQ(result->methods.front().spec, "relu");
   EXPECT_LT(result->methods.front().vs_reference.max_abs_diff, 1e-5);
+  // The model's badge compares the model's own F: "exp differs max|dW| 0.62" stood beside a relu
+  // heatmap identical to the model's weights.
+  EXPECT_EQ(result->own_f, "relu");
+  EXPECT_LT(result->own_f_vs_reference.max_abs_diff, 1e-5);
+  EXPECT_EQ(reference_verdict(*result, app.state().attention.mask).label, "relu matches");
 }
 
 // The demo the mode is for, at M = 5: softmax's predictions are an identity of the shift; relu's

@@ -15,6 +15,7 @@
 #include "attn/kernels/functions.hpp"
 #include "compute/badge_deviation.hpp"
 #include "compute/matrix_scans.hpp"
+#include "compute/sentence_loading.hpp"
 #include "compute/weights_precision.hpp"
 
 namespace ax {
@@ -177,7 +178,8 @@ struct CleanStage {
   // The model's own weights (data: no perturbation reaches them), shown as the last heatmap.
   bool has_reference = false;
   bool reference_after_dropout = false;
-  attn::Deviation exp_vs_reference;
+  attn::Deviation own_f_vs_reference;
+  std::string own_f = "exp";
   attn::Weights<float> reference_display;
   ImageStats reference_stats;
   attn::Vec<float> reference_column_sums;
@@ -197,8 +199,16 @@ struct CleanStage {
 
 namespace {
 
-// The model's weights of the head shown, and how far each method's clean weights (exp above all,
-// the check that the export is what the user thinks it is) land from them.
+// The F the model ran: a trained language model's own (or the one put in every head), exp for a
+// model file (attention as PyTorch computes it).
+std::string own_f_of(const LoadedData& data) {
+  if (!data.sentence) return "exp";
+  const SentenceInput& s = *data.sentence;
+  return s.method ? s.method->spec() : s.model->config.method.spec();
+}
+
+// The model's weights of the head shown, and how far each method's clean weights (the model's own
+// F above all, the check that the export is what the user thinks it is) land from them.
 template <class T>
 void clean_reference(const ComputeRequest& request, CleanStage& c, const attn::AttentionSpec& base) {
   PrecisionStage<T>& t = c.stage<T>();
@@ -212,14 +222,17 @@ void clean_reference(const ComputeRequest& request, CleanStage& c, const attn::A
       t.reference->matrix.cols() != t.vectors.key_vectors().rows()) {
     throw attn::InputError("the model's weights do not match its queries and keys");
   }
-  std::optional<std::size_t> exp;
+  c.own_f = own_f_of(*request.data);
+  std::optional<std::size_t> own;
   for (std::size_t k = 0; k < c.specs.size(); ++k) {
     if (!c.errors[k].empty()) continue;
     c.vs_reference[k] = attn::compare_weights(*t.reference, t.clean[k]);
-    if (!exp && c.parsed[k].spec() == "exp") exp = k;
+    if (!own && c.parsed[k].spec() == c.own_f) own = k;
   }
-  c.exp_vs_reference =
-      attn::compare_weights(*t.reference, exp ? t.clean[*exp] : attn::compute_weights(t.vectors, base));
+  attn::AttentionSpec own_spec = base;
+  if (!own) own_spec.method = attn::parse_method(c.own_f);
+  c.own_f_vs_reference =
+      attn::compare_weights(*t.reference, own ? t.clean[*own] : attn::compute_weights(t.vectors, own_spec));
   c.reference_display = weights_as<float>(*t.reference);
   c.reference_stats = image_stats(c.reference_display.matrix, c.reference_display.rows);
   for (std::size_t k = 0; k < c.specs.size(); ++k) {
@@ -295,7 +308,8 @@ void copy_clean_parts(const CleanStage& c, ComputeResult& r) {
   r.scores_clean = c.scores;
   r.methods.resize(c.specs.size() + (c.has_reference ? 1 : 0));
   r.has_reference = c.has_reference;
-  r.exp_vs_reference = c.has_reference ? c.exp_vs_reference : attn::Deviation{};
+  r.own_f_vs_reference = c.has_reference ? c.own_f_vs_reference : attn::Deviation{};
+  r.own_f = c.own_f;
   if (c.has_reference) {
     MethodResult& m = r.methods.back();
     m.spec = c.reference_after_dropout ? "model's weights, after dropout" : "model's weights";

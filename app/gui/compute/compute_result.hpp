@@ -77,10 +77,12 @@ struct ComputeResult {
   attn::ExpectedShift expected_shift;  // s_g^2 d (dot) for the current vector noise
   bool perturbed = false;              // false: the perturbation is the identity
   // A model file's own weights of the head shown: the last entry of `methods` (is_reference),
-  // and how far exp recomputed from its Q and K lands from it (the check that the export is what
-  // the user thinks it is; in the compute precision, with the current score, alpha and mask).
+  // and how far the model's own F (exp for a model file, a trained language model's F) recomputed
+  // from its Q and K lands from it (the check that the export is what the user thinks it is; in the
+  // compute precision, with the current score, alpha and mask).
   bool has_reference = false;
-  attn::Deviation exp_vs_reference;
+  attn::Deviation own_f_vs_reference;
+  std::string own_f = "exp";
   bool versus_reference = false;      // difference views compare methods with the reference
   std::string mask_setting = "none";  // the attention mask it was computed with (none, causal, model)
   double compute_ms = 0.0;

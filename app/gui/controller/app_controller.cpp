@@ -487,7 +487,10 @@ nlohmann::json AppController::report() const {
     }
     out["results"] = {
         {"queries", result->queries}, {"keys", result->keys}, {"methods", methods}, {"compute_ms", result->compute_ms}};
-    if (result->has_reference) out["results"]["exp_vs_model"] = result->exp_vs_reference.max_abs_diff;
+    if (result->has_reference) {
+      out["results"]["own_f"] = result->own_f;  // the F the model ran: exp, or a trained model's own
+      out["results"]["own_f_vs_model"] = result->own_f_vs_reference.max_abs_diff;
+    }
   }
   if (const auto chart = compute_.chart()) out["invariance_chart"] = chart_report(*chart);
   if (const auto cells = model_grid_cells()) {

@@ -149,7 +149,7 @@ BadgeText heatmap_badge(const ComputeResult& result, std::size_t method, Heatmap
   const bool difference = mode == HeatmapMode::AbsDifference || mode == HeatmapMode::SignedDifference;
   if (r.is_reference) {
     const ReferenceVerdict verdict = reference_verdict(result, result.mask_setting);
-    std::snprintf(text, sizeof text, "%s  max|dW| %.2g", verdict.label.c_str(), result.exp_vs_reference.max_abs_diff);
+    std::snprintf(text, sizeof text, "%s  max|dW| %.2g", verdict.label.c_str(), result.own_f_vs_reference.max_abs_diff);
     const bool neutral = verdict.match == ReferenceMatch::AfterDropout || verdict.match == ReferenceMatch::NoRows;
     return {text, neutral ? badge.colour : verdict.agrees() ? kUnchanged : kChanged};
   }

@@ -21,12 +21,14 @@ double rounding_bound(const std::string& precision) {
 
 ReferenceVerdict reference_verdict(const ComputeResult& result, const std::string& mask_setting) {
   ReferenceVerdict v;
-  const attn::Deviation& d = result.exp_vs_reference;
+  const attn::Deviation& d = result.own_f_vs_reference;
   const LoadedData* data = result.data.get();
   const ModelGrid* model = data ? data->model.get() : nullptr;
   const std::string precision = model ? model->precision : "float32";
+  const std::string& f = result.own_f;
   const std::string against =
-      "exp recomputed from this head's q and k with the current score, alpha and mask, "
+      f +
+      " (the model's F) recomputed from this head's q and k with the current score, alpha and mask, "
       "against the model's own weights: " +
       gap_text(d);
   if (model && model->dropout_applied) {
@@ -40,20 +42,20 @@ ReferenceVerdict reference_verdict(const ComputeResult& result, const std::strin
   }
   if (d.compared_rows == 0) {
     v.label = "no rows to compare";
-    v.detail =
-        "no row is defined both in the model's weights and in exp recomputed (every key masked, or NaN in "
-        "the model)";
+    v.detail = "no row is defined both in the model's weights and in " + f +
+               " recomputed (every key masked, or NaN in "
+               "the model)";
     return v;
   }
   if (d.max_abs_diff <= 1e-5) {
     v.match = ReferenceMatch::Matches;
-    v.label = "exp matches";
+    v.label = f + " matches";
     v.detail = against;
     return v;
   }
   if (d.max_abs_diff <= rounding_bound(precision)) {
     v.match = ReferenceMatch::WithinRounding;
-    v.label = "exp matches to " + precision + " rounding";
+    v.label = f + " matches to " + precision + " rounding";
     v.detail = against + "\nthe model computed in " + precision +
                ": its rounding is the likely cause of a gap this "
                "size (up to about " +
@@ -61,7 +63,7 @@ ReferenceVerdict reference_verdict(const ComputeResult& result, const std::strin
     return v;
   }
   v.match = ReferenceMatch::Differs;
-  v.label = "exp differs";
+  v.label = f + " differs";
   std::string hint = "check the score and alpha: the model's are scaled-dot and alpha 1";
   if (model && model->has_masks && mask_setting != "model") {
     hint = "the model's own masks are not applied: choose mask 'model' (attention panel)";

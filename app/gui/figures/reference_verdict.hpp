@@ -20,7 +20,7 @@ enum class ReferenceMatch {
 
 struct ReferenceVerdict {
   ReferenceMatch match = ReferenceMatch::NoRows;
-  std::string label;   // "exp matches", "exp matches to bfloat16 rounding", "after dropout", ...
+  std::string label;   // "exp matches", "relu differs", "exp matches to bfloat16 rounding", "after dropout", ...
   std::string detail;  // a sentence or two for the tooltip, with max |dW|
   bool agrees() const { return match == ReferenceMatch::Matches || match == ReferenceMatch::WithinRounding; }
 };

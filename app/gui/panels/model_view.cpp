@@ -136,7 +136,7 @@ void draw_model_view(UiContext& ctx) {
 }
 
 void draw_reference_badge(const UiContext& ctx, bool same_line, float right_edge) {
-  const attn::Deviation& d = ctx.result->exp_vs_reference;
+  const attn::Deviation& d = ctx.result->own_f_vs_reference;
   const ReferenceVerdict verdict = reference_verdict(*ctx.result, ctx.result->mask_setting);
   if (same_line) ImGui::SameLine();
   const bool neutral = verdict.match == ReferenceMatch::AfterDropout || verdict.match == ReferenceMatch::NoRows;
